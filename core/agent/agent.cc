@@ -1,0 +1,269 @@
+#include "core/agent/agent.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "core/agent/snapshot_render.h"
+#include "core/base/absl_compat.h"
+#include "core/base/log.h"
+#include "core/config/dump.h"
+#include "core/config/loader.h"
+
+namespace outpost {
+namespace {
+
+std::optional<std::string> RealGetenv(std::string_view name) {
+  const char* v = std::getenv(std::string(name).c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+void ApplyLogging(const config::ServerConfig& s) {
+  log::Level level;
+  if (log::ParseLevel(s.log_level, &level)) log::SetLevel(level);
+  log::Format format;
+  if (log::ParseFormat(s.log_format, &format)) log::SetFormat(format);
+}
+
+}  // namespace
+
+std::string AgentHostname(
+    const std::function<std::optional<std::string>(std::string_view)>& getenv) {
+  if (std::optional<std::string> h = getenv("HOSTNAME"); h && !h->empty()) return *h;
+  char buf[256] = {};
+  if (gethostname(buf, sizeof(buf) - 1) == 0 && buf[0] != '\0') return buf;
+  return "localhost";
+}
+
+Agent::Agent(AgentOptions opts) : opts_(std::move(opts)), self_metrics_(std::make_shared<SelfMetrics>()) {
+  if (!opts_.getenv) opts_.getenv = RealGetenv;
+  host_.hostname = AgentHostname(opts_.getenv);
+  host_.self_metrics = self_metrics_;
+  SetupRoutes();
+}
+
+Agent::~Agent() { Stop(); }
+
+absl::StatusOr<config::Config> Agent::LoadConfig(std::string* sha256) const {
+  config::LoadOptions lo;
+  lo.path = opts_.config_file;
+  lo.expand_env = opts_.expand_env;
+  lo.registry = opts_.registry;
+  lo.getenv = opts_.getenv;
+  config::LoadResult r = config::LoadFull(lo);
+  for (const std::string& w : r.errors.warnings) log::Warn("config", {{"warning", w}});
+  if (!r.errors.ok() || !r.config) {
+    const std::string first = r.errors.errors.empty() ? "invalid config" : r.errors.errors.front();
+    return absl::InvalidArgumentError(first);
+  }
+  *sha256 = r.hash;
+  if (!opts_.wal_directory.empty()) r.config->metrics.wal_directory = opts_.wal_directory;
+  return *std::move(r.config);
+}
+
+absl::Status Agent::Start() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  std::string sha;
+  absl::StatusOr<config::Config> cfg = LoadConfig(&sha);
+  if (!cfg.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    return cfg.status();
+  }
+  ApplyLogging(cfg->server);
+  if (absl::Status st = http_.Start(opts_.http_address); !st.ok()) return st;
+  std::string host;
+  int port;
+  SplitHostPort(opts_.http_address, &host, &port);
+  host_.agent_key = absl::StrCat(host_.hostname, ":", http_.port());
+  if (absl::Status st = Apply(*std::move(cfg), sha); !st.ok()) {
+    http_.Stop();
+    return st;
+  }
+  ready_ = true;
+  log::Info("outpost started", {{"http_address", absl::StrCat(host.empty() ? "0.0.0.0" : host, ":",
+                                                              http_.port())},
+                                {"config_file", opts_.config_file}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& cfg) {
+  std::vector<Running> out;
+  for (const config::IntegrationConfig& ic : cfg.integrations.integrations) {
+    if (!ic.common.enabled) continue;
+    const config::IntegrationSpec* spec = opts_.registry->Find(ic.name);
+    if (spec == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("integrations.", ic.name, ": unknown integration"));
+    }
+    // Create once now so that a bad setting fails the load, not a later tick.
+    absl::StatusOr<std::unique_ptr<Integration>> first = spec->Create(ic, host_);
+    if (!first.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("integrations.", ic.name, ": ", first.status().message()));
+    }
+    TargetOptions t;
+    t.job = absl::StrCat("integrations/", ic.name);
+    t.instance = ic.common.instance.empty() ? spec->InstanceKey(*ic.options, host_) : ic.common.instance;
+    t.address = absl::StrCat(host_.hostname, ":", http_.port());
+    t.metrics_path = absl::StrCat("/integrations/", ic.name, "/metrics");
+    t.scrape_interval = ic.common.scrape_interval;
+    t.scrape_timeout = ic.common.scrape_timeout;
+    t.agent_hostname = host_.hostname;
+    t.extra_labels = cfg.integrations.labels;
+    t.relabel_configs = ic.common.relabel_configs;
+    t.metric_relabel_configs = ic.common.metric_relabel_configs;
+    auto pipeline = std::make_shared<CollectionPipeline>(
+        std::move(t), ic.common.scrape_integration ? opts_.integrations_sink : nullptr);
+
+    IntegrationRunner::Options ro;
+    ro.name = ic.name;
+    ro.interval = ic.common.scrape_interval;
+    ro.timeout = ic.common.scrape_timeout;
+    ro.restart_backoff = cfg.integrations.integration_restart_backoff;
+    prometheus::Counter* exits = &self_metrics_->AbnormalExit(ic.name);
+    ro.on_abnormal_exit = [exits] { exits->Increment(); };
+    auto holder = std::make_shared<std::unique_ptr<Integration>>(*std::move(first));
+    const config::HostInfo host = host_;
+    IntegrationRunner::Factory factory =
+        [spec, ic, host, holder]() -> absl::StatusOr<std::unique_ptr<Integration>> {
+      if (*holder != nullptr) return std::move(*holder);
+      return spec->Create(ic, host);
+    };
+    out.push_back(Running{ic.name, std::make_unique<IntegrationRunner>(std::move(ro), std::move(factory),
+                                                                       std::move(pipeline))});
+  }
+  return out;
+}
+
+absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
+  absl::StatusOr<std::vector<Running>> next = Build(cfg);
+  if (!next.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    return next.status();
+  }
+  std::vector<Running> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = std::move(running_);
+  }
+  // Stop the old generation before starting the new one, so no integration
+  // ever runs twice; integrations that are gone get staleness markers.
+  const absl::Time now = absl::Now();
+  for (Running& r : old) {
+    r.runner->Stop();
+    const bool kept = std::any_of(next->begin(), next->end(),
+                                  [&](const Running& n) { return n.name == r.name; });
+    if (!kept) r.runner->pipeline()->MarkAllStale(now).IgnoreError();
+  }
+  old.clear();
+  ApplyLogging(cfg.server);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_ = *std::move(next);
+    config_ = std::move(cfg);
+    for (Running& r : running_) r.runner->Start();
+  }
+  self_metrics_->ConfigLoaded(sha256);
+  std::vector<std::string> names = RunningIntegrations();
+  log::Info("config loaded", {{"file", opts_.config_file},
+                              {"integrations", absl::StrJoin(names, ",")}});
+  return absl::OkStatus();
+}
+
+absl::Status Agent::Reload() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  if (stopped_) return absl::FailedPreconditionError("agent is shutting down");
+  std::string sha;
+  absl::StatusOr<config::Config> cfg = LoadConfig(&sha);
+  if (!cfg.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    log::Error("config reload failed; keeping the running config",
+               {{"err", ToStd(cfg.status().message())}});
+    return cfg.status();
+  }
+  if (absl::Status st = Apply(*std::move(cfg), sha); !st.ok()) {
+    log::Error("config reload failed; keeping the running config", {{"err", ToStd(st.message())}});
+    return st;
+  }
+  return absl::OkStatus();
+}
+
+void Agent::Stop() {
+  std::vector<Running> old;
+  {
+    std::lock_guard<std::mutex> lock(reload_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    ready_ = false;
+    std::lock_guard<std::mutex> l(mu_);
+    old = std::move(running_);
+  }
+  for (Running& r : old) r.runner->Stop();
+  // Outside reload_mu_: an HTTP handler may be waiting on it in Reload().
+  http_.Stop();
+}
+
+std::string Agent::EffectiveConfig() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return config::Dump(config_, *opts_.registry);
+}
+
+std::vector<std::string> Agent::RunningIntegrations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const Running& r : running_) out.push_back(r.name);
+  return out;
+}
+
+absl::StatusOr<std::string> Agent::IntegrationMetrics(std::string_view name) const {
+  std::shared_ptr<CollectionPipeline> p;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Running& r : running_) {
+      if (r.name == name) p = r.runner->pipeline();
+    }
+  }
+  if (p == nullptr) return absl::NotFoundError("integration " + std::string(name) + " is not running");
+  return RenderSnapshot(p->Snapshot());
+}
+
+void Agent::SetupRoutes() {
+  http_.Route("/metrics", {"GET"}, [this](const HttpRequest&) {
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", self_metrics_->Render()};
+  });
+  http_.Route("/-/healthy", {"GET"}, [](const HttpRequest&) {
+    return HttpResponse{200, "text/plain; charset=utf-8", "Agent is Healthy.\n"};
+  });
+  http_.Route("/-/ready", {"GET"}, [this](const HttpRequest&) {
+    if (ready()) return HttpResponse{200, "text/plain; charset=utf-8", "Agent is Ready.\n"};
+    return HttpResponse{503, "text/plain; charset=utf-8", "Metrics are not ready yet.\n"};
+  });
+  http_.Route("/-/reload", {"GET", "POST"}, [this](const HttpRequest&) {
+    absl::Status st = Reload();
+    if (st.ok()) return HttpResponse{200, "text/plain; charset=utf-8", "config reloaded\n"};
+    return HttpResponse{400, "text/plain; charset=utf-8", absl::StrCat(st.message(), "\n")};
+  });
+  http_.Route("/-/config", {"GET"}, [this](const HttpRequest&) {
+    return HttpResponse{200, "text/plain; charset=utf-8", EffectiveConfig()};
+  });
+  http_.Route("/integrations/", {"GET"}, [this](const HttpRequest& req) {
+    // /integrations/<name>/metrics
+    std::string_view rest = std::string_view(req.path).substr(std::string_view("/integrations/").size());
+    const size_t slash = rest.find('/');
+    if (slash == std::string_view::npos || rest.substr(slash) != "/metrics") {
+      return HttpResponse{404, "text/plain; charset=utf-8", "404 page not found\n"};
+    }
+    absl::StatusOr<std::string> body = IntegrationMetrics(rest.substr(0, slash));
+    if (!body.ok()) {
+      return HttpResponse{404, "text/plain; charset=utf-8", absl::StrCat(body.status().message(), "\n")};
+    }
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", *std::move(body)};
+  });
+}
+
+}  // namespace outpost

@@ -1,0 +1,247 @@
+#include "core/agent/pipeline.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/config/duration.h"
+
+namespace outpost {
+namespace {
+
+constexpr const char* kReportNames[] = {
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+};
+constexpr size_t kReportCount = std::size(kReportNames);
+
+int64_t ToMillis(absl::Time t) { return absl::ToUnixMillis(t); }
+
+double StaleNaN() { return std::bit_cast<double>(kStaleNaNBits); }
+
+}  // namespace
+
+struct CollectionPipeline::ReportSeries {
+  Labels labels[kReportCount];
+  uint64_t refs[kReportCount] = {};
+};
+
+size_t CollectionPipeline::KeyHash::operator()(const KeyView& k) const {
+  size_t h = absl::HashOf(k.family, k.suffix);
+  for (const Label& l : *k.labels) h = absl::HashOf(h, l.name, l.value);
+  return h;
+}
+
+CollectionPipeline::CollectionPipeline(TargetOptions opts, std::shared_ptr<SampleSink> sink)
+    : opts_(std::move(opts)), sink_(std::move(sink)), report_(std::make_unique<ReportSeries>()) {
+  // Prometheus' populateLabels order: defaults, then relabel_configs, then
+  // drop "__" labels. Grafana Agent injects its instance rule first, which
+  // is the same as setting instance before the user's rules run.
+  Labels t;
+  t.Set("__address__", opts_.address);
+  t.Set("__metrics_path__", opts_.metrics_path);
+  t.Set("__scheme__", "http");
+  t.Set("__scrape_interval__", config::FormatPromDuration(opts_.scrape_interval));
+  t.Set("__scrape_timeout__", config::FormatPromDuration(opts_.scrape_timeout));
+  t.Set("job", opts_.job);
+  for (const auto& [k, v] : opts_.extra_labels) t.Set(k, v);
+  t.Set("agent_hostname", opts_.agent_hostname);
+  t.Set("instance", opts_.instance);
+  if (!relabel::Process(opts_.relabel_configs, t)) {
+    target_dropped_ = true;
+    return;
+  }
+  if (!t.Has("instance")) t.Set("instance", t.Get("__address__"));
+  for (const Label& l : t) {
+    if (!absl::StartsWith(l.name, "__")) target_labels_.Set(l.name, l.value);
+  }
+  for (size_t i = 0; i < kReportCount; ++i) {
+    report_->labels[i] = target_labels_;
+    report_->labels[i].Set(kMetricName, kReportNames[i]);
+  }
+}
+
+CollectionPipeline::~CollectionPipeline() = default;
+
+Labels CollectionPipeline::FinalLabels(const std::string& name, const Labels& raw,
+                                       bool* dropped) const {
+  // honor_labels: false (scrape/scrape.go mutateSampleLabels): a series
+  // label that clashes with a target label is kept as exported_<name>.
+  Labels out = raw;
+  for (const Label& t : target_labels_) {
+    if (out.Has(t.name)) {
+      std::string exported = absl::StrCat("exported_", t.name);
+      while (out.Has(exported)) exported = absl::StrCat("exported_", exported);
+      out.Set(exported, out.Get(t.name));
+    }
+    out.Set(t.name, t.value);
+  }
+  out.Set(kMetricName, name);
+  *dropped = !relabel::Process(opts_.metric_relabel_configs, out);
+  return out;
+}
+
+SeriesRef CollectionPipeline::Series(const MetricFamily& family, const Labels& labels,
+                                     std::string_view suffix) {
+  auto it = index_.find(KeyView{&family, suffix, &labels});
+  if (it != index_.end()) return it->second + 1;
+  Entry e;
+  e.family = &family;
+  e.name = family.name;
+  e.name.append(suffix);
+  e.raw = labels;
+  if (!target_dropped_) e.final = FinalLabels(e.name, labels, &e.dropped);
+  const uint32_t idx = static_cast<uint32_t>(entries_.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.push_back(std::move(e));
+  }
+  index_.emplace(Key{&family, std::string(suffix), labels}, idx);
+  return idx + 1;
+}
+
+void CollectionPipeline::Add(SeriesRef ref, double value) {
+  if (ref == 0 || ref > entries_.size()) return;
+  Entry& e = entries_[ref - 1];
+  e.value = value;
+  e.round = round_;
+}
+
+absl::Status CollectionPipeline::WriteReport(SinkAppender* app, int64_t t_ms, bool up,
+                                             absl::Duration took, const Stats& stats) {
+  const double values[kReportCount] = {
+      up ? 1.0 : 0.0,
+      absl::ToDoubleSeconds(took),
+      static_cast<double>(stats.samples_scraped),
+      static_cast<double>(stats.samples_post_relabel),
+      static_cast<double>(stats.series_added),
+  };
+  for (size_t i = 0; i < kReportCount; ++i) {
+    if (report_->refs[i] == 0) report_->refs[i] = app->Ref(report_->labels[i]);
+    if (report_->refs[i] != 0) app->Append(report_->refs[i], t_ms, values[i]);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& status,
+                                             absl::Duration took) {
+  const int64_t t_ms = ToMillis(t);
+  const bool ok = status.ok();
+  const bool write = sink_ != nullptr && !target_dropped_;
+  std::unique_ptr<SinkAppender> app = write ? sink_->NewAppender() : nullptr;
+  Stats stats;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Entry& e : entries_) {
+      const bool now = ok && e.round == round_;
+      const bool before = committed_ != 0 && e.committed_round == committed_;
+      if (now) {
+        ++stats.samples_scraped;
+        if (e.committed_round == 0) ++stats.series_added;
+        if (!e.dropped) ++stats.samples_post_relabel;
+      }
+      if (app != nullptr && !e.dropped) {
+        if (now) {
+          if (e.sink_ref == 0) {
+            e.sink_ref = app->Ref(e.final);
+            if (e.sink_ref != 0) app->SetMetadata(e.sink_ref, *e.family);
+          }
+          if (e.sink_ref != 0) app->Append(e.sink_ref, t_ms, e.value);
+        } else if (before && e.sink_ref != 0) {
+          app->Append(e.sink_ref, t_ms, StaleNaN());
+        }
+      }
+      if (now) {
+        e.committed_value = e.value;
+        e.committed_round = round_;
+      }
+    }
+    committed_ = round_;
+    stats_ = stats;
+  }
+  ++round_;
+  if (app == nullptr) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(report_mu_);
+  WriteReport(app.get(), t_ms, ok, took, stats).IgnoreError();
+  return app->Commit();
+}
+
+void CollectionPipeline::DiscardRound() { ++round_; }
+
+absl::Status CollectionPipeline::ReportFailure(absl::Time t, absl::Duration took) {
+  const int64_t t_ms = ToMillis(t);
+  const bool write = sink_ != nullptr && !target_dropped_;
+  std::unique_ptr<SinkAppender> app = write ? sink_->NewAppender() : nullptr;
+  {
+    // A failed scrape makes every series of the previous one stale
+    // (scrape/scrape.go: an empty append after an error).
+    std::lock_guard<std::mutex> lock(mu_);
+    if (app != nullptr && committed_ != 0) {
+      for (const Entry& e : entries_) {
+        if (e.committed_round == committed_ && !e.dropped && e.sink_ref != 0) {
+          app->Append(e.sink_ref, t_ms, StaleNaN());
+        }
+      }
+    }
+    committed_ = 0;
+    stats_ = Stats{};
+  }
+  if (app == nullptr) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(report_mu_);
+  WriteReport(app.get(), t_ms, false, took, Stats{}).IgnoreError();
+  return app->Commit();
+}
+
+absl::Status CollectionPipeline::MarkAllStale(absl::Time t) {
+  const int64_t t_ms = ToMillis(t);
+  if (sink_ == nullptr || target_dropped_) return absl::OkStatus();
+  std::unique_ptr<SinkAppender> app = sink_->NewAppender();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (committed_ != 0) {
+      for (const Entry& e : entries_) {
+        if (e.committed_round == committed_ && !e.dropped && e.sink_ref != 0) {
+          app->Append(e.sink_ref, t_ms, StaleNaN());
+        }
+      }
+    }
+    committed_ = 0;
+  }
+  std::lock_guard<std::mutex> lock(report_mu_);
+  for (uint64_t ref : report_->refs) {
+    if (ref != 0) app->Append(ref, t_ms, StaleNaN());
+  }
+  return app->Commit();
+}
+
+std::vector<SnapshotSample> CollectionPipeline::Snapshot() const {
+  std::vector<SnapshotSample> out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (committed_ == 0) return out;
+    for (const Entry& e : entries_) {
+      if (e.committed_round == committed_) {
+        out.push_back(SnapshotSample{e.family, e.name, e.raw, e.committed_value});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const SnapshotSample& a, const SnapshotSample& b) {
+    if (a.family->name != b.family->name) return a.family->name < b.family->name;
+    if (a.name != b.name) return a.name < b.name;
+    return a.labels < b.labels;
+  });
+  return out;
+}
+
+CollectionPipeline::Stats CollectionPipeline::last_stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+}  // namespace outpost

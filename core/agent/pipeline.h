@@ -1,0 +1,171 @@
+// The collection pipeline of one integration instance: the Appender its
+// collector writes into, and what a Prometheus scrape would do with the
+// result.
+//
+// For each series the collector reports, the pipeline (once, when the
+// series is first seen) merges the target labels (job, instance,
+// agent_hostname, integrations.labels, after relabel_configs) with the
+// series' labels as honor_labels: false does (a clash renames the series'
+// label to exported_<name>), applies metric_relabel_configs, and gets the
+// sink's reference. A round then costs one array store per sample; at
+// commit the round's samples, staleness markers for series that vanished,
+// and the report series (up, scrape_duration_seconds,
+// scrape_samples_scraped, scrape_samples_post_metric_relabeling,
+// scrape_series_added) go to the sink as one commit.
+//
+// Target labels follow Grafana Agent static mode
+// (static/integrations/manager.go: an injected __address__ → instance rule
+// before the user's relabel_configs) and Prometheus' populateLabels
+// (scrape/target.go: __address__, __metrics_path__, __scheme__,
+// __scrape_interval__, __scrape_timeout__, job; "__"-prefixed labels are
+// removed after relabeling).
+//
+// Thread-safety: Series/Add/CommitRound/DiscardRound are called by the one
+// thread that runs collections; ReportFailure by the scheduler when a round
+// times out (it touches only the report series); Snapshot from any thread.
+#ifndef OUTPOST_CORE_AGENT_PIPELINE_H_
+#define OUTPOST_CORE_AGENT_PIPELINE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "core/agent/sink.h"
+#include "core/base/metric.h"
+#include "core/relabel/relabel.h"
+
+namespace outpost {
+
+struct TargetOptions {
+  std::string job;           // "integrations/<name>"
+  std::string instance;      // the instance key (or the `instance` setting)
+  std::string address;       // __address__: the agent's HTTP listen address
+  std::string metrics_path;  // "/integrations/<name>/metrics"
+  absl::Duration scrape_interval = absl::Minutes(1);
+  absl::Duration scrape_timeout = absl::Seconds(10);
+  std::string agent_hostname;
+  std::map<std::string, std::string> extra_labels;  // integrations.labels
+  std::vector<relabel::Config> relabel_configs;         // compiled
+  std::vector<relabel::Config> metric_relabel_configs;  // compiled
+};
+
+// One sample of the last committed round, as the collector reported it.
+struct SnapshotSample {
+  const MetricFamily* family;
+  std::string name;  // family name + suffix
+  Labels labels;
+  double value;
+};
+
+class CollectionPipeline final : public Appender {
+ public:
+  // `sink` may be null: the round is then only kept for Snapshot()
+  // (scrape_integration: false).
+  CollectionPipeline(TargetOptions opts, std::shared_ptr<SampleSink> sink);
+  ~CollectionPipeline() override;
+
+  // The target's labels after relabel_configs; empty when relabeling dropped
+  // the target (then nothing goes to the sink).
+  const Labels& target_labels() const { return target_labels_; }
+  bool target_dropped() const { return target_dropped_; }
+
+  // Appender.
+  SeriesRef Series(const MetricFamily& family, const Labels& labels,
+                   std::string_view suffix) override;
+  void Add(SeriesRef ref, double value) override;
+  using Appender::Add;
+
+  // Ends the round started by the first Add after the previous commit:
+  // writes its samples at `t` (plus staleness markers and the report
+  // series) and commits. `status` is the collection's result: non-OK
+  // discards the round's samples and reports up 0.
+  absl::Status CommitRound(absl::Time t, const absl::Status& status, absl::Duration took);
+  // Forgets the round's samples without writing anything (a round that the
+  // scheduler already reported as timed out).
+  void DiscardRound();
+  // Writes only the report series with up 0 (a timed-out or skipped round).
+  absl::Status ReportFailure(absl::Time t, absl::Duration took);
+  // Writes staleness markers for every series of the last round and the
+  // report series (the integration was removed or disabled by a reload).
+  absl::Status MarkAllStale(absl::Time t);
+
+  // The last successful round as the collector reported it (raw labels, no
+  // target labels), sorted by name then labels.
+  std::vector<SnapshotSample> Snapshot() const;
+
+  struct Stats {
+    uint64_t samples_scraped = 0;
+    uint64_t samples_post_relabel = 0;
+    uint64_t series_added = 0;
+  };
+  Stats last_stats() const;
+
+ private:
+  struct Entry {
+    const MetricFamily* family;
+    std::string name;  // family->name + suffix
+    Labels raw;
+    Labels final;       // target + series labels after metric relabeling
+    bool dropped = false;
+    uint64_t sink_ref = 0;
+    double value = 0;            // this round's value
+    uint32_t round = 0;          // round of the last Add
+    double committed_value = 0;  // value in the last committed round
+    uint32_t committed_round = 0;
+  };
+  struct KeyView {
+    const MetricFamily* family;
+    std::string_view suffix;
+    const Labels* labels;
+  };
+  struct Key {
+    const MetricFamily* family;
+    std::string suffix;
+    Labels labels;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const KeyView& k) const;
+    size_t operator()(const Key& k) const { return (*this)(KeyView{k.family, k.suffix, &k.labels}); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {k.family, k.suffix, &k.labels}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      KeyView x = View(a), y = View(b);
+      return x.family == y.family && x.suffix == y.suffix && *x.labels == *y.labels;
+    }
+  };
+  struct ReportSeries;
+
+  Labels FinalLabels(const std::string& name, const Labels& raw, bool* dropped) const;
+  absl::Status WriteReport(SinkAppender* app, int64_t t_ms, bool up, absl::Duration took,
+                           const Stats& stats);
+
+  const TargetOptions opts_;
+  const std::shared_ptr<SampleSink> sink_;
+  Labels target_labels_;
+  bool target_dropped_ = false;
+
+  absl::flat_hash_map<Key, uint32_t, KeyHash, KeyEq> index_;  // → entries_ index
+  std::vector<Entry> entries_;  // growth guarded by mu_ (Snapshot reads it)
+  uint32_t round_ = 1;          // the round being collected
+  uint32_t committed_ = 0;      // the last committed round
+
+  mutable std::mutex mu_;       // guards entries_ growth, committed_*, stats_
+  std::mutex report_mu_;        // serializes report writes
+  std::unique_ptr<ReportSeries> report_;
+  Stats stats_;
+};
+
+}  // namespace outpost
+
+#endif  // OUTPOST_CORE_AGENT_PIPELINE_H_

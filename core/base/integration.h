@@ -1,0 +1,26 @@
+// The runtime side of an integration: something that collects on a schedule.
+#ifndef OUTPOST_CORE_BASE_INTEGRATION_H_
+#define OUTPOST_CORE_BASE_INTEGRATION_H_
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "core/base/metric.h"
+
+namespace outpost {
+
+class Integration {
+ public:
+  virtual ~Integration() = default;
+
+  // Collects one round of samples into `app`. Called from a scheduler
+  // thread, never concurrently with itself. Should give up by `deadline`
+  // (the scrape_timeout); the scheduler stops waiting for it then anyway.
+  // A non-OK status makes `up` 0 for this round and discards whatever was
+  // added in it, as a failed scrape does. Partial failures that upstream
+  // reports as metrics (node_scrape_collector_success 0) return OK.
+  virtual absl::Status Collect(Appender& app, absl::Time deadline) = 0;
+};
+
+}  // namespace outpost
+
+#endif  // OUTPOST_CORE_BASE_INTEGRATION_H_

@@ -1,0 +1,102 @@
+#include "core/base/labels.h"
+
+#include <algorithm>
+
+#include "absl/hash/hash.h"
+
+namespace outpost {
+namespace {
+
+template <typename Vec>
+auto LowerBound(Vec& v, std::string_view name) {
+  return std::lower_bound(v.begin(), v.end(), name,
+                          [](const Label& l, std::string_view n) { return l.name < n; });
+}
+
+}  // namespace
+
+Labels::Labels(std::initializer_list<Label> labels) {
+  for (const Label& l : labels) Set(l.name, l.value);
+}
+
+Labels Labels::FromUnsorted(std::vector<Label> labels) {
+  Labels out;
+  std::stable_sort(labels.begin(), labels.end(),
+                   [](const Label& a, const Label& b) { return a.name < b.name; });
+  out.labels_.reserve(labels.size());
+  for (Label& l : labels) {
+    if (!out.labels_.empty() && out.labels_.back().name == l.name) out.labels_.pop_back();
+    if (!l.value.empty()) out.labels_.push_back(std::move(l));
+  }
+  return out;
+}
+
+std::string_view Labels::Get(std::string_view name) const {
+  auto it = LowerBound(labels_, name);
+  if (it != labels_.end() && it->name == name) return it->value;
+  return {};
+}
+
+bool Labels::Has(std::string_view name) const {
+  auto it = LowerBound(labels_, name);
+  return it != labels_.end() && it->name == name;
+}
+
+void Labels::Set(std::string_view name, std::string_view value) {
+  auto it = LowerBound(labels_, name);
+  const bool found = it != labels_.end() && it->name == name;
+  if (value.empty()) {
+    if (found) labels_.erase(it);
+    return;
+  }
+  if (found) {
+    it->value.assign(value);
+  } else {
+    labels_.insert(it, Label{std::string(name), std::string(value)});
+  }
+}
+
+void Labels::Del(std::string_view name) { Set(name, {}); }
+
+std::string EscapeLabelValue(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Labels::ToString() const {
+  std::string out = "{";
+  for (size_t i = 0; i < labels_.size(); ++i) {
+    if (i) out += ", ";
+    out += labels_[i].name;
+    out += "=\"";
+    out += EscapeLabelValue(labels_[i].value);
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+uint64_t Labels::Hash() const {
+  size_t h = 0;
+  for (const Label& l : labels_) h = absl::HashOf(h, l.name, l.value);
+  return h;
+}
+
+bool operator<(const Labels& a, const Labels& b) {
+  return std::lexicographical_compare(
+      a.labels_.begin(), a.labels_.end(), b.labels_.begin(), b.labels_.end(),
+      [](const Label& x, const Label& y) {
+        return x.name != y.name ? x.name < y.name : x.value < y.value;
+      });
+}
+
+}  // namespace outpost

@@ -1,0 +1,152 @@
+// The Grafana Agent static-mode configuration, as plain data.
+//
+// Loaded by config::Load (loader.h) with the agent's defaults applied and
+// validated; printed back by config::Dump with secrets masked. Key names and
+// defaults follow grafana/agent static/config, static/metrics/instance and
+// static/integrations/config (see ../shared/reference/grafana-agent.md).
+#ifndef OUTPOST_CORE_CONFIG_CONFIG_H_
+#define OUTPOST_CORE_CONFIG_CONFIG_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "core/config/secret.h"
+#include "core/relabel/relabel.h"
+
+namespace outpost::config {
+
+struct ServerConfig {
+  std::string log_level = "info";    // debug|info|warn|error
+  std::string log_format = "logfmt";  // logfmt|json
+};
+
+struct BasicAuth {
+  std::string username;
+  Secret password;
+  std::string password_file;
+};
+
+struct Authorization {
+  std::string type = "Bearer";
+  Secret credentials;
+  std::string credentials_file;
+};
+
+struct TlsConfig {
+  std::string ca_file, cert_file, key_file, server_name;
+  bool insecure_skip_verify = false;
+};
+
+struct QueueConfig {
+  int capacity = 10000;
+  int max_shards = 50;
+  int min_shards = 1;
+  int max_samples_per_send = 2000;
+  absl::Duration batch_send_deadline = absl::Seconds(5);
+  absl::Duration min_backoff = absl::Milliseconds(30);
+  absl::Duration max_backoff = absl::Seconds(5);
+  bool retry_on_http_429 = true;  // static mode's default (grafana/agent#4901)
+  absl::Duration sample_age_limit = absl::ZeroDuration();
+};
+
+struct MetadataConfig {
+  bool send = true;
+  absl::Duration send_interval = absl::Minutes(1);
+  int max_samples_per_send = 2000;
+};
+
+struct RemoteWriteConfig {
+  std::string url;
+  std::string name;  // derived from the config hash when empty
+  absl::Duration remote_timeout = absl::Seconds(30);
+  std::map<std::string, std::string> headers;
+  std::vector<relabel::Config> write_relabel_configs;
+  bool send_exemplars = true;  // static mode's default
+  std::optional<BasicAuth> basic_auth;
+  std::optional<Authorization> authorization;
+  Secret bearer_token;
+  std::string bearer_token_file;
+  TlsConfig tls_config;
+  std::string proxy_url;
+  bool follow_redirects = true;
+  QueueConfig queue_config;
+  MetadataConfig metadata_config;
+};
+
+struct GlobalConfig {
+  absl::Duration scrape_interval = absl::Minutes(1);
+  absl::Duration scrape_timeout = absl::Seconds(10);
+  std::map<std::string, std::string> external_labels;
+  std::vector<RemoteWriteConfig> remote_write;
+};
+
+struct InstanceConfig {
+  std::string name;
+  // scrape_configs is a later issue: a non-empty list is rejected by name.
+  std::vector<RemoteWriteConfig> remote_write;
+  absl::Duration wal_truncate_frequency = absl::Minutes(60);
+  absl::Duration min_wal_time = absl::Minutes(5);
+  absl::Duration max_wal_time = absl::Hours(4);
+  absl::Duration remote_flush_deadline = absl::Minutes(1);
+  bool write_stale_on_shutdown = false;
+};
+
+struct MetricsConfig {
+  std::string wal_directory = "data-agent/";
+  absl::Duration wal_cleanup_age = absl::Hours(12);
+  absl::Duration wal_cleanup_period = absl::Minutes(30);
+  GlobalConfig global;
+  std::vector<InstanceConfig> configs;
+};
+
+// Options of one integration beyond the common block; each integration
+// defines its own subclass (integrations/<name>/).
+class IntegrationOptions {
+ public:
+  virtual ~IntegrationOptions() = default;
+};
+
+// The common block of every integration
+// (grafana/agent static/integrations/config/config.go, Common).
+struct IntegrationCommon {
+  bool enabled = false;
+  std::string instance;            // overrides the instance key when set
+  bool scrape_integration = true;  // default: integrations.scrape_integrations
+  absl::Duration scrape_interval;  // default: metrics.global.scrape_interval
+  absl::Duration scrape_timeout;   // default: metrics.global.scrape_timeout
+  std::vector<relabel::Config> relabel_configs;
+  std::vector<relabel::Config> metric_relabel_configs;
+  absl::Duration wal_truncate_frequency = absl::Minutes(60);
+};
+
+struct IntegrationConfig {
+  std::string name;  // the YAML key: "node_exporter", "agent", ...
+  IntegrationCommon common;
+  std::shared_ptr<const IntegrationOptions> options;  // never null
+};
+
+struct IntegrationsConfig {
+  bool scrape_integrations = true;
+  std::map<std::string, std::string> labels;
+  std::vector<RemoteWriteConfig> prometheus_remote_write;
+  absl::Duration integration_restart_backoff = absl::Seconds(5);
+  // Every integration block present in the file, enabled or not, in file
+  // order.
+  std::vector<IntegrationConfig> integrations;
+};
+
+struct Config {
+  ServerConfig server;
+  MetricsConfig metrics;
+  IntegrationsConfig integrations;
+  // Where it came from, for messages.
+  std::string source_file;
+};
+
+}  // namespace outpost::config
+
+#endif  // OUTPOST_CORE_CONFIG_CONFIG_H_

@@ -1,0 +1,229 @@
+#include "core/agent/pipeline.h"
+
+#include <bit>
+#include <cmath>
+
+#include "core/agent/memory_sink.h"
+#include "core/relabel/relabel.h"
+#include "gtest/gtest.h"
+
+namespace outpost {
+namespace {
+
+const MetricFamily kTemp{"node_hwmon_temp_celsius", MetricType::kGauge, "Temperature.", ""};
+const MetricFamily kCpu{"node_cpu_seconds_total", MetricType::kCounter, "CPU seconds.", ""};
+
+TargetOptions Target() {
+  TargetOptions t;
+  t.job = "integrations/node_exporter";
+  t.instance = "host1:12345";
+  t.address = "host1:12345";
+  t.metrics_path = "/integrations/node_exporter/metrics";
+  t.scrape_interval = absl::Seconds(15);
+  t.scrape_timeout = absl::Seconds(10);
+  t.agent_hostname = "host1";
+  t.extra_labels = {{"team", "infra"}};
+  return t;
+}
+
+relabel::Config Rule(relabel::Action action, std::vector<std::string> src, std::string regex,
+                     std::string target = "", std::string replacement = "$1") {
+  relabel::Config c;
+  c.action = action;
+  c.source_labels = std::move(src);
+  c.regex = std::move(regex);
+  c.target_label = std::move(target);
+  c.replacement = std::move(replacement);
+  EXPECT_TRUE(relabel::Compile(c).ok());
+  return c;
+}
+
+bool IsStale(double v) { return std::bit_cast<uint64_t>(v) == kStaleNaNBits; }
+
+std::vector<MemorySink::Point> PointsOf(const MemorySink& sink, const std::string& name,
+                                        Labels match = {}) {
+  match.Set(kMetricName, name);
+  auto found = sink.Find(match);
+  EXPECT_EQ(found.size(), 1u) << name << " " << match.ToString();
+  return found.empty() ? std::vector<MemorySink::Point>{} : found[0].second;
+}
+
+TEST(PipelineTest, TargetLabelsFollowGrafanaAgent) {
+  CollectionPipeline p(Target(), std::make_shared<MemorySink>());
+  EXPECT_EQ(p.target_labels(), (Labels{{"agent_hostname", "host1"},
+                                       {"instance", "host1:12345"},
+                                       {"job", "integrations/node_exporter"},
+                                       {"team", "infra"}}));
+}
+
+TEST(PipelineTest, RelabelConfigsSeeAddressAndCanSetInstance) {
+  TargetOptions t = Target();
+  t.relabel_configs.push_back(
+      Rule(relabel::Action::kReplace, {"__address__"}, "([^:]+):.*", "instance", "$1-renamed"));
+  CollectionPipeline p(std::move(t), std::make_shared<MemorySink>());
+  EXPECT_EQ(p.target_labels().Get("instance"), "host1-renamed");
+  EXPECT_FALSE(p.target_labels().Has("__address__"));
+}
+
+TEST(PipelineTest, DroppedTargetWritesNothingButKeepsSnapshot) {
+  TargetOptions t = Target();
+  t.relabel_configs.push_back(Rule(relabel::Action::kDrop, {"job"}, "integrations/.*"));
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(std::move(t), sink);
+  EXPECT_TRUE(p.target_dropped());
+  p.Add(kTemp, Labels{{"chip", "a"}}, 40);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(100), absl::OkStatus(), absl::Milliseconds(3)).ok());
+  EXPECT_TRUE(sink->Series().empty());
+  EXPECT_EQ(p.Snapshot().size(), 1u);
+}
+
+TEST(PipelineTest, CommitWritesSamplesAndReportSeries) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  const SeriesRef a = p.Series(kCpu, Labels{{"cpu", "0"}, {"mode", "idle"}}, "");
+  const SeriesRef b = p.Series(kCpu, Labels{{"cpu", "0"}, {"mode", "user"}}, "");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, p.Series(kCpu, Labels{{"cpu", "0"}, {"mode", "idle"}}, ""));
+  p.Add(a, 10);
+  p.Add(b, 20);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixMillis(1000), absl::OkStatus(), absl::Milliseconds(250)).ok());
+
+  auto idle = PointsOf(*sink, "node_cpu_seconds_total", Labels{{"mode", "idle"}});
+  ASSERT_EQ(idle.size(), 1u);
+  EXPECT_EQ(idle[0].t_ms, 1000);
+  EXPECT_EQ(idle[0].value, 10);
+  // Every series carries the target labels.
+  auto all = sink->Find(Labels{{"mode", "user"}});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].first.Get("job"), "integrations/node_exporter");
+  EXPECT_EQ(all[0].first.Get("instance"), "host1:12345");
+  EXPECT_EQ(all[0].first.Get("agent_hostname"), "host1");
+  EXPECT_EQ(all[0].first.Get("team"), "infra");
+
+  EXPECT_EQ(PointsOf(*sink, "up")[0].value, 1);
+  EXPECT_DOUBLE_EQ(PointsOf(*sink, "scrape_duration_seconds")[0].value, 0.25);
+  EXPECT_EQ(PointsOf(*sink, "scrape_samples_scraped")[0].value, 2);
+  EXPECT_EQ(PointsOf(*sink, "scrape_samples_post_metric_relabeling")[0].value, 2);
+  EXPECT_EQ(PointsOf(*sink, "scrape_series_added")[0].value, 2);
+
+  // Second round: same series, nothing added.
+  p.Add(a, 11);
+  p.Add(b, 21);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixMillis(2000), absl::OkStatus(), absl::Milliseconds(1)).ok());
+  EXPECT_EQ(PointsOf(*sink, "scrape_series_added")[1].value, 0);
+  EXPECT_EQ(PointsOf(*sink, "node_cpu_seconds_total", Labels{{"mode", "idle"}})[1].value, 11);
+}
+
+TEST(PipelineTest, ClashingLabelBecomesExported) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(kTemp, Labels{{"job", "mine"}, {"instance", "x"}}, 1);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  auto s = sink->Find(Labels{{kMetricName.data(), kTemp.name}});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].first.Get("job"), "integrations/node_exporter");
+  EXPECT_EQ(s[0].first.Get("exported_job"), "mine");
+  EXPECT_EQ(s[0].first.Get("exported_instance"), "x");
+}
+
+TEST(PipelineTest, MetricRelabelDropsSeriesAndCountsThem) {
+  TargetOptions t = Target();
+  t.metric_relabel_configs.push_back(
+      Rule(relabel::Action::kDrop, {"__name__", "mode"}, "node_cpu_seconds_total;user"));
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(std::move(t), sink);
+  p.Add(kCpu, Labels{{"mode", "idle"}}, 1);
+  p.Add(kCpu, Labels{{"mode", "user"}}, 2);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  EXPECT_EQ(sink->Find(Labels{{"mode", "user"}}).size(), 0u);
+  EXPECT_EQ(sink->Find(Labels{{"mode", "idle"}}).size(), 1u);
+  EXPECT_EQ(PointsOf(*sink, "scrape_samples_scraped")[0].value, 2);
+  EXPECT_EQ(PointsOf(*sink, "scrape_samples_post_metric_relabeling")[0].value, 1);
+  // The view shows what the integration produced, before relabeling.
+  EXPECT_EQ(p.Snapshot().size(), 2u);
+}
+
+TEST(PipelineTest, VanishedSeriesGetStalenessMarker) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(kTemp, Labels{{"chip", "a"}}, 1);
+  p.Add(kTemp, Labels{{"chip", "b"}}, 2);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  p.Add(kTemp, Labels{{"chip", "a"}}, 3);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(2), absl::OkStatus(), absl::ZeroDuration()).ok());
+  auto b = PointsOf(*sink, kTemp.name, Labels{{"chip", "b"}});
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_TRUE(IsStale(b[1].value));
+  EXPECT_EQ(b[1].t_ms, 2000);
+  // Only once.
+  p.Add(kTemp, Labels{{"chip", "a"}}, 4);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(3), absl::OkStatus(), absl::ZeroDuration()).ok());
+  EXPECT_EQ(PointsOf(*sink, kTemp.name, Labels{{"chip", "b"}}).size(), 2u);
+}
+
+TEST(PipelineTest, FailedRoundReportsUpZeroAndStalesEverything) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(kTemp, Labels{{"chip", "a"}}, 1);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  p.Add(kTemp, Labels{{"chip", "a"}}, 2);  // half-way, then failure
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(2), absl::UnavailableError("down"),
+                            absl::ZeroDuration()).ok());
+  auto up = PointsOf(*sink, "up");
+  ASSERT_EQ(up.size(), 2u);
+  EXPECT_EQ(up[1].value, 0);
+  auto a = PointsOf(*sink, kTemp.name);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_TRUE(IsStale(a[1].value));
+  EXPECT_TRUE(p.Snapshot().empty());
+}
+
+TEST(PipelineTest, ReportFailureWithoutRound) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(kTemp, Labels{{"chip", "a"}}, 1);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  ASSERT_TRUE(p.ReportFailure(absl::FromUnixSeconds(2), absl::Seconds(10)).ok());
+  EXPECT_EQ(PointsOf(*sink, "up")[1].value, 0);
+  EXPECT_EQ(PointsOf(*sink, "scrape_duration_seconds")[1].value, 10);
+  EXPECT_TRUE(IsStale(PointsOf(*sink, kTemp.name)[1].value));
+}
+
+TEST(PipelineTest, MarkAllStaleCoversReportSeries) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(kTemp, Labels{{"chip", "a"}}, 1);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  ASSERT_TRUE(p.MarkAllStale(absl::FromUnixSeconds(2)).ok());
+  EXPECT_TRUE(IsStale(PointsOf(*sink, kTemp.name)[1].value));
+  EXPECT_TRUE(IsStale(PointsOf(*sink, "up")[1].value));
+}
+
+TEST(PipelineTest, NullSinkKeepsSnapshotOnly) {
+  CollectionPipeline p(Target(), nullptr);
+  p.Add(kCpu, Labels{{"mode", "idle"}}, 5);
+  p.Add(kCpu, Labels{{"mode", "user"}}, 6);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  auto snap = p.Snapshot();
+  ASSERT_EQ(snap.size(), 2u);
+  EXPECT_EQ(snap[0].name, "node_cpu_seconds_total");
+  EXPECT_EQ(snap[0].labels.Get("mode"), "idle");
+  EXPECT_EQ(snap[1].value, 6);
+  EXPECT_EQ(p.last_stats().samples_scraped, 2u);
+}
+
+TEST(PipelineTest, HistogramSuffixesAreDistinctSeries) {
+  const MetricFamily h{"x_seconds", MetricType::kHistogram, "h", ""};
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(h, Labels{{"le", "+Inf"}}, 3, "_bucket");
+  p.Add(h, Labels{}, 1.5, "_sum");
+  p.Add(h, Labels{}, 3, "_count");
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  EXPECT_EQ(PointsOf(*sink, "x_seconds_bucket")[0].value, 3);
+  EXPECT_EQ(PointsOf(*sink, "x_seconds_sum")[0].value, 1.5);
+  EXPECT_EQ(PointsOf(*sink, "x_seconds_count")[0].value, 3);
+}
+
+}  // namespace
+}  // namespace outpost

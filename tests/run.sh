@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what the tests need on Debian 12 (as root) and runs the whole
+# suite with ctest:
+#   1. a sanitizer build (clang, address+undefined, libFuzzer targets) of
+#      everything that parses untrusted bytes, run first;
+#   2. the full suite on the normal build, last, so the output ends with
+#      ctest's summary line.
+# Servers the tests need (Prometheus, node_exporter, ...) come from
+# Debian's packages; each test starts its own on a free loopback port with a
+# temp data dir, and stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC="$(pwd)"
+JOBS="$(nproc)"
+
+TEST_DEPS=(
+  clang libclang-rt-14-dev lld curl ca-certificates procps
+  prometheus prometheus-node-exporter
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2046
+  apt-get install -y -qq --no-install-recommends $(./install.sh --print-build-deps) "${TEST_DEPS[@]}" >/dev/null
+  # The packaged exporters and Prometheus start themselves as services on
+  # their default ports; the tests run their own copies, so stop those.
+  for svc in prometheus prometheus-node-exporter; do
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+      systemctl disable --now "$svc" >/dev/null 2>&1 || true
+    fi
+  done
+  pkill -x prometheus 2>/dev/null || true
+  pkill -x prometheus-node-exporter 2>/dev/null || true
+else
+  echo "tests/run.sh: not root; assuming the packages are installed" >&2
+fi
+
+for bin in prometheus prometheus-node-exporter clang++; do
+  command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
+done
+
+echo "==> sanitizer build (address,undefined) and fuzz targets"
+cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_COMPILER=clang++ -DOUTPOST_SANITIZE=address,undefined \
+  -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
+cmake --build "$SRC/build-asan" -j "$JOBS"
+# Parsers of untrusted bytes: config, relabel, exposition text, WAL, /proc.
+(cd "$SRC/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j "$JOBS" -R '^(core_base|core_config|core_relabel|core_wal|integrations_node|fuzz)' \
+  -E 'Parity|Interop|Live')
+
+echo "==> full suite"
+cmake -S "$SRC" -B "$SRC/build-test" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$SRC/build-test" -j "$JOBS"
+cd "$SRC/build-test"
+exec ctest --output-on-failure -j "$JOBS"
