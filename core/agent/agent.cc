@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "core/agent/snapshot_render.h"
+#include "core/base/memory_appender.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
 #include "core/config/dump.h"
@@ -229,7 +229,7 @@ absl::StatusOr<std::string> Agent::IntegrationMetrics(std::string_view name) con
     }
   }
   if (p == nullptr) return absl::NotFoundError("integration " + std::string(name) + " is not running");
-  return RenderSnapshot(p->Snapshot());
+  return RenderCollected(p->Snapshot());
 }
 
 void Agent::SetupRoutes() {

@@ -25,7 +25,7 @@
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
 #include "core/agent/self_metrics.h"
-#include "core/agent/sink.h"
+#include "core/base/sink.h"
 #include "core/config/config.h"
 #include "core/config/integration_spec.h"
 

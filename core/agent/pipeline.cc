@@ -220,18 +220,18 @@ absl::Status CollectionPipeline::MarkAllStale(absl::Time t) {
   return app->Commit();
 }
 
-std::vector<SnapshotSample> CollectionPipeline::Snapshot() const {
-  std::vector<SnapshotSample> out;
+std::vector<CollectedSample> CollectionPipeline::Snapshot() const {
+  std::vector<CollectedSample> out;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (committed_ == 0) return out;
     for (const Entry& e : entries_) {
       if (e.committed_round == committed_) {
-        out.push_back(SnapshotSample{e.family, e.name, e.raw, e.committed_value});
+        out.push_back(CollectedSample{e.family, e.name, e.raw, e.committed_value});
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const SnapshotSample& a, const SnapshotSample& b) {
+  std::sort(out.begin(), out.end(), [](const CollectedSample& a, const CollectedSample& b) {
     if (a.family->name != b.family->name) return a.family->name < b.family->name;
     if (a.name != b.name) return a.name < b.name;
     return a.labels < b.labels;

@@ -36,7 +36,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "core/agent/sink.h"
+#include "core/base/sink.h"
 #include "core/base/metric.h"
 #include "core/relabel/relabel.h"
 
@@ -53,14 +53,6 @@ struct TargetOptions {
   std::map<std::string, std::string> extra_labels;  // integrations.labels
   std::vector<relabel::Config> relabel_configs;         // compiled
   std::vector<relabel::Config> metric_relabel_configs;  // compiled
-};
-
-// One sample of the last committed round, as the collector reported it.
-struct SnapshotSample {
-  const MetricFamily* family;
-  std::string name;  // family name + suffix
-  Labels labels;
-  double value;
 };
 
 class CollectionPipeline final : public Appender {
@@ -97,7 +89,7 @@ class CollectionPipeline final : public Appender {
 
   // The last successful round as the collector reported it (raw labels, no
   // target labels), sorted by name then labels.
-  std::vector<SnapshotSample> Snapshot() const;
+  std::vector<CollectedSample> Snapshot() const;
 
   struct Stats {
     uint64_t samples_scraped = 0;

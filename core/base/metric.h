@@ -56,6 +56,15 @@ inline constexpr uint64_t kStaleNaNBits = 0x7ff0000000000002ULL;
 // Opaque series handle; 0 is never a valid handle.
 using SeriesRef = uint64_t;
 
+// One sample of a collection as its collector reported it (no target
+// labels), e.g. what /integrations/<name>/metrics shows.
+struct CollectedSample {
+  const MetricFamily* family;
+  std::string name;  // family->name + suffix
+  Labels labels;
+  double value;
+};
+
 class Appender {
  public:
   virtual ~Appender() = default;

@@ -3,7 +3,7 @@
 #include <bit>
 #include <cmath>
 
-#include "core/agent/memory_sink.h"
+#include "core/base/memory_sink.h"
 #include "core/relabel/relabel.h"
 #include "gtest/gtest.h"
 

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "core/agent/memory_sink.h"
+#include "core/base/memory_sink.h"
 #include "gtest/gtest.h"
 
 namespace outpost {

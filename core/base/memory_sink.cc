@@ -1,4 +1,4 @@
-#include "core/agent/memory_sink.h"
+#include "core/base/memory_sink.h"
 
 #include <tuple>
 

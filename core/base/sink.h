@@ -3,8 +3,8 @@
 // The WAL storage implements it; MemorySink (memory_sink.h) keeps samples in
 // memory for tests and tools. Shaped like Prometheus' storage.Appender: one
 // SinkAppender per collection round, committed or rolled back as a whole.
-#ifndef OUTPOST_CORE_AGENT_SINK_H_
-#define OUTPOST_CORE_AGENT_SINK_H_
+#ifndef OUTPOST_CORE_BASE_SINK_H_
+#define OUTPOST_CORE_BASE_SINK_H_
 
 #include <cstdint>
 #include <memory>
@@ -41,4 +41,4 @@ class SampleSink {
 
 }  // namespace outpost
 
-#endif  // OUTPOST_CORE_AGENT_SINK_H_
+#endif  // OUTPOST_CORE_BASE_SINK_H_

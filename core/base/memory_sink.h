@@ -1,13 +1,13 @@
 // A SampleSink that keeps every committed sample in memory, by series.
 // For tests and for tools; thread-safe.
-#ifndef OUTPOST_CORE_AGENT_MEMORY_SINK_H_
-#define OUTPOST_CORE_AGENT_MEMORY_SINK_H_
+#ifndef OUTPOST_CORE_BASE_MEMORY_SINK_H_
+#define OUTPOST_CORE_BASE_MEMORY_SINK_H_
 
 #include <map>
 #include <mutex>
 #include <vector>
 
-#include "core/agent/sink.h"
+#include "core/base/sink.h"
 
 namespace outpost {
 
@@ -36,4 +36,4 @@ class MemorySink final : public SampleSink {
 
 }  // namespace outpost
 
-#endif  // OUTPOST_CORE_AGENT_MEMORY_SINK_H_
+#endif  // OUTPOST_CORE_BASE_MEMORY_SINK_H_
