@@ -54,7 +54,7 @@ TEST(AgentIntegrationTest, CopiesEveryFamilyWithTypesAndSuffixes) {
   // A second round reuses the families and handles.
   app.Clear();
   ASSERT_TRUE(integration.Collect(app, absl::InfiniteFuture()).ok());
-  EXPECT_EQ(app.series_count(), 9u);
+  EXPECT_EQ(app.series_count(), 10u);
 }
 
 TEST(AgentIntegrationTest, FormatBoundLikeGo) {
