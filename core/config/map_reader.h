@@ -76,8 +76,9 @@ class MapReader {
   // The raw node (null when absent), marked consumed; for lists of maps.
   YAML::Node Raw(std::string_view key);
 
-  // Rejects `key` by name when present:
+  // Rejects `key` by name when present with a non-null value:
   //   "<path>.<key>: not supported yet"
+  // (a null value, e.g. a bare `sigv4:`, means "not set" and is accepted).
   void Unsupported(std::string_view key, std::string_view why = "not supported yet");
   // Handles a deprecated alias `old_key` of `new_key` (same type, same
   // destination). Returns true when `old_key` is present and `new_key` is

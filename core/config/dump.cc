@@ -1,0 +1,215 @@
+#include "core/config/dump.h"
+
+#include "core/config/duration.h"
+#include "core/config/loader_internal.h"
+#include "yaml-cpp/yaml.h"
+#include "core/config/str_util.h"
+
+namespace outpost::config {
+
+using internal::Cat;
+using internal::Sv;
+namespace internal {
+namespace {
+
+void Str(YAML::Emitter& out, std::string_view key, std::string_view value) {
+  out << YAML::Key << std::string(key) << YAML::Value << YAML::DoubleQuoted << std::string(value);
+}
+
+void Dur(YAML::Emitter& out, std::string_view key, absl::Duration d) {
+  out << YAML::Key << std::string(key) << YAML::Value << FormatPromDuration(d);
+}
+
+void Bool(YAML::Emitter& out, std::string_view key, bool v) {
+  out << YAML::Key << std::string(key) << YAML::Value << (v ? "true" : "false");
+}
+
+template <typename T>
+void Num(YAML::Emitter& out, std::string_view key, T v) {
+  out << YAML::Key << std::string(key) << YAML::Value << v;
+}
+
+void Secret(YAML::Emitter& out, std::string_view key, const config::Secret& s) {
+  Str(out, key, s.masked());
+}
+
+void StrMap(YAML::Emitter& out, std::string_view key, const std::map<std::string, std::string>& m) {
+  out << YAML::Key << std::string(key) << YAML::Value;
+  if (m.empty()) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+    return;
+  }
+  out << YAML::BeginMap;
+  for (const auto& [k, v] : m) out << YAML::Key << k << YAML::Value << YAML::DoubleQuoted << v;
+  out << YAML::EndMap;
+}
+
+void StrList(YAML::Emitter& out, std::string_view key, const std::vector<std::string>& l) {
+  out << YAML::Key << std::string(key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const std::string& s : l) out << YAML::DoubleQuoted << s;
+  out << YAML::EndSeq;
+}
+
+void RemoteWriteList(YAML::Emitter& out, std::string_view key,
+                     const std::vector<RemoteWriteConfig>& l) {
+  out << YAML::Key << std::string(key) << YAML::Value;
+  if (l.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const RemoteWriteConfig& rw : l) EmitRemoteWrite(out, rw);
+  out << YAML::EndSeq;
+}
+
+void Relabels(YAML::Emitter& out, std::string_view key, const std::vector<relabel::Config>& l) {
+  out << YAML::Key << std::string(key) << YAML::Value;
+  EmitRelabelConfigs(out, l);
+}
+
+}  // namespace
+
+void EmitRelabelConfigs(YAML::Emitter& out, const std::vector<relabel::Config>& cfgs) {
+  if (cfgs.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const relabel::Config& c : cfgs) {
+    out << YAML::BeginMap;
+    StrList(out, "source_labels", c.source_labels);
+    Str(out, "separator", c.separator);
+    Str(out, "regex", c.regex);
+    Num(out, "modulus", c.modulus);
+    Str(out, "target_label", c.target_label);
+    Str(out, "replacement", c.replacement);
+    Str(out, "action", relabel::ActionName(c.action));
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
+  out << YAML::BeginMap;
+  Str(out, "url", rw.url);
+  if (!rw.name.empty()) Str(out, "name", rw.name);
+  Dur(out, "remote_timeout", rw.remote_timeout);
+  StrMap(out, "headers", rw.headers);
+  Relabels(out, "write_relabel_configs", rw.write_relabel_configs);
+  Bool(out, "send_exemplars", rw.send_exemplars);
+  if (rw.basic_auth) {
+    out << YAML::Key << "basic_auth" << YAML::Value << YAML::BeginMap;
+    Str(out, "username", rw.basic_auth->username);
+    Secret(out, "password", rw.basic_auth->password);
+    Str(out, "password_file", rw.basic_auth->password_file);
+    out << YAML::EndMap;
+  }
+  if (rw.authorization) {
+    out << YAML::Key << "authorization" << YAML::Value << YAML::BeginMap;
+    Str(out, "type", rw.authorization->type);
+    Secret(out, "credentials", rw.authorization->credentials);
+    Str(out, "credentials_file", rw.authorization->credentials_file);
+    out << YAML::EndMap;
+  }
+  Secret(out, "bearer_token", rw.bearer_token);
+  Str(out, "bearer_token_file", rw.bearer_token_file);
+  out << YAML::Key << "tls_config" << YAML::Value << YAML::BeginMap;
+  Str(out, "ca_file", rw.tls_config.ca_file);
+  Str(out, "cert_file", rw.tls_config.cert_file);
+  Str(out, "key_file", rw.tls_config.key_file);
+  Str(out, "server_name", rw.tls_config.server_name);
+  Bool(out, "insecure_skip_verify", rw.tls_config.insecure_skip_verify);
+  out << YAML::EndMap;
+  Str(out, "proxy_url", rw.proxy_url);
+  Bool(out, "follow_redirects", rw.follow_redirects);
+  const QueueConfig& q = rw.queue_config;
+  out << YAML::Key << "queue_config" << YAML::Value << YAML::BeginMap;
+  Num(out, "capacity", q.capacity);
+  Num(out, "max_shards", q.max_shards);
+  Num(out, "min_shards", q.min_shards);
+  Num(out, "max_samples_per_send", q.max_samples_per_send);
+  Dur(out, "batch_send_deadline", q.batch_send_deadline);
+  Dur(out, "min_backoff", q.min_backoff);
+  Dur(out, "max_backoff", q.max_backoff);
+  Bool(out, "retry_on_http_429", q.retry_on_http_429);
+  Dur(out, "sample_age_limit", q.sample_age_limit);
+  out << YAML::EndMap;
+  out << YAML::Key << "metadata_config" << YAML::Value << YAML::BeginMap;
+  Bool(out, "send", rw.metadata_config.send);
+  Dur(out, "send_interval", rw.metadata_config.send_interval);
+  Num(out, "max_samples_per_send", rw.metadata_config.max_samples_per_send);
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+}
+
+}  // namespace internal
+
+std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
+  using namespace internal;  // NOLINT: local helpers
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap;
+  Str(out, "log_level", cfg.server.log_level);
+  Str(out, "log_format", cfg.server.log_format);
+  out << YAML::EndMap;
+
+  const MetricsConfig& m = cfg.metrics;
+  out << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
+  Str(out, "wal_directory", m.wal_directory);
+  Dur(out, "wal_cleanup_age", m.wal_cleanup_age);
+  Dur(out, "wal_cleanup_period", m.wal_cleanup_period);
+  out << YAML::Key << "global" << YAML::Value << YAML::BeginMap;
+  Dur(out, "scrape_interval", m.global.scrape_interval);
+  Dur(out, "scrape_timeout", m.global.scrape_timeout);
+  StrMap(out, "external_labels", m.global.external_labels);
+  RemoteWriteList(out, "remote_write", m.global.remote_write);
+  out << YAML::EndMap;
+  out << YAML::Key << "configs" << YAML::Value;
+  if (m.configs.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << YAML::BeginSeq;
+    for (const InstanceConfig& c : m.configs) {
+      out << YAML::BeginMap;
+      Str(out, "name", c.name);
+      RemoteWriteList(out, "remote_write", c.remote_write);
+      Dur(out, "wal_truncate_frequency", c.wal_truncate_frequency);
+      Dur(out, "min_wal_time", c.min_wal_time);
+      Dur(out, "max_wal_time", c.max_wal_time);
+      Dur(out, "remote_flush_deadline", c.remote_flush_deadline);
+      Bool(out, "write_stale_on_shutdown", c.write_stale_on_shutdown);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+
+  const IntegrationsConfig& ic = cfg.integrations;
+  out << YAML::Key << "integrations" << YAML::Value << YAML::BeginMap;
+  Bool(out, "scrape_integrations", ic.scrape_integrations);
+  StrMap(out, "labels", ic.labels);
+  RemoteWriteList(out, "prometheus_remote_write", ic.prometheus_remote_write);
+  Dur(out, "integration_restart_backoff", ic.integration_restart_backoff);
+  for (const IntegrationConfig& i : ic.integrations) {
+    out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
+    Bool(out, "enabled", i.common.enabled);
+    Str(out, "instance", i.common.instance);
+    Bool(out, "scrape_integration", i.common.scrape_integration);
+    Dur(out, "scrape_interval", i.common.scrape_interval);
+    Dur(out, "scrape_timeout", i.common.scrape_timeout);
+    Relabels(out, "relabel_configs", i.common.relabel_configs);
+    Relabels(out, "metric_relabel_configs", i.common.metric_relabel_configs);
+    Dur(out, "wal_truncate_frequency", i.common.wal_truncate_frequency);
+    if (const IntegrationSpec* spec = registry.Find(i.name); spec != nullptr && i.options) {
+      spec->Dump(*i.options, out);
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+  std::string s = out.c_str();
+  s += "\n";
+  return s;
+}
+
+}  // namespace outpost::config

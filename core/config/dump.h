@@ -1,0 +1,25 @@
+// The effective config as YAML: every key with its value or default,
+// durations in Prometheus form ("1m30s"), secrets as "<secret>". Used by
+// `outpost check-config` and /-/config.
+//
+// Loading the output again gives the same config, except that secret values
+// read back as the literal "<secret>" (so Dump(Load(Dump(c))) == Dump(c)).
+// Thread-safe; pure.
+#ifndef OUTPOST_CORE_CONFIG_DUMP_H_
+#define OUTPOST_CORE_CONFIG_DUMP_H_
+
+#include <string>
+
+#include "core/config/config.h"
+#include "core/config/integration_spec.h"
+
+namespace outpost::config {
+
+// `registry` must know every integration in cfg (it does when cfg came from
+// Load with the same registry); unknown ones are dumped with their common
+// keys only.
+std::string Dump(const Config& cfg, const IntegrationRegistry& registry);
+
+}  // namespace outpost::config
+
+#endif  // OUTPOST_CORE_CONFIG_DUMP_H_

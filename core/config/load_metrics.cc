@@ -1,0 +1,325 @@
+// The `metrics` block and remote_write entries (Prometheus
+// config.RemoteWriteConfig + common HTTPClientConfig; Grafana Agent
+// static/metrics/agent.go and static/metrics/instance/instance.go).
+#include <fstream>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/config/digest.h"
+#include "core/config/duration.h"
+#include "core/config/loader_internal.h"
+#include "core/config/str_util.h"
+
+namespace outpost::config::internal {
+namespace {
+
+// Prometheus config/config.go reservedHeaders (compared case-insensitively).
+constexpr std::string_view kReservedHeaders[] = {
+    "authorization",     "host",
+    "content-encoding",  "content-length",
+    "content-type",      "user-agent",
+    "connection",        "keep-alive",
+    "proxy-authenticate", "proxy-authorization",
+    "www-authenticate",  "accept-encoding",
+    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
+};
+
+// An absolute http(s) URL with a host, no spaces or control characters.
+bool ValidHttpUrl(std::string_view url) {
+  std::string lower = absl::AsciiStrToLower(Sv(url));
+  std::string_view rest;
+  if (absl::StartsWith(lower, "http://")) {
+    rest = url.substr(7);
+  } else if (absl::StartsWith(lower, "https://")) {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') {
+      return false;
+    }
+  }
+  size_t host_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, host_end);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  return !authority.empty() && authority[0] != ':';
+}
+
+// A *_file must be readable when the config is loaded.
+void CheckFile(MapReader& m, std::string_view key, const std::string& path) {
+  if (path.empty()) return;
+  std::ifstream f(path);
+  if (!f) m.ValueError(key, Cat("cannot read file \"", path, "\""));
+}
+
+void ReadTls(MapReader& m, TlsConfig* out) {
+  m.String("ca_file", &out->ca_file);
+  m.String("cert_file", &out->cert_file);
+  m.String("key_file", &out->key_file);
+  m.String("server_name", &out->server_name);
+  m.Bool("insecure_skip_verify", &out->insecure_skip_verify);
+  for (std::string_view k : {"ca", "cert", "key", "min_version", "max_version"}) m.Unsupported(k);
+  CheckFile(m, "ca_file", out->ca_file);
+  CheckFile(m, "cert_file", out->cert_file);
+  CheckFile(m, "key_file", out->key_file);
+  if (out->cert_file.empty() != out->key_file.empty()) {
+    m.Error("", "cert_file and key_file must be set together");
+  }
+  m.Finish();
+}
+
+void ReadQueue(MapReader& m, QueueConfig* q) {
+  m.Int("capacity", &q->capacity);
+  m.Int("max_shards", &q->max_shards);
+  m.Int("min_shards", &q->min_shards);
+  m.Int("max_samples_per_send", &q->max_samples_per_send);
+  m.Duration("batch_send_deadline", &q->batch_send_deadline);
+  m.Duration("min_backoff", &q->min_backoff);
+  m.Duration("max_backoff", &q->max_backoff);
+  m.Bool("retry_on_http_429", &q->retry_on_http_429);
+  m.Duration("sample_age_limit", &q->sample_age_limit, /*allow_zero=*/true);
+  for (auto [key, v] : {std::pair<std::string_view, int>{"capacity", q->capacity},
+                        {"max_shards", q->max_shards},
+                        {"min_shards", q->min_shards},
+                        {"max_samples_per_send", q->max_samples_per_send}}) {
+    if (v <= 0) m.ValueError(key, "must be greater than 0");
+  }
+  if (q->min_shards > q->max_shards) m.Error("min_shards", "must not be greater than max_shards");
+  if (q->min_backoff > q->max_backoff) {
+    m.Error("min_backoff", "must not be greater than max_backoff");
+  }
+  m.Finish();
+}
+
+void ReadMetadata(MapReader& m, MetadataConfig* md) {
+  m.Bool("send", &md->send);
+  m.Duration("send_interval", &md->send_interval);
+  m.Int("max_samples_per_send", &md->max_samples_per_send);
+  if (md->max_samples_per_send <= 0) m.ValueError("max_samples_per_send", "must be greater than 0");
+  m.Finish();
+}
+
+void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
+  if (!m.Has("url") || m.node()["url"].IsNull()) {
+    m.Consume("url");
+    m.Error(m.Has("url") ? "url" : "", "url for remote_write is empty");
+  } else {
+    m.String("url", &rw->url);
+    if (rw->url.empty()) {
+      m.ValueError("url", "url for remote_write is empty");
+    } else if (!ValidHttpUrl(rw->url)) {
+      // The URL may hold credentials: do not echo it.
+      m.ValueError("url", "invalid URL: must be an absolute http or https URL");
+    }
+  }
+  m.String("name", &rw->name);
+  m.Duration("remote_timeout", &rw->remote_timeout);
+  m.StringMap("headers", &rw->headers);
+  for (const auto& [name, value] : rw->headers) {
+    for (std::string_view reserved : kReservedHeaders) {
+      if (absl::AsciiStrToLower(name) == reserved) {
+        m.Error("headers", Cat("\"", name, "\" is a reserved header; it must not be changed"));
+      }
+    }
+  }
+  m.RelabelConfigs("write_relabel_configs", &rw->write_relabel_configs);
+  m.Bool("send_exemplars", &rw->send_exemplars);
+  if (m.Has("basic_auth")) {
+    MapReader b = m.Map("basic_auth");
+    BasicAuth auth;
+    b.String("username", &auth.username);
+    b.Secret("password", &auth.password);
+    b.String("password_file", &auth.password_file);
+    b.Unsupported("username_file");
+    if (!auth.password.empty() && !auth.password_file.empty()) {
+      b.Error("password_file", "at most one of password and password_file must be configured");
+    }
+    CheckFile(b, "password_file", auth.password_file);
+    b.Finish();
+    rw->basic_auth = std::move(auth);
+  }
+  if (m.Has("authorization")) {
+    MapReader a = m.Map("authorization");
+    Authorization auth;
+    a.String("type", &auth.type);
+    a.Secret("credentials", &auth.credentials);
+    a.String("credentials_file", &auth.credentials_file);
+    if (absl::EqualsIgnoreCase(auth.type, "basic")) {
+      a.ValueError("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    }
+    if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
+      a.Error("credentials_file",
+              "at most one of credentials and credentials_file must be configured");
+    }
+    CheckFile(a, "credentials_file", auth.credentials_file);
+    a.Finish();
+    rw->authorization = std::move(auth);
+  }
+  m.Secret("bearer_token", &rw->bearer_token);
+  m.String("bearer_token_file", &rw->bearer_token_file);
+  CheckFile(m, "bearer_token_file", rw->bearer_token_file);
+  const bool bearer = !rw->bearer_token.empty() || !rw->bearer_token_file.empty();
+  if (!rw->bearer_token.empty() && !rw->bearer_token_file.empty()) {
+    m.Error("bearer_token_file", "at most one of bearer_token and bearer_token_file must be configured");
+  }
+  if (int(rw->basic_auth.has_value()) + int(rw->authorization.has_value()) + int(bearer) > 1) {
+    m.Error("", "at most one of basic_auth, authorization and bearer_token/bearer_token_file "
+                "must be configured");
+  }
+  if (m.Has("tls_config")) {
+    MapReader t = m.Map("tls_config");
+    ReadTls(t, &rw->tls_config);
+  }
+  m.String("proxy_url", &rw->proxy_url);
+  if (!rw->proxy_url.empty() && !ValidHttpUrl(rw->proxy_url)) {
+    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
+  }
+  m.Bool("follow_redirects", &rw->follow_redirects);
+  if (m.Has("queue_config")) {
+    MapReader q = m.Map("queue_config");
+    ReadQueue(q, &rw->queue_config);
+  }
+  if (m.Has("metadata_config")) {
+    MapReader md = m.Map("metadata_config");
+    ReadMetadata(md, &rw->metadata_config);
+  }
+  for (std::string_view k :
+       {"sigv4", "oauth2", "azuread", "google_iam", "send_native_histograms", "enable_http2",
+        "no_proxy", "proxy_from_environment", "proxy_connect_header", "round_robin_dns",
+        "protobuf_message", "http_headers"}) {
+    m.Unsupported(k);
+  }
+  m.Finish();
+}
+
+void ReadGlobal(MapReader& m, GlobalConfig* g) {
+  m.Duration("scrape_interval", &g->scrape_interval);
+  absl::Duration timeout = absl::ZeroDuration();
+  m.Duration("scrape_timeout", &timeout);
+  // Prometheus GlobalConfig.UnmarshalYAML: an unset timeout is the default
+  // (10s) but never more than the interval.
+  if (timeout == absl::ZeroDuration()) {
+    g->scrape_timeout = std::min(g->scrape_timeout, g->scrape_interval);
+  } else {
+    g->scrape_timeout = timeout;
+    if (timeout > g->scrape_interval) {
+      m.Error("scrape_timeout", Cat("scrape_timeout (", FormatPromDuration(timeout),
+                                             ") greater than scrape_interval (",
+                                             FormatPromDuration(g->scrape_interval), ")"));
+    }
+  }
+  if (m.Has("evaluation_interval")) {
+    absl::Duration ignored;
+    m.Duration("evaluation_interval", &ignored);
+    m.Warn("evaluation_interval", "ignored: there is no rule evaluation in agent mode");
+  }
+  m.StringMap("external_labels", &g->external_labels);
+  ReadRemoteWriteList(m, "remote_write", "global", &g->remote_write);
+  for (std::string_view k :
+       {"scrape_protocols", "query_log_file", "body_size_limit", "sample_limit", "target_limit",
+        "label_limit", "label_name_length_limit", "label_value_length_limit",
+        "keep_dropped_targets", "scrape_failure_log_file"}) {
+    m.Unsupported(k);
+  }
+  m.Finish();
+}
+
+void ReadInstance(MapReader& m, InstanceConfig* c) {
+  m.String("name", &c->name);
+  if (c->name.empty()) m.Error(m.Has("name") ? "name" : "", "missing instance name");
+  YAML::Node scrape = m.Raw("scrape_configs");
+  if (scrape.IsSequence() && scrape.size() > 0) {
+    m.Error("scrape_configs", "not supported yet");
+  } else if (!scrape.IsNull() && !scrape.IsSequence()) {
+    m.ValueError("scrape_configs", "expected a list");
+  }
+  ReadRemoteWriteList(m, "remote_write", c->name.empty() ? "instance" : c->name, &c->remote_write);
+  m.Duration("wal_truncate_frequency", &c->wal_truncate_frequency);
+  m.Duration("min_wal_time", &c->min_wal_time);
+  m.Duration("max_wal_time", &c->max_wal_time);
+  m.Duration("remote_flush_deadline", &c->remote_flush_deadline);
+  m.Bool("write_stale_on_shutdown", &c->write_stale_on_shutdown);
+  bool host_filter = false;
+  m.Bool("host_filter", &host_filter);
+  if (host_filter) m.Error("host_filter", "not supported yet");
+  YAML::Node hf = m.Raw("host_filter_relabel_configs");
+  if (!hf.IsNull() && !(hf.IsSequence() && hf.size() == 0)) {
+    m.Error("host_filter_relabel_configs", "not supported yet");
+  }
+  if (c->min_wal_time > c->max_wal_time) {
+    m.Error(m.Has("min_wal_time") ? "min_wal_time" : "max_wal_time",
+            "min_wal_time must be less than or equal to max_wal_time");
+  }
+  m.Finish();
+}
+
+}  // namespace
+
+void ReadRemoteWriteList(MapReader& parent, std::string_view key, std::string_view owner,
+                         std::vector<RemoteWriteConfig>* out) {
+  std::set<std::string> names;
+  for (MapReader& item : parent.MapList(key)) {
+    RemoteWriteConfig rw;
+    ReadRemoteWrite(item, &rw);
+    if (rw.name.empty()) {
+      // Grafana Agent names an unnamed entry <instance>-<md5[:6]> of its
+      // YAML (instance.go); ours hashes outpost's dump of the entry.
+      YAML::Emitter e;
+      EmitRemoteWrite(e, rw);
+      rw.name = Cat(owner, "-", Md5Hex(e.c_str()).substr(0, 6));
+    }
+    if (!names.insert(rw.name).second) {
+      item.Error(item.Has("name") ? "name" : "",
+                 Cat("duplicate remote_write name \"", rw.name, "\""));
+    }
+    out->push_back(std::move(rw));
+  }
+}
+
+void ReadMetrics(MapReader& m, MetricsConfig* out) {
+  m.String("wal_directory", &out->wal_directory);
+  m.Duration("wal_cleanup_age", &out->wal_cleanup_age);
+  m.Duration("wal_cleanup_period", &out->wal_cleanup_period, /*allow_zero=*/true);
+  if (m.Has("global")) {
+    MapReader g = m.Map("global");
+    ReadGlobal(g, &out->global);
+  }
+  std::set<std::string> names;
+  for (MapReader& item : m.MapList("configs")) {
+    InstanceConfig c;
+    ReadInstance(item, &c);
+    if (!c.name.empty() && !names.insert(c.name).second) {
+      item.Error("name", Cat("found multiple instance configs with name \"", c.name, "\""));
+    }
+    out->configs.push_back(std::move(c));
+  }
+  // Accepted for compatibility; outpost has one instance per config and its
+  // own HTTP client settings.
+  std::string mode = "shared";
+  m.String("instance_mode", &mode);
+  if (mode == "distinct") {
+    m.ValueError("instance_mode", "instance_mode \"distinct\" is not supported yet");
+  } else if (mode != "shared") {
+    m.ValueError("instance_mode",
+                 Cat("invalid instance_mode \"", mode, "\" (expected shared or distinct)"));
+  }
+  absl::Duration ignored;
+  m.Duration("instance_restart_backoff", &ignored, /*allow_zero=*/true);
+  bool ignored_bool = false;
+  m.Bool("http_disable_keepalives", &ignored_bool);
+  m.Duration("http_idle_conn_timeout", &ignored);
+  for (std::string_view k : {"instance_restart_backoff", "http_disable_keepalives",
+                             "http_idle_conn_timeout"}) {
+    if (m.Has(k)) m.Warn(k, "accepted for compatibility; has no effect in outpost");
+  }
+  for (std::string_view k : {"scraping_service", "scraping_service_client", "disable_http2"}) {
+    m.Unsupported(k);
+  }
+}
+
+}  // namespace outpost::config::internal

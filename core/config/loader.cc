@@ -1,0 +1,201 @@
+#include "core/config/loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/config/digest.h"
+#include "core/config/loader_internal.h"
+#include "core/config/str_util.h"
+
+namespace outpost::config {
+
+using internal::Cat;
+using internal::Sv;
+namespace {
+
+// Server keys removed from the file in Grafana Agent v0.24 in favour of
+// flags (static/release-notes.md, static/server/flags.go).
+struct MovedKey {
+  std::string_view key;
+  std::string_view flag;
+};
+constexpr MovedKey kMovedServerKeys[] = {
+    {"http_listen_address", "-server.http.address"},
+    {"http_listen_port", "-server.http.address"},
+    {"grpc_listen_address", "-server.grpc.address"},
+    {"grpc_listen_port", "-server.grpc.address"},
+    {"http_listen_network", "-server.http.address"},
+    {"grpc_listen_network", "-server.grpc.address"},
+    {"register_instrumentation", "-server.register-instrumentation"},
+};
+
+void ReadServer(MapReader& m, ServerConfig* out) {
+  m.String("log_level", &out->log_level);
+  if (out->log_level != "debug" && out->log_level != "info" && out->log_level != "warn" &&
+      out->log_level != "error") {
+    m.ValueError("log_level", Cat("invalid log level \"", out->log_level,
+                                           "\" (expected debug, info, warn or error)"));
+  }
+  m.String("log_format", &out->log_format);
+  if (out->log_format != "logfmt" && out->log_format != "json") {
+    m.ValueError("log_format", Cat("invalid log format \"", out->log_format,
+                                            "\" (expected logfmt or json)"));
+  }
+  for (const MovedKey& k : kMovedServerKeys) {
+    m.Unsupported(k.key, Cat("moved to the ", k.flag, " flag in Grafana Agent v0.24"));
+  }
+  m.Unsupported("http_tls_config");
+  m.Unsupported("grpc_tls_config");
+  m.Finish();
+}
+
+// "no wal_directory configured" (static/metrics/agent.go ApplyDefaults and
+// static/integrations/manager.go): only when something would write a WAL.
+void CheckWalDirectory(MapReader& metrics, const Config& cfg) {
+  if (!cfg.metrics.wal_directory.empty()) return;
+  bool needs_wal = !cfg.metrics.configs.empty();
+  for (const IntegrationConfig& ic : cfg.integrations.integrations) {
+    needs_wal = needs_wal || (ic.common.enabled && ic.common.scrape_integration);
+  }
+  if (!needs_wal) return;
+  metrics.Error("wal_directory", "no wal_directory configured");
+}
+
+void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors* errors,
+             Config* cfg) {
+  MapReader top(root, "", errors);
+  if (top.Has("server")) {
+    MapReader server = top.Map("server");
+    ReadServer(server, &cfg->server);
+  }
+  std::string metrics_key = "metrics";
+  if (top.Has("prometheus")) {
+    if (top.Has("metrics")) {
+      top.Error("prometheus", "at most one of prometheus and metrics should be specified");
+      top.Consume("prometheus");
+    } else {
+      top.Warn("prometheus", "`prometheus` has been deprecated in favor of `metrics`");
+      metrics_key = "prometheus";
+    }
+  }
+  MapReader metrics = top.Map(metrics_key);
+  internal::ReadMetrics(metrics, &cfg->metrics);
+  metrics.Finish();
+  if (top.Has("integrations")) {
+    MapReader integrations = top.Map("integrations");
+    internal::ReadIntegrations(integrations, cfg->metrics, registry, &cfg->integrations);
+    integrations.Finish();
+  }
+  for (std::string_view key : {"logs", "loki", "traces", "tempo", "agent_management"}) {
+    top.Unsupported(key);
+  }
+  top.Finish();
+  CheckWalDirectory(metrics, *cfg);
+}
+
+// Position of an error line for sorting: "FILE:LINE:COL: ..." after the
+// known file prefix. Lines without a position sort first.
+std::pair<int, int> LineCol(std::string_view file, std::string_view line) {
+  if (!file.empty()) {
+    if (line.substr(0, file.size()) != file) return {0, 0};
+    line.remove_prefix(file.size() + 1);
+  }
+  std::vector<std::string> parts = absl::StrSplit(Sv(line), absl::MaxSplits(':', 2));
+  int l = 0, c = 0;
+  if (parts.size() < 3 || !absl::SimpleAtoi(parts[0], &l) || !absl::SimpleAtoi(parts[1], &c)) {
+    return {0, 0};
+  }
+  return {l, c};
+}
+
+void SortByPosition(const std::string& file, std::vector<std::string>* lines) {
+  std::stable_sort(lines->begin(), lines->end(), [&](const std::string& a, const std::string& b) {
+    return LineCol(file, a) < LineCol(file, b);
+  });
+}
+
+}  // namespace
+
+std::string ConfigHash(std::string_view raw) { return Sha256Hex(raw); }
+
+LoadResult LoadFull(const LoadOptions& opts) {
+  LoadResult result;
+  Errors& errors = result.errors;
+  errors.file = opts.path;
+  std::string raw;
+  if (opts.text.has_value()) {
+    raw = *opts.text;
+  } else {
+    std::ifstream in(opts.path, std::ios::binary);
+    if (!in) {
+      errors.errors.push_back(
+          Cat(opts.path, ": cannot read config file: ", std::strerror(errno)));
+      return result;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) {
+      errors.errors.push_back(Cat(opts.path, ": cannot read config file"));
+      return result;
+    }
+    raw = ss.str();
+  }
+  result.hash = ConfigHash(raw);
+  if (opts.registry == nullptr) {
+    errors.errors.push_back("config: no integration registry given");
+    return result;
+  }
+  std::string text = raw;
+  if (opts.expand_env) {
+    absl::StatusOr<std::string> expanded =
+        Envsubst(raw, opts.getenv ? opts.getenv : ProcessEnv());
+    if (!expanded.ok()) {
+      // The message starts with "LINE:COL: ".
+      errors.errors.push_back(
+          Cat(opts.path.empty() ? "" : Cat(opts.path, ":"),
+                       expanded.status().message(),
+                       " (unable to substitute config with environment variables)"));
+      return result;
+    }
+    text = *std::move(expanded);
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    // Do not echo the source text: it may hold secrets.
+    AddError(&errors, e.mark, "", Cat("yaml: ", e.msg));
+    return result;
+  }
+  Config cfg;
+  cfg.source_file = opts.path;
+  try {
+    ReadTop(root, *opts.registry, &errors, &cfg);
+  } catch (const YAML::Exception& e) {
+    AddError(&errors, e.mark, "", Cat("yaml: ", e.msg));
+  }
+  SortByPosition(errors.file, &errors.errors);
+  SortByPosition(errors.file, &errors.warnings);
+  if (errors.ok()) result.config = std::move(cfg);
+  return result;
+}
+
+absl::StatusOr<Config> Load(const LoadOptions& opts) {
+  LoadResult r = LoadFull(opts);
+  if (r.config.has_value()) return *std::move(r.config);
+  std::string first = r.errors.errors.empty() ? "invalid config" : r.errors.errors.front();
+  if (first.find(": cannot read config file") != std::string::npos && !opts.text.has_value()) {
+    return absl::NotFoundError(first);
+  }
+  return absl::InvalidArgumentError(first);
+}
+
+}  // namespace outpost::config

@@ -1,0 +1,36 @@
+// Internal to core/config: the pieces of the loader, one file per section
+// (loader.cc: file, top level, server; load_metrics.cc: metrics and
+// remote_write; load_integrations.cc: integrations). Not for other modules.
+#ifndef OUTPOST_CORE_CONFIG_LOADER_INTERNAL_H_
+#define OUTPOST_CORE_CONFIG_LOADER_INTERNAL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/config/integration_spec.h"
+#include "core/config/map_reader.h"
+#include "yaml-cpp/yaml.h"
+
+namespace outpost::config::internal {
+
+// Reads the `metrics` (or legacy `prometheus`) block into *out.
+void ReadMetrics(MapReader& m, MetricsConfig* out);
+
+// Reads a list of remote_write entries; unnamed entries are named
+// "<owner>-<md5[:6]>"; names must be unique within the list.
+void ReadRemoteWriteList(MapReader& parent, std::string_view key, std::string_view owner,
+                         std::vector<RemoteWriteConfig>* out);
+
+// Reads the `integrations` block; `metrics` supplies the defaults.
+void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
+                      const IntegrationRegistry& registry, IntegrationsConfig* out);
+
+// Emits one remote_write entry as a YAML map (dump.cc); secrets masked.
+void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw);
+void EmitRelabelConfigs(YAML::Emitter& out, const std::vector<relabel::Config>& cfgs);
+
+}  // namespace outpost::config::internal
+
+#endif  // OUTPOST_CORE_CONFIG_LOADER_INTERNAL_H_
