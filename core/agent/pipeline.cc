@@ -23,8 +23,6 @@ constexpr size_t kReportCount = std::size(kReportNames);
 
 int64_t ToMillis(absl::Time t) { return absl::ToUnixMillis(t); }
 
-double StaleNaN() { return std::bit_cast<double>(kStaleNaNBits); }
-
 }  // namespace
 
 struct CollectionPipeline::ReportSeries {

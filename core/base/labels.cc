@@ -10,7 +10,7 @@ namespace {
 template <typename Vec>
 auto LowerBound(Vec& v, std::string_view name) {
   return std::lower_bound(v.begin(), v.end(), name,
-                          [](const Label& l, std::string_view n) { return l.name < n; });
+                          [](const Label& l, std::string_view n) { return std::string_view(l.name) < n; });
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #ifndef OUTPOST_CORE_BASE_METRIC_H_
 #define OUTPOST_CORE_BASE_METRIC_H_
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,6 +53,8 @@ struct MetricFamily {
 // Prometheus' staleness marker (model/value.StaleNaN): a NaN with this exact
 // bit pattern, compared by bits, never by value.
 inline constexpr uint64_t kStaleNaNBits = 0x7ff0000000000002ULL;
+inline double StaleNaN() { return std::bit_cast<double>(kStaleNaNBits); }
+inline bool IsStaleNaN(double v) { return std::bit_cast<uint64_t>(v) == kStaleNaNBits; }
 
 // Opaque series handle; 0 is never a valid handle.
 using SeriesRef = uint64_t;

@@ -1,0 +1,95 @@
+// SeriesTable: the in-memory index of the WAL storage (core/wal/storage.h):
+// labels -> series ref, and ref -> what the storage must remember about the
+// series (labels, last sample timestamp, metadata, whether its Series record
+// is in the log yet).
+//
+// Refs are handed out in increasing order (next_ref()); replay inserts the
+// refs it finds in the log. A label set seen twice during replay (two refs
+// for one series, which Prometheus also tolerates) keeps its first ref; the
+// later ref is an alias that AliasOf() resolves, as Prometheus' multiRef.
+//
+// Ownership: entries own their labels; pointers returned by Find/Insert stay
+// valid until the entry is erased (node storage).
+// Thread-safety: none; the Storage guards it with its mutex.
+#ifndef OUTPOST_CORE_WAL_SERIES_TABLE_H_
+#define OUTPOST_CORE_WAL_SERIES_TABLE_H_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "core/base/labels.h"
+#include "core/base/metric.h"
+#include "core/wal/records.h"
+
+namespace outpost::wal {
+
+struct SeriesEntry {
+  uint64_t ref = 0;
+  const Labels* labels = nullptr;  // the key in the table's label index
+  // Timestamp of the newest sample in the log; a new sample must be later.
+  int64_t last_ts = std::numeric_limits<int64_t>::min();
+  // The Series record of this ref is in the log (false between Ref() and
+  // the Commit/Rollback that writes it).
+  bool written = false;
+  // Segment being written when the series last got a sample (GC keeps a
+  // deleted series' record in checkpoints until that segment is gone).
+  uint64_t last_segment = 0;
+  // Latest metadata written for the series (has_metadata false: none yet).
+  bool has_metadata = false;
+  MetricType type = MetricType::kUnknown;
+  std::string unit;
+  std::string help;
+};
+
+struct LabelsHash {
+  size_t operator()(const Labels& l) const { return static_cast<size_t>(l.Hash()); }
+};
+
+class SeriesTable {
+ public:
+  // The entry of `labels`, or null.
+  SeriesEntry* FindByLabels(const Labels& labels);
+  // The entry of `ref` (aliases resolved), or null.
+  SeriesEntry* Find(uint64_t ref) {
+    auto it = by_ref_.find(ref);
+    if (it != by_ref_.end()) return it->second;
+    if (aliases_.empty()) return nullptr;
+    auto a = aliases_.find(ref);
+    return a == aliases_.end() ? nullptr : Find(a->second);
+  }
+  // Creates the entry of `labels` with `ref` (which must be unused), or, if
+  // the labels exist under another ref, records `ref` as an alias of it
+  // and returns the existing entry. Raises next_ref() above `ref`.
+  SeriesEntry* Insert(uint64_t ref, const Labels& labels, bool* created);
+  // Creates a series with the next ref.
+  SeriesEntry* Create(const Labels& labels) {
+    bool created = false;
+    return Insert(next_ref_, labels, &created);
+  }
+  // Removes the entry (not its aliases: they resolve to nothing after).
+  void Erase(uint64_t ref);
+
+  size_t size() const { return by_ref_.size(); }
+  uint64_t next_ref() const { return next_ref_; }
+
+  // Every live entry, in no particular order.
+  template <typename F>
+  void ForEach(F&& f) {
+    for (auto& [ref, e] : by_ref_) f(*e);
+  }
+
+ private:
+  // Labels -> entry; node storage keeps keys and values at fixed addresses.
+  absl::node_hash_map<Labels, SeriesEntry, LabelsHash> by_labels_;
+  absl::flat_hash_map<uint64_t, SeriesEntry*> by_ref_;
+  absl::flat_hash_map<uint64_t, uint64_t> aliases_;
+  uint64_t next_ref_ = 1;
+};
+
+}  // namespace outpost::wal
+
+#endif  // OUTPOST_CORE_WAL_SERIES_TABLE_H_

@@ -1,0 +1,311 @@
+// Storage: appenders, commit, notification. Open and replay are in
+// storage_replay.cc, truncation and checkpoints in storage_checkpoint.cc.
+#include "core/wal/storage.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/wal/records.h"
+
+namespace outpost::wal {
+
+// What one appender accumulates between commits; reused across rounds.
+struct Storage::Batch {
+  // Refs whose Series record may not be in the log yet (checked at commit).
+  std::vector<uint64_t> new_series;
+  std::vector<RefSample> samples;
+  // Families must stay valid until Commit/Rollback (collectors keep them
+  // as members).
+  std::vector<std::pair<uint64_t, const MetricFamily*>> metadata;
+
+  bool empty() const {
+    return new_series.empty() && samples.empty() && metadata.empty();
+  }
+  void Clear() {
+    new_series.clear();
+    samples.clear();
+    metadata.clear();
+  }
+};
+
+namespace {
+
+// Checks Prometheus' rules for a series' labels: a non-empty set, names
+// non-empty, sorted and unique. Empty values are dropped (into *cleaned,
+// when there are any). Returns false to reject.
+bool ValidLabels(const Labels& labels, Labels* cleaned, bool* use_cleaned) {
+  *use_cleaned = false;
+  std::string_view prev;
+  size_t non_empty = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const Label& l = labels[i];
+    if (l.name.empty()) return false;
+    if (i > 0 && l.name <= prev) return false;  // unsorted or duplicate
+    prev = l.name;
+    if (l.value.empty()) {
+      *use_cleaned = true;
+    } else {
+      ++non_empty;
+    }
+  }
+  if (non_empty == 0) return false;
+  if (*use_cleaned) {
+    std::vector<Label> keep;
+    for (const Label& l : labels) {
+      if (!l.value.empty()) keep.push_back(l);
+    }
+    *cleaned = Labels::FromUnsorted(std::move(keep));
+  }
+  return true;
+}
+
+}  // namespace
+
+class StorageAppender final : public SinkAppender {
+ public:
+  explicit StorageAppender(Storage* storage) : storage_(storage) {}
+  ~StorageAppender() override {
+    if (!batch_.empty()) Rollback();
+  }
+
+  uint64_t Ref(const Labels& labels) override {
+    bool needs_record = false;
+    const uint64_t ref = storage_->GetOrCreate(labels, &needs_record);
+    if (needs_record) batch_.new_series.push_back(ref);
+    return ref;
+  }
+
+  void SetMetadata(uint64_t ref, const MetricFamily& family) override {
+    if (ref != 0) batch_.metadata.emplace_back(ref, &family);
+  }
+
+  void Append(uint64_t ref, int64_t t_ms, double value) override {
+    batch_.samples.push_back(RefSample{ref, t_ms, value});
+  }
+
+  absl::Status Commit() override {
+    absl::Status s = storage_->CommitBatch(batch_, /*rollback=*/false);
+    batch_.Clear();
+    return s;
+  }
+
+  void Rollback() override {
+    (void)storage_->CommitBatch(batch_, /*rollback=*/true);
+    batch_.Clear();
+  }
+
+ private:
+  Storage* const storage_;
+  Storage::Batch batch_;
+};
+
+Storage::Storage(Env* env, std::string dir, StorageOptions options)
+    : env_(env), dir_(std::move(dir)), options_(options) {}
+
+Storage::~Storage() { (void)Close(); }
+
+std::unique_ptr<SinkAppender> Storage::NewAppender() {
+  return std::make_unique<StorageAppender>(this);
+}
+
+uint64_t Storage::GetOrCreate(const Labels& labels, bool* needs_record) {
+  *needs_record = false;
+  Labels cleaned;
+  bool use_cleaned = false;
+  const bool valid = ValidLabels(labels, &cleaned, &use_cleaned);
+  const Labels& key = use_cleaned ? cleaned : labels;
+  absl::MutexLock lock(&mu_);
+  if (!valid) {
+    ++stats_.rejected_series;
+    return 0;
+  }
+  SeriesEntry* e = series_.FindByLabels(key);
+  if (e == nullptr) {
+    e = series_.Create(key);
+    deleted_.erase(e->ref);
+    ++stats_.created_series;
+    stats_.active_series = series_.size();
+  }
+  *needs_record = !e->written;
+  return e->ref;
+}
+
+absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
+  if (batch.empty()) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::FailedPreconditionError("WAL storage closed");
+    if (!error_.ok()) return error_;
+    const uint64_t segment = writer_->segment();
+
+    // Series records first: any series of this batch not yet in the log
+    // (also on rollback, so the refs handed out stay resolvable).
+    series_buf_.clear();
+    AppendSeriesHeader(&series_buf_);
+    size_t n_series = 0;
+    for (uint64_t ref : batch.new_series) {
+      SeriesEntry* e = series_.Find(ref);
+      if (e == nullptr || e->written) continue;
+      AppendSeriesEntry(e->ref, *e->labels, &series_buf_);
+      e->written = true;
+      e->last_segment = segment;
+      ++n_series;
+    }
+
+    // Samples: keep those strictly after their series' last timestamp
+    // (Prometheus agent rejects t <= lastTs, tsdb/agent/db.go).
+    size_t kept = 0;
+    if (!rollback) {
+      for (const RefSample& s : batch.samples) {
+        SeriesEntry* e = series_.Find(s.ref);
+        if (e == nullptr) {
+          ++stats_.unknown_ref_samples;
+          continue;
+        }
+        if (s.t <= e->last_ts) {
+          ++stats_.out_of_order_samples;
+          continue;
+        }
+        e->last_ts = s.t;
+        e->last_segment = segment;
+        batch.samples[kept++] = s;
+      }
+    }
+    batch.samples.resize(kept);
+
+    // Metadata of series whose metadata is new or changed.
+    meta_scratch_.clear();
+    if (!rollback) {
+      for (const auto& [ref, family] : batch.metadata) {
+        SeriesEntry* e = series_.Find(ref);
+        if (e == nullptr) continue;
+        if (e->has_metadata && e->type == family->type && e->unit == family->unit &&
+            e->help == family->help) {
+          continue;
+        }
+        e->has_metadata = true;
+        e->type = family->type;
+        e->unit = family->unit;
+        e->help = family->help;
+        meta_scratch_.push_back(RefMetadata{e->ref, e->type, e->unit, e->help});
+      }
+    }
+
+    std::string_view recs[3];
+    size_t n = 0;
+    if (n_series > 0) recs[n++] = series_buf_;
+    if (kept > 0) {
+      samples_buf_.clear();
+      EncodeSamples(batch.samples, &samples_buf_);
+      recs[n++] = samples_buf_;
+    }
+    if (!meta_scratch_.empty()) {
+      meta_buf_.clear();
+      EncodeMetadata(meta_scratch_, &meta_buf_);
+      recs[n++] = meta_buf_;
+    }
+    if (n == 0) {
+      PublishLocked();
+      return absl::OkStatus();
+    }
+    if (absl::Status s = writer_->AddRecords(absl::MakeConstSpan(recs, n)); !s.ok()) {
+      error_ = s;
+      PublishLocked();
+      return s;
+    }
+    stats_.samples_appended += kept;
+    ++stats_.commits;
+    PublishLocked();
+  }
+  {
+    absl::MutexLock lock(&notify_mu_);
+    ++generation_;
+    for (auto& [id, fn] : subscribers_) fn();
+  }
+  return absl::OkStatus();
+}
+
+void Storage::PublishLocked() {
+  if (writer_ != nullptr) {
+    const WriterStats& w = writer_->stats();
+    stats_.segment_current = writer_->segment();
+    stats_.storage_size_bytes =
+        static_cast<uint64_t>(std::max<int64_t>(0, base_size_ + static_cast<int64_t>(w.bytes_written)));
+    stats_.fsyncs = w.fsyncs;
+    stats_.fsync_seconds = w.fsync_seconds;
+  }
+  stats_.active_series = series_.size();
+  if (options_.metrics != nullptr) options_.metrics->Update(stats_);
+}
+
+absl::Status Storage::Sync() {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return absl::FailedPreconditionError("WAL storage closed");
+  if (!error_.ok()) return error_;
+  absl::Status s = writer_->Sync();
+  if (!s.ok()) error_ = s;
+  PublishLocked();
+  return s;
+}
+
+absl::Status Storage::Close() {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return absl::OkStatus();
+  closed_ = true;
+  if (writer_ == nullptr) return absl::OkStatus();
+  absl::Status s = writer_->Close();
+  PublishLocked();
+  return s;
+}
+
+void Storage::SetLowestNeededSegment(std::function<std::optional<uint64_t>()> fn) {
+  absl::MutexLock lock(&mu_);
+  lowest_needed_ = std::move(fn);
+}
+
+uint64_t Storage::generation() const {
+  absl::MutexLock lock(&notify_mu_);
+  return generation_;
+}
+
+uint64_t Storage::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
+  absl::MutexLock lock(&notify_mu_);
+  auto advanced = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(notify_mu_) {
+    return generation_ > seen;
+  };
+  notify_mu_.AwaitWithTimeout(absl::Condition(&advanced), timeout);
+  return generation_;
+}
+
+int Storage::Subscribe(std::function<void()> fn) {
+  absl::MutexLock lock(&notify_mu_);
+  const int id = next_subscriber_++;
+  subscribers_.emplace_back(id, std::move(fn));
+  return id;
+}
+
+void Storage::Unsubscribe(int id) {
+  absl::MutexLock lock(&notify_mu_);
+  std::erase_if(subscribers_, [id](const auto& s) { return s.first == id; });
+}
+
+StorageStats Storage::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+uint64_t Storage::LookupRef(const Labels& labels) const {
+  absl::MutexLock lock(&mu_);
+  const SeriesEntry* e = const_cast<SeriesTable&>(series_).FindByLabels(labels);
+  return e == nullptr ? 0 : e->ref;
+}
+
+std::optional<int64_t> Storage::LastTimestamp(uint64_t ref) const {
+  absl::MutexLock lock(&mu_);
+  const SeriesEntry* e = const_cast<SeriesTable&>(series_).Find(ref);
+  if (e == nullptr) return std::nullopt;
+  return e->last_ts;
+}
+
+}  // namespace outpost::wal
