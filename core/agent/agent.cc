@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -92,6 +93,39 @@ absl::Status Agent::Start() {
   return absl::OkStatus();
 }
 
+absl::Status Agent::EnsureWal(const config::Config& cfg) {
+  if (opts_.integrations_sink != nullptr) {
+    sink_ = opts_.integrations_sink;
+    return absl::OkStatus();
+  }
+  bool needed = false;
+  absl::Duration truncate = absl::InfiniteDuration();
+  for (const config::IntegrationConfig& ic : cfg.integrations.integrations) {
+    if (!ic.common.enabled || !ic.common.scrape_integration) continue;
+    needed = true;
+    truncate = std::min(truncate, ic.common.wal_truncate_frequency);
+  }
+  if (!needed) return absl::OkStatus();
+  if (wal_ != nullptr) {
+    if (IntegrationsWal::DirFor(cfg.metrics.wal_directory) != wal_->dir()) {
+      log::Warn("metrics.wal_directory changed; it takes effect after a restart",
+                {{"running", wal_->dir()}});
+    }
+    return absl::OkStatus();
+  }
+  IntegrationsWal::Options wo;
+  wo.wal_directory = cfg.metrics.wal_directory;
+  wo.truncate_frequency = truncate;
+  wo.shipped = !cfg.integrations.prometheus_remote_write.empty() ||
+               !cfg.metrics.global.remote_write.empty();
+  absl::StatusOr<std::unique_ptr<IntegrationsWal>> w =
+      IntegrationsWal::Open(std::move(wo), self_metrics_->registry());
+  if (!w.ok()) return w.status();
+  wal_ = *std::move(w);
+  sink_ = wal_->storage();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& cfg) {
   std::vector<Running> out;
   for (const config::IntegrationConfig& ic : cfg.integrations.integrations) {
@@ -118,7 +152,7 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
     t.relabel_configs = ic.common.relabel_configs;
     t.metric_relabel_configs = ic.common.metric_relabel_configs;
     auto pipeline = std::make_shared<CollectionPipeline>(
-        std::move(t), ic.common.scrape_integration ? opts_.integrations_sink : nullptr);
+        std::move(t), ic.common.scrape_integration ? sink_ : nullptr);
 
     IntegrationRunner::Options ro;
     ro.name = ic.name;
@@ -141,6 +175,10 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
 }
 
 absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
+  if (absl::Status st = EnsureWal(cfg); !st.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    return st;
+  }
   absl::StatusOr<std::vector<Running>> next = Build(cfg);
   if (!next.ok()) {
     self_metrics_->ConfigLoadFailed();
@@ -206,6 +244,8 @@ void Agent::Stop() {
   for (Running& r : old) r.runner->Stop();
   // Outside reload_mu_: an HTTP handler may be waiting on it in Reload().
   http_.Stop();
+  // Nothing collects any more: flush and close the WAL.
+  if (wal_ != nullptr) wal_->Close();
 }
 
 std::string Agent::EffectiveConfig() const {

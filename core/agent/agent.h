@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/agent/http_server.h"
+#include "core/agent/integrations_wal.h"
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
 #include "core/agent/self_metrics.h"
@@ -39,7 +40,8 @@ struct AgentOptions {
   const config::IntegrationRegistry* registry = nullptr;
   // Environment lookup (HOSTNAME, ${VAR}); defaults to getenv.
   std::function<std::optional<std::string>(std::string_view)> getenv;
-  // Where integrations' samples go; null until the WAL exists.
+  // Where integrations' samples go. Null (the default): the WAL under
+  // metrics.wal_directory (<dir>/integrations/wal). Tests may pass a sink.
   std::shared_ptr<SampleSink> integrations_sink;
 };
 
@@ -75,6 +77,9 @@ class Agent {
   };
   absl::StatusOr<config::Config> LoadConfig(std::string* sha256) const;
   absl::Status Apply(config::Config cfg, const std::string& sha256);
+  // Opens the integrations WAL on first need; warns when a reload asks for
+  // another directory (that needs a restart).
+  absl::Status EnsureWal(const config::Config& cfg);
   absl::StatusOr<std::vector<Running>> Build(const config::Config& cfg);
   void SetupRoutes();
 
@@ -88,6 +93,8 @@ class Agent {
   mutable std::mutex mu_;  // guards config_, running_
   config::Config config_;
   std::vector<Running> running_;
+  std::unique_ptr<IntegrationsWal> wal_;  // guarded by reload_mu_
+  std::shared_ptr<SampleSink> sink_;      // set before integrations start
   bool stopped_ = false;
 };
 
