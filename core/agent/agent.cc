@@ -116,6 +116,9 @@ absl::Status Agent::EnsureWal(const config::Config& cfg) {
   IntegrationsWal::Options wo;
   wo.wal_directory = cfg.metrics.wal_directory;
   wo.truncate_frequency = truncate;
+  wo.min_wal_time = cfg.integrations.min_wal_time;
+  wo.max_wal_time = cfg.integrations.max_wal_time;
+  wo.max_wal_size = cfg.integrations.max_wal_size;
   wo.shipped = !cfg.integrations.prometheus_remote_write.empty() ||
                !cfg.metrics.global.remote_write.empty();
   absl::StatusOr<std::unique_ptr<IntegrationsWal>> w =
@@ -123,6 +126,46 @@ absl::Status Agent::EnsureWal(const config::Config& cfg) {
   if (!w.ok()) return w.status();
   wal_ = *std::move(w);
   sink_ = wal_->storage();
+  return absl::OkStatus();
+}
+
+void Agent::StopShipper(absl::Duration flush_deadline) {
+  if (shipper_ == nullptr) return;
+  if (wal_ != nullptr) {
+    wal_->storage()->Unsubscribe(shipper_subscription_);
+    wal_->storage()->SetLowestNeededSegment(nullptr);
+  }
+  shipper_->Stop(flush_deadline);
+  shipper_.reset();
+}
+
+absl::Status Agent::StartShipper(const config::Config& cfg) {
+  if (wal_ == nullptr || !opts_.shipper_factory) return absl::OkStatus();
+  // Grafana Agent: integrations.prometheus_remote_write, defaulting to
+  // metrics.global.remote_write (static/integrations/manager.go).
+  const std::vector<config::RemoteWriteConfig>& endpoints =
+      cfg.integrations.prometheus_remote_write.empty() ? cfg.metrics.global.remote_write
+                                                       : cfg.integrations.prometheus_remote_write;
+  std::unique_ptr<WalShipper> next;
+  if (!endpoints.empty()) {
+    absl::StatusOr<std::unique_ptr<WalShipper>> s = opts_.shipper_factory(
+        endpoints, wal_->dir(), cfg.metrics.global.external_labels, self_metrics_->registry());
+    if (!s.ok()) return s.status();  // the running shipper stays
+    next = *std::move(s);
+  }
+  // The acknowledged position is durable, so the new shipper resumes where
+  // the old one stopped (at worst resending a little): no need to drain.
+  StopShipper(absl::ZeroDuration());
+  if (next == nullptr) return absl::OkStatus();
+  shipper_ = std::shared_ptr<WalShipper>(std::move(next));
+  std::weak_ptr<WalShipper> weak = shipper_;
+  shipper_subscription_ = wal_->storage()->Subscribe([weak] {
+    if (auto sh = weak.lock()) sh->Notify();
+  });
+  wal_->storage()->SetLowestNeededSegment([weak]() -> std::optional<uint64_t> {
+    auto sh = weak.lock();
+    return sh ? sh->LowestNeededSegment() : std::nullopt;
+  });
   return absl::OkStatus();
 }
 
@@ -184,6 +227,10 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
     self_metrics_->ConfigLoadFailed();
     return next.status();
   }
+  if (absl::Status st = StartShipper(cfg); !st.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    return st;
+  }
   std::vector<Running> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -244,7 +291,9 @@ void Agent::Stop() {
   for (Running& r : old) r.runner->Stop();
   // Outside reload_mu_: an HTTP handler may be waiting on it in Reload().
   http_.Stop();
-  // Nothing collects any more: flush and close the WAL.
+  // Nothing collects any more: give remote write its flush deadline
+  // (Grafana Agent's remote_flush_deadline, 1m), then close the WAL.
+  StopShipper(absl::Minutes(1));
   if (wal_ != nullptr) wal_->Close();
 }
 

@@ -26,6 +26,7 @@
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
 #include "core/agent/self_metrics.h"
+#include "core/agent/shipper.h"
 #include "core/base/sink.h"
 #include "core/config/config.h"
 #include "core/config/integration_spec.h"
@@ -43,6 +44,9 @@ struct AgentOptions {
   // Where integrations' samples go. Null (the default): the WAL under
   // metrics.wal_directory (<dir>/integrations/wal). Tests may pass a sink.
   std::shared_ptr<SampleSink> integrations_sink;
+  // Ships the integrations WAL to integrations.prometheus_remote_write (or
+  // metrics.global.remote_write); null: nothing is shipped.
+  ShipperFactory shipper_factory;
 };
 
 class Agent {
@@ -80,6 +84,9 @@ class Agent {
   // Opens the integrations WAL on first need; warns when a reload asks for
   // another directory (that needs a restart).
   absl::Status EnsureWal(const config::Config& cfg);
+  // (Re)starts shipping the integrations WAL for `cfg`.
+  absl::Status StartShipper(const config::Config& cfg);
+  void StopShipper(absl::Duration flush_deadline);
   absl::StatusOr<std::vector<Running>> Build(const config::Config& cfg);
   void SetupRoutes();
 
@@ -95,6 +102,8 @@ class Agent {
   std::vector<Running> running_;
   std::unique_ptr<IntegrationsWal> wal_;  // guarded by reload_mu_
   std::shared_ptr<SampleSink> sink_;      // set before integrations start
+  std::shared_ptr<WalShipper> shipper_;   // guarded by reload_mu_
+  int shipper_subscription_ = -1;
   bool stopped_ = false;
 };
 

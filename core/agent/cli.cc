@@ -159,7 +159,8 @@ int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& regist
   return 0;
 }
 
-int Run(const CommandLine& cl, const config::IntegrationRegistry& registry) {
+int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
+        ShipperFactory shipper_factory) {
   // Signals are taken synchronously by this thread: block them before any
   // other thread exists so every thread inherits the mask.
   sigset_t set;
@@ -176,6 +177,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry) {
   opts.http_address = cl.http_address;
   opts.wal_directory = cl.wal_directory;
   opts.registry = &registry;
+  opts.shipper_factory = std::move(shipper_factory);
   Agent agent(std::move(opts));
   if (absl::Status st = agent.Start(); !st.ok()) {
     log::Error("error starting outpost", {{"err", ToStd(st.message())}});
@@ -199,7 +201,8 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry) {
 
 }  // namespace
 
-int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry) {
+int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
+            ShipperFactory shipper_factory) {
   absl::StatusOr<CommandLine> cl = ParseCommandLine(args);
   if (!cl.ok()) {
     std::cerr << "outpost: " << cl.status().message() << "\n"
@@ -218,7 +221,7 @@ int RunMain(const std::vector<std::string>& args, const config::IntegrationRegis
     case CommandLine::Command::kRun:
       break;
   }
-  return Run(*cl, registry);
+  return Run(*cl, registry, std::move(shipper_factory));
 }
 
 }  // namespace outpost

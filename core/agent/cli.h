@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/agent/shipper.h"
 #include "core/config/integration_spec.h"
 
 namespace outpost {
@@ -34,9 +35,11 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
 std::string UsageText();
 std::string VersionText();
 
-// Runs the whole program with the integrations of `registry`; returns the
-// process exit code. `args` excludes argv[0].
-int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry);
+// Runs the whole program with the integrations of `registry`, shipping
+// the WAL through `shipper_factory` (may be empty); returns the process
+// exit code. `args` excludes argv[0].
+int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
+            ShipperFactory shipper_factory);
 
 }  // namespace outpost
 

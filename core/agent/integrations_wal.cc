@@ -1,5 +1,7 @@
 #include "core/agent/integrations_wal.h"
 
+#include <algorithm>
+
 #include "absl/time/clock.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
@@ -21,7 +23,9 @@ absl::StatusOr<std::unique_ptr<IntegrationsWal>> IntegrationsWal::Open(
   std::unique_ptr<IntegrationsWal> w(new IntegrationsWal(std::move(opts), dir, registry));
   wal::StorageOptions so;
   so.metrics = &w->metrics_;
-  absl::StatusOr<std::unique_ptr<wal::Storage>> s = wal::Storage::Open(wal::Env::Default(), dir, so);
+  so.segment_size = w->opts_.segment_size;
+  wal::Env* env = w->opts_.env != nullptr ? w->opts_.env : wal::Env::Default();
+  absl::StatusOr<std::unique_ptr<wal::Storage>> s = wal::Storage::Open(env, dir, so);
   if (!s.ok()) {
     return absl::Status(s.status().code(),
                         "open WAL " + dir + ": " + std::string(s.status().message()));
@@ -50,13 +54,32 @@ void IntegrationsWal::Loop() {
     const absl::Time now = absl::Now();
     if (now >= next_truncate) {
       next_truncate = now + opts_.truncate_frequency;
-      const absl::Time cutoff = opts_.shipped ? now - opts_.min_wal_time : now;
-      if (absl::Status st = storage_->Truncate(absl::ToUnixMillis(cutoff)); !st.ok()) {
+      if (absl::Status st = Truncate(); !st.ok()) {
         log::Error("WAL truncation failed", {{"dir", dir_}, {"err", ToStd(st.message())}});
       }
     }
     lock.lock();
   }
+}
+
+absl::Status IntegrationsWal::Truncate() {
+  const absl::Time now = opts_.clock ? opts_.clock() : absl::Now();
+  // Grafana Agent (static/metrics/instance/instance.go truncateLoop): keep
+  // min_wal_time when shipped, never more than max_wal_time, skip when the
+  // cutoff did not move.
+  absl::Time cutoff = opts_.shipped ? now - opts_.min_wal_time : now;
+  cutoff = std::max(cutoff, now - opts_.max_wal_time);
+  const int64_t cutoff_ms = std::max<int64_t>(0, absl::ToUnixMillis(cutoff));
+  std::lock_guard<std::mutex> lock(truncate_mu_);
+  if (cutoff_ms == last_cutoff_ms_) return absl::OkStatus();
+  wal::TruncateOptions o;
+  o.mint_ms = cutoff_ms;
+  o.now_ms = absl::ToUnixMillis(now);
+  o.max_wal_time = opts_.max_wal_time;
+  o.max_wal_size = opts_.max_wal_size;
+  absl::Status st = storage_->Truncate(o);
+  if (st.ok()) last_cutoff_ms_ = cutoff_ms;
+  return st;
 }
 
 void IntegrationsWal::Close() {

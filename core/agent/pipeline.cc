@@ -153,6 +153,9 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
           if (e.sink_ref != 0) app->Append(e.sink_ref, t_ms, e.value);
         } else if (before && e.sink_ref != 0) {
           app->Append(e.sink_ref, t_ms, StaleNaN());
+          // The WAL may garbage-collect a series that stays away; ask for
+          // its reference again if it comes back.
+          e.sink_ref = 0;
         }
       }
       if (now) {
@@ -181,9 +184,10 @@ absl::Status CollectionPipeline::ReportFailure(absl::Time t, absl::Duration took
     // (scrape/scrape.go: an empty append after an error).
     std::lock_guard<std::mutex> lock(mu_);
     if (app != nullptr && committed_ != 0) {
-      for (const Entry& e : entries_) {
+      for (Entry& e : entries_) {
         if (e.committed_round == committed_ && !e.dropped && e.sink_ref != 0) {
           app->Append(e.sink_ref, t_ms, StaleNaN());
+          e.sink_ref = 0;
         }
       }
     }

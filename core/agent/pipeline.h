@@ -105,7 +105,7 @@ class CollectionPipeline final : public Appender {
     Labels raw;
     Labels final;       // target + series labels after metric relabeling
     bool dropped = false;
-    uint64_t sink_ref = 0;
+    uint64_t sink_ref = 0;  // 0: not written yet, or reset after a stale marker
     double value = 0;            // this round's value
     uint32_t round = 0;          // round of the last Add
     double committed_value = 0;  // value in the last committed round

@@ -7,6 +7,7 @@
 #ifndef OUTPOST_CORE_CONFIG_CONFIG_H_
 #define OUTPOST_CORE_CONFIG_CONFIG_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,6 +92,11 @@ struct InstanceConfig {
   absl::Duration wal_truncate_frequency = absl::Minutes(60);
   absl::Duration min_wal_time = absl::Minutes(5);
   absl::Duration max_wal_time = absl::Hours(4);
+  // Outpost-only (not in Grafana Agent): the WAL directory's size limit in
+  // bytes (a MapReader::Bytes size such as "2GiB"); past it the oldest
+  // segments are truncated even if remote write has not sent them
+  // (agent_wal_samples_dropped_total{reason="max_wal_size"}). 0: unlimited.
+  uint64_t max_wal_size = 0;
   absl::Duration remote_flush_deadline = absl::Minutes(1);
   bool write_stale_on_shutdown = false;
 };
@@ -134,6 +140,16 @@ struct IntegrationsConfig {
   std::map<std::string, std::string> labels;
   std::vector<RemoteWriteConfig> prometheus_remote_write;
   absl::Duration integration_restart_backoff = absl::Seconds(5);
+  // Outpost-only manager keys (Grafana Agent static mode has none: its
+  // integrations share an instance's WAL settings). They govern
+  // <wal_directory>/integrations/wal like metrics.configs[]' keys of the
+  // same names: the truncation cutoff keeps min_wal_time of data; segments
+  // remote write has not sent are kept unless older than max_wal_time or
+  // the directory exceeds max_wal_size bytes (0: unlimited).
+  // min_wal_time <= max_wal_time.
+  absl::Duration min_wal_time = absl::Minutes(5);
+  absl::Duration max_wal_time = absl::Hours(4);
+  uint64_t max_wal_size = 0;
   // Every integration block present in the file, enabled or not, in file
   // order.
   std::vector<IntegrationConfig> integrations;

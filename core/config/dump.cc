@@ -176,6 +176,7 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
       Dur(out, "wal_truncate_frequency", c.wal_truncate_frequency);
       Dur(out, "min_wal_time", c.min_wal_time);
       Dur(out, "max_wal_time", c.max_wal_time);
+      Num(out, "max_wal_size", c.max_wal_size);
       Dur(out, "remote_flush_deadline", c.remote_flush_deadline);
       Bool(out, "write_stale_on_shutdown", c.write_stale_on_shutdown);
       out << YAML::EndMap;
@@ -190,6 +191,9 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
   StrMap(out, "labels", ic.labels);
   RemoteWriteList(out, "prometheus_remote_write", ic.prometheus_remote_write);
   Dur(out, "integration_restart_backoff", ic.integration_restart_backoff);
+  Dur(out, "min_wal_time", ic.min_wal_time);
+  Dur(out, "max_wal_time", ic.max_wal_time);
+  Num(out, "max_wal_size", ic.max_wal_size);
   for (const IntegrationConfig& i : ic.integrations) {
     out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
     Bool(out, "enabled", i.common.enabled);

@@ -116,6 +116,14 @@ void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
   m.StringMap("labels", &out->labels);
   ReadRemoteWriteList(m, "prometheus_remote_write", "integrations", &out->prometheus_remote_write);
   m.Duration("integration_restart_backoff", &out->integration_restart_backoff);
+  // Outpost-only: the integrations WAL's limits (config.h).
+  m.Duration("min_wal_time", &out->min_wal_time);
+  m.Duration("max_wal_time", &out->max_wal_time);
+  m.Bytes("max_wal_size", &out->max_wal_size);
+  if (out->min_wal_time > out->max_wal_time) {
+    m.Error(m.Has("min_wal_time") ? "min_wal_time" : "max_wal_time",
+            "min_wal_time must be less than or equal to max_wal_time");
+  }
   m.Unsupported("http_tls_config");
   for (std::string_view k : {"replace_instance_label", "use_hostname_label"}) {
     if (!m.Has(k)) continue;

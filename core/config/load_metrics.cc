@@ -242,6 +242,7 @@ void ReadInstance(MapReader& m, InstanceConfig* c) {
   m.Duration("wal_truncate_frequency", &c->wal_truncate_frequency);
   m.Duration("min_wal_time", &c->min_wal_time);
   m.Duration("max_wal_time", &c->max_wal_time);
+  m.Bytes("max_wal_size", &c->max_wal_size);  // outpost-only
   m.Duration("remote_flush_deadline", &c->remote_flush_deadline);
   m.Bool("write_stale_on_shutdown", &c->write_stale_on_shutdown);
   bool host_filter = false;

@@ -3,6 +3,7 @@
 #include "core/wal/storage.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -64,9 +65,11 @@ bool ValidLabels(const Labels& labels, Labels* cleaned, bool* use_cleaned) {
 
 class StorageAppender final : public SinkAppender {
  public:
-  explicit StorageAppender(Storage* storage) : storage_(storage) {}
+  explicit StorageAppender(Storage* storage)
+      : storage_(storage), owned_(storage->TakeBatch()), batch_(*owned_) {}
   ~StorageAppender() override {
     if (!batch_.empty()) Rollback();
+    storage_->ReturnBatch(std::move(owned_));
   }
 
   uint64_t Ref(const Labels& labels) override {
@@ -97,8 +100,33 @@ class StorageAppender final : public SinkAppender {
 
  private:
   Storage* const storage_;
-  Storage::Batch batch_;
+  std::unique_ptr<Storage::Batch> owned_;
+  Storage::Batch& batch_;
 };
+
+namespace {
+// Spare batches kept for reuse; more concurrent appenders than this just
+// allocate their own.
+constexpr size_t kMaxSpareBatches = 8;
+}  // namespace
+
+std::unique_ptr<Storage::Batch> Storage::TakeBatch() {
+  {
+    absl::MutexLock lock(&pool_mu_);
+    if (!spare_batches_.empty()) {
+      std::unique_ptr<Batch> b = std::move(spare_batches_.back());
+      spare_batches_.pop_back();
+      return b;
+    }
+  }
+  return std::make_unique<Batch>();
+}
+
+void Storage::ReturnBatch(std::unique_ptr<Batch> batch) {
+  batch->Clear();
+  absl::MutexLock lock(&pool_mu_);
+  if (spare_batches_.size() < kMaxSpareBatches) spare_batches_.push_back(std::move(batch));
+}
 
 Storage::Storage(Env* env, std::string dir, StorageOptions options)
     : env_(env), dir_(std::move(dir)), options_(options) {}
@@ -156,6 +184,8 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     // Samples: keep those strictly after their series' last timestamp
     // (Prometheus agent rejects t <= lastTs, tsdb/agent/db.go).
     size_t kept = 0;
+    int64_t min_ts = std::numeric_limits<int64_t>::max();
+    int64_t max_ts = std::numeric_limits<int64_t>::min();
     if (!rollback) {
       for (const RefSample& s : batch.samples) {
         SeriesEntry* e = series_.Find(s.ref);
@@ -169,6 +199,8 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
         }
         e->last_ts = s.t;
         e->last_segment = segment;
+        min_ts = std::min(min_ts, s.t);
+        max_ts = std::max(max_ts, s.t);
         batch.samples[kept++] = s;
       }
     }
@@ -214,6 +246,9 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       PublishLocked();
       return s;
     }
+    // The records are in the segment the writer is at now (a rotation
+    // happens before a batch, never inside it).
+    NoteSamples(writer_->segment(), kept, min_ts, max_ts);
     stats_.samples_appended += kept;
     ++stats_.commits;
     PublishLocked();

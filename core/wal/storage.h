@@ -39,8 +39,13 @@
 // timer); segment rotation and Close() fsync. See core/wal/writer.h.
 //
 // Steady state (refs cached by the caller) allocates nothing per sample and
-// hashes no labels: Append is a vector push, Commit does one integer-keyed
-// lookup per sample and encodes into reused buffers.
+// hashes no labels: Append is a vector push into a batch recycled across
+// appenders, Commit does one integer-keyed lookup per sample and encodes
+// into reused buffers (tests/bench/pipeline_bench.cc counts allocations).
+//
+// Truncation limits: Truncate(TruncateOptions) may pass the lowest segment
+// a reader needs when max_wal_time or max_wal_size force it; the samples
+// lost that way are counted per reason and logged (storage_limits.cc).
 //
 // Tailing: every successful commit increments generation(); a remote-write
 // watcher calls WaitForCommit(seen, timeout) or registers a callback with
@@ -57,10 +62,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -79,6 +87,27 @@ struct StorageOptions {
   // Receives a stats snapshot after every change (may be null; not owned,
   // must outlive the Storage). See storage_metrics.h.
   StorageMetrics* metrics = nullptr;
+};
+
+// What one Truncate() may do. The limits are outpost's answer to
+// grafana/agent#409 (a remote write that never succeeds must not grow the
+// WAL forever); they override the "lowest segment still needed" hook only:
+//   - max_wal_time: a complete segment whose newest sample is older than
+//     now_ms - max_wal_time (or that has no sample) is truncated, with
+//     every older segment, even if a reader still needs it;
+//   - max_wal_size: while the WAL directory (segments and checkpoints) is
+//     larger than max_wal_size bytes, the oldest complete segments are
+//     truncated; never the segment being written, so the directory can
+//     stay above the limit by up to one segment plus the checkpoint.
+// Forced segments are not subject to the two-thirds rule. Samples of a
+// forced segment that a reader still needed are counted per reason
+// (StorageStats::samples_dropped_*) and one warning per truncation logs
+// the segments and the time range lost.
+struct TruncateOptions {
+  int64_t mint_ms = 0;  // series GC and checkpoint sample cutoff
+  int64_t now_ms = 0;   // "now" for max_wal_time
+  absl::Duration max_wal_time = absl::InfiniteDuration();  // infinite: none
+  uint64_t max_wal_size = 0;                               // 0: unlimited
 };
 
 class Storage final : public SampleSink {
@@ -102,12 +131,14 @@ class Storage final : public SampleSink {
   // checkpoint.<last> over the lower two thirds of them (live series,
   // their latest metadata, samples at or after `mint_ms`), then deletes
   // those segments and older checkpoints (Prometheus agent's truncate).
-  // Segments at or after SetLowestNeededSegment()'s answer are kept.
+  // Segments at or after SetLowestNeededSegment()'s answer are kept unless
+  // a limit of `opts` forces them out (see TruncateOptions).
   // The series with the highest ref is always kept in the checkpoint, so
   // refs are never reused after a restart. Holds the storage lock
-  // throughout (commits wait). Not yet: max_wal_time / max_wal_size
-  // forcing past the hook (agent_wal_samples_dropped_total stays 0).
-  absl::Status Truncate(int64_t mint_ms);
+  // throughout (commits wait).
+  absl::Status Truncate(const TruncateOptions& opts);
+  // Truncate with no limits: the hook always wins.
+  absl::Status Truncate(int64_t mint_ms) { return Truncate(TruncateOptions{.mint_ms = mint_ms}); }
 
   // The lowest segment some reader (a remote-write endpoint that has not
   // acknowledged it) still needs, or nullopt for none. Truncate() never
@@ -156,10 +187,44 @@ class Storage final : public SampleSink {
   // Bytes of the segments and checkpoints in dir_.
   uint64_t DirSize();
 
+  // Truncation limits (storage_limits.cc). What is known about a segment's
+  // samples; rebuilt by replay, kept by commits.
+  struct SegmentInfo {
+    uint64_t samples = 0;
+    int64_t min_ts = std::numeric_limits<int64_t>::max();
+    int64_t max_ts = std::numeric_limits<int64_t>::min();
+  };
+  // Which complete segments a truncation covers.
+  struct TruncationPlan {
+    uint64_t first = 0;  // oldest segment
+    uint64_t last = 0;  // checkpoint.<last>; segments up to it are deleted
+    // Segments from `needed` on were still needed by a reader (none when
+    // nullopt); those before `time_end` are forced by max_wal_time, the
+    // others by max_wal_size.
+    std::optional<uint64_t> needed;
+    uint64_t time_end = 0;
+  };
+  // Plans truncating the complete segments `segs` (the writer is at
+  // `cur`): Prometheus' two thirds capped by the hook, raised by the limits
+  // of `opts`. nullopt: nothing to do.
+  std::optional<TruncationPlan> PlanTruncation(const TruncateOptions& opts,
+                                               const std::vector<uint64_t>& segs, uint64_t cur)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After `plan` was carried out: counts the samples the limits took from
+  // needed segments, logs them once, forgets the deleted segments.
+  void AccountTruncation(const TruncationPlan& plan) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A commit of `n` samples in [min_ts, max_ts] went to `segment`.
+  void NoteSamples(uint64_t segment, uint64_t n, int64_t min_ts, int64_t max_ts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // Appender support (storage.cc). Returns 0 for rejected labels.
   uint64_t GetOrCreate(const Labels& labels, bool* needs_record);
   struct Batch;
   absl::Status CommitBatch(Batch& batch, bool rollback);
+  // Appender batches are recycled so that a round's buffers keep their
+  // capacity across appenders (no allocation per sample or per growth).
+  std::unique_ptr<Batch> TakeBatch();
+  void ReturnBatch(std::unique_ptr<Batch> batch);
   void PublishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Env* const env_;
@@ -177,11 +242,15 @@ class Storage final : public SampleSink {
   std::function<std::optional<uint64_t>()> lowest_needed_ ABSL_GUARDED_BY(mu_);
   // Series GC'd by Truncate, with the segment their record must outlive.
   absl::flat_hash_map<uint64_t, uint64_t> deleted_ ABSL_GUARDED_BY(mu_);
+  absl::btree_map<uint64_t, SegmentInfo> segment_info_ ABSL_GUARDED_BY(mu_);
   // Commit scratch, reused.
   std::string series_buf_ ABSL_GUARDED_BY(mu_);
   std::string samples_buf_ ABSL_GUARDED_BY(mu_);
   std::string meta_buf_ ABSL_GUARDED_BY(mu_);
   std::vector<RefMetadata> meta_scratch_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex pool_mu_;
+  std::vector<std::unique_ptr<Batch>> spare_batches_ ABSL_GUARDED_BY(pool_mu_);
 
   mutable absl::Mutex notify_mu_;
   uint64_t generation_ ABSL_GUARDED_BY(notify_mu_) = 0;

@@ -1,7 +1,8 @@
 // Storage::Truncate: series GC, checkpoint, segment deletion, following
 // Prometheus' agent (tsdb/agent/db.go truncate, tsdb/wlog/checkpoint.go),
 // except that the checkpoint never passes the lowest segment a reader still
-// needs (SetLowestNeededSegment) and that damage in the input is skipped
+// needs (SetLowestNeededSegment) unless max_wal_time / max_wal_size force
+// it (storage_limits.cc), and that damage in the input is skipped
 // and counted instead of aborting the checkpoint.
 #include <algorithm>
 
@@ -26,7 +27,8 @@ class CountReporter final : public Reporter {
 
 }  // namespace
 
-absl::Status Storage::Truncate(int64_t mint_ms) {
+absl::Status Storage::Truncate(const TruncateOptions& opts) {
+  const int64_t mint_ms = opts.mint_ms;
   absl::MutexLock lock(&mu_);
   if (closed_) return absl::FailedPreconditionError("WAL storage closed");
   if (!error_.ok()) return error_;
@@ -58,22 +60,15 @@ absl::Status Storage::Truncate(int64_t mint_ms) {
     return segs.ok() ? absl::OkStatus() : segs.status();
   }
   // 3. Checkpoint the lower two thirds of the finished segments, never a
-  //    segment a reader still needs.
+  //    segment a reader still needs unless a limit forces it
+  //    (storage_limits.cc).
   const uint64_t first = segs->front();
-  uint64_t last = first + (*cur - 1 - first) * 2 / 3;
-  if (lowest_needed_) {
-    if (std::optional<uint64_t> need = lowest_needed_()) {
-      if (*need <= first) {
-        PublishLocked();
-        return absl::OkStatus();
-      }
-      last = std::min(last, *need - 1);
-    }
-  }
-  if (last <= first) {
+  const std::optional<TruncationPlan> plan = PlanTruncation(opts, *segs, *cur);
+  if (!plan.has_value()) {
     PublishLocked();
     return absl::OkStatus();
   }
+  const uint64_t last = plan->last;
 
   ++stats_.checkpoint_creations;
   const std::string name = CheckpointName(last);
@@ -213,6 +208,7 @@ absl::Status Storage::Truncate(int64_t mint_ms) {
       ++it;
     }
   }
+  AccountTruncation(*plan);
   base_size_ = static_cast<int64_t>(DirSize()) -
                static_cast<int64_t>(writer_->stats().bytes_written);
   log::Info("WAL checkpoint complete",

@@ -41,7 +41,10 @@ struct StorageStats {
   uint64_t truncations_failed = 0;
   uint64_t checkpoint_creations = 0;
   uint64_t checkpoint_creations_failed = 0;
-  uint64_t samples_dropped_max_wal_time = 0;  // unacknowledged, cut by age
+  // Samples in segments a reader still needed, deleted by a limit
+  // (agent_wal_samples_dropped_total{reason}).
+  uint64_t samples_dropped_max_wal_time = 0;
+  uint64_t samples_dropped_max_wal_size = 0;
   uint64_t fsyncs = 0;
   double fsync_seconds = 0;
 };

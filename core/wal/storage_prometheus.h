@@ -55,12 +55,13 @@ class PrometheusStorageMetrics final : public StorageMetrics {
                              "Total number of checkpoint creations attempted.")),
         checkpoints_failed_(Counter(r, "prometheus_tsdb_checkpoint_creations_failed_total",
                                     "Total number of checkpoint creations that failed.")),
-        dropped_(prometheus::BuildCounter()
-                     .Name("agent_wal_samples_dropped_total")
-                     .Help("Samples removed from the WAL before every remote-write "
-                           "endpoint acknowledged them, by reason.")
-                     .Register(r)
-                     .Add({{"reason", "max_wal_time"}})),
+        dropped_family_(prometheus::BuildCounter()
+                            .Name("agent_wal_samples_dropped_total")
+                            .Help("Samples removed from the WAL before every remote-write "
+                                  "endpoint acknowledged them, by reason.")
+                            .Register(r)),
+        dropped_time_(dropped_family_.Add({{"reason", "max_wal_time"}})),
+        dropped_size_(dropped_family_.Add({{"reason", "max_wal_size"}})),
         // Prometheus' objectives for this summary (tsdb/wlog/wlog.go).
         fsync_(prometheus::BuildSummary()
                    .Name("prometheus_tsdb_wal_fsync_duration_seconds")
@@ -83,7 +84,8 @@ class PrometheusStorageMetrics final : public StorageMetrics {
     Bump(checkpoints_, s.checkpoint_creations, last_.checkpoint_creations);
     Bump(checkpoints_failed_, s.checkpoint_creations_failed,
          last_.checkpoint_creations_failed);
-    Bump(dropped_, s.samples_dropped_max_wal_time, last_.samples_dropped_max_wal_time);
+    Bump(dropped_time_, s.samples_dropped_max_wal_time, last_.samples_dropped_max_wal_time);
+    Bump(dropped_size_, s.samples_dropped_max_wal_size, last_.samples_dropped_max_wal_size);
     // The storage sees fsyncs as totals: spread the new time evenly.
     if (s.fsyncs > last_.fsyncs) {
       const uint64_t n = s.fsyncs - last_.fsyncs;
@@ -118,7 +120,9 @@ class PrometheusStorageMetrics final : public StorageMetrics {
   prometheus::Counter& truncations_failed_;
   prometheus::Counter& checkpoints_;
   prometheus::Counter& checkpoints_failed_;
-  prometheus::Counter& dropped_;
+  prometheus::Family<prometheus::Counter>& dropped_family_;
+  prometheus::Counter& dropped_time_;
+  prometheus::Counter& dropped_size_;
   prometheus::Summary& fsync_;
   StorageStats last_;
 };

@@ -1,6 +1,7 @@
 // Storage::Open: writer repair, checkpoint + segment replay, quarantine.
 // Prometheus' agent does the same in tsdb/agent/db.go (replayWAL/loadWAL);
 // unlike it, damage never stops the replay: it is counted and skipped.
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -38,6 +39,7 @@ struct Storage::ReplayScratch {
   std::vector<RefSeries> series;
   std::vector<RefSample> samples;
   std::vector<RefMetadata> metadata;
+  bool note_segments = false;  // replaying segments, not a checkpoint
   uint64_t unknown_refs = 0;
   uint64_t bad_records = 0;
 };
@@ -89,6 +91,7 @@ absl::Status Storage::Replay() {
               std::numeric_limits<uint64_t>::max(), &reporter, scratch);
     first = k + 1;
   }
+  scratch.note_segments = true;
   ReplayDir(dir_, first, end, &reporter, scratch);
 
   stats_.corruptions += reporter.count + scratch.bad_records;
@@ -166,6 +169,9 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
     case RecordType::kSamples: {
       scratch.samples.clear();
       st = DecodeSamples(rec, &scratch.samples);
+      uint64_t known = 0;
+      int64_t min_ts = std::numeric_limits<int64_t>::max();
+      int64_t max_ts = std::numeric_limits<int64_t>::min();
       for (const RefSample& s : scratch.samples) {
         SeriesEntry* e = series_.Find(s.ref);
         if (e == nullptr) {
@@ -174,7 +180,11 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
         }
         if (s.t > e->last_ts) e->last_ts = s.t;
         e->last_segment = segment;
+        ++known;
+        min_ts = std::min(min_ts, s.t);
+        max_ts = std::max(max_ts, s.t);
       }
+      if (scratch.note_segments) NoteSamples(segment, known, min_ts, max_ts);
       break;
     }
     case RecordType::kMetadata: {

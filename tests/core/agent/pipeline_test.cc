@@ -227,3 +227,26 @@ TEST(PipelineTest, HistogramSuffixesAreDistinctSeries) {
 
 }  // namespace
 }  // namespace outpost
+
+namespace outpost {
+namespace {
+
+TEST(PipelineTest, ReappearingSeriesIsWrittenAgain) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  const SeriesRef a = p.Series(kTemp, Labels{{"chip", "a"}}, "");
+  p.Add(a, 1);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(2), absl::OkStatus(), absl::ZeroDuration()).ok());
+  p.Add(a, 3);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(3), absl::OkStatus(), absl::ZeroDuration()).ok());
+  auto pts = PointsOf(*sink, kTemp.name);
+  ASSERT_EQ(pts.size(), 3u);
+  EXPECT_EQ(pts[0].value, 1);
+  EXPECT_TRUE(IsStale(pts[1].value));
+  EXPECT_EQ(pts[2].value, 3);
+  EXPECT_EQ(pts[2].t_ms, 3000);
+}
+
+}  // namespace
+}  // namespace outpost

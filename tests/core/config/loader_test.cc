@@ -145,6 +145,58 @@ TEST(LoaderTest, WalTimes) {
             "equal to max_wal_time");
 }
 
+TEST(LoaderTest, WalSizeAndIntegrationsWalLimits) {
+  Config c = MustLoad(
+      "metrics:\n  configs:\n    - name: a\n      max_wal_size: 2GiB\n"
+      "integrations:\n  min_wal_time: 10m\n  max_wal_time: 1h\n  max_wal_size: 512MB\n");
+  ASSERT_EQ(c.metrics.configs.size(), 1u);
+  EXPECT_EQ(c.metrics.configs[0].max_wal_size, uint64_t{2} << 30);
+  EXPECT_EQ(c.integrations.min_wal_time, absl::Minutes(10));
+  EXPECT_EQ(c.integrations.max_wal_time, absl::Hours(1));
+  EXPECT_EQ(c.integrations.max_wal_size, uint64_t{512} << 20);
+  // The manager keys are not integrations.
+  EXPECT_THAT(c.integrations.integrations, IsEmpty());
+
+  Config d = MustLoad("metrics:\n  configs: [{name: x}]\n");
+  EXPECT_EQ(d.metrics.configs[0].max_wal_size, 0u);
+  EXPECT_EQ(d.integrations.min_wal_time, absl::Minutes(5));
+  EXPECT_EQ(d.integrations.max_wal_time, absl::Hours(4));
+  EXPECT_EQ(d.integrations.max_wal_size, 0u);
+}
+
+TEST(LoaderTest, IntegrationsWalLimitErrors) {
+  EXPECT_EQ(OnlyError("integrations:\n  min_wal_time: 5h\n"),
+            "agent.yaml:2:3: integrations.min_wal_time: min_wal_time must be less than or "
+            "equal to max_wal_time");
+  EXPECT_EQ(OnlyError("integrations:\n  max_wal_time: 1m\n"),
+            "agent.yaml:2:3: integrations.max_wal_time: min_wal_time must be less than or "
+            "equal to max_wal_time");
+  EXPECT_THAT(OnlyError("integrations:\n  max_wal_size: lots\n"),
+              HasSubstr("integrations.max_wal_size: invalid byte size"));
+  EXPECT_THAT(OnlyError("metrics:\n  configs:\n    - name: a\n      max_wal_size: -1\n"),
+              HasSubstr("metrics.configs[0].max_wal_size: invalid byte size"));
+  EXPECT_THAT(OnlyError("integrations:\n  max_wal_time: 0s\n"),
+              HasSubstr("integrations.max_wal_time"));
+}
+
+TEST(DumpTest, WalLimitsRoundTrip) {
+  Config c = MustLoad(
+      "metrics:\n  configs:\n    - name: a\n      max_wal_size: 1GiB\n"
+      "integrations:\n  min_wal_time: 1m\n  max_wal_time: 2h\n  max_wal_size: 64MiB\n");
+  const std::string dump = Dump(c, integrations::Builtin());
+  EXPECT_THAT(dump, HasSubstr("max_wal_size: 1073741824"));
+  EXPECT_THAT(dump, HasSubstr("max_wal_size: 67108864"));
+  EXPECT_THAT(dump, HasSubstr("  min_wal_time: 1m\n"));
+  EXPECT_THAT(dump, HasSubstr("  max_wal_time: 2h\n"));
+  LoadResult again = LoadText(dump);
+  ASSERT_THAT(again.errors.errors, IsEmpty()) << dump;
+  EXPECT_EQ(again.config->metrics.configs.at(0).max_wal_size, uint64_t{1} << 30);
+  EXPECT_EQ(again.config->integrations.max_wal_size, uint64_t{64} << 20);
+  EXPECT_EQ(again.config->integrations.min_wal_time, absl::Minutes(1));
+  EXPECT_EQ(again.config->integrations.max_wal_time, absl::Hours(2));
+  EXPECT_EQ(Dump(*again.config, integrations::Builtin()), dump);
+}
+
 TEST(LoaderTest, DuplicateNames) {
   EXPECT_EQ(OnlyError("metrics:\n  configs:\n    - name: a\n    - name: b\n    - name: a\n"),
             "agent.yaml:5:7: metrics.configs[2].name: found multiple instance configs with name "

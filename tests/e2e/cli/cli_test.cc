@@ -30,9 +30,13 @@ std::string AgentConfig(const std::string& wal, bool node, const std::string& ex
       "  global:\n"
       "    scrape_interval: 1s\n"
       "    scrape_timeout: 1s\n"
-      "    remote_write:\n"
-      "      - url: http://127.0.0.1:1/api/v1/write\n"
-      "        basic_auth: {username: u, password: hunter2-secret}\n"
+      // A metrics instance's endpoint (not the integrations'), so nothing
+      // is shipped to this unreachable URL and shutdown does not wait.
+      "  configs:\n"
+      "    - name: default\n"
+      "      remote_write:\n"
+      "        - url: http://127.0.0.1:1/api/v1/write\n"
+      "          basic_auth: {username: u, password: hunter2-secret}\n"
       "integrations:\n"
       "  agent:\n"
       "    enabled: true\n";

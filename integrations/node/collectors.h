@@ -1,0 +1,165 @@
+// Factories of the implemented node collectors (one .cc file each) and the
+// pure parsing functions they use, exposed for unit tests.
+//
+// Parsers take the file's text and never allocate per value: they fill
+// caller-owned structs or call back with views into the text. A malformed
+// or truncated file is an InvalidArgument error naming the problem.
+#ifndef OUTPOST_INTEGRATIONS_NODE_COLLECTORS_H_
+#define OUTPOST_INTEGRATIONS_NODE_COLLECTORS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "integrations/node/collector.h"
+
+namespace outpost::integrations::node {
+
+using CollectorOr = absl::StatusOr<std::unique_ptr<Collector>>;
+
+CollectorOr NewArpCollector(const Options& o, const Paths& p);
+CollectorOr NewBondingCollector(const Options& o, const Paths& p);
+CollectorOr NewConntrackCollector(const Options& o, const Paths& p);
+CollectorOr NewCpuCollector(const Options& o, const Paths& p);
+CollectorOr NewCpufreqCollector(const Options& o, const Paths& p);
+CollectorOr NewDiskstatsCollector(const Options& o, const Paths& p);
+CollectorOr NewDmiCollector(const Options& o, const Paths& p);
+CollectorOr NewEdacCollector(const Options& o, const Paths& p);
+CollectorOr NewEntropyCollector(const Options& o, const Paths& p);
+CollectorOr NewFilefdCollector(const Options& o, const Paths& p);
+CollectorOr NewFilesystemCollector(const Options& o, const Paths& p);
+CollectorOr NewLoadavgCollector(const Options& o, const Paths& p);
+CollectorOr NewMeminfoCollector(const Options& o, const Paths& p);
+CollectorOr NewNetclassCollector(const Options& o, const Paths& p);
+CollectorOr NewNetdevCollector(const Options& o, const Paths& p);
+CollectorOr NewNetstatCollector(const Options& o, const Paths& p);
+CollectorOr NewNvmeCollector(const Options& o, const Paths& p);
+CollectorOr NewOsCollector(const Options& o, const Paths& p);
+CollectorOr NewPressureCollector(const Options& o, const Paths& p);
+CollectorOr NewSchedstatCollector(const Options& o, const Paths& p);
+CollectorOr NewSelinuxCollector(const Options& o, const Paths& p);
+CollectorOr NewSockstatCollector(const Options& o, const Paths& p);
+CollectorOr NewSoftnetCollector(const Options& o, const Paths& p);
+CollectorOr NewStatCollector(const Options& o, const Paths& p);
+CollectorOr NewTextfileCollector(const Options& o, const Paths& p);
+CollectorOr NewThermalZoneCollector(const Options& o, const Paths& p);
+CollectorOr NewTimeCollector(const Options& o, const Paths& p);
+CollectorOr NewTimexCollector(const Options& o, const Paths& p);
+CollectorOr NewUdpQueuesCollector(const Options& o, const Paths& p);
+CollectorOr NewUnameCollector(const Options& o, const Paths& p);
+CollectorOr NewVmstatCollector(const Options& o, const Paths& p);
+
+// --- cpu, stat (/proc/stat) ---
+struct CpuTimes {
+  int cpu = -1;
+  // Seconds (jiffies / USER_HZ), in /proc/stat's column order.
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0,
+         guest = 0, guest_nice = 0;
+};
+// The per-CPU "cpuN" lines, in file order, into *out (reused).
+absl::Status ParseCpuTimes(std::string_view text, std::vector<CpuTimes>* out);
+
+struct StatSummary {
+  double boot_time = 0, context_switches = 0, forks = 0, interrupts = 0, procs_running = 0,
+         procs_blocked = 0;
+};
+absl::Status ParseStat(std::string_view text, StatSummary* out);
+
+// --- meminfo: f(key with "(x)" as "_x", value in the file's unit, has kB) ---
+absl::Status ParseMeminfo(std::string_view text,
+                          absl::FunctionRef<void(std::string_view key, double value, bool kb)> f);
+// "Active(anon)" -> "Active_anon" into *out.
+void MeminfoKeyToName(std::string_view key, std::string* out);
+
+// --- loadavg ---
+absl::Status ParseLoadavg(std::string_view text, std::array<double, 3>* out);
+
+// --- diskstats ---
+inline constexpr int kDiskStatFields = 17;
+struct DiskStatsLine {
+  uint32_t major = 0, minor = 0;
+  std::string_view device;
+  int count = 0;  // number of stat fields present (11, 15 or 17)
+  std::array<double, kDiskStatFields> v{};
+};
+absl::Status ParseDiskstats(std::string_view text, absl::FunctionRef<void(const DiskStatsLine&)> f);
+
+// --- filesystem (/proc/1/mounts) ---
+struct MountEntry {
+  std::string device, mount_point, fs_type;
+  bool read_only = false;
+};
+// Mount points have \040 and \011 unescaped and `rootfs` stripped.
+absl::Status ParseMounts(std::string_view text, std::string_view rootfs,
+                         std::vector<MountEntry>* out);
+
+// --- netdev (/proc/net/dev): 16 counters, receive then transmit ---
+struct NetDevLine {
+  std::string_view device;
+  std::array<double, 16> v{};
+};
+absl::Status ParseNetDev(std::string_view text, absl::FunctionRef<void(const NetDevLine&)> f);
+
+// --- vmstat and other "key value" files ---
+absl::Status ParseKeyValue(std::string_view text,
+                           absl::FunctionRef<void(std::string_view key, std::string_view v)> f);
+
+// --- netstat: /proc/net/netstat and /proc/net/snmp (header/value pairs) ---
+absl::Status ParseNetstat(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view proto, std::string_view field, std::string_view v)> f);
+// /proc/net/snmp6: "Ip6InReceives 12" lines; proto is the part up to the '6'.
+absl::Status ParseSnmp6(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view proto, std::string_view field, std::string_view v)> f);
+
+// --- sockstat: "TCP: inuse 1 orphan 0 ..." ---
+absl::Status ParseSockstat(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view proto, std::string_view field, double v)> f);
+
+// --- pressure: the "total=" of the "some" and "full" lines, in µs ---
+struct PressureTotals {
+  bool has_some = false, has_full = false;
+  double some_us = 0, full_us = 0;
+};
+absl::Status ParsePressure(std::string_view text, PressureTotals* out);
+
+// --- filefd (/proc/sys/fs/file-nr) ---
+absl::Status ParseFileNr(std::string_view text, double* allocated, double* maximum);
+
+// --- softnet (/proc/net/softnet_stat), hex columns per CPU ---
+struct SoftnetLine {
+  double processed = 0, dropped = 0, time_squeezed = 0;
+};
+absl::Status ParseSoftnet(std::string_view text, std::vector<SoftnetLine>* out);
+
+// --- udp_queues (/proc/net/udp, udp6): summed tx and rx queues ---
+absl::Status ParseUdpQueues(std::string_view text, double* tx, double* rx);
+
+// --- conntrack (/proc/net/stat/nf_conntrack): named hex columns summed over
+// CPUs ---
+absl::Status ParseConntrackStat(std::string_view text,
+                                absl::FunctionRef<void(std::string_view field, double v)> f);
+
+// --- arp (/proc/net/arp): entries per device, in first-seen order ---
+absl::Status ParseArp(std::string_view text, absl::FunctionRef<void(std::string_view device)> f);
+
+// --- schedstat (/proc/schedstat) ---
+struct SchedstatCpu {
+  std::string_view cpu;  // the N of "cpuN"
+  double running_ns = 0, waiting_ns = 0, timeslices = 0;
+};
+absl::Status ParseSchedstat(std::string_view text, std::vector<SchedstatCpu>* out);
+
+// --- os-release: KEY=value with shell quoting ---
+void ParseOsRelease(std::string_view text,
+                    absl::FunctionRef<void(std::string_view key, std::string value)> f);
+
+}  // namespace outpost::integrations::node
+
+#endif  // OUTPOST_INTEGRATIONS_NODE_COLLECTORS_H_

@@ -1,0 +1,153 @@
+#include "integrations/node/node.h"
+
+#include <time.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/base/log.h"
+#include "integrations/node/collector.h"
+
+namespace outpost::integrations::node {
+namespace {
+
+double MonotonicSeconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+class NodeIntegration final : public Integration {
+ public:
+  struct Entry {
+    std::string name;
+    std::unique_ptr<Collector> collector;
+    SeriesRef duration = 0;
+    SeriesRef success = 0;
+    bool failing = false;  // for logging once per state change
+  };
+
+  explicit NodeIntegration(std::vector<Entry> entries) : entries_(std::move(entries)) {
+    duration_family_ = {"node_scrape_collector_duration_seconds", MetricType::kGauge,
+                        "node_exporter: Duration of a collector scrape.", ""};
+    success_family_ = {"node_scrape_collector_success", MetricType::kGauge,
+                       "node_exporter: Whether a collector succeeded.", ""};
+  }
+
+  absl::Status Collect(Appender& app, absl::Time deadline) override {
+    if (&app != last_app_) {
+      for (Entry& e : entries_) {
+        e.duration = app.Series(duration_family_, Labels{{"collector", e.name}});
+        e.success = app.Series(success_family_, Labels{{"collector", e.name}});
+      }
+      last_app_ = &app;
+    }
+    for (Entry& e : entries_) {
+      if (absl::Now() > deadline) {
+        return absl::DeadlineExceededError(
+            Cat("node_exporter: deadline reached before collector ", e.name));
+      }
+      double start = MonotonicSeconds();
+      absl::Status st = e.collector->Collect(app);
+      app.Add(e.duration, MonotonicSeconds() - start);
+      app.Add(e.success, st.ok() ? 1.0 : 0.0);
+      LogTransition(e, st);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Logs a collector's failure when it starts failing and its recovery,
+  // not every collection. "No data" is only a debug message, as upstream.
+  static void LogTransition(Entry& e, const absl::Status& st) {
+    if (st.ok()) {
+      if (e.failing)
+        log::Info("collector succeeded again",
+                  {{"integration", "node_exporter"}, {"collector", e.name}});
+      e.failing = false;
+      return;
+    }
+    if (e.failing) return;
+    e.failing = true;
+    const std::string msg(ToStd(st.message()));
+    if (IsNoData(st)) {
+      log::Debug("collector returned no data",
+                 {{"integration", "node_exporter"}, {"collector", e.name}, {"err", msg}});
+    } else {
+      log::Error("collector failed",
+                 {{"integration", "node_exporter"}, {"collector", e.name}, {"err", msg}});
+    }
+  }
+
+  std::vector<Entry> entries_;
+  MetricFamily duration_family_;
+  MetricFamily success_family_;
+  const Appender* last_app_ = nullptr;
+};
+
+class NodeSpec final : public config::IntegrationSpec {
+ public:
+  std::string_view name() const override { return "node_exporter"; }
+
+  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
+    auto opts = std::make_shared<Options>(ParseOptions(m));
+    // Unknown or unimplemented collector names are config errors, reported
+    // at load time on the list that names them.
+    absl::StatusOr<std::vector<const CollectorInfo*>> sel = SelectCollectors(*opts);
+    if (!sel.ok()) {
+      const std::string msg(ToStd(sel.status().message()));
+      std::string_view key = "";
+      for (const auto& [k, list] : {std::pair{"set_collectors", &opts->set_collectors},
+                                    std::pair{"enable_collectors", &opts->enable_collectors},
+                                    std::pair{"disable_collectors", &opts->disable_collectors}}) {
+        for (const std::string& name : *list) {
+          if (key.empty() && msg.find(Cat("\"", name, "\"")) != std::string::npos) key = k;
+        }
+      }
+      m.Error(key, msg);
+    }
+    return opts;
+  }
+
+  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
+    DumpOptions(static_cast<const Options&>(opts), out);
+  }
+
+  std::string InstanceKey(const config::IntegrationOptions&,
+                          const config::HostInfo& host) const override {
+    return host.agent_key;
+  }
+
+  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
+                                                      const config::HostInfo&) const override {
+    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
+    if (opts == nullptr) return absl::InternalError("node_exporter: options of another type");
+    return NewNodeIntegration(*opts);
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Integration>> NewNodeIntegration(const Options& opts) {
+  absl::StatusOr<std::vector<const CollectorInfo*>> sel = SelectCollectors(opts);
+  if (!sel.ok()) return sel.status();
+  const Paths paths = Paths::FromOptions(opts);
+  std::vector<NodeIntegration::Entry> entries;
+  for (const CollectorInfo* c : *sel) {
+    absl::StatusOr<std::unique_ptr<Collector>> col = c->factory(opts, paths);
+    if (!col.ok()) {
+      return absl::InvalidArgumentError(
+          Cat("node_exporter: collector ", c->name, ": ", col.status().message()));
+    }
+    entries.push_back(NodeIntegration::Entry{std::string(c->name), std::move(*col)});
+  }
+  return std::make_unique<NodeIntegration>(std::move(entries));
+}
+
+const config::IntegrationSpec& Spec() {
+  static const NodeSpec spec;
+  return spec;
+}
+
+}  // namespace outpost::integrations::node

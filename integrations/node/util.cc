@@ -1,0 +1,319 @@
+#include "integrations/node/util.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "re2/re2.h"
+
+namespace outpost::integrations::node {
+namespace {
+
+constexpr size_t kInitialBuffer = 4096;
+constexpr size_t kMaxFileSize = 64 << 20;  // a /proc file never gets near this
+
+absl::Status ErrnoStatus(int err, std::string_view what, std::string_view path) {
+  std::string msg = Cat(what, " ", path, ": ", std::strerror(err));
+  if (err == ENOENT || err == ENOTDIR) return absl::NotFoundError(msg);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(msg);
+  return absl::UnavailableError(msg);
+}
+
+}  // namespace
+
+ProcFile::~ProcFile() { Close(); }
+
+void ProcFile::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+absl::StatusOr<std::string_view> ProcFile::Read() {
+  std::string_view out;
+  int err = ReadErrno(&out);
+  if (err != 0) return ErrnoStatus(err, "read", path_);
+  return out;
+}
+
+int ProcFile::ReadErrno(std::string_view* out) {
+  const bool was_open = fd_ >= 0;
+  int err = ReadOnce(out);
+  if (err != 0 && was_open && fd_ < 0) {
+    // The file went away under the open descriptor (device removed, maybe
+    // back again): re-open once.
+    err = ReadOnce(out);
+  }
+  return err;
+}
+
+int ProcFile::ReadOnce(std::string_view* out) {
+  if (fd_ < 0) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+  }
+  if (buf_.size() < kInitialBuffer) buf_.resize(kInitialBuffer);
+  size_t total = 0;
+  while (true) {
+    ssize_t n = ::pread(fd_, buf_.data() + total, buf_.size() - total, static_cast<off_t>(total));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      // An attribute the driver cannot answer now (EINVAL for the speed of
+      // a down link, EOPNOTSUPP, ...) keeps its descriptor; a vanished
+      // device (ENODEV, ESTALE, EBADF, EIO) is re-opened.
+      if (err == ENODEV || err == ESTALE || err == EBADF || err == EIO || err == ENXIO) Close();
+      return err;
+    }
+    if (n == 0) break;
+    total += static_cast<size_t>(n);
+    if (total == buf_.size()) {
+      if (buf_.size() >= kMaxFileSize) return EFBIG;
+      buf_.resize(buf_.size() * 2);
+    }
+  }
+  *out = std::string_view(buf_.data(), total);
+  return 0;
+}
+
+ProcFile& ProcFileSet::Get(std::string_view path) {
+  auto it = files_.find(ToAbsl(path));
+  if (it == files_.end()) {
+    it =
+        files_
+            .emplace(std::string(path), Entry{std::make_unique<ProcFile>(std::string(path)), false})
+            .first;
+  }
+  it->second.used = true;
+  return *it->second.file;
+}
+
+void ProcFileSet::Sweep() {
+  absl::erase_if(files_, [](const auto& kv) { return !kv.second.used; });
+  for (auto& [path, e] : files_) e.used = false;
+}
+
+void SeriesCache::Begin(Appender& app) {
+  last_used_ = used_;
+  used_ = 0;
+  if (&app != last_app_ || refs_.size() > 2 * last_used_ + 1024) {
+    // A different Appender (handles are its own), or many series gone since
+    // (devices removed): start over.
+    refs_.clear();
+    last_app_ = &app;
+  }
+  app_ = &app;
+}
+
+void SeriesCache::StartKey(const MetricFamily& family) {
+  key_.clear();
+  const MetricFamily* p = &family;
+  key_.append(reinterpret_cast<const char*>(&p), sizeof(p));
+}
+
+SeriesRef SeriesCache::Lookup(const MetricFamily& family, const std::vector<Label>& labels) {
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  SeriesRef ref = app_->Series(family, Labels::FromUnsorted(labels));
+  refs_.emplace(key_, ref);
+  return ref;
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, LabelPairs labels) {
+  StartKey(family);
+  for (const auto& [name, value] : labels) {
+    key_.append(value);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  --used_;
+  scratch_.clear();
+  for (const auto& [name, value] : labels)
+    scratch_.push_back(Label{std::string(name), std::string(value)});
+  return Lookup(family, scratch_);
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, const std::vector<std::string_view>& names,
+                           const std::vector<std::string_view>& values) {
+  StartKey(family);
+  for (std::string_view v : values) {
+    key_.append(v);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  --used_;
+  scratch_.clear();
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    scratch_.push_back(Label{std::string(names[i]), std::string(values[i])});
+  }
+  return Lookup(family, scratch_);
+}
+
+bool MatchCache::Matches(std::string_view name) {
+  if (re_ == nullptr) return false;
+  auto it = results_.find(ToAbsl(name));
+  if (it != results_.end()) return it->second;
+  if (results_.size() >= kMaxEntries) results_.clear();
+  const bool m = RE2::PartialMatch(name, *re_);
+  results_.emplace(std::string(name), m);
+  return m;
+}
+
+DeviceFilter::DeviceFilter(const std::string& include, const std::string& exclude)
+    : include_(include.empty() ? nullptr : std::make_unique<RE2>(include)),
+      exclude_(exclude.empty() ? nullptr : std::make_unique<RE2>(exclude)),
+      include_cache_(include_.get()),
+      exclude_cache_(exclude_.get()) {}
+
+absl::Status DeviceFilter::status() const {
+  for (const RE2* re : {include_.get(), exclude_.get()}) {
+    if (re != nullptr && !re->ok()) {
+      return absl::InvalidArgumentError(
+          Cat("invalid regex \"", re->pattern(), "\": ", re->error()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool DeviceFilter::Ignored(std::string_view name) {
+  if (include_ != nullptr && !include_cache_.Matches(name)) return true;
+  return exclude_ != nullptr && exclude_cache_.Matches(name);
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, const Labels& labels,
+                           std::string_view suffix) {
+  StartKey(family);
+  key_.append(suffix);
+  key_.push_back('\xfe');
+  for (const Label& l : labels) {
+    key_.append(l.name);
+    key_.push_back('\xfe');
+    key_.append(l.value);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  SeriesRef ref = app_->Series(family, labels, suffix);
+  refs_.emplace(key_, ref);
+  return ref;
+}
+
+bool ParseDouble(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseUint(std::string_view s, uint64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseInt(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseUintAsDouble(std::string_view s, double* out) {
+  uint64_t v;
+  if (!ParseUint(s, &v)) return false;
+  *out = static_cast<double>(v);
+  return true;
+}
+
+bool ParseHexAsDouble(std::string_view s, double* out) {
+  uint64_t v;
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (ec != std::errc() || p != s.data() + s.size()) return false;
+  *out = static_cast<double>(v);
+  return true;
+}
+
+size_t SplitFields(std::string_view s, std::string_view* out, size_t max) {
+  size_t n = 0;
+  size_t i = 0;
+  while (i < s.size() && n < max) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) break;
+    size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    out[n++] = s.substr(start, i - start);
+  }
+  return n;
+}
+
+bool NextLine(std::string_view* text, std::string_view* line) {
+  if (text->empty()) return false;
+  size_t nl = text->find('\n');
+  if (nl == std::string_view::npos) {
+    *line = *text;
+    *text = {};
+  } else {
+    *line = text->substr(0, nl);
+    text->remove_prefix(nl + 1);
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
+  ProcFile f(path);
+  absl::StatusOr<std::string_view> r = f.Read();
+  if (!r.ok()) return r.status();
+  return std::string(*r);
+}
+
+absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path, bool skip_regular_files) {
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) return ErrnoStatus(errno, "opendir", path);
+  std::vector<std::string> out;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (skip_regular_files) {
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st;
+        if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode)) {
+          type = DT_REG;
+        }
+      }
+      if (type == DT_REG) continue;
+    }
+    out.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string JoinPath(std::string_view root, std::string_view rel) {
+  while (!root.empty() && root.back() == '/') root.remove_suffix(1);
+  while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+  return Cat(root, "/", rel);
+}
+
+}  // namespace outpost::integrations::node

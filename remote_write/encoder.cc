@@ -1,0 +1,190 @@
+#include "remote_write/encoder.h"
+
+#include <bit>
+#include <cstring>
+
+#include "snappy.h"
+
+namespace outpost::remote_write {
+namespace {
+
+// Protobuf tags: (field << 3) | wire type (0 varint, 1 fixed64, 2 bytes).
+constexpr char kTagLen1 = 0x0a;     // field 1, length-delimited
+constexpr char kTagLen2 = 0x12;     // field 2, length-delimited
+constexpr char kTagLen3 = 0x1a;     // field 3, length-delimited
+constexpr char kTagLen4 = 0x22;     // field 4, length-delimited
+constexpr char kTagLen5 = 0x2a;     // field 5, length-delimited
+constexpr char kTagFixed64_1 = 0x09;
+constexpr char kTagVarint1 = 0x08;
+constexpr char kTagVarint2 = 0x10;
+
+inline size_t VarintSize(uint64_t v) {
+  // 1 byte per 7 bits, at least one.
+  return static_cast<size_t>((70 - std::countl_zero(v | 1)) / 7);
+}
+
+inline char* PutVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+inline void AppendVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  char* end = PutVarint(buf, v);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+inline void AppendString(std::string* out, char tag, std::string_view s) {
+  if (s.empty()) return;  // proto3 omits empty strings
+  out->push_back(tag);
+  AppendVarint(out, s.size());
+  out->append(s);
+}
+
+inline size_t StringFieldSize(std::string_view s) {
+  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
+}
+
+// Size of a Sample message body.
+inline size_t SampleBody(int64_t t, double v) {
+  size_t n = std::bit_cast<uint64_t>(v) != 0 ? 9 : 0;
+  if (t != 0) n += 1 + VarintSize(static_cast<uint64_t>(t));
+  return n;
+}
+
+inline uint64_t HashPtr(const void* p) {
+  uint64_t x = reinterpret_cast<uintptr_t>(p);
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+}  // namespace
+
+int PrompbMetricType(MetricType type) {
+  // prompb.MetricMetadata.MetricType uses the same numbers as MetricType.
+  return static_cast<int>(type);
+}
+
+void EncodeLabels(const Labels& labels, std::string* out) {
+  for (const Label& l : labels) {
+    const size_t body = StringFieldSize(l.name) + StringFieldSize(l.value);
+    out->push_back(kTagLen1);
+    AppendVarint(out, body);
+    AppendString(out, kTagLen1, l.name);
+    AppendString(out, kTagLen2, l.value);
+  }
+}
+
+std::string_view BatchEncoder::EncodeSamples(
+    absl::Span<const PendingSample> samples) {
+  const size_t n = samples.size();
+  groups_.clear();
+  next_.resize(n);
+  // Table of at least 2n slots, a power of two; stamps make clearing lazy.
+  size_t cap = 16;
+  while (cap < 2 * n) cap <<= 1;
+  if (table_.size() < cap) {
+    table_.assign(cap, 0);
+    stamp_.assign(cap, 0);
+    generation_ = 0;
+  }
+  cap = table_.size();
+  if (++generation_ == 0) {  // wrapped: really clear once
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    generation_ = 1;
+  }
+  const size_t mask = cap - 1;
+
+  // Pass 1: group samples per series and size every TimeSeries.
+  for (size_t i = 0; i < n; ++i) {
+    const PendingSample& s = samples[i];
+    size_t slot = HashPtr(s.labels) & mask;
+    uint32_t g;
+    for (;;) {
+      if (stamp_[slot] != generation_) {
+        stamp_[slot] = generation_;
+        g = static_cast<uint32_t>(groups_.size());
+        table_[slot] = g;
+        groups_.push_back(Group{s.labels, static_cast<uint32_t>(i),
+                                static_cast<uint32_t>(i), s.labels->size()});
+        break;
+      }
+      g = table_[slot];
+      if (groups_[g].labels == s.labels) {
+        next_[groups_[g].last] = static_cast<uint32_t>(i);
+        groups_[g].last = static_cast<uint32_t>(i);
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const size_t body = SampleBody(s.t, s.v);
+    groups_[g].body += 1 + VarintSize(body) + body;
+  }
+  size_t total = 0;
+  for (const Group& g : groups_) total += 1 + VarintSize(g.body) + g.body;
+
+  // Pass 2: write.
+  proto_.resize(total);
+  char* p = proto_.data();
+  for (const Group& g : groups_) {
+    *p++ = kTagLen1;
+    p = PutVarint(p, g.body);
+    std::memcpy(p, g.labels->data(), g.labels->size());
+    p += g.labels->size();
+    uint32_t i = g.first;
+    for (;;) {
+      const PendingSample& s = samples[i];
+      const uint64_t bits = std::bit_cast<uint64_t>(s.v);
+      *p++ = kTagLen2;
+      p = PutVarint(p, SampleBody(s.t, s.v));
+      if (bits != 0) {
+        *p++ = kTagFixed64_1;
+        for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(bits >> (8 * b));
+      }
+      if (s.t != 0) {
+        *p++ = kTagVarint2;
+        p = PutVarint(p, static_cast<uint64_t>(s.t));
+      }
+      if (i == g.last) break;
+      i = next_[i];
+    }
+  }
+  return Compress();
+}
+
+std::string_view BatchEncoder::EncodeMetadata(
+    absl::Span<const MetadataEntry> metadata) {
+  groups_.clear();
+  proto_.clear();
+  std::string body;
+  for (const MetadataEntry& m : metadata) {
+    body.clear();
+    const int type = PrompbMetricType(m.type);
+    if (type != 0) {
+      body.push_back(kTagVarint1);
+      AppendVarint(&body, static_cast<uint64_t>(type));
+    }
+    AppendString(&body, kTagLen2, m.family);
+    AppendString(&body, kTagLen4, m.help);
+    AppendString(&body, kTagLen5, m.unit);
+    proto_.push_back(kTagLen3);
+    AppendVarint(&proto_, body.size());
+    proto_.append(body);
+  }
+  return Compress();
+}
+
+std::string_view BatchEncoder::Compress() {
+  compressed_.resize(snappy::MaxCompressedLength(proto_.size()));
+  size_t len = 0;
+  snappy::RawCompress(proto_.data(), proto_.size(), compressed_.data(), &len);
+  return std::string_view(compressed_.data(), len);
+}
+
+}  // namespace outpost::remote_write

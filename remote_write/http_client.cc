@@ -1,0 +1,314 @@
+#include "remote_write/http_client.h"
+
+#include <curl/curl.h>
+
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/base/absl_compat.h"
+#include "core/base/build_info.h"
+#include "core/base/log.h"
+
+namespace outpost::remote_write {
+namespace {
+
+constexpr size_t kMaxErrorBody = 1024;  // as Prometheus' client.go
+
+// Prometheus' config.reservedHeaders plus Retry-Attempt.
+constexpr std::array<std::string_view, 15> kReserved = {
+    "authorization",     "host",
+    "content-encoding",  "content-length",
+    "content-type",      "user-agent",
+    "connection",        "keep-alive",
+    "proxy-authenticate", "proxy-authorization",
+    "www-authenticate",  "accept-encoding",
+    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
+    "retry-attempt"};
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// Reads a secret file, trimming surrounding whitespace (Prometheus does).
+std::string ReadSecretFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  return std::string(ToStd(absl::StripAsciiWhitespace(s)));
+}
+
+}  // namespace
+
+bool IsReservedHeader(std::string_view name) {
+  for (std::string_view r : kReserved) {
+    if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(r))) return true;
+  }
+  return false;
+}
+
+std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
+                                              absl::Time now) {
+  absl::string_view v = absl::StripAsciiWhitespace(ToAbsl(value));
+  if (v.empty()) return std::nullopt;
+  int64_t secs = 0;
+  if (absl::ascii_isdigit(static_cast<unsigned char>(v[0])) &&
+      absl::SimpleAtoi(v, &secs)) {
+    return absl::Seconds(secs);
+  }
+  absl::Time when;
+  std::string err;
+  if (absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", v, absl::UTCTimeZone(),
+                      &when, &err)) {
+    return when > now ? when - now : absl::ZeroDuration();
+  }
+  return std::nullopt;
+}
+
+struct HttpClient::Impl {
+  config::RemoteWriteConfig cfg;
+  std::string url;           // possibly rewritten for server_name
+  std::string connect_to;    // CURLOPT_CONNECT_TO entry for server_name
+  std::string host_header;   // "Host: <original>" when rewritten
+  std::string user_agent;
+  CURL* curl = nullptr;
+  // Per request.
+  std::string body;
+  std::optional<std::string> retry_after;
+  std::atomic<bool>* cancelled = nullptr;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+namespace {
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* impl = static_cast<HttpClient::Impl*>(user);
+  const size_t len = size * n;
+  if (impl->body.size() < kMaxErrorBody) {
+    impl->body.append(data, std::min(len, kMaxErrorBody - impl->body.size()));
+  }
+  return len;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* impl = static_cast<HttpClient::Impl*>(user);
+  const size_t len = size * n;
+  std::string_view line(data, len);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size() &&
+      absl::EqualsIgnoreCase(ToAbsl(line.substr(0, kName.size())), ToAbsl(kName))) {
+    impl->retry_after = std::string(line.substr(kName.size()));
+  } else if (absl::StartsWith(ToAbsl(line), "HTTP/")) {
+    impl->retry_after.reset();  // a new response (redirects) starts over
+  }
+  return len;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* impl = static_cast<HttpClient::Impl*>(user);
+  return impl->cancelled->load() ? 1 : 0;
+}
+
+// Splits "scheme://host[:port]/path" into its host and port (default by
+// scheme). Returns false when the URL has no host.
+bool SplitUrl(const std::string& url, std::string* scheme, std::string* host,
+              std::string* port, std::string* rest) {
+  const size_t s = url.find("://");
+  if (s == std::string::npos) return false;
+  *scheme = absl::AsciiStrToLower(url.substr(0, s));
+  const size_t start = s + 3;
+  size_t end = url.find_first_of("/?#", start);
+  if (end == std::string::npos) end = url.size();
+  std::string hostport = url.substr(start, end - start);
+  *rest = url.substr(end);
+  if (const size_t at = hostport.rfind('@'); at != std::string::npos) {
+    hostport = hostport.substr(at + 1);
+  }
+  size_t colon = hostport.rfind(':');
+  if (!hostport.empty() && hostport[0] == '[') {  // [v6]:port
+    const size_t close = hostport.find(']');
+    colon = (close != std::string::npos && close + 1 < hostport.size() &&
+             hostport[close + 1] == ':') ? close + 1 : std::string::npos;
+  }
+  if (colon != std::string::npos) {
+    *host = hostport.substr(0, colon);
+    *port = hostport.substr(colon + 1);
+  } else {
+    *host = hostport;
+    *port = *scheme == "https" ? "443" : "80";
+  }
+  return !host->empty();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
+    const config::RemoteWriteConfig& config) {
+  GlobalInit();
+  std::string scheme, host, port, rest;
+  if (!SplitUrl(config.url, &scheme, &host, &port, &rest) ||
+      (scheme != "http" && scheme != "https")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("remote_write url \"", config.url,
+                     "\": want http:// or https:// with a host"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->cfg = config;
+  impl->url = config.url;
+  if (scheme == "https" && !config.tls_config.server_name.empty() &&
+      config.tls_config.server_name != host) {
+    // Verify (and send SNI for) server_name while connecting to the URL's
+    // host, as Go's tls.Config.ServerName does; Host stays the URL's.
+    impl->url = absl::StrCat(scheme, "://", config.tls_config.server_name, ":",
+                             port, rest);
+    impl->connect_to = absl::StrCat(config.tls_config.server_name, ":", port,
+                                    ":", host, ":", port);
+    impl->host_header = absl::StrCat("Host: ", host, ":", port);
+  }
+  for (const auto& [name, value] : config.headers) {
+    if (IsReservedHeader(name)) {
+      log::Warn("remote_write header ignored: it is set by the protocol",
+                {{"remote_name", config.name}, {"header", name}});
+    }
+  }
+  impl->user_agent = absl::StrCat("outpost/", ToAbsl(GetBuildInfo().version));
+  impl->curl = curl_easy_init();
+  if (impl->curl == nullptr) return absl::InternalError("curl_easy_init failed");
+  return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
+}
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->cancelled = &cancelled_;
+}
+
+HttpClient::~HttpClient() {
+  if (impl_ && impl_->curl) curl_easy_cleanup(impl_->curl);
+}
+
+SendResult HttpClient::Send(std::string_view body, int attempt) {
+  SendResult result;
+  if (cancelled_.load()) {
+    result.detail = "cancelled";
+    return result;
+  }
+  Impl& im = *impl_;
+  const config::RemoteWriteConfig& cfg = im.cfg;
+  CURL* c = im.curl;
+  curl_easy_reset(c);  // keeps the connection cache
+  im.body.clear();
+  im.retry_after.reset();
+  im.errbuf[0] = 0;
+
+  curl_slist* headers = nullptr;
+  auto add = [&headers](const std::string& h) {
+    headers = curl_slist_append(headers, h.c_str());
+  };
+  add("Content-Encoding: snappy");
+  add("Content-Type: application/x-protobuf");
+  add("X-Prometheus-Remote-Write-Version: 0.1.0");
+  add("Expect:");  // no 100-continue round trip
+  if (attempt > 0) add(absl::StrCat("Retry-Attempt: ", attempt));
+  if (!im.host_header.empty()) add(im.host_header);
+  for (const auto& [name, value] : cfg.headers) {
+    if (!IsReservedHeader(name)) add(absl::StrCat(name, ": ", value));
+  }
+  std::string auth_user, auth_pass;
+  if (cfg.basic_auth) {
+    auth_user = cfg.basic_auth->username;
+    auth_pass = cfg.basic_auth->password_file.empty()
+                    ? cfg.basic_auth->password.reveal()
+                    : ReadSecretFile(cfg.basic_auth->password_file);
+  } else if (cfg.authorization) {
+    const std::string cred = cfg.authorization->credentials_file.empty()
+                                 ? cfg.authorization->credentials.reveal()
+                                 : ReadSecretFile(cfg.authorization->credentials_file);
+    const std::string type =
+        cfg.authorization->type.empty() ? "Bearer" : cfg.authorization->type;
+    add(absl::StrCat("Authorization: ", type, " ", cred));
+  } else if (!cfg.bearer_token.empty() || !cfg.bearer_token_file.empty()) {
+    const std::string tok = cfg.bearer_token_file.empty()
+                                ? cfg.bearer_token.reveal()
+                                : ReadSecretFile(cfg.bearer_token_file);
+    add(absl::StrCat("Authorization: Bearer ", tok));
+  }
+
+  curl_easy_setopt(c, CURLOPT_URL, im.url.c_str());
+  curl_slist* connect_to = nullptr;
+  if (!im.connect_to.empty()) {
+    connect_to = curl_slist_append(nullptr, im.connect_to.c_str());
+    curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
+  }
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, im.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(cfg.remote_timeout)));
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, im.errbuf);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &im);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &im);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &im);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, cfg.follow_redirects ? 1L : 0L);
+  // Keep POST on 301/302/303 as Go's client does for 307/308 only: curl
+  // keeps the method for all with POST_301|302|303.
+  curl_easy_setopt(c, CURLOPT_POSTREDIR, static_cast<long>(CURL_REDIR_POST_ALL));
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  if (!cfg.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, cfg.proxy_url.c_str());
+  if (!auth_user.empty() || !auth_pass.empty()) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(c, CURLOPT_USERNAME, auth_user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, auth_pass.c_str());
+  }
+  const config::TlsConfig& tls = cfg.tls_config;
+  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (connect_to != nullptr) {
+    curl_easy_setopt(c, CURLOPT_CONNECT_TO, nullptr);
+    curl_slist_free_all(connect_to);
+  }
+  if (rc != CURLE_OK) {
+    result.outcome = SendOutcome::kRetry;
+    result.detail = im.errbuf[0] ? std::string(im.errbuf) : curl_easy_strerror(rc);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) result.detail = "cancelled";
+    return result;
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  result.http_status = static_cast<int>(status);
+  if (im.retry_after) result.retry_after = ParseRetryAfter(*im.retry_after, absl::Now());
+  if (status / 100 == 2) {
+    result.outcome = SendOutcome::kOk;
+  } else if (status / 100 == 5) {
+    result.outcome = SendOutcome::kRetry;
+    result.detail = im.body;
+  } else if (status == 429 && cfg.queue_config.retry_on_http_429) {
+    result.outcome = SendOutcome::kRetry;
+    result.detail = im.body;
+  } else {
+    result.outcome = SendOutcome::kDrop;
+    result.detail = im.body;
+  }
+  return result;
+}
+
+}  // namespace outpost::remote_write

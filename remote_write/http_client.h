@@ -1,0 +1,90 @@
+// HttpClient: POSTs encoded remote-write requests to one endpoint with
+// libcurl, and classifies the answer (Prometheus storage/remote/client.go).
+//
+// One client owns one curl easy handle, so it keeps one keep-alive
+// connection: the queue gives each shard its own client.
+//
+// Every request carries the protocol headers, which user `headers` cannot
+// override (such user headers are ignored, with one warning at Create):
+//   Content-Encoding: snappy
+//   Content-Type: application/x-protobuf
+//   X-Prometheus-Remote-Write-Version: 0.1.0
+//   User-Agent: outpost/<version>
+//   Retry-Attempt: <n>          (only on retries, n >= 1)
+// plus auth (basic_auth, bearer_token(_file), authorization), TLS (verified
+// by default; ca_file, cert_file/key_file, server_name,
+// insecure_skip_verify), proxy_url, follow_redirects and remote_timeout.
+// Secret files (*_file) are read on every request, so rotation works.
+//
+// Classification:
+//   2xx                         -> kOk
+//   5xx, network error, timeout -> kRetry
+//   429                         -> kRetry when retry_on_http_429 (with
+//                                  Retry-After as seconds or HTTP date),
+//                                  else kDrop
+//   anything else               -> kDrop, with <= 1 KiB of the body
+//
+// Thread-safety: one thread at a time per client; Cancel() may be called
+// from any thread and makes a running and every later Send return kRetry
+// quickly ("cancelled").
+#ifndef OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_
+#define OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/config/config.h"
+
+namespace outpost::remote_write {
+
+enum class SendOutcome { kOk, kRetry, kDrop };
+
+struct SendResult {
+  SendOutcome outcome = SendOutcome::kRetry;
+  int http_status = 0;  // 0 when no HTTP answer was received
+  // From a 429 (or 5xx) answer's Retry-After header.
+  std::optional<absl::Duration> retry_after;
+  // For the log: curl's error, or up to 1 KiB of the response body.
+  std::string detail;
+};
+
+// Parses a Retry-After value: non-negative integer seconds, or an HTTP date
+// (IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT") relative to `now`
+// (a date in the past gives zero). nullopt when it is neither.
+std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
+                                              absl::Time now);
+
+// True for header names a user may not set (case-insensitive).
+bool IsReservedHeader(std::string_view name);
+
+class HttpClient {
+ public:
+  // Validates the config (URL scheme http/https). Does not connect.
+  static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
+      const config::RemoteWriteConfig& config);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // POSTs `body` (snappy-compressed protobuf). `attempt` is 0 for the first
+  // try; later tries send Retry-Attempt: <attempt>.
+  SendResult Send(std::string_view body, int attempt);
+
+  void Cancel() { cancelled_.store(true); }
+
+  struct Impl;  // opaque; public only for the curl callbacks
+
+ private:
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace outpost::remote_write
+
+#endif  // OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_

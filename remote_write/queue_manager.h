@@ -1,0 +1,127 @@
+// QueueManager: the sending side of one remote-write endpoint (the idea of
+// Prometheus' storage/remote/queue_manager.go, with outpost's ordering and
+// acknowledgement rules).
+//
+// - Shards: series ref % shards picks the shard, so the samples of a series
+//   go through one queue, in order. Each shard has a queue of `capacity`
+//   samples, its own thread, HTTP client (keep-alive connection) and
+//   encoder. A batch is sent when it holds max_samples_per_send samples,
+//   or batch_send_deadline after its oldest sample arrived.
+// - Backpressure: Append blocks while the target shard is full (counted in
+//   enqueue_retries_total); nothing is dropped to make room.
+// - Retries: a batch is retried until it succeeds or is dropped for good
+//   (4xx but 429; 429 when retry_on_http_429 is false); the shard sends
+//   nothing else meanwhile, so per-series order holds. Waits start at
+//   min_backoff, double up to max_backoff, carry <= 10% jitter and never
+//   shrink between consecutive retries; a 429's Retry-After is honoured.
+//   sample_age_limit drops samples older than the limit before each retry.
+// - Acknowledgement: every sample delivered or dropped for good is acked to
+//   the AckTracker (progress.h); samples abandoned at a hard stop are not,
+//   so they are sent again after a restart.
+// - Resharding (SetShards, and a loop every 10 s when min_shards <
+//   max_shards): queued samples are handed to the new shards in order, and
+//   the new shards wait only for the batches in flight in the old ones; the
+//   queues are not drained first.
+//
+// Thread-safety: all methods are thread-safe. Append is called by one
+// watcher thread at a time.
+#ifndef OUTPOST_REMOTE_WRITE_QUEUE_MANAGER_H_
+#define OUTPOST_REMOTE_WRITE_QUEUE_MANAGER_H_
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "core/config/config.h"
+#include "remote_write/encoder.h"
+#include "remote_write/http_client.h"
+#include "remote_write/metrics.h"
+#include "remote_write/progress.h"
+
+namespace outpost::remote_write {
+
+class QueueManager {
+ public:
+  // `acks` and `metrics` are not owned and must outlive the manager.
+  QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
+               EndpointMetrics* metrics);
+  ~QueueManager();  // Stop(now) if still running.
+
+  // Starts min_shards shards (and the resharding loop). Fails on a bad URL.
+  absl::Status Start();
+
+  // Enqueues in order; blocks while a target shard is full. Returns false
+  // (the rest not enqueued) once Unblock() or Stop() was called.
+  bool Append(absl::Span<const PendingSample> items);
+  // Makes a blocked and every later Append return false.
+  void Unblock();
+
+  // Sends what is queued until `deadline`, then abandons the rest
+  // (unacked) and cancels requests in flight. Idempotent.
+  void Stop(absl::Time deadline);
+
+  // Changes the number of shards now (clamped to [1, max_shards]).
+  void SetShards(int n);
+  int shards() const;
+  size_t pending() const;
+
+ private:
+  struct Shard;
+  void RunShard(Shard* s);
+  // Sends one batch with retries. Returns when it is done (acked) or the
+  // manager is hard-stopped (not acked).
+  void SendBatch(Shard* s, std::vector<PendingSample>& batch);
+  void AckBatch(absl::Span<const PendingSample> batch);
+  std::unique_ptr<Shard> NewShard();
+  void ReshardLoop();
+  // Joins retired shards whose thread has ended (all when `all`).
+  void ReapRetired(bool all);
+
+  const config::RemoteWriteConfig config_;
+  const config::QueueConfig& q_;
+  AckTracker* const acks_;
+  EndpointMetrics* const metrics_;
+
+  mutable absl::Mutex mu_;
+  std::vector<std::unique_ptr<Shard>> shards_ ABSL_GUARDED_BY(mu_);
+  // Old shards finishing their in-flight batch after a reshard.
+  std::vector<std::unique_ptr<Shard>> retiring_ ABSL_GUARDED_BY(mu_);
+  int old_inflight_ ABSL_GUARDED_BY(mu_) = 0;  // in-flight batches of retiring shards
+  int running_ ABSL_GUARDED_BY(mu_) = 0;       // live shard threads
+  size_t pending_ ABSL_GUARDED_BY(mu_) = 0;    // queued + in flight
+  bool unblocked_ ABSL_GUARDED_BY(mu_) = false;
+  bool flushing_ ABSL_GUARDED_BY(mu_) = false;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar space_cv_;   // an Append may proceed
+  absl::CondVar change_cv_;  // shard threads exit / in-flight done
+
+  std::atomic<bool> hard_stop_{false};
+  absl::Notification hard_stop_note_;
+  absl::Notification stop_reshard_;
+  std::thread reshard_thread_;
+
+  // Rates for resharding (samples in/out, send seconds) since last check.
+  std::atomic<uint64_t> in_count_{0};
+  std::atomic<uint64_t> out_count_{0};
+  std::atomic<int64_t> out_nanos_{0};
+  absl::Mutex log_mu_;
+  absl::Time last_drop_log_ ABSL_GUARDED_BY(log_mu_) = absl::InfinitePast();
+};
+
+// The wait before retry number `attempt` (1 = first retry): min_backoff
+// doubling to max_backoff, minus up to 10% jitter (`unit` in [0,1)), never
+// below `previous`. Exposed for tests.
+absl::Duration RetryDelay(const config::QueueConfig& q, int attempt,
+                          absl::Duration previous, double unit);
+
+}  // namespace outpost::remote_write
+
+#endif  // OUTPOST_REMOTE_WRITE_QUEUE_MANAGER_H_

@@ -1,0 +1,272 @@
+#include "remote_write/watcher.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/log.h"
+#include "core/wal/env.h"
+#include "core/wal/format.h"
+#include "core/wal/reader.h"
+
+namespace outpost::remote_write {
+namespace {
+
+// A segment file read with pread from `base` (a page boundary) on.
+class TailFile final : public wal::SequentialFile {
+ public:
+  TailFile(int fd, uint64_t base) : fd_(fd), pos_(base) {}
+  ~TailFile() override { close(fd_); }
+  absl::StatusOr<size_t> Read(size_t n, char* scratch) override {
+    for (;;) {
+      const ssize_t r = pread(fd_, scratch, n, static_cast<off_t>(pos_));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return absl::InternalError(absl::StrCat("pread: ", std::strerror(errno)));
+      pos_ += static_cast<uint64_t>(r);
+      return static_cast<size_t>(r);
+    }
+  }
+
+ private:
+  const int fd_;
+  uint64_t pos_;
+};
+
+// Logs damage found past what was already consumed. Re-reading from a page
+// start may meet the tail fragments of a record consumed earlier: those
+// reports (before `consumed`) are expected and ignored.
+class TailReporter final : public wal::Reporter {
+ public:
+  TailReporter(const std::string& name, uint64_t base, uint64_t consumed)
+      : name_(name), base_(base), consumed_(consumed) {}
+  void Report(const wal::Corruption& c) override {
+    if (base_ + c.offset < consumed_) return;
+    const std::string seg = absl::StrCat(c.segment);
+    const std::string off = absl::StrCat(base_ + c.offset);
+    log::Warn("remote write watcher: damaged WAL record skipped",
+              {{"remote_name", name_}, {"segment", seg}, {"offset", off},
+               {"reason", c.reason}});
+  }
+
+ private:
+  const std::string& name_;
+  const uint64_t base_;
+  const uint64_t consumed_;
+};
+
+}  // namespace
+
+Watcher::Watcher(WatcherOptions options, QueueManager* queue, AckTracker* acks,
+                 EndpointMetrics* metrics)
+    : options_(std::move(options)), queue_(queue), acks_(acks), metrics_(metrics) {}
+
+Watcher::~Watcher() { Stop(false); }
+
+void Watcher::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Watcher::Notify() {
+  absl::MutexLock l(&mu_);
+  notified_ = true;
+  cv_.Signal();
+}
+
+void Watcher::Stop(bool drain) {
+  {
+    absl::MutexLock l(&mu_);
+    stop_ = true;
+    drain_ = drain;
+    cv_.Signal();
+  }
+  if (!drain) queue_->Unblock();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t Watcher::series() const { return series_count_.load(); }
+
+std::vector<MetadataEntry> Watcher::Metadata() const {
+  absl::MutexLock l(&meta_mu_);
+  std::vector<MetadataEntry> out;
+  out.reserve(metadata_.size());
+  for (const auto& [family, m] : metadata_) out.push_back(m);
+  return out;
+}
+
+void Watcher::StoreSeries(const wal::RefSeries& s) {
+  auto [it, inserted] = series_.try_emplace(s.ref);
+  if (!inserted) return;  // same ref, same labels (checkpoint + segment)
+  auto e = std::make_unique<SeriesEntry>();
+  Labels labels = s.labels;
+  for (const auto& [name, value] : options_.external_labels) {
+    if (!labels.Has(name)) labels.Set(name, value);
+  }
+  if (!options_.write_relabel_configs.empty() &&
+      !relabel::Process(options_.write_relabel_configs, labels)) {
+    e->dropped = true;
+  } else if (labels.empty()) {
+    e->dropped = true;
+  } else {
+    EncodeLabels(labels, &e->label_bytes);
+    e->family = std::string(labels.Get(kMetricName));
+  }
+  it->second = std::move(e);
+  series_count_.store(series_.size());
+}
+
+void Watcher::StoreMetadata(const wal::RefMetadata& m) {
+  auto it = series_.find(m.ref);
+  if (it == series_.end() || it->second->dropped || it->second->family.empty()) return;
+  absl::MutexLock l(&meta_mu_);
+  MetadataEntry& e = metadata_[it->second->family];
+  e.family = it->second->family;
+  e.type = m.type;
+  e.help = m.help;
+  e.unit = m.unit;
+}
+
+bool Watcher::Process(std::string_view rec, Position end, bool samples) {
+  switch (wal::GetRecordType(rec)) {
+    case wal::RecordType::kSeries:
+      dec_series_.clear();
+      (void)wal::DecodeSeries(rec, &dec_series_);  // keep what decoded
+      for (const auto& s : dec_series_) StoreSeries(s);
+      break;
+    case wal::RecordType::kMetadata:
+      dec_meta_.clear();
+      (void)wal::DecodeMetadata(rec, &dec_meta_);
+      for (const auto& m : dec_meta_) StoreMetadata(m);
+      break;
+    case wal::RecordType::kSamples: {
+      if (!samples) return true;
+      dec_samples_.clear();
+      (void)wal::DecodeSamples(rec, &dec_samples_);
+      items_.clear();
+      size_t dropped = 0;
+      for (const wal::RefSample& s : dec_samples_) {
+        auto it = series_.find(s.ref);
+        if (it == series_.end() || it->second->dropped) {
+          ++dropped;
+          continue;
+        }
+        highest_t_ = std::max(highest_t_, s.t);
+        items_.push_back(PendingSample{&it->second->label_bytes, s.t, s.v, 0, s.ref});
+      }
+      if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
+      metrics_->highest_timestamp_seconds.Set(static_cast<double>(highest_t_) / 1000.0);
+      const uint64_t seq = acks_->Push(end, items_.size());
+      for (PendingSample& p : items_) p.seq = seq;
+      return queue_->Append(items_);
+    }
+    default:
+      break;
+  }
+  if (samples) acks_->Push(end, 0);  // keeps the acked position moving
+  return true;
+}
+
+void Watcher::ReadSeriesOnly(const std::string& dir, uint64_t first, uint64_t last) {
+  wal::Env* env = wal::Env::Default();
+  auto reader = wal::Reader::Open(env, dir, nullptr, first);
+  if (!reader.ok()) return;
+  std::string_view rec;
+  while ((*reader)->ReadRecord(&rec)) {
+    if ((*reader)->segment() > last) break;
+    Process(rec, Position{}, /*samples=*/false);
+  }
+}
+
+bool Watcher::ReadSegment(uint64_t seg, uint64_t* consumed, uint64_t skip_until) {
+  const std::string path = absl::StrCat(options_.wal_dir, "/", wal::SegmentName(seg));
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;  // gone (truncated) or not there yet
+  const uint64_t base = *consumed / wal::kPageSize * wal::kPageSize;
+  TailFile file(fd, base);
+  TailReporter reporter(options_.name, base, *consumed);
+  wal::SegmentReader reader(&file, seg, /*last=*/true, &reporter);
+  std::string_view rec;
+  while (reader.ReadRecord(&rec)) {
+    const uint64_t end = base + reader.end_offset();
+    if (end <= *consumed) continue;
+    *consumed = end;
+    if (!Process(rec, Position{seg, end}, end > skip_until)) return false;
+  }
+  return true;
+}
+
+void Watcher::Run() {
+  wal::Env* env = wal::Env::Default();
+  const std::string& dir = options_.wal_dir;
+  auto segs = wal::ListSegments(env, dir);
+  auto cps = wal::ListCheckpoints(env, dir);
+  std::optional<uint64_t> checkpoint;
+  if (cps.ok() && !cps->empty()) checkpoint = cps->back();
+  uint64_t oldest = segs.ok() && !segs->empty() ? segs->front() : 0;
+  if (checkpoint) oldest = std::max(oldest, *checkpoint + 1);
+  Position start = options_.start.value_or(Position{oldest, 0});
+  if (segs.ok() && !segs->empty() && start.segment > segs->back()) {
+    // The WAL was replaced (deleted, restored): the saved position means
+    // nothing in it any more; send what it holds.
+    log::Warn("remote write: saved position is past the end of the WAL, starting over",
+              {{"remote_name", options_.name},
+               {"saved_segment", absl::StrCat(start.segment)},
+               {"last_segment", absl::StrCat(segs->back())}});
+    start = Position{oldest, 0};
+    acks_->Reset(start);
+  }
+  if (start.segment < oldest) {
+    if (options_.start) {
+      log::Warn("remote write: WAL data after the saved position was truncated before it was sent",
+                {{"remote_name", options_.name},
+                 {"saved_segment", absl::StrCat(start.segment)},
+                 {"oldest_segment", absl::StrCat(oldest)}});
+    }
+    start = Position{oldest, 0};
+  }
+  if (checkpoint) {
+    ReadSeriesOnly(absl::StrCat(dir, "/", wal::CheckpointName(*checkpoint)), 0, UINT64_MAX);
+  }
+  if (start.segment > oldest) ReadSeriesOnly(dir, oldest, start.segment - 1);
+
+  uint64_t cur = start.segment;
+  uint64_t consumed = 0;
+  uint64_t skip_until = start.offset;
+  metrics_->watcher_current_segment.Set(static_cast<double>(cur));
+  for (;;) {
+    if (!ReadSegment(cur, &consumed, skip_until)) return;  // queue stopped
+    bool stop, drain;
+    {
+      absl::MutexLock l(&mu_);
+      stop = stop_;
+      drain = drain_;
+    }
+    if (stop && !drain) return;
+    std::optional<uint64_t> next;
+    if (auto s = wal::ListSegments(env, dir); s.ok()) {
+      for (uint64_t x : *s) {
+        if (x > cur) {
+          next = x;
+          break;
+        }
+      }
+    }
+    if (next) {
+      // The writer moved on: whatever it wrote to `cur` is complete.
+      if (!ReadSegment(cur, &consumed, skip_until)) return;
+      cur = *next;
+      consumed = 0;
+      skip_until = 0;
+      metrics_->watcher_current_segment.Set(static_cast<double>(cur));
+      continue;
+    }
+    if (stop) return;  // drained: everything up to the end was read
+    absl::MutexLock l(&mu_);
+    if (!notified_ && !stop_) cv_.WaitWithTimeout(&mu_, options_.poll_interval);
+    notified_ = false;
+  }
+}
+
+}  // namespace outpost::remote_write
