@@ -15,22 +15,12 @@
 #include "core/base/absl_compat.h"
 #include "core/base/build_info.h"
 #include "core/base/log.h"
+#include "core/config/reserved_headers.h"
 
 namespace outpost::remote_write {
 namespace {
 
 constexpr size_t kMaxErrorBody = 1024;  // as Prometheus' client.go
-
-// Prometheus' config.reservedHeaders plus Retry-Attempt.
-constexpr std::array<std::string_view, 15> kReserved = {
-    "authorization",     "host",
-    "content-encoding",  "content-length",
-    "content-type",      "user-agent",
-    "connection",        "keep-alive",
-    "proxy-authenticate", "proxy-authorization",
-    "www-authenticate",  "accept-encoding",
-    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
-    "retry-attempt"};
 
 void GlobalInit() {
   static std::once_flag once;
@@ -49,10 +39,9 @@ std::string ReadSecretFile(const std::string& path) {
 }  // namespace
 
 bool IsReservedHeader(std::string_view name) {
-  for (std::string_view r : kReserved) {
-    if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(r))) return true;
-  }
-  return false;
+  // Prometheus' reserved headers plus the Retry-Attempt this client sets.
+  return config::IsReservedRemoteWriteHeader(name) ||
+         absl::EqualsIgnoreCase(ToAbsl(name), "retry-attempt");
 }
 
 std::optional<absl::Duration> ParseRetryAfter(std::string_view value,

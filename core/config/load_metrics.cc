@@ -10,21 +10,11 @@
 #include "core/config/digest.h"
 #include "core/config/duration.h"
 #include "core/config/loader_internal.h"
+#include "core/config/reserved_headers.h"
 #include "core/config/str_util.h"
 
 namespace outpost::config::internal {
 namespace {
-
-// Prometheus config/config.go reservedHeaders (compared case-insensitively).
-constexpr std::string_view kReservedHeaders[] = {
-    "authorization",     "host",
-    "content-encoding",  "content-length",
-    "content-type",      "user-agent",
-    "connection",        "keep-alive",
-    "proxy-authenticate", "proxy-authorization",
-    "www-authenticate",  "accept-encoding",
-    "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
-};
 
 // An absolute http(s) URL with a host, no spaces or control characters.
 bool ValidHttpUrl(std::string_view url) {
@@ -121,10 +111,8 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
   m.Duration("remote_timeout", &rw->remote_timeout);
   m.StringMap("headers", &rw->headers);
   for (const auto& [name, value] : rw->headers) {
-    for (std::string_view reserved : kReservedHeaders) {
-      if (absl::AsciiStrToLower(name) == reserved) {
-        m.Error("headers", Cat("\"", name, "\" is a reserved header; it must not be changed"));
-      }
+    if (IsReservedRemoteWriteHeader(name)) {
+      m.Error("headers", Cat("\"", name, "\" is a reserved header; it must not be changed"));
     }
   }
   m.RelabelConfigs("write_relabel_configs", &rw->write_relabel_configs);

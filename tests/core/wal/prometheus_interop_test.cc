@@ -33,6 +33,7 @@
 #include "core/wal/records.h"
 #include "core/wal/writer.h"
 #include "gtest/gtest.h"
+#include "tests/support/free_port.h"
 
 extern char** environ;
 
@@ -43,21 +44,7 @@ constexpr char kPrometheus[] = "/usr/bin/prometheus";
 constexpr int kSeries = 300;
 constexpr int kSteps = 10;
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using ::outpost::testing::FreePort;
 
 // GET through the curl binary (the test links only core/wal).
 std::string HttpGet(const std::string& url) {

@@ -12,23 +12,13 @@
 #include "core/wal/reader.h"
 #include "core/wal/records.h"
 #include "gtest/gtest.h"
+#include "tests/support/free_port.h"
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
 
 namespace outpost::testing {
 namespace {
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 std::string UrlEncode(const std::string& s) {
   std::string out;

@@ -22,6 +22,7 @@
 #include "core/base/absl_compat.h"
 #include "core/base/exposition_parser.h"
 #include "gtest/gtest.h"
+#include "tests/support/free_port.h"
 #include "integrations/node/node.h"
 #include "tests/integrations/node/fixture_util.h"
 #include "tests/integrations/node/test_appender.h"
@@ -36,17 +37,7 @@ std::string ExporterBinary() {
   return env != nullptr ? env : "/usr/bin/prometheus-node-exporter";
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+using ::outpost::testing::FreePort;
 
 // GET http://127.0.0.1:port/metrics; "" when not reachable.
 std::string HttpGetMetrics(int port) {
