@@ -111,7 +111,7 @@ class OsCollector final : public Collector {
     // versionRegex `^[0-9]+\.?[0-9]*` of VERSION_ID.
     std::string major_minor;
     version_value_ = 0;
-    static const LazyRE2 kVersion = {R"(^([0-9]+\.?[0-9]*))"};
+    static const RE2* const kVersion = new RE2(R"(^([0-9]+\.?[0-9]*))");
     if (RE2::PartialMatch(env_["VERSION_ID"], *kVersion, &major_minor)) {
       double v;
       if (ParseDouble(major_minor, &v)) version_value_ = v;

@@ -78,7 +78,8 @@ class LimitsTest : public ::testing::Test {
     for (uint64_t s : Segments()) total += *env_.GetFileSize(std::string(kWal) + "/" + SegmentName(s));
     for (uint64_t k : Checkpoints()) {
       const std::string cp = std::string(kWal) + "/" + CheckpointName(k);
-      for (uint64_t s : *ListSegments(&env_, cp)) total += *env_.GetFileSize(cp + "/" + SegmentName(s));
+      const std::vector<uint64_t> segments = *ListSegments(&env_, cp);
+      for (uint64_t s : segments) total += *env_.GetFileSize(cp + "/" + SegmentName(s));
     }
     return total;
   }
