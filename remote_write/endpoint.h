@@ -72,6 +72,8 @@ class Endpoint {
   // The lowest WAL segment this endpoint still needs.
   uint64_t LowestNeededSegment() const { return acks_->acked().segment; }
   const std::string& name() const { return config_.name; }
+  // Series in the watcher's cache (tests, memory figures).
+  size_t cached_series() const { return watcher_->series(); }
   const std::string& progress_path() const { return progress_path_; }
 
  private:

@@ -100,6 +100,15 @@ EndpointMetrics::EndpointMetrics(prometheus::Registry& r, const std::string& nam
       acked_offset(G(r, "agent_remote_write_acked_offset",
                      "Byte offset in agent_remote_write_acked_segment up to which every "
                      "sample was acknowledged.",
-                     {{"remote_name", name}, {"url", url}})) {}
+                     {{"remote_name", name}, {"url", url}})),
+      segments_lost_total(C(r, "agent_remote_write_wal_segments_lost_total",
+                            "WAL segments deleted (forced truncation: max_wal_time, "
+                            "max_wal_size) before this endpoint read them; their samples "
+                            "were not sent.",
+                            {{"remote_name", name}, {"url", url}})),
+      series_collected_total(C(r, "agent_remote_write_series_collected_total",
+                               "Series dropped from the endpoint's series cache because "
+                               "the newest WAL checkpoint no longer holds them.",
+                               {{"remote_name", name}, {"url", url}})) {}
 
 }  // namespace outpost::remote_write

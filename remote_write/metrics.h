@@ -41,6 +41,8 @@ struct EndpointMetrics {
   prometheus::Gauge& watcher_current_segment;
   prometheus::Gauge& acked_segment;
   prometheus::Gauge& acked_offset;
+  prometheus::Counter& segments_lost_total;
+  prometheus::Counter& series_collected_total;
 };
 
 }  // namespace outpost::remote_write

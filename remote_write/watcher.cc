@@ -98,8 +98,18 @@ std::vector<MetadataEntry> Watcher::Metadata() const {
 
 void Watcher::StoreSeries(const wal::RefSeries& s) {
   auto [it, inserted] = series_.try_emplace(s.ref);
-  if (!inserted) return;  // same ref, same labels (checkpoint + segment)
+  if (!inserted) {  // same ref, same labels (checkpoint + segment)
+    SeriesEntry& e = *it->second;
+    if (in_checkpoint_) {
+      e.mark = gc_epoch_;
+    } else {
+      e.segment = std::max(e.segment, store_segment_);
+    }
+    return;
+  }
   auto e = std::make_unique<SeriesEntry>();
+  e->segment = store_segment_;
+  if (in_checkpoint_) e->mark = gc_epoch_;
   Labels labels = s.labels;
   for (const auto& [name, value] : options_.external_labels) {
     if (!labels.Has(name)) labels.Set(name, value);
@@ -158,31 +168,80 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
       metrics_->highest_timestamp_seconds.Set(static_cast<double>(highest_t_) / 1000.0);
       const uint64_t seq = acks_->Push(end, items_.size());
+      last_pushed_ = end;
       for (PendingSample& p : items_) p.seq = seq;
       return queue_->Append(items_);
     }
     default:
       break;
   }
-  if (samples) acks_->Push(end, 0);  // keeps the acked position moving
+  if (samples) {
+    acks_->Push(end, 0);  // keeps the acked position moving
+    last_pushed_ = end;
+  }
   return true;
 }
 
-void Watcher::ReadSeriesOnly(const std::string& dir, uint64_t first, uint64_t last) {
+void Watcher::ReadSeriesOnly(const std::string& dir, uint64_t first, uint64_t last,
+                             std::optional<uint64_t> checkpoint) {
   wal::Env* env = wal::Env::Default();
   auto reader = wal::Reader::Open(env, dir, nullptr, first);
   if (!reader.ok()) return;
+  in_checkpoint_ = checkpoint.has_value();
+  if (checkpoint) {
+    ++gc_epoch_;
+    checkpoint_read_ = checkpoint;
+  }
   std::string_view rec;
   while ((*reader)->ReadRecord(&rec)) {
     if ((*reader)->segment() > last) break;
+    store_segment_ = checkpoint ? *checkpoint : (*reader)->segment();
     Process(rec, Position{}, /*samples=*/false);
   }
+  in_checkpoint_ = false;
 }
 
-bool Watcher::ReadSegment(uint64_t seg, uint64_t* consumed, uint64_t skip_until) {
+void Watcher::CollectSeries(uint64_t cur) {
+  last_gc_check_ = absl::Now();
+  auto cps = wal::ListCheckpoints(wal::Env::Default(), options_.wal_dir);
+  if (!cps.ok() || cps->empty()) return;
+  const uint64_t n = cps->back();
+  if (n >= cur || (checkpoint_read_ && n <= *checkpoint_read_)) return;
+  ReadSeriesOnly(absl::StrCat(options_.wal_dir, "/", wal::CheckpointName(n)), 0, UINT64_MAX, n);
+  // Series recorded at or before n that n no longer holds are gone for
+  // good (tsdb/wlog/watcher.go garbageCollectSeries, SeriesReset).
+  std::vector<std::unique_ptr<SeriesEntry>> gone;
+  for (auto it = series_.begin(); it != series_.end();) {
+    if (it->second->segment <= n && it->second->mark != gc_epoch_) {
+      gone.push_back(std::move(it->second));
+      series_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  series_count_.store(series_.size());
+  if (!gone.empty()) {
+    metrics_->series_collected_total.Increment(static_cast<double>(gone.size()));
+    retired_.emplace_back(last_pushed_, std::move(gone));
+  }
+  FreeRetired();
+}
+
+void Watcher::FreeRetired() {
+  if (retired_.empty()) return;
+  const Position acked = acks_->acked();
+  size_t n = 0;
+  while (n < retired_.size() && retired_[n].first <= acked) ++n;
+  retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+bool Watcher::ReadSegment(uint64_t seg, uint64_t* consumed, uint64_t skip_until,
+                          bool* missing) {
   const std::string path = absl::StrCat(options_.wal_dir, "/", wal::SegmentName(seg));
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (missing != nullptr) *missing = fd < 0;
   if (fd < 0) return true;  // gone (truncated) or not there yet
+  store_segment_ = seg;
   const uint64_t base = *consumed / wal::kPageSize * wal::kPageSize;
   TailFile file(fd, base);
   TailReporter reporter(options_.name, base, *consumed);
@@ -219,6 +278,7 @@ void Watcher::Run() {
   }
   if (start.segment < oldest) {
     if (options_.start) {
+      metrics_->segments_lost_total.Increment(static_cast<double>(oldest - start.segment));
       log::Warn("remote write: WAL data after the saved position was truncated before it was sent",
                 {{"remote_name", options_.name},
                  {"saved_segment", absl::StrCat(start.segment)},
@@ -227,16 +287,21 @@ void Watcher::Run() {
     start = Position{oldest, 0};
   }
   if (checkpoint) {
-    ReadSeriesOnly(absl::StrCat(dir, "/", wal::CheckpointName(*checkpoint)), 0, UINT64_MAX);
+    ReadSeriesOnly(absl::StrCat(dir, "/", wal::CheckpointName(*checkpoint)), 0, UINT64_MAX,
+                   *checkpoint);
   }
   if (start.segment > oldest) ReadSeriesOnly(dir, oldest, start.segment - 1);
 
   uint64_t cur = start.segment;
   uint64_t consumed = 0;
   uint64_t skip_until = start.offset;
+  bool opened = false;  // `cur` was found at least once
   metrics_->watcher_current_segment.Set(static_cast<double>(cur));
   for (;;) {
-    if (!ReadSegment(cur, &consumed, skip_until)) return;  // queue stopped
+    bool missing = false;
+    if (!ReadSegment(cur, &consumed, skip_until, &missing)) return;  // queue stopped
+    opened |= !missing;
+    FreeRetired();
     bool stop, drain;
     {
       absl::MutexLock l(&mu_);
@@ -255,14 +320,32 @@ void Watcher::Run() {
     }
     if (next) {
       // The writer moved on: whatever it wrote to `cur` is complete.
-      if (!ReadSegment(cur, &consumed, skip_until)) return;
+      if (!ReadSegment(cur, &consumed, skip_until, &missing)) return;
+      opened |= !missing;
+      // Segment numbers are contiguous: a gap (or a current segment that
+      // vanished unread) is a forced truncation that outran this endpoint.
+      const uint64_t lost = *next - cur - 1 + (opened ? 0 : 1);
+      if (lost > 0) {
+        metrics_->segments_lost_total.Increment(static_cast<double>(lost));
+        log::Warn("remote write watcher: WAL segments were truncated before they were read, "
+                  "continuing with the first remaining one",
+                  {{"remote_name", options_.name},
+                   {"first_lost", absl::StrCat(opened ? cur + 1 : cur)},
+                   {"last_lost", absl::StrCat(*next - 1)},
+                   {"resume_segment", absl::StrCat(*next)}});
+      }
       cur = *next;
       consumed = 0;
       skip_until = 0;
+      opened = false;
       metrics_->watcher_current_segment.Set(static_cast<double>(cur));
+      CollectSeries(cur);  // also learns the series of lost segments
       continue;
     }
-    if (stop) return;  // drained: everything up to the end was read
+    if (stop) {  // drained: everything up to the end was read
+      return;
+    }
+    if (absl::Now() - last_gc_check_ >= options_.poll_interval) CollectSeries(cur);
     absl::MutexLock l(&mu_);
     if (!notified_ && !stop_) cv_.WaitWithTimeout(&mu_, options_.poll_interval);
     notified_ = false;

@@ -18,10 +18,27 @@
 //
 // Series: ref -> labels with external labels added (a series' own label
 // wins) and write_relabel_configs applied once per series; the encoded
-// label bytes are cached for the encoder and never freed while the
-// watcher lives (so queued samples may point at them). Samples of dropped
-// or unknown series count as dropped. Every record consumed is registered
-// with the AckTracker, so acknowledgement follows WAL order.
+// label bytes are cached for the encoder. Samples of dropped or unknown
+// series count as dropped. Every record consumed is registered with the
+// AckTracker, so acknowledgement follows WAL order.
+//
+// Series garbage collection (Prometheus' watcher: garbageCollectSeries +
+// SeriesReset): when the watcher has moved past a newer checkpoint N
+// (N < current segment; checked on each segment change and at most every
+// poll interval when idle), it reads N's series and forgets every cached
+// series whose last Series record was in a segment <= N and that N no
+// longer holds (the storage garbage-collected it). A forgotten entry is
+// freed only once every sample handed to the queue before is acknowledged
+// (queued samples point at its label bytes). Counted in
+// agent_remote_write_series_collected_total.
+//
+// Forced truncation (max_wal_time / max_wal_size) may delete segments the
+// watcher has not read: when the next segment is not the one after the
+// current, the segments in between (and the current one if it vanished
+// before it was opened) are logged and counted in
+// agent_remote_write_wal_segments_lost_total, the checkpoint that covers
+// them is read for series, and the watcher goes on with the first
+// remaining segment.
 //
 // Thread-safety: Start/Stop from the owner; Notify and Metadata from any
 // thread.
@@ -81,15 +98,25 @@ class Watcher {
   struct SeriesEntry {
     std::string label_bytes;
     std::string family;
+    uint64_t segment = 0;  // of its newest Series record (checkpoint: index)
+    uint32_t mark = 0;     // gc_epoch_ of the last checkpoint holding it
     bool dropped = false;
   };
   void Run();
   // Reads segment `seg` from *consumed on; samples only from records ending
   // after `skip_until`. Returns false when the queue refused (stopping).
-  bool ReadSegment(uint64_t seg, uint64_t* consumed, uint64_t skip_until);
+  // *missing: the segment file does not exist.
+  bool ReadSegment(uint64_t seg, uint64_t* consumed, uint64_t skip_until,
+                   bool* missing = nullptr);
   // Reads a whole directory (checkpoint or one old segment) for series and
-  // metadata only.
-  void ReadSeriesOnly(const std::string& dir, uint64_t first, uint64_t last);
+  // metadata only. `checkpoint`: the index of the checkpoint `dir` is.
+  void ReadSeriesOnly(const std::string& dir, uint64_t first, uint64_t last,
+                      std::optional<uint64_t> checkpoint = std::nullopt);
+  // Reads the newest checkpoint if it is newer than the last one read and
+  // older than segment `cur`, and forgets the series it no longer holds.
+  void CollectSeries(uint64_t cur);
+  // Frees forgotten entries whose samples are all acknowledged.
+  void FreeRetired();
   bool Process(std::string_view rec, Position end, bool samples);
   void StoreSeries(const wal::RefSeries& s);
   void StoreMetadata(const wal::RefMetadata& m);
@@ -107,6 +134,14 @@ class Watcher {
   std::vector<wal::RefMetadata> dec_meta_;
   std::vector<PendingSample> items_;
   int64_t highest_t_ = 0;
+  uint64_t store_segment_ = 0;  // segment (or checkpoint) being read
+  bool in_checkpoint_ = false;
+  uint32_t gc_epoch_ = 0;
+  std::optional<uint64_t> checkpoint_read_;  // newest checkpoint read
+  absl::Time last_gc_check_ = absl::InfinitePast();
+  Position last_pushed_;  // end of the last record handed to the AckTracker
+  // Forgotten entries, freed once acked() reaches the position.
+  std::vector<std::pair<Position, std::vector<std::unique_ptr<SeriesEntry>>>> retired_;
 
   mutable absl::Mutex meta_mu_;
   std::map<std::string, MetadataEntry> metadata_ ABSL_GUARDED_BY(meta_mu_);

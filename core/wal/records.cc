@@ -1,5 +1,7 @@
 #include "core/wal/records.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -190,8 +192,10 @@ absl::Status DecodeSamples(std::string_view record, std::vector<RefSample>* out)
   const uint64_t base_ref = d.BE64();
   const uint64_t base_t = d.BE64();
   // Each sample takes at least 10 bytes: reserving from the input size is
-  // bounded by it.
-  out->reserve(out->size() + d.size() / 10);
+  // bounded by it. Grow geometrically: callers append many records to one
+  // vector, and an exact reserve per record would copy it every time.
+  const size_t needed = out->size() + d.size() / 10;
+  if (out->capacity() < needed) out->reserve(std::max(needed, 2 * out->capacity()));
   while (d.ok() && !d.empty()) {
     const int64_t dref = d.Varint();
     const int64_t dt = d.Varint();

@@ -5,8 +5,19 @@
 // BM_WalToNullReceiver: a WAL of 1000 series x 200 scrapes is shipped by an
 //   Endpoint (watcher, 2 shards, encoder, libcurl) to a loopback HTTP server
 //   that reads each body and answers 204; items/s = samples/s end to end.
+// BM_MemoryPerActiveSeries/<N>: a WAL of N series (node-exporter-like
+//   labels) and 3 scrapes is shipped to the null receiver by an Endpoint
+//   with the default queue_config; once everything is acknowledged (queues
+//   empty) the heap held by the Endpoint is measured as the growth of
+//   glibc's mallinfo2() uordblks + hblkhd (all arenas plus mmapped chunks)
+//   since before Create. Counters: heap_bytes, bytes_per_series, and
+//   queue_bound_bytes = max_shards x capacity x sizeof(PendingSample), the
+//   most the shard queues can add on top (label bytes are shared with the
+//   series cache, not copied). Run alone for clean figures:
+//   build-rw-rel/tests/bench/remote_write_bench --benchmark_filter=Memory
 //   build-rw-rel/tests/bench/remote_write_bench
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -196,6 +207,83 @@ void BM_WalToNullReceiver(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kSeries * kScrapes);
 }
 BENCHMARK(BM_WalToNullReceiver)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Heap in use: small chunks of every arena plus mmapped (large) chunks.
+size_t HeapInUse() {
+  const struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+void BM_MemoryPerActiveSeries(benchmark::State& state) {
+  const int nseries = static_cast<int>(state.range(0));
+  constexpr int kScrapes = 3, kPerRecord = 1000;
+  const std::string dir = "/tmp/outpost_rw_bench_mem_wal";
+  std::filesystem::remove_all(dir);
+  uint64_t end_segment = 0, end_offset = 0;
+  {
+    auto w = wal::Writer::Open(wal::Env::Default(), dir, {});
+    std::string rec;
+    for (int first = 1; first <= nseries; first += kPerRecord) {
+      std::vector<wal::RefSeries> series;
+      for (int i = first; i < first + kPerRecord && i <= nseries; ++i) {
+        series.push_back({static_cast<uint64_t>(i),
+                          Labels{{"__name__", "node_cpu_seconds_total"},
+                                 {"cpu", std::to_string(i % 64)},
+                                 {"instance", "host-0123.example.org:9100"},
+                                 {"job", "integrations/node_exporter"},
+                                 {"mode", i % 2 ? "user" : "system"},
+                                 {"series", std::to_string(i)}}});
+      }
+      rec.clear();
+      wal::EncodeSeries(series, &rec);
+      (void)(*w)->AddRecord(rec);
+    }
+    for (int s = 0; s < kScrapes; ++s) {
+      for (int first = 1; first <= nseries; first += kPerRecord) {
+        std::vector<wal::RefSample> samples;
+        for (int i = first; i < first + kPerRecord && i <= nseries; ++i) {
+          samples.push_back({static_cast<uint64_t>(i), 1700000000000 + s * 15000, 1.5 * i + s});
+        }
+        rec.clear();
+        wal::EncodeSamples(samples, &rec);
+        (void)(*w)->AddRecord(rec);
+      }
+    }
+    end_segment = (*w)->segment();
+    end_offset = (*w)->segment_offset();
+  }
+  NullReceiver rx;
+  config::RemoteWriteConfig c;  // default queue_config: capacity, max_shards
+  c.url = "http://127.0.0.1:" + std::to_string(rx.port()) + "/api/v1/write";
+  c.name = "mem";
+  c.metadata_config.send = false;
+  size_t heap = 0;
+  for (auto _ : state) {
+    std::filesystem::remove_all(dir + "/remote_write");
+    prometheus::Registry reg;
+    malloc_trim(0);
+    const size_t before = HeapInUse();
+    auto e = remote_write::Endpoint::Create(c, dir, {}, reg);
+    while ((*e)->acked() != Position{end_segment, end_offset}) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const size_t after = HeapInUse();
+    heap = after > before ? after - before : 0;
+    (*e)->Stop(absl::Seconds(1));
+    e->reset();
+  }
+  state.counters["heap_bytes"] = static_cast<double>(heap);
+  state.counters["bytes_per_series"] = static_cast<double>(heap) / nseries;
+  state.counters["queue_bound_bytes"] = static_cast<double>(c.queue_config.max_shards) *
+                                        c.queue_config.capacity * sizeof(PendingSample);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_MemoryPerActiveSeries)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace outpost::remote_write

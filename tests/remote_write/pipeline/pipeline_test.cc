@@ -237,18 +237,36 @@ TEST_F(PipelineTest, SlowReceiverBeyondTimeoutIsRetried) {
   EXPECT_TRUE(retried);
 }
 
-TEST_F(PipelineTest, ReceiverDownThenUpEverythingArrives) {
+// "Connection refused for 60 s": the receiver stays down through many
+// max_backoff cycles (max_backoff 1 s, ~10 s down) while scrapes keep
+// arriving; afterwards everything arrives and the retries were counted.
+TEST_F(PipelineTest, ReceiverDownThroughManyBackoffCyclesEverythingArrives) {
   rx_->Down();
   WriteSeries(20);
   WriteSamples(0, 30);
-  auto e = Start(Config());
-  absl::SleepFor(absl::Seconds(1));
-  WriteSamples(30, 40);
-  e->Notify();
+  auto c = Config();
+  c.queue_config.max_backoff = absl::Seconds(1);
+  auto e = Start(c);
+  for (int64_t t = 30; t < 40; ++t) {  // one scrape a second while down
+    absl::SleepFor(absl::Seconds(1));
+    WriteSamples(t, t + 1);
+    e->Notify();
+  }
+  EXPECT_EQ(rx_->requests().size(), 0u);  // refused, never reached it
+  const double retried_while_down = Metric("prometheus_remote_storage_samples_retried_total");
   rx_->Up();
-  ASSERT_TRUE(rx_->WaitForSamples(20 * 40, absl::Seconds(20)));
+  ASSERT_TRUE(rx_->WaitForSamples(20 * 40, absl::Seconds(30)));
   e->Stop(absl::Seconds(5));
   ExpectComplete(0, 40);
+  EXPECT_EQ(Metric("prometheus_remote_storage_samples_failed_total"), 0);
+  EXPECT_EQ(e->acked(), (Position{writer_->segment(), writer_->segment_offset()}));
+  // Backoff reaches 1 s after 7 retries (10 ms doubling); 10 s down at
+  // waits of at most 1 s is >= 10 retries per shard. Each retry counts the
+  // batch's samples.
+  int max_attempt = 0;
+  for (const auto& r : rx_->requests()) max_attempt = std::max(max_attempt, r.retry_attempt);
+  EXPECT_GE(max_attempt, 8);
+  EXPECT_GE(retried_while_down, 8 * 2);
 }
 
 TEST_F(PipelineTest, RestartResumesFromProgress) {
