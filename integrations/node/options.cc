@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "core/config/duration.h"
+
 namespace outpost::integrations::node {
 namespace {
 
@@ -97,15 +99,28 @@ Options ParseOptions(config::MapReader& m) {
 }
 
 void DumpOptions(const Options& o, YAML::Emitter& out) {
-  auto str = [&](const char* k, const std::string& v) {
-    out << YAML::Key << k << YAML::Value << v;
+  // Keys that ParseOptions rejects are left out, so that the effective
+  // config (check-config, /-/config) loads again.
+  auto supported = [](std::string_view k) {
+    for (std::string_view u : kUnsupportedKeys) {
+      if (u == k) return false;
+    }
+    return true;
   };
-  auto boolean = [&](const char* k, bool v) { out << YAML::Key << k << YAML::Value << v; };
-  auto integer = [&](const char* k, int v) { out << YAML::Key << k << YAML::Value << v; };
+  auto str = [&](const char* k, const std::string& v) {
+    if (supported(k)) out << YAML::Key << k << YAML::Value << v;
+  };
+  auto boolean = [&](const char* k, bool v) {
+    if (supported(k)) out << YAML::Key << k << YAML::Value << v;
+  };
+  auto integer = [&](const char* k, int v) {
+    if (supported(k)) out << YAML::Key << k << YAML::Value << v;
+  };
   auto dur = [&](const char* k, absl::Duration v) {
-    out << YAML::Key << k << YAML::Value << absl::FormatDuration(v);
+    if (supported(k)) out << YAML::Key << k << YAML::Value << config::FormatPromDuration(v);
   };
   auto list = [&](const char* k, const std::vector<std::string>& v) {
+    if (!supported(k)) return;
     out << YAML::Key << k << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (const std::string& s : v) out << s;
     out << YAML::EndSeq;

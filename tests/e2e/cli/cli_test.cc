@@ -148,6 +148,11 @@ TEST(CliTest, CheckConfigPrintsEffectiveConfigWithSecretsMasked) {
   EXPECT_NE(r.out.find("<secret>"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("hunter2-secret"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("wal_truncate_frequency"), std::string::npos) << r.out;  // defaults shown
+  // The effective config is itself a valid config that prints the same.
+  WriteFile(d / "effective.yaml", r.out);
+  RunResult again = RunOutpost({"check-config", d / "effective.yaml"}, d.path());
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out, r.out);
 }
 
 TEST(CliTest, CheckConfigPrintsEveryError) {

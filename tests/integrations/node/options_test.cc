@@ -134,11 +134,18 @@ TEST(NodeOptions, DumpWritesEveryKeyAndReadsBack) {
   YAML::Node dumped = YAML::Load(out.c_str());
   for (const char* key : {"procfs_path", "sysfs_path", "rootfs_path", "udev_data_path",
                           "set_collectors", "filesystem_mount_timeout", "textfile_directory",
-                          "systemd_unit_exclude", "ntp_server", "vmstat_fields"}) {
+                          "vmstat_fields"}) {
     EXPECT_TRUE(dumped[key].IsDefined()) << key;
+  }
+  // Keys of features not implemented yet are rejected on load, so the dump
+  // leaves them out.
+  for (const char* key : {"systemd_unit_exclude", "ntp_server"}) {
+    EXPECT_FALSE(dumped[key].IsDefined()) << key;
   }
   EXPECT_EQ(dumped["netdev_device_exclude"].as<std::string>(), "^veth");
   EXPECT_EQ(dumped["filesystem_mount_timeout"].as<std::string>(), "5s");
+  // And the dump loads again.
+  EXPECT_TRUE(Parse(out.c_str()).errors.ok());
 }
 
 TEST(NodeOptions, InstanceKeyIsTheAgentKeyAndCreateWorks) {
