@@ -10,8 +10,8 @@ namespace {
 
 // node_exporter 1.5.0's Linux collectors and their default state
 // (`node_exporter --help`). factory == nullptr: not implemented by outpost
-// yet. Default-enabled ones still missing: bcache, btrfs, fibrechannel, hwmon, infiniband, ipvs,
-// mdadm, nfs, nfsd, powersupplyclass, rapl, tapestats, xfs, zfs.
+// yet. Default-enabled ones still missing: bcache, btrfs, fibrechannel, infiniband, ipvs,
+// nfs, nfsd, rapl, tapestats, xfs, zfs.
 constexpr CollectorInfo kCollectors[] = {
     {"arp", true, &NewArpCollector},
     {"bcache", true, nullptr},
@@ -32,7 +32,7 @@ constexpr CollectorInfo kCollectors[] = {
     {"fibrechannel", true, nullptr},
     {"filefd", true, &NewFilefdCollector},
     {"filesystem", true, &NewFilesystemCollector},
-    {"hwmon", true, nullptr},
+    {"hwmon", true, &NewHwmonCollector},
     {"infiniband", true, nullptr},
     {"interrupts", false, nullptr},
     {"ipvs", true, nullptr},
@@ -40,7 +40,7 @@ constexpr CollectorInfo kCollectors[] = {
     {"lnstat", false, nullptr},
     {"loadavg", true, &NewLoadavgCollector},
     {"logind", false, nullptr},
-    {"mdadm", true, nullptr},
+    {"mdadm", true, &NewMdadmCollector},
     {"meminfo", true, &NewMeminfoCollector},
     {"meminfo_numa", false, nullptr},
     {"mountstats", false, nullptr},
@@ -54,7 +54,7 @@ constexpr CollectorInfo kCollectors[] = {
     {"nvme", true, &NewNvmeCollector},
     {"os", true, &NewOsCollector},
     {"perf", false, nullptr},
-    {"powersupplyclass", true, nullptr},
+    {"powersupplyclass", true, &NewPowerSupplyClassCollector},
     {"pressure", true, &NewPressureCollector},
     {"processes", false, nullptr},
     {"qdisc", false, nullptr},

@@ -32,13 +32,16 @@ CollectorOr NewEdacCollector(const Options& o, const Paths& p);
 CollectorOr NewEntropyCollector(const Options& o, const Paths& p);
 CollectorOr NewFilefdCollector(const Options& o, const Paths& p);
 CollectorOr NewFilesystemCollector(const Options& o, const Paths& p);
+CollectorOr NewHwmonCollector(const Options& o, const Paths& p);
 CollectorOr NewLoadavgCollector(const Options& o, const Paths& p);
+CollectorOr NewMdadmCollector(const Options& o, const Paths& p);
 CollectorOr NewMeminfoCollector(const Options& o, const Paths& p);
 CollectorOr NewNetclassCollector(const Options& o, const Paths& p);
 CollectorOr NewNetdevCollector(const Options& o, const Paths& p);
 CollectorOr NewNetstatCollector(const Options& o, const Paths& p);
 CollectorOr NewNvmeCollector(const Options& o, const Paths& p);
 CollectorOr NewOsCollector(const Options& o, const Paths& p);
+CollectorOr NewPowerSupplyClassCollector(const Options& o, const Paths& p);
 CollectorOr NewPressureCollector(const Options& o, const Paths& p);
 CollectorOr NewSchedstatCollector(const Options& o, const Paths& p);
 CollectorOr NewSelinuxCollector(const Options& o, const Paths& p);
@@ -159,6 +162,25 @@ absl::Status ParseSchedstat(std::string_view text, std::vector<SchedstatCpu>* ou
 // --- os-release: KEY=value with shell quoting ---
 void ParseOsRelease(std::string_view text,
                     absl::FunctionRef<void(std::string_view key, std::string value)> f);
+
+// --- hwmon: "<type><n>[_<property>]" sensor file names (upstream's
+// ^([^0-9]+)([0-9]*)?(_(.+))?$); false when the name does not match ---
+bool ExplodeHwmonFilename(std::string_view name, std::string_view* type, int64_t* num,
+                          std::string_view* property);
+// Lower-cased, [^a-z0-9:_] runes as '_', '_' trimmed (cleanMetricName).
+std::string CleanHwmonName(std::string_view s);
+
+// --- powersupplyclass: Go's strconv.ParseInt(s, 0, 64) ---
+bool ParseGoInt64Base0(std::string_view s, int64_t* out);
+
+// --- mdadm (/proc/mdstat) ---
+struct MdStat {
+  std::string name;
+  std::string state;  // active, inactive, recovering, resyncing, checking, ...
+  int64_t disks_active = 0, disks_total = 0, disks_failed = 0, disks_spare = 0;
+  int64_t blocks_total = 0, blocks_synced = 0;
+};
+absl::Status ParseMdstat(std::string_view text, std::vector<MdStat>* out);
 
 }  // namespace outpost::integrations::node
 

@@ -17,30 +17,6 @@ constexpr const char* kDmiFields[] = {
     "product_serial", "product_sku",    "product_uuid",    "product_version", "sys_vendor",
 };
 
-// Go's strings.ToValidUTF8(s, "\uFFFD"): each run of invalid bytes becomes
-// one replacement character.
-std::string ToValidUtf8(std::string_view s) {
-  std::string out;
-  bool in_bad = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-      in_bad = false;
-    } else {
-      if (!in_bad) out.append("\xEF\xBF\xBD");
-      in_bad = true;
-      ++i;
-    }
-  }
-  return out;
-}
-
 class DmiCollector final : public Collector {
  public:
   explicit DmiCollector(const Paths& p) : dir_(p.Sys("class/dmi/id")) {

@@ -316,4 +316,26 @@ std::string JoinPath(std::string_view root, std::string_view rel) {
   return Cat(root, "/", rel);
 }
 
+std::string ToValidUtf8(std::string_view s) {
+  std::string out;
+  bool in_bad = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+      in_bad = false;
+    } else {
+      if (!in_bad) out.append("\xEF\xBF\xBD");
+      in_bad = true;
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace outpost::integrations::node

@@ -220,6 +220,10 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path);
 absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path,
                                                  bool skip_regular_files = false);
 
+// Go's strings.ToValidUTF8(s, "\uFFFD"): each run of invalid UTF-8 bytes
+// becomes one replacement character.
+std::string ToValidUtf8(std::string_view s);
+
 // Joins a root and a relative path with exactly one '/'.
 std::string JoinPath(std::string_view root, std::string_view rel);
 

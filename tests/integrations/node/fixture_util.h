@@ -17,7 +17,8 @@ inline std::vector<std::string> FixtureCollectors() {
   return {"arp",     "bonding", "conntrack", "cpu",          "cpufreq",  "diskstats",  "dmi",
           "edac",    "entropy", "filefd",    "filesystem",   "loadavg",  "meminfo",    "netclass",
           "netdev",  "netstat", "nvme",      "os",           "pressure", "schedstat",  "sockstat",
-          "softnet", "stat",    "textfile",  "thermal_zone", "time",     "udp_queues", "vmstat"};
+          "softnet", "stat",    "textfile",  "thermal_zone", "time",     "udp_queues", "vmstat",
+          "hwmon",   "mdadm",   "powersupplyclass"};
 }
 
 inline Options FixtureOptions(const std::string& root = FixtureDir()) {

@@ -294,3 +294,116 @@ TEST(KeyValueParse, VmstatLines) {
 
 }  // namespace
 }  // namespace outpost::integrations::node
+
+namespace outpost::integrations::node {
+namespace {
+
+TEST(HwmonFilename, TypeNumberProperty) {
+  std::string_view type, prop;
+  int64_t n = -1;
+  ASSERT_TRUE(ExplodeHwmonFilename("temp1_crit_alarm", &type, &n, &prop));
+  EXPECT_EQ(type, "temp");
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(prop, "crit_alarm");
+  ASSERT_TRUE(ExplodeHwmonFilename("update_interval", &type, &n, &prop));
+  EXPECT_EQ(type, "update_interval");
+  EXPECT_EQ(n, 0);
+  EXPECT_EQ(prop, "");
+  ASSERT_TRUE(ExplodeHwmonFilename("temp01", &type, &n, &prop));
+  EXPECT_EQ(n, 1);  // the sensor key is re-formatted: temp01 -> temp1
+  EXPECT_FALSE(ExplodeHwmonFilename("1temp", &type, &n, &prop));
+  EXPECT_FALSE(ExplodeHwmonFilename("temp1x", &type, &n, &prop));
+  EXPECT_FALSE(ExplodeHwmonFilename("temp1_", &type, &n, &prop));
+  EXPECT_FALSE(ExplodeHwmonFilename("", &type, &n, &prop));
+  EXPECT_FALSE(ExplodeHwmonFilename("temp99999999999999999999_input", &type, &n, &prop));
+}
+
+TEST(HwmonCleanName, LowerReplaceTrim) {
+  EXPECT_EQ(CleanHwmonName("coretemp\n"), "coretemp");
+  EXPECT_EQ(CleanHwmonName("applesmc.768"), "applesmc_768");
+  EXPECT_EQ(CleanHwmonName("Package id 0"), "package_id_0");
+  EXPECT_EQ(CleanHwmonName("__a:B__"), "a:b");
+  EXPECT_EQ(CleanHwmonName("a\xc3\xa9t\xff\xfe" "b"), "a_t__b");  // one _ per rune or bad byte
+  EXPECT_EQ(CleanHwmonName("\xc3\xa9t\xff"), "t");
+  EXPECT_EQ(CleanHwmonName("---"), "");
+}
+
+TEST(GoParseInt, Base0) {
+  int64_t v;
+  ASSERT_TRUE(ParseGoInt64Base0("0x10", &v));
+  EXPECT_EQ(v, 16);
+  ASSERT_TRUE(ParseGoInt64Base0("010", &v));
+  EXPECT_EQ(v, 8);
+  ASSERT_TRUE(ParseGoInt64Base0("-1", &v));
+  EXPECT_EQ(v, -1);
+  ASSERT_TRUE(ParseGoInt64Base0("1_000", &v));
+  EXPECT_EQ(v, 1000);
+  ASSERT_TRUE(ParseGoInt64Base0("0", &v));
+  EXPECT_EQ(v, 0);
+  ASSERT_TRUE(ParseGoInt64Base0("-9223372036854775808", &v));
+  EXPECT_EQ(v, INT64_MIN);
+  EXPECT_FALSE(ParseGoInt64Base0("9223372036854775808", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("08", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("0x", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("1_", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("_1", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("12 ", &v));
+  EXPECT_FALSE(ParseGoInt64Base0("Unknown", &v));
+}
+
+TEST(MdstatParse, StatesDisksAndSync) {
+  std::vector<MdStat> md;
+  ASSERT_TRUE(ParseMdstat("Personalities : [raid1]\n"
+                          "md6 : active raid1 sdb2[2](F) sdc[1](S) sda2[0]\n"
+                          "      195310144 blocks [2/1] [U_]\n"
+                          "      [=>....]  recovery =  8.5% (16775552/195310144) finish=17.0min "
+                          "speed=259783K/sec\n"
+                          "\n"
+                          "md10 : active raid0 sda1[0] sdb1[1]\n"
+                          "      314159265 blocks 64k chunks\n"
+                          "\n"
+                          "md4 : inactive raid1 sda3[0](F)\n"
+                          "      4883648 blocks [2/2] [UU]\n"
+                          "\n"
+                          "md9 : active raid1 sda[0] sdb[1]\n"
+                          "      523968 blocks [2/2] [UU]\n"
+                          "      bitmap: 0/30 pages\n"
+                          "      resync=DELAYED\n"
+                          "\n"
+                          "unused devices: <none>\n",
+                          &md)
+                  .ok());
+  ASSERT_EQ(md.size(), 4u);
+  EXPECT_EQ(md[0].name, "md6");
+  EXPECT_EQ(md[0].state, "recovering");
+  EXPECT_EQ(md[0].disks_active, 1);
+  EXPECT_EQ(md[0].disks_total, 2);
+  EXPECT_EQ(md[0].disks_failed, 1);
+  EXPECT_EQ(md[0].disks_spare, 1);
+  EXPECT_EQ(md[0].blocks_synced, 16775552);
+  EXPECT_EQ(md[1].disks_active, 2);  // raid0: bracketed devices
+  EXPECT_EQ(md[1].blocks_synced, 314159265);
+  EXPECT_EQ(md[2].state, "inactive");
+  EXPECT_EQ(md[2].disks_total, 0);
+  EXPECT_EQ(md[3].state, "resyncing");
+  EXPECT_EQ(md[3].blocks_synced, 0);
+}
+
+TEST(MdstatParse, Malformed) {
+  std::vector<MdStat> md;
+  EXPECT_TRUE(ParseMdstat("", &md).ok());
+  EXPECT_TRUE(md.empty());
+  // Too few fields, too few lines, bad size, no [n/m] status, bad sync line.
+  EXPECT_FALSE(ParseMdstat("md0 : \n  1 blocks [1/1] [U]\n\n\n", &md).ok());
+  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda[0]\n  1 blocks [1/1] [U]\n", &md).ok());
+  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda[0]\n  x blocks [1/1] [U]\n\n\n", &md).ok());
+  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda[0]\n  1 blocks\n\n\n", &md).ok());
+  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda[0]\n  1 blocks [1/1] [U]\n  resync = 5%\n\n",
+                           &md)
+                   .ok());
+  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda[0]\n   \n\n\n", &md).ok());
+}
+
+}  // namespace
+}  // namespace outpost::integrations::node
