@@ -16,6 +16,8 @@ JOBS="$(nproc)"
 TEST_DEPS=(
   clang libclang-rt-14-dev lld curl ca-certificates procps openssl
   prometheus prometheus-node-exporter
+  mariadb-server prometheus-mysqld-exporter
+  redis-server prometheus-redis-exporter
 )
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -25,18 +27,22 @@ if [ "$(id -u)" -eq 0 ]; then
   apt-get install -y -qq --no-install-recommends $(./install.sh --print-build-deps) "${TEST_DEPS[@]}" >/dev/null
   # The packaged exporters and Prometheus start themselves as services on
   # their default ports; the tests run their own copies, so stop those.
-  for svc in prometheus prometheus-node-exporter; do
+  for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
+      redis-server prometheus-redis-exporter; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
   done
   pkill -x prometheus 2>/dev/null || true
   pkill -x prometheus-node-exporter 2>/dev/null || true
+  pkill -x prometheus-mysqld-exporter 2>/dev/null || true
+  pkill -x prometheus-redis-exporter 2>/dev/null || true
 else
   echo "tests/run.sh: not root; assuming the packages are installed" >&2
 fi
 
-for bin in prometheus prometheus-node-exporter clang++; do
+for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
+    prometheus-mysqld-exporter redis-server prometheus-redis-exporter; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
 

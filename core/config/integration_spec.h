@@ -38,6 +38,11 @@ class IntegrationSpec {
   // job="integrations/<name>".
   virtual std::string_view name() const = 0;
 
+  // Whether `integrations.<name>` may also be a list of blocks, one
+  // instance each (an outpost extension: Grafana Agent static mode allows
+  // one block per integration). Each block's instance label must differ.
+  virtual bool allows_list() const { return false; }
+
   // Reads the integration's own keys from `m` (the common keys are already
   // consumed; the loader calls m.Finish() afterwards). Never null.
   virtual std::shared_ptr<const IntegrationOptions> Parse(MapReader& m) const = 0;
