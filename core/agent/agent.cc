@@ -186,6 +186,7 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
     TargetOptions t;
     t.job = absl::StrCat("integrations/", ic.name);
     t.instance = ic.common.instance.empty() ? spec->InstanceKey(*ic.options, host_) : ic.common.instance;
+    const std::string instance = t.instance;
     t.address = absl::StrCat(host_.hostname, ":", http_.port());
     t.metrics_path = absl::StrCat("/integrations/", ic.name, "/metrics");
     t.scrape_interval = ic.common.scrape_interval;
@@ -198,7 +199,8 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
         std::move(t), ic.common.scrape_integration ? sink_ : nullptr);
 
     IntegrationRunner::Options ro;
-    ro.name = ic.name;
+    // Blocks of a list are told apart in logs (and scheduling offsets).
+    ro.name = ic.in_list ? absl::StrCat(ic.name, "/", instance) : ic.name;
     ro.interval = ic.common.scrape_interval;
     ro.timeout = ic.common.scrape_timeout;
     ro.restart_backoff = cfg.integrations.integration_restart_backoff;
@@ -211,7 +213,7 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
       if (*holder != nullptr) return std::move(*holder);
       return spec->Create(ic, host);
     };
-    out.push_back(Running{ic.name, std::make_unique<IntegrationRunner>(std::move(ro), std::move(factory),
+    out.push_back(Running{ic.name, instance, std::make_unique<IntegrationRunner>(std::move(ro), std::move(factory),
                                                                        std::move(pipeline))});
   }
   return out;
@@ -242,7 +244,9 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
   for (Running& r : old) {
     r.runner->Stop();
     const bool kept = std::any_of(next->begin(), next->end(),
-                                  [&](const Running& n) { return n.name == r.name; });
+                                  [&](const Running& n) {
+                                    return n.name == r.name && n.instance == r.instance;
+                                  });
     if (!kept) r.runner->pipeline()->MarkAllStale(now).IgnoreError();
   }
   old.clear();
@@ -310,15 +314,22 @@ std::vector<std::string> Agent::RunningIntegrations() const {
 }
 
 absl::StatusOr<std::string> Agent::IntegrationMetrics(std::string_view name) const {
-  std::shared_ptr<CollectionPipeline> p;
+  std::vector<std::shared_ptr<CollectionPipeline>> pipelines;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Running& r : running_) {
-      if (r.name == name) p = r.runner->pipeline();
+      if (r.name == name) pipelines.push_back(r.runner->pipeline());
     }
   }
-  if (p == nullptr) return absl::NotFoundError("integration " + std::string(name) + " is not running");
-  return RenderCollected(p->Snapshot());
+  if (pipelines.empty()) {
+    return absl::NotFoundError("integration " + std::string(name) + " is not running");
+  }
+  std::vector<CollectedSample> all = pipelines.front()->Snapshot();
+  for (size_t i = 1; i < pipelines.size(); ++i) {
+    std::vector<CollectedSample> more = pipelines[i]->Snapshot();
+    all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  return RenderCollected(all);
 }
 
 void Agent::SetupRoutes() {

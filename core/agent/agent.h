@@ -68,15 +68,16 @@ class Agent {
   SelfMetrics& self_metrics() { return *self_metrics_; }
   // The effective config (defaults, secrets masked) as YAML.
   std::string EffectiveConfig() const;
-  // Text exposition of the named integration's last collection; NotFound
-  // when it is not running.
+  // Text exposition of the named integration's last collection (of all its
+  // instances when it is a list of blocks); NotFound when it is not running.
   absl::StatusOr<std::string> IntegrationMetrics(std::string_view name) const;
-  // Names of the running integrations.
+  // Names of the running integrations (a name once per instance).
   std::vector<std::string> RunningIntegrations() const;
 
  private:
   struct Running {
     std::string name;
+    std::string instance;  // the target's instance label
     std::unique_ptr<IntegrationRunner> runner;
   };
   absl::StatusOr<config::Config> LoadConfig(std::string* sha256) const;

@@ -131,6 +131,9 @@ struct IntegrationCommon {
 
 struct IntegrationConfig {
   std::string name;  // the YAML key: "node_exporter", "agent", ...
+  // Read from a list of blocks (`<name>: [ {...}, {...} ]`, see
+  // IntegrationSpec::allows_list); consecutive entries of one name.
+  bool in_list = false;
   IntegrationCommon common;
   std::shared_ptr<const IntegrationOptions> options;  // never null
 };

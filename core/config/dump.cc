@@ -194,8 +194,19 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
   Dur(out, "min_wal_time", ic.min_wal_time);
   Dur(out, "max_wal_time", ic.max_wal_time);
   Num(out, "max_wal_size", ic.max_wal_size);
-  for (const IntegrationConfig& i : ic.integrations) {
-    out << YAML::Key << i.name << YAML::Value << YAML::BeginMap;
+  for (size_t n = 0; n < ic.integrations.size(); ++n) {
+    const IntegrationConfig& i = ic.integrations[n];
+    const bool first_of_list = i.in_list && (n == 0 || !ic.integrations[n - 1].in_list ||
+                                             ic.integrations[n - 1].name != i.name);
+    const bool last_of_list = i.in_list && (n + 1 == ic.integrations.size() ||
+                                            !ic.integrations[n + 1].in_list ||
+                                            ic.integrations[n + 1].name != i.name);
+    if (!i.in_list) {
+      out << YAML::Key << i.name << YAML::Value;
+    } else if (first_of_list) {
+      out << YAML::Key << i.name << YAML::Value << YAML::BeginSeq;
+    }
+    out << YAML::BeginMap;
     Bool(out, "enabled", i.common.enabled);
     Str(out, "instance", i.common.instance);
     Bool(out, "scrape_integration", i.common.scrape_integration);
@@ -208,6 +219,7 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
       spec->Dump(*i.options, out);
     }
     out << YAML::EndMap;
+    if (last_of_list) out << YAML::EndSeq;
   }
   out << YAML::EndMap;
   out << YAML::EndMap;

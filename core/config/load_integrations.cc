@@ -2,6 +2,7 @@
 // ManagerConfig and static/integrations/config/config.go Common).
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -93,13 +94,41 @@ void ReadOne(MapReader& parent, const std::string& name, const MetricsConfig& me
     }
     return;
   }
-  MapReader m(node, parent.KeyPath(name), parent.errors());
-  IntegrationConfig ic;
-  ic.name = name;
-  ReadCommon(m, metrics, *out, &ic.common);
-  ic.options = spec->Parse(m);
-  m.Finish();
-  out->integrations.push_back(std::move(ic));
+  auto read_block = [&](MapReader& m, bool in_list) {
+    IntegrationConfig ic;
+    ic.name = name;
+    ic.in_list = in_list;
+    ReadCommon(m, metrics, *out, &ic.common);
+    ic.options = spec->Parse(m);
+    m.Finish();
+    out->integrations.push_back(std::move(ic));
+  };
+  if (!node.IsSequence()) {
+    MapReader m(node, parent.KeyPath(name), parent.errors());
+    read_block(m, false);
+    return;
+  }
+  if (!spec->allows_list()) {
+    parent.Error(name, "must be a mapping: only one block of this integration is allowed");
+    return;
+  }
+  // An outpost extension: one block per server. The blocks become
+  // separate targets, so their instance labels must differ.
+  std::map<std::string, size_t> seen;  // instance -> block index
+  std::vector<MapReader> blocks = parent.MapList(name);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    read_block(blocks[i], true);
+    const IntegrationConfig& ic = out->integrations.back();
+    if (!ic.common.enabled) continue;
+    const std::string instance = ic.common.instance.empty()
+                                     ? spec->InstanceKey(*ic.options, HostInfo{})
+                                     : ic.common.instance;
+    auto [it, fresh] = seen.emplace(instance, i);
+    if (!fresh) {
+      blocks[i].Error("", Cat("instance \"", instance, "\" is also the instance of ", name, "[",
+                              it->second, "]; set a distinct `instance` in one of them"));
+    }
+  }
 }
 
 }  // namespace
