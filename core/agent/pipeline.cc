@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/config/duration.h"
+#include "core/scrape/sample_labels.h"
 
 namespace outpost {
 namespace {
@@ -69,17 +70,10 @@ CollectionPipeline::~CollectionPipeline() = default;
 
 Labels CollectionPipeline::FinalLabels(const std::string& name, const Labels& raw,
                                        bool* dropped) const {
-  // honor_labels: false (scrape/scrape.go mutateSampleLabels): a series
-  // label that clashes with a target label is kept as exported_<name>.
+  // honor_labels: false: a series label that clashes with a target label
+  // is kept as exported_<name>.
   Labels out = raw;
-  for (const Label& t : target_labels_) {
-    if (out.Has(t.name)) {
-      std::string exported = absl::StrCat("exported_", t.name);
-      while (out.Has(exported)) exported = absl::StrCat("exported_", exported);
-      out.Set(exported, out.Get(t.name));
-    }
-    out.Set(t.name, t.value);
-  }
+  scrape::MergeTargetLabels(target_labels_, /*honor_labels=*/false, out);
   out.Set(kMetricName, name);
   *dropped = !relabel::Process(opts_.metric_relabel_configs, out);
   return out;

@@ -1,0 +1,114 @@
+// What a Prometheus scrape loop does with one response body of one target
+// (scrape/scrape.go scrapeLoop.append and its scrapeCache): parse it,
+// merge each series' labels with the target's, apply
+// metric_relabel_configs and the limits, append the samples to the sink as
+// one commit, write staleness markers for series that disappeared, and the
+// report series (up, scrape_duration_seconds, scrape_samples_scraped,
+// scrape_samples_post_metric_relabeling, scrape_series_added).
+//
+// The cache is keyed by the raw series text of the body, so a steady-state
+// sample costs one hash lookup and one append: labels are only built,
+// merged and relabeled the first time a series is seen (or after the sink
+// forgot it).
+//
+// A failed scrape (HTTP error, parse error, sample_limit or a label limit
+// exceeded) appends nothing of the body: it writes staleness markers for
+// every series of the last good scrape and the report series with up 0,
+// as Prometheus does.
+//
+// Thread-safety: one ScrapeCache per target, used by one thread.
+#ifndef OUTPOST_CORE_SCRAPE_SCRAPE_CACHE_H_
+#define OUTPOST_CORE_SCRAPE_SCRAPE_CACHE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/node_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "core/base/labels.h"
+#include "core/base/metric.h"
+#include "core/base/sink.h"
+#include "core/relabel/relabel.h"
+
+namespace outpost::scrape {
+
+struct AppendOptions {
+  Labels target;  // job, instance and the target's other labels
+  bool honor_labels = false;
+  bool honor_timestamps = true;
+  std::vector<relabel::Config> metric_relabel_configs;  // compiled
+  // 0: unlimited (Prometheus' defaults).
+  uint64_t sample_limit = 0;
+  uint64_t label_limit = 0;
+  uint64_t label_name_length_limit = 0;
+  uint64_t label_value_length_limit = 0;
+};
+
+struct ScrapeStats {
+  uint64_t samples_scraped = 0;
+  uint64_t samples_post_relabel = 0;
+  uint64_t series_added = 0;
+  uint64_t duplicates = 0;     // same series twice in one body (ignored)
+  uint64_t out_of_order = 0;   // honored timestamp older than the last
+};
+
+class ScrapeCache {
+ public:
+  ScrapeCache(AppendOptions opts, std::shared_ptr<SampleSink> sink);
+  ~ScrapeCache();
+
+  // Appends one scrape taken at `t` that took `took`. `fetch` is the
+  // result of fetching the body: not OK means the scrape failed before
+  // parsing. Returns the scrape's error (what makes up 0), or OK; the
+  // report series are written either way. A sink error is returned too.
+  absl::Status Append(const absl::Status& fetch, std::string_view body,
+                      std::string_view content_type, absl::Time t, absl::Duration took);
+
+  // Staleness markers for every series of the last scrape (the target went
+  // away or the loop stops), including the report series.
+  absl::Status MarkAllStale(absl::Time t);
+
+  const ScrapeStats& last_stats() const { return stats_; }
+  size_t cached_series() const { return cache_.size(); }
+
+ private:
+  struct Entry {
+    uint64_t ref = 0;        // sink reference; 0 for dropped series
+    bool dropped = false;    // metric relabeling dropped it
+    uint64_t seen = 0;       // the last scrape that had it
+    int64_t last_ts = 0;     // timestamp of the last sample
+    bool explicit_ts = false;  // the last sample had its own timestamp
+  };
+  struct Pending {
+    Entry* entry;
+    int64_t t_ms;
+    double value;
+  };
+
+  absl::Status Parse(std::string_view body, std::string_view content_type, int64_t t_ms,
+                     SinkAppender* app);
+  absl::Status NewSeries(const class TextParser& p, SinkAppender* app, Entry* e);
+  void WriteStale(SinkAppender* app, int64_t t_ms, bool all);
+  void WriteReport(SinkAppender* app, int64_t t_ms, bool up, absl::Duration took);
+  const MetricFamily* FamilyOf(std::string_view metric);
+
+  const AppendOptions opts_;
+  const std::shared_ptr<SampleSink> sink_;
+  absl::node_hash_map<std::string, Entry> cache_;  // raw series text → entry
+  absl::node_hash_map<std::string, MetricFamily> families_;  // TYPE/HELP/UNIT seen
+  std::vector<Entry*> last_;      // series of the last good scrape
+  std::vector<Entry*> current_;   // series of this scrape
+  std::vector<Pending> pending_;  // this scrape's samples, until limits pass
+  uint64_t scrape_ = 0;
+  ScrapeStats stats_;
+  Labels report_labels_[5];
+  uint64_t report_refs_[5] = {};
+};
+
+}  // namespace outpost::scrape
+
+#endif  // OUTPOST_CORE_SCRAPE_SCRAPE_CACHE_H_
