@@ -85,7 +85,7 @@ void Endpoint::ProgressLoop() {
 }
 
 void Endpoint::MetadataLoop() {
-  auto client = HttpClient::Create(config_);
+  auto client = HttpClient::Create(config_, queue_->auth());
   if (!client.ok()) return;
   BatchEncoder encoder;
   std::mt19937_64 rng{std::random_device{}()};

@@ -16,6 +16,7 @@
 #include "core/base/build_info.h"
 #include "core/base/log.h"
 #include "core/config/reserved_headers.h"
+#include "remote_write/auth_http.h"
 
 namespace outpost::remote_write {
 namespace {
@@ -67,6 +68,9 @@ struct HttpClient::Impl {
   std::string url;           // possibly rewritten for server_name
   std::string connect_to;    // CURLOPT_CONNECT_TO entry for server_name
   std::string host_header;   // "Host: <original>" when rewritten
+  // For a RequestAuth: the Host value sent, the URL's path and query.
+  std::shared_ptr<RequestAuth> auth;
+  std::string auth_host, auth_path, auth_query;
   std::string user_agent;
   CURL* curl = nullptr;
   // Per request.
@@ -141,6 +145,13 @@ bool SplitUrl(const std::string& url, std::string* scheme, std::string* host,
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     const config::RemoteWriteConfig& config) {
+  auto auth = MakeRequestAuth(config);
+  if (!auth.ok()) return auth.status();
+  return Create(config, std::move(*auth));
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
+    const config::RemoteWriteConfig& config, std::shared_ptr<RequestAuth> auth) {
   GlobalInit();
   std::string scheme, host, port, rest;
   if (!SplitUrl(config.url, &scheme, &host, &port, &rest) ||
@@ -168,6 +179,17 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
                 {{"remote_name", config.name}, {"header", name}});
     }
   }
+  if (auth != nullptr) {
+    UrlParts parts;
+    if (!SplitHttpUrl(config.url, &parts)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("remote_write url \"", config.url, "\": want http:// or https://"));
+    }
+    impl->auth = std::move(auth);
+    impl->auth_host = impl->host_header.empty() ? parts.host : impl->host_header.substr(6);
+    impl->auth_path = parts.path;
+    impl->auth_query = parts.query;
+  }
   impl->user_agent = absl::StrCat("outpost/", ToAbsl(GetBuildInfo().version));
   impl->curl = curl_easy_init();
   if (impl->curl == nullptr) return absl::InternalError("curl_easy_init failed");
@@ -183,6 +205,19 @@ HttpClient::~HttpClient() {
 }
 
 SendResult HttpClient::Send(std::string_view body, int attempt) {
+  HeaderList sent_auth;
+  SendResult result = SendOnce(body, attempt, &sent_auth);
+  // A 401 with an expired or revoked OAuth2 token: once more with a new one.
+  if (result.http_status == 401 && impl_->auth != nullptr &&
+      impl_->auth->OnUnauthorized(sent_auth)) {
+    log::Debug("remote write: 401, retrying with fresh credentials",
+               {{"remote_name", impl_->cfg.name}});
+    result = SendOnce(body, attempt, &sent_auth);
+  }
+  return result;
+}
+
+SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* sent_auth) {
   SendResult result;
   if (cancelled_.load()) {
     result.detail = "cancelled";
@@ -196,19 +231,45 @@ SendResult HttpClient::Send(std::string_view body, int attempt) {
   im.retry_after.reset();
   im.errbuf[0] = 0;
 
+  // The headers a RequestAuth signs: all but Host (signed apart), Expect
+  // and User-Agent (aws-sdk-go's signer ignores User-Agent).
+  HeaderList signed_headers = {{"Content-Encoding", "snappy"},
+                               {"Content-Type", "application/x-protobuf"},
+                               {"X-Prometheus-Remote-Write-Version", "0.1.0"}};
+  if (attempt > 0) signed_headers.emplace_back("Retry-Attempt", absl::StrCat(attempt));
+  for (const auto& [name, value] : cfg.headers) {
+    if (!IsReservedHeader(name)) signed_headers.emplace_back(name, value);
+  }
+  sent_auth->clear();
+  if (im.auth != nullptr) {
+    AuthRequest ar;
+    ar.method = "POST";
+    ar.host = im.auth_host;
+    ar.path = im.auth_path;
+    ar.query = im.auth_query;
+    ar.headers = &signed_headers;
+    ar.body = body;
+    auto extra = im.auth->Headers(ar);
+    if (!extra.ok()) {
+      result.outcome = SendOutcome::kRetry;  // as a network error in Prometheus
+      result.detail = absl::StrCat("auth: ", extra.status().message());
+      return result;
+    }
+    *sent_auth = std::move(*extra);
+  }
+
   curl_slist* headers = nullptr;
   auto add = [&headers](const std::string& h) {
     headers = curl_slist_append(headers, h.c_str());
   };
-  add("Content-Encoding: snappy");
-  add("Content-Type: application/x-protobuf");
-  add("X-Prometheus-Remote-Write-Version: 0.1.0");
+  for (const auto& [name, value] : signed_headers) add(absl::StrCat(name, ": ", value));
   add("Expect:");  // no 100-continue round trip
-  if (attempt > 0) add(absl::StrCat("Retry-Attempt: ", attempt));
-  if (!im.host_header.empty()) add(im.host_header);
-  for (const auto& [name, value] : cfg.headers) {
-    if (!IsReservedHeader(name)) add(absl::StrCat(name, ": ", value));
+  if (im.auth != nullptr) {
+    add(absl::StrCat("Host: ", im.auth_host));  // exactly what was signed
+  } else if (!im.host_header.empty()) {
+    add(im.host_header);
   }
+  for (const auto& [name, value] : *sent_auth) add(absl::StrCat(name, ": ", value));
   std::string auth_user, auth_pass;
   if (cfg.basic_auth) {
     auth_user = cfg.basic_auth->username;

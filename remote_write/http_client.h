@@ -11,7 +11,10 @@
 //   X-Prometheus-Remote-Write-Version: 0.1.0
 //   User-Agent: outpost/<version>
 //   Retry-Attempt: <n>          (only on retries, n >= 1)
-// plus auth (basic_auth, bearer_token(_file), authorization), TLS (verified
+// plus auth (basic_auth, bearer_token(_file), authorization; sigv4 and
+// oauth2 through a RequestAuth, auth.h: with one, Host is sent explicitly,
+// each request and each retry is signed anew, and a 401 answer that makes
+// the auth drop its token is sent once more with a fresh one), TLS (verified
 // by default; ca_file, cert_file/key_file, server_name,
 // insecure_skip_verify), proxy_url, follow_redirects and remote_timeout.
 // Secret files (*_file) are read on every request, so rotation works.
@@ -39,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
+#include "remote_write/auth.h"
 
 namespace outpost::remote_write {
 
@@ -64,9 +68,14 @@ bool IsReservedHeader(std::string_view name);
 
 class HttpClient {
  public:
-  // Validates the config (URL scheme http/https). Does not connect.
+  // Validates the config (URL scheme http/https). Does not connect. Builds
+  // the client's own RequestAuth from config.sigv4/oauth2 (MakeRequestAuth).
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
       const config::RemoteWriteConfig& config);
+  // Same with `auth` (shared by the clients of one endpoint, so that they
+  // share a token; nullptr: none) instead of one built from the config.
+  static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
+      const config::RemoteWriteConfig& config, std::shared_ptr<RequestAuth> auth);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -81,6 +90,8 @@ class HttpClient {
 
  private:
   explicit HttpClient(std::unique_ptr<Impl> impl);
+  // One request; `sent_auth` receives the RequestAuth headers it carried.
+  SendResult SendOnce(std::string_view body, int attempt, HeaderList* sent_auth);
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> cancelled_{false};
 };

@@ -33,8 +33,12 @@ absl::Duration RetryDelay(const config::QueueConfig& q, int attempt,
 }
 
 QueueManager::QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
-                           EndpointMetrics* metrics)
-    : config_(std::move(config)), q_(config_.queue_config), acks_(acks), metrics_(metrics) {
+                           EndpointMetrics* metrics, std::shared_ptr<RequestAuth> auth)
+    : config_(std::move(config)),
+      q_(config_.queue_config),
+      acks_(acks),
+      metrics_(metrics),
+      auth_(std::move(auth)) {
   metrics_->shards_min.Set(q_.min_shards);
   metrics_->shards_max.Set(q_.max_shards);
   metrics_->shard_capacity.Set(q_.capacity);
@@ -44,13 +48,22 @@ QueueManager::~QueueManager() { Stop(absl::Now()); }
 
 std::unique_ptr<QueueManager::Shard> QueueManager::NewShard() {
   auto s = std::make_unique<Shard>();
-  auto client = HttpClient::Create(config_);
+  auto client = HttpClient::Create(config_, auth_);
   if (client.ok()) s->client = std::move(*client);
   return s;
 }
 
 absl::Status QueueManager::Start() {
-  auto probe = HttpClient::Create(config_);
+  {
+    absl::MutexLock l(&mu_);
+    if (started_) return absl::OkStatus();
+  }
+  if (auth_ == nullptr) {  // one for all shards: they share a token
+    auto auth = MakeRequestAuth(config_);
+    if (!auth.ok()) return auth.status();
+    auth_ = std::move(*auth);
+  }
+  auto probe = HttpClient::Create(config_, auth_);
   if (!probe.ok()) return probe.status();
   absl::MutexLock l(&mu_);
   if (started_) return absl::OkStatus();

@@ -40,6 +40,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "core/config/config.h"
+#include "remote_write/auth.h"
 #include "remote_write/encoder.h"
 #include "remote_write/http_client.h"
 #include "remote_write/metrics.h"
@@ -50,12 +51,18 @@ namespace outpost::remote_write {
 class QueueManager {
  public:
   // `acks` and `metrics` are not owned and must outlive the manager.
+  // `auth` (sigv4/oauth2, shared by all shard clients): nullptr makes
+  // Start build it from the config (MakeRequestAuth); tests inject one
+  // with a fixed clock.
   QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
-               EndpointMetrics* metrics);
+               EndpointMetrics* metrics, std::shared_ptr<RequestAuth> auth = nullptr);
   ~QueueManager();  // Stop(now) if still running.
 
-  // Starts min_shards shards (and the resharding loop). Fails on a bad URL.
+  // Starts min_shards shards (and the resharding loop). Fails on a bad URL
+  // or when sigv4 has no region or credentials.
   absl::Status Start();
+  // The auth shared by the shards (after Start; may be nullptr).
+  std::shared_ptr<RequestAuth> auth() const { return auth_; }
 
   // Enqueues in order; blocks while a target shard is full. Returns false
   // (the rest not enqueued) once Unblock() or Stop() was called.
@@ -88,6 +95,7 @@ class QueueManager {
   const config::QueueConfig& q_;
   AckTracker* const acks_;
   EndpointMetrics* const metrics_;
+  std::shared_ptr<RequestAuth> auth_;  // set before the shards start
 
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Shard>> shards_ ABSL_GUARDED_BY(mu_);

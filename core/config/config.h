@@ -60,6 +60,30 @@ struct MetadataConfig {
   int max_samples_per_send = 2000;
 };
 
+// AWS Signature Version 4 for remote write (prometheus/common sigv4
+// SigV4Config). Empty access_key/secret_key: credentials come from the
+// environment, the shared credentials file (profile) and, with role_arn,
+// STS AssumeRole (remote_write/aws_credentials.h).
+struct Sigv4Config {
+  std::string region;  // empty: AWS_REGION / AWS_DEFAULT_REGION
+  std::string access_key;
+  Secret secret_key;
+  std::string profile;
+  std::string role_arn;
+};
+
+// OAuth 2.0 client-credentials grant (prometheus/common config OAuth2).
+struct OAuth2Config {
+  std::string client_id;
+  Secret client_secret;
+  std::string client_secret_file;  // read on every token request
+  std::vector<std::string> scopes;
+  std::string token_url;
+  std::map<std::string, std::string> endpoint_params;
+  TlsConfig tls_config;   // for the token endpoint
+  std::string proxy_url;  // for the token endpoint
+};
+
 struct RemoteWriteConfig {
   std::string url;
   std::string name;  // derived from the config hash when empty
@@ -71,6 +95,8 @@ struct RemoteWriteConfig {
   std::optional<Authorization> authorization;
   Secret bearer_token;
   std::string bearer_token_file;
+  std::optional<OAuth2Config> oauth2;
+  std::optional<Sigv4Config> sigv4;  // signs for service "aps"
   TlsConfig tls_config;
   std::string proxy_url;
   bool follow_redirects = true;
@@ -85,9 +111,53 @@ struct GlobalConfig {
   std::vector<RemoteWriteConfig> remote_write;
 };
 
+// Prometheus' HTTPClientConfig subset shared by scrape configs
+// (prometheus/common config/http_config.go).
+struct HttpClientConfig {
+  std::optional<BasicAuth> basic_auth;
+  std::optional<Authorization> authorization;  // bearer_token(_file) map here
+  TlsConfig tls_config;
+  std::string proxy_url;
+  bool follow_redirects = true;
+  bool enable_http2 = true;
+};
+
+// A static_configs entry, or one target group read by file_sd.
+struct TargetGroup {
+  std::vector<std::string> targets;  // host:port
+  std::map<std::string, std::string> labels;
+  std::string source;  // where it came from, for messages
+};
+
+struct FileSdConfig {
+  std::vector<std::string> files;  // paths or globs of .json/.yml/.yaml
+  absl::Duration refresh_interval = absl::Minutes(5);
+};
+
+// One scrape_configs entry (Prometheus config.ScrapeConfig, 2.42 defaults).
+struct ScrapeConfig {
+  std::string job_name;
+  absl::Duration scrape_interval = absl::Minutes(1);  // default: global
+  absl::Duration scrape_timeout = absl::Seconds(10);  // default: global, <= interval
+  std::string metrics_path = "/metrics";
+  std::string scheme = "http";
+  std::map<std::string, std::vector<std::string>> params;
+  bool honor_labels = false;
+  bool honor_timestamps = true;
+  HttpClientConfig http;
+  uint64_t body_size_limit = 0;  // bytes; 0: unlimited
+  uint64_t sample_limit = 0, target_limit = 0, label_limit = 0;
+  uint64_t label_name_length_limit = 0, label_value_length_limit = 0;
+  std::vector<relabel::Config> relabel_configs;
+  std::vector<relabel::Config> metric_relabel_configs;
+  std::vector<TargetGroup> static_configs;
+  std::vector<FileSdConfig> file_sd_configs;
+};
+
 struct InstanceConfig {
   std::string name;
-  // scrape_configs is a later issue: a non-empty list is rejected by name.
+  std::vector<ScrapeConfig> scrape_configs;
+  // Empty: metrics.global.remote_write is used.
   std::vector<RemoteWriteConfig> remote_write;
   absl::Duration wal_truncate_frequency = absl::Minutes(60);
   absl::Duration min_wal_time = absl::Minutes(5);

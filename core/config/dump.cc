@@ -50,6 +50,16 @@ void StrList(YAML::Emitter& out, std::string_view key, const std::vector<std::st
   out << YAML::EndSeq;
 }
 
+void Tls(YAML::Emitter& out, const TlsConfig& tls) {
+  out << YAML::Key << "tls_config" << YAML::Value << YAML::BeginMap;
+  Str(out, "ca_file", tls.ca_file);
+  Str(out, "cert_file", tls.cert_file);
+  Str(out, "key_file", tls.key_file);
+  Str(out, "server_name", tls.server_name);
+  Bool(out, "insecure_skip_verify", tls.insecure_skip_verify);
+  out << YAML::EndMap;
+}
+
 void RemoteWriteList(YAML::Emitter& out, std::string_view key,
                      const std::vector<RemoteWriteConfig>& l) {
   out << YAML::Key << std::string(key) << YAML::Value;
@@ -113,13 +123,30 @@ void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   }
   Secret(out, "bearer_token", rw.bearer_token);
   Str(out, "bearer_token_file", rw.bearer_token_file);
-  out << YAML::Key << "tls_config" << YAML::Value << YAML::BeginMap;
-  Str(out, "ca_file", rw.tls_config.ca_file);
-  Str(out, "cert_file", rw.tls_config.cert_file);
-  Str(out, "key_file", rw.tls_config.key_file);
-  Str(out, "server_name", rw.tls_config.server_name);
-  Bool(out, "insecure_skip_verify", rw.tls_config.insecure_skip_verify);
-  out << YAML::EndMap;
+  // Only when set, so that the names derived from this dump are unchanged.
+  if (rw.oauth2) {
+    const OAuth2Config& o = *rw.oauth2;
+    out << YAML::Key << "oauth2" << YAML::Value << YAML::BeginMap;
+    Str(out, "client_id", o.client_id);
+    Secret(out, "client_secret", o.client_secret);
+    Str(out, "client_secret_file", o.client_secret_file);
+    StrList(out, "scopes", o.scopes);
+    Str(out, "token_url", o.token_url);
+    StrMap(out, "endpoint_params", o.endpoint_params);
+    Tls(out, o.tls_config);
+    Str(out, "proxy_url", o.proxy_url);
+    out << YAML::EndMap;
+  }
+  if (rw.sigv4) {
+    out << YAML::Key << "sigv4" << YAML::Value << YAML::BeginMap;
+    Str(out, "region", rw.sigv4->region);
+    Str(out, "access_key", rw.sigv4->access_key);
+    Secret(out, "secret_key", rw.sigv4->secret_key);
+    Str(out, "profile", rw.sigv4->profile);
+    Str(out, "role_arn", rw.sigv4->role_arn);
+    out << YAML::EndMap;
+  }
+  Tls(out, rw.tls_config);
   Str(out, "proxy_url", rw.proxy_url);
   Bool(out, "follow_redirects", rw.follow_redirects);
   const QueueConfig& q = rw.queue_config;
@@ -172,6 +199,7 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
     for (const InstanceConfig& c : m.configs) {
       out << YAML::BeginMap;
       Str(out, "name", c.name);
+      internal::EmitScrapeConfigs(out, c.scrape_configs);
       RemoteWriteList(out, "remote_write", c.remote_write);
       Dur(out, "wal_truncate_frequency", c.wal_truncate_frequency);
       Dur(out, "min_wal_time", c.min_wal_time);

@@ -1,6 +1,7 @@
 // The `metrics` block and remote_write entries (Prometheus
 // config.RemoteWriteConfig + common HTTPClientConfig; Grafana Agent
 // static/metrics/agent.go and static/metrics/instance/instance.go).
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -15,53 +16,6 @@
 
 namespace outpost::config::internal {
 namespace {
-
-// An absolute http(s) URL with a host, no spaces or control characters.
-bool ValidHttpUrl(std::string_view url) {
-  std::string lower = absl::AsciiStrToLower(Sv(url));
-  std::string_view rest;
-  if (absl::StartsWith(lower, "http://")) {
-    rest = url.substr(7);
-  } else if (absl::StartsWith(lower, "https://")) {
-    rest = url.substr(8);
-  } else {
-    return false;
-  }
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') {
-      return false;
-    }
-  }
-  size_t host_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, host_end);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  return !authority.empty() && authority[0] != ':';
-}
-
-// A *_file must be readable when the config is loaded.
-void CheckFile(MapReader& m, std::string_view key, const std::string& path) {
-  if (path.empty()) return;
-  std::ifstream f(path);
-  if (!f) m.ValueError(key, Cat("cannot read file \"", path, "\""));
-}
-
-void ReadTls(MapReader& m, TlsConfig* out) {
-  m.String("ca_file", &out->ca_file);
-  m.String("cert_file", &out->cert_file);
-  m.String("key_file", &out->key_file);
-  m.String("server_name", &out->server_name);
-  m.Bool("insecure_skip_verify", &out->insecure_skip_verify);
-  for (std::string_view k : {"ca", "cert", "key", "min_version", "max_version"}) m.Unsupported(k);
-  CheckFile(m, "ca_file", out->ca_file);
-  CheckFile(m, "cert_file", out->cert_file);
-  CheckFile(m, "key_file", out->key_file);
-  if (out->cert_file.empty() != out->key_file.empty()) {
-    m.Error("", "cert_file and key_file must be set together");
-  }
-  m.Finish();
-}
 
 void ReadQueue(MapReader& m, QueueConfig* q) {
   m.Int("capacity", &q->capacity);
@@ -91,6 +45,65 @@ void ReadMetadata(MapReader& m, MetadataConfig* md) {
   m.Duration("send_interval", &md->send_interval);
   m.Int("max_samples_per_send", &md->max_samples_per_send);
   if (md->max_samples_per_send <= 0) m.ValueError("max_samples_per_send", "must be greater than 0");
+  m.Finish();
+}
+
+// sigv4 (prometheus/common sigv4/sigv4.go SigV4Config.Validate and
+// NewSigV4RoundTripper's region check).
+void ReadSigv4(MapReader& m, Sigv4Config* out) {
+  m.String("region", &out->region);
+  m.String("access_key", &out->access_key);
+  m.Secret("secret_key", &out->secret_key);
+  m.String("profile", &out->profile);
+  m.String("role_arn", &out->role_arn);
+  if (out->access_key.empty() != out->secret_key.empty()) {
+    m.Error(out->access_key.empty() ? "secret_key" : "access_key",
+            "must provide a AWS SigV4 Access key and Secret Key if credentials are "
+            "specified in the SigV4 config");
+  }
+  if (out->region.empty()) {
+    const char* r1 = std::getenv("AWS_REGION");
+    const char* r2 = std::getenv("AWS_DEFAULT_REGION");
+    if ((r1 == nullptr || *r1 == 0) && (r2 == nullptr || *r2 == 0)) {
+      m.Error("", "region not configured in sigv4 or in default credentials chain "
+                  "(set sigv4.region, AWS_REGION or AWS_DEFAULT_REGION)");
+    }
+  }
+  m.Finish();
+}
+
+// oauth2 (prometheus/common config/http_config.go OAuth2 and
+// HTTPClientConfig.Validate).
+void ReadOAuth2(MapReader& m, OAuth2Config* out) {
+  m.String("client_id", &out->client_id);
+  m.Secret("client_secret", &out->client_secret);
+  m.String("client_secret_file", &out->client_secret_file);
+  m.StringList("scopes", &out->scopes);
+  m.String("token_url", &out->token_url);
+  m.StringMap("endpoint_params", &out->endpoint_params);
+  if (m.Has("tls_config")) {
+    MapReader t = m.Map("tls_config");
+    ReadTls(t, &out->tls_config);
+  }
+  m.String("proxy_url", &out->proxy_url);
+  m.Unsupported("client_secret_ref");
+  if (out->client_id.empty()) m.Error("", "oauth2 client_id must be configured");
+  if (out->client_secret.empty() && out->client_secret_file.empty()) {
+    m.Error("", "either oauth2 client_secret or client_secret_file must be configured");
+  }
+  if (!out->client_secret.empty() && !out->client_secret_file.empty()) {
+    m.Error("client_secret_file",
+            "at most one of oauth2 client_secret & client_secret_file must be configured");
+  }
+  CheckFile(m, "client_secret_file", out->client_secret_file);
+  if (out->token_url.empty()) {
+    m.Error("", "oauth2 token_url must be configured");
+  } else if (!ValidHttpUrl(out->token_url)) {
+    m.ValueError("token_url", "invalid URL: must be an absolute http or https URL");
+  }
+  if (!out->proxy_url.empty() && !ValidHttpUrl(out->proxy_url)) {
+    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
+  }
   m.Finish();
 }
 
@@ -159,6 +172,32 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
     m.Error("", "at most one of basic_auth, authorization and bearer_token/bearer_token_file "
                 "must be configured");
   }
+  // A bare `oauth2:` / `sigv4:` (null) means "not set", as in Go's yaml.
+  if (m.Has("oauth2") && !m.node()["oauth2"].IsNull()) {
+    MapReader o = m.Map("oauth2");
+    OAuth2Config oauth2;
+    ReadOAuth2(o, &oauth2);
+    rw->oauth2 = std::move(oauth2);
+    if (rw->basic_auth || rw->authorization || bearer) {
+      m.Error("oauth2", "at most one of basic_auth, oauth2 & authorization must be configured");
+    }
+  } else {
+    m.Consume("oauth2");
+  }
+  if (m.Has("sigv4") && !m.node()["sigv4"].IsNull()) {
+    MapReader v = m.Map("sigv4");
+    Sigv4Config sigv4;
+    ReadSigv4(v, &sigv4);
+    rw->sigv4 = std::move(sigv4);
+    // Prometheus config.go RemoteWriteConfig.UnmarshalYAML (bearer_token is
+    // an authorization there).
+    if (rw->basic_auth || rw->authorization || bearer || rw->oauth2) {
+      m.Error("sigv4", "at most one of basic_auth, authorization, oauth2, sigv4, & azuread "
+                       "must be configured");
+    }
+  } else {
+    m.Consume("sigv4");
+  }
   if (m.Has("tls_config")) {
     MapReader t = m.Map("tls_config");
     ReadTls(t, &rw->tls_config);
@@ -177,7 +216,7 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
     ReadMetadata(md, &rw->metadata_config);
   }
   for (std::string_view k :
-       {"sigv4", "oauth2", "azuread", "google_iam", "send_native_histograms", "enable_http2",
+       {"azuread", "google_iam", "send_native_histograms", "enable_http2",
         "no_proxy", "proxy_from_environment", "proxy_connect_header", "round_robin_dns",
         "protobuf_message", "http_headers"}) {
     m.Unsupported(k);
@@ -217,15 +256,10 @@ void ReadGlobal(MapReader& m, GlobalConfig* g) {
   m.Finish();
 }
 
-void ReadInstance(MapReader& m, InstanceConfig* c) {
+void ReadInstance(MapReader& m, const GlobalConfig& global, InstanceConfig* c) {
   m.String("name", &c->name);
   if (c->name.empty()) m.Error(m.Has("name") ? "name" : "", "missing instance name");
-  YAML::Node scrape = m.Raw("scrape_configs");
-  if (scrape.IsSequence() && scrape.size() > 0) {
-    m.Error("scrape_configs", "not supported yet");
-  } else if (!scrape.IsNull() && !scrape.IsSequence()) {
-    m.ValueError("scrape_configs", "expected a list");
-  }
+  ReadScrapeConfigs(m, global, &c->scrape_configs);
   ReadRemoteWriteList(m, "remote_write", c->name.empty() ? "instance" : c->name, &c->remote_write);
   m.Duration("wal_truncate_frequency", &c->wal_truncate_frequency);
   m.Duration("min_wal_time", &c->min_wal_time);
@@ -243,6 +277,14 @@ void ReadInstance(MapReader& m, InstanceConfig* c) {
   if (c->min_wal_time > c->max_wal_time) {
     m.Error(m.Has("min_wal_time") ? "min_wal_time" : "max_wal_time",
             "min_wal_time must be less than or equal to max_wal_time");
+  }
+  // Grafana Agent (static/metrics/instance/instance.go ApplyDefaults).
+  for (const ScrapeConfig& sc : c->scrape_configs) {
+    if (sc.scrape_interval > c->wal_truncate_frequency) {
+      m.Error("scrape_configs",
+              Cat("scrape interval greater than wal_truncate_frequency for scrape config with "
+                  "job name \"", sc.job_name, "\""));
+    }
   }
   m.Finish();
 }
@@ -281,7 +323,7 @@ void ReadMetrics(MapReader& m, MetricsConfig* out) {
   std::set<std::string> names;
   for (MapReader& item : m.MapList("configs")) {
     InstanceConfig c;
-    ReadInstance(item, &c);
+    ReadInstance(item, out->global, &c);
     if (!c.name.empty() && !names.insert(c.name).second) {
       item.Error("name", Cat("found multiple instance configs with name \"", c.name, "\""));
     }

@@ -27,6 +27,24 @@ void ReadRemoteWriteList(MapReader& parent, std::string_view key, std::string_vi
 void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
                       const IntegrationRegistry& registry, IntegrationsConfig* out);
 
+// load_http.cc: pieces of Prometheus' HTTPClientConfig.
+// An absolute http(s) URL with a host, no spaces or control characters.
+bool ValidHttpUrl(std::string_view url);
+// A *_file must be readable when the config is loaded: a value error if not.
+void CheckFile(MapReader& m, std::string_view key, const std::string& path);
+// Reads a tls_config block (and Finish()es it).
+void ReadTls(MapReader& m, TlsConfig* out);
+// Reads the HTTP client keys of a scrape config from `m` (the caller
+// Finish()es `m`): basic_auth, authorization, bearer_token(_file),
+// tls_config, proxy_url, follow_redirects, enable_http2.
+void ReadHttpClient(MapReader& m, HttpClientConfig* out);
+
+// load_scrape.cc: one instance's scrape_configs. `global` supplies the
+// interval and timeout defaults; job names must be unique in the list.
+void ReadScrapeConfigs(MapReader& instance, const GlobalConfig& global,
+                       std::vector<ScrapeConfig>* out);
+void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs);
+
 // Emits one remote_write entry as a YAML map (dump.cc); secrets masked.
 void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw);
 void EmitRelabelConfigs(YAML::Emitter& out, const std::vector<relabel::Config>& cfgs);

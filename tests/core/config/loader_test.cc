@@ -269,8 +269,8 @@ TEST(LoaderTest, RemoteWriteAuth) {
   EXPECT_TRUE(rw.queue_config.retry_on_http_429);
 
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
-                      "        sigv4: {region: eu}\n"),
-            "agent.yaml:5:9: metrics.global.remote_write[0].sigv4: not supported yet");
+                      "        azuread: {cloud: AzurePublic}\n"),
+            "agent.yaml:5:9: metrics.global.remote_write[0].azuread: not supported yet");
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
                       "        basic_auth: {password_file: /nonexistent/pw}\n"),
             "agent.yaml:5:37: metrics.global.remote_write[0].basic_auth.password_file: cannot "
@@ -371,8 +371,9 @@ TEST(LoaderTest, ServerAndUnsupportedSections) {
   EXPECT_EQ(OnlyError("logs:\n  configs: []\n"), "agent.yaml:1:1: logs: not supported yet");
   EXPECT_EQ(OnlyError("traces: {}\n"), "agent.yaml:1:1: traces: not supported yet");
   EXPECT_EQ(OnlyError("metrics:\n  configs:\n    - name: a\n      scrape_configs:\n"
-                      "        - job_name: x\n"),
-            "agent.yaml:4:7: metrics.configs[0].scrape_configs: not supported yet");
+                      "        - job_name: x\n          kubernetes_sd_configs: [{role: pod}]\n"),
+            "agent.yaml:6:11: metrics.configs[0].scrape_configs[0].kubernetes_sd_configs: not "
+            "supported yet");
   EXPECT_EQ(OnlyError("metrics:\n  configs:\n    - name: a\n      host_filter: true\n"),
             "agent.yaml:4:7: metrics.configs[0].host_filter: not supported yet");
   Config c = MustLoad("metrics:\n  configs:\n    - name: a\n      scrape_configs:\n"

@@ -1,0 +1,124 @@
+// Pieces of Prometheus' HTTPClientConfig (prometheus/common
+// config/http_config.go) shared by remote_write and scrape_configs.
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "core/config/loader_internal.h"
+#include "core/config/str_util.h"
+
+namespace outpost::config::internal {
+
+// An absolute http(s) URL with a host, no spaces or control characters.
+bool ValidHttpUrl(std::string_view url) {
+  std::string lower = absl::AsciiStrToLower(Sv(url));
+  std::string_view rest;
+  if (absl::StartsWith(lower, "http://")) {
+    rest = url.substr(7);
+  } else if (absl::StartsWith(lower, "https://")) {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') {
+      return false;
+    }
+  }
+  size_t host_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, host_end);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  return !authority.empty() && authority[0] != ':';
+}
+
+// A *_file must be readable when the config is loaded.
+void CheckFile(MapReader& m, std::string_view key, const std::string& path) {
+  if (path.empty()) return;
+  std::ifstream f(path);
+  if (!f) m.ValueError(key, Cat("cannot read file \"", path, "\""));
+}
+
+void ReadTls(MapReader& m, TlsConfig* out) {
+  m.String("ca_file", &out->ca_file);
+  m.String("cert_file", &out->cert_file);
+  m.String("key_file", &out->key_file);
+  m.String("server_name", &out->server_name);
+  m.Bool("insecure_skip_verify", &out->insecure_skip_verify);
+  for (std::string_view k : {"ca", "cert", "key", "min_version", "max_version"}) m.Unsupported(k);
+  CheckFile(m, "ca_file", out->ca_file);
+  CheckFile(m, "cert_file", out->cert_file);
+  CheckFile(m, "key_file", out->key_file);
+  if (out->cert_file.empty() != out->key_file.empty()) {
+    m.Error("", "cert_file and key_file must be set together");
+  }
+  m.Finish();
+}
+
+void ReadHttpClient(MapReader& m, HttpClientConfig* out) {
+  if (m.Has("basic_auth")) {
+    MapReader b = m.Map("basic_auth");
+    BasicAuth auth;
+    b.String("username", &auth.username);
+    b.Secret("password", &auth.password);
+    b.String("password_file", &auth.password_file);
+    if (!auth.password.empty() && !auth.password_file.empty()) {
+      b.Error("password_file", "at most one of basic_auth password & password_file must be configured");
+    }
+    CheckFile(b, "password_file", auth.password_file);
+    b.Finish();
+    out->basic_auth = std::move(auth);
+  }
+  if (m.Has("authorization")) {
+    MapReader a = m.Map("authorization");
+    Authorization auth;
+    a.String("type", &auth.type);
+    a.Secret("credentials", &auth.credentials);
+    a.String("credentials_file", &auth.credentials_file);
+    if (absl::EqualsIgnoreCase(auth.type, "basic")) {
+      a.ValueError("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    }
+    if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
+      a.Error("credentials_file", "at most one of credentials and credentials_file must be configured");
+    }
+    CheckFile(a, "credentials_file", auth.credentials_file);
+    a.Finish();
+    out->authorization = std::move(auth);
+  }
+  // The deprecated bearer_token keys are an authorization of type Bearer.
+  Secret bearer;
+  std::string bearer_file;
+  m.Secret("bearer_token", &bearer);
+  m.String("bearer_token_file", &bearer_file);
+  CheckFile(m, "bearer_token_file", bearer_file);
+  const bool has_bearer = !bearer.empty() || !bearer_file.empty();
+  if (!bearer.empty() && !bearer_file.empty()) {
+    m.Error("bearer_token_file", "at most one of bearer_token & bearer_token_file must be configured");
+  }
+  if (int(out->basic_auth.has_value()) + int(out->authorization.has_value()) + int(has_bearer) > 1) {
+    m.Error("", "at most one of basic_auth, authorization and bearer_token & bearer_token_file "
+                "must be configured");
+  } else if (has_bearer) {
+    Authorization auth;
+    auth.credentials = bearer;
+    auth.credentials_file = bearer_file;
+    out->authorization = std::move(auth);
+  }
+  if (m.Has("tls_config")) {
+    MapReader t = m.Map("tls_config");
+    ReadTls(t, &out->tls_config);
+  }
+  m.String("proxy_url", &out->proxy_url);
+  if (!out->proxy_url.empty() && !ValidHttpUrl(out->proxy_url)) {
+    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
+  }
+  m.Bool("follow_redirects", &out->follow_redirects);
+  m.Bool("enable_http2", &out->enable_http2);
+  for (std::string_view k : {"oauth2", "no_proxy", "proxy_from_environment",
+                             "proxy_connect_header", "http_headers"}) {
+    m.Unsupported(k);
+  }
+}
+
+}  // namespace outpost::config::internal
