@@ -42,7 +42,11 @@ std::string AgentHostname(
   return "localhost";
 }
 
-Agent::Agent(AgentOptions opts) : opts_(std::move(opts)), self_metrics_(std::make_shared<SelfMetrics>()) {
+Agent::Agent(AgentOptions opts)
+    : opts_(std::move(opts)),
+      self_metrics_(std::make_shared<SelfMetrics>()),
+      instances_(std::make_unique<MetricsInstances>(self_metrics_->registry(),
+                                                    opts_.shipper_factory)) {
   if (!opts_.getenv) opts_.getenv = RealGetenv;
   host_.hostname = AgentHostname(opts_.getenv);
   host_.self_metrics = self_metrics_;
@@ -121,52 +125,23 @@ absl::Status Agent::EnsureWal(const config::Config& cfg) {
   wo.max_wal_size = cfg.integrations.max_wal_size;
   wo.shipped = !cfg.integrations.prometheus_remote_write.empty() ||
                !cfg.metrics.global.remote_write.empty();
-  absl::StatusOr<std::unique_ptr<IntegrationsWal>> w =
-      IntegrationsWal::Open(std::move(wo), self_metrics_->registry());
+  absl::StatusOr<std::unique_ptr<ShippedWal>> w =
+      ShippedWal::Open(std::move(wo), self_metrics_->registry());
   if (!w.ok()) return w.status();
   wal_ = *std::move(w);
   sink_ = wal_->storage();
   return absl::OkStatus();
 }
 
-void Agent::StopShipper(absl::Duration flush_deadline) {
-  if (shipper_ == nullptr) return;
-  if (wal_ != nullptr) {
-    wal_->storage()->Unsubscribe(shipper_subscription_);
-    wal_->storage()->SetLowestNeededSegment(nullptr);
-  }
-  shipper_->Stop(flush_deadline);
-  shipper_.reset();
-}
-
 absl::Status Agent::StartShipper(const config::Config& cfg) {
-  if (wal_ == nullptr || !opts_.shipper_factory) return absl::OkStatus();
+  if (wal_ == nullptr) return absl::OkStatus();
   // Grafana Agent: integrations.prometheus_remote_write, defaulting to
   // metrics.global.remote_write (static/integrations/manager.go).
   const std::vector<config::RemoteWriteConfig>& endpoints =
       cfg.integrations.prometheus_remote_write.empty() ? cfg.metrics.global.remote_write
                                                        : cfg.integrations.prometheus_remote_write;
-  std::unique_ptr<WalShipper> next;
-  if (!endpoints.empty()) {
-    absl::StatusOr<std::unique_ptr<WalShipper>> s = opts_.shipper_factory(
-        endpoints, wal_->dir(), cfg.metrics.global.external_labels, self_metrics_->registry());
-    if (!s.ok()) return s.status();  // the running shipper stays
-    next = *std::move(s);
-  }
-  // The acknowledged position is durable, so the new shipper resumes where
-  // the old one stopped (at worst resending a little): no need to drain.
-  StopShipper(absl::ZeroDuration());
-  if (next == nullptr) return absl::OkStatus();
-  shipper_ = std::shared_ptr<WalShipper>(std::move(next));
-  std::weak_ptr<WalShipper> weak = shipper_;
-  shipper_subscription_ = wal_->storage()->Subscribe([weak] {
-    if (auto sh = weak.lock()) sh->Notify();
-  });
-  wal_->storage()->SetLowestNeededSegment([weak]() -> std::optional<uint64_t> {
-    auto sh = weak.lock();
-    return sh ? sh->LowestNeededSegment() : std::nullopt;
-  });
-  return absl::OkStatus();
+  return wal_->Ship(opts_.shipper_factory, endpoints, cfg.metrics.global.external_labels,
+                    self_metrics_->registry());
 }
 
 absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& cfg) {
@@ -233,6 +208,12 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
     self_metrics_->ConfigLoadFailed();
     return st;
   }
+  if (opts_.integrations_sink == nullptr) {
+    if (absl::Status st = instances_->Apply(cfg); !st.ok()) {
+      self_metrics_->ConfigLoadFailed();
+      return st;
+    }
+  }
   std::vector<Running> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -297,8 +278,13 @@ void Agent::Stop() {
   http_.Stop();
   // Nothing collects any more: give remote write its flush deadline
   // (Grafana Agent's remote_flush_deadline, 1m), then close the WAL.
-  StopShipper(absl::Minutes(1));
-  if (wal_ != nullptr) wal_->Close();
+  // The metrics instances (each within its remote_flush_deadline), then
+  // the integrations WAL.
+  instances_->Stop();
+  if (wal_ != nullptr) {
+    wal_->StopShipper(absl::Minutes(1));
+    wal_->Close();
+  }
 }
 
 std::string Agent::EffectiveConfig() const {

@@ -22,7 +22,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/agent/http_server.h"
-#include "core/agent/integrations_wal.h"
+#include "core/agent/instances.h"
+#include "core/agent/shipped_wal.h"
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
 #include "core/agent/self_metrics.h"
@@ -87,12 +88,12 @@ class Agent {
   absl::Status EnsureWal(const config::Config& cfg);
   // (Re)starts shipping the integrations WAL for `cfg`.
   absl::Status StartShipper(const config::Config& cfg);
-  void StopShipper(absl::Duration flush_deadline);
   absl::StatusOr<std::vector<Running>> Build(const config::Config& cfg);
   void SetupRoutes();
 
   AgentOptions opts_;
   std::shared_ptr<SelfMetrics> self_metrics_;
+  std::unique_ptr<MetricsInstances> instances_;  // metrics.configs[]
   config::HostInfo host_;
   HttpServer http_;
   std::atomic<bool> ready_{false};
@@ -101,10 +102,8 @@ class Agent {
   mutable std::mutex mu_;  // guards config_, running_
   config::Config config_;
   std::vector<Running> running_;
-  std::unique_ptr<IntegrationsWal> wal_;  // guarded by reload_mu_
-  std::shared_ptr<SampleSink> sink_;      // set before integrations start
-  std::shared_ptr<WalShipper> shipper_;   // guarded by reload_mu_
-  int shipper_subscription_ = -1;
+  std::unique_ptr<ShippedWal> wal_;    // the integrations'; guarded by reload_mu_
+  std::shared_ptr<SampleSink> sink_;   // set before integrations start
   bool stopped_ = false;
 };
 

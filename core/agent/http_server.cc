@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "CivetServer.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,10 @@ class HttpServer::Adapter final : public CivetHandler {
     req.method = info->request_method ? info->request_method : "";
     req.path = info->local_uri ? info->local_uri : "";
     req.query = info->query_string ? info->query_string : "";
+    for (int i = 0; i < info->num_headers; ++i) {
+      const mg_header& h = info->http_headers[i];
+      if (h.name != nullptr && h.value != nullptr) req.headers[absl::AsciiStrToLower(h.name)] = h.value;
+    }
     HttpResponse resp = owner_->Dispatch(req);
     const std::string head = absl::StrCat(
         "HTTP/1.1 ", resp.status, " ", mg_get_response_code_text(c, resp.status),

@@ -8,6 +8,7 @@
 #define OUTPOST_CORE_AGENT_HTTP_SERVER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // without the query string
   std::string query;
+  std::map<std::string, std::string> headers;  // names lower-cased
 };
 
 struct HttpResponse {

@@ -8,18 +8,18 @@
 
 namespace outpost {
 
-std::string IntegrationsWal::DirFor(const std::string& wal_directory) {
+std::string IntegrationsWal::DirFor(const std::string& wal_directory, const std::string& name) {
   std::string d = wal_directory;
   while (d.size() > 1 && d.back() == '/') d.pop_back();
-  return d + "/integrations/wal";
+  return d + "/" + name + "/wal";
 }
 
 IntegrationsWal::IntegrationsWal(Options opts, std::string dir, prometheus::Registry& registry)
-    : opts_(std::move(opts)), dir_(std::move(dir)), metrics_(registry) {}
+    : opts_(std::move(opts)), dir_(std::move(dir)), metrics_(registry, opts_.metric_labels) {}
 
 absl::StatusOr<std::unique_ptr<IntegrationsWal>> IntegrationsWal::Open(
     Options opts, prometheus::Registry& registry) {
-  std::string dir = DirFor(opts.wal_directory);
+  std::string dir = DirFor(opts.wal_directory, opts.name);
   std::unique_ptr<IntegrationsWal> w(new IntegrationsWal(std::move(opts), dir, registry));
   wal::StorageOptions so;
   so.metrics = &w->metrics_;
@@ -33,7 +33,7 @@ absl::StatusOr<std::unique_ptr<IntegrationsWal>> IntegrationsWal::Open(
   w->storage_ = std::move(*s);
   w->thread_ = std::thread([p = w.get()] { p->Loop(); });
   wal::StorageStats st = w->storage_->stats();
-  log::Info("integrations WAL opened",
+  log::Info("WAL opened",
             {{"dir", dir}, {"active_series", std::to_string(st.active_series)},
              {"segment", std::to_string(st.segment_current)}});
   return w;

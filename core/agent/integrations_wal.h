@@ -1,5 +1,6 @@
-// The WAL every integration writes into, <wal_directory>/integrations/wal
-// (DESIGN.md), and its upkeep on a background thread:
+// A WAL under the agent's wal_directory and its upkeep on a background
+// thread: <wal_directory>/integrations/wal, which every integration writes
+// into, and <wal_directory>/<name>/wal for each metrics instance (DESIGN.md):
 //   - group commit: fsync every `sync_interval` (a commit is already safe
 //     from a process crash; this bounds what a power loss can cost);
 //   - truncation every `truncate_frequency`, with Grafana Agent's cutoff
@@ -19,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,6 +37,9 @@ class IntegrationsWal {
  public:
   struct Options {
     std::string wal_directory;  // metrics.wal_directory
+    std::string name = "integrations";  // the sub-directory
+    // Labels on the storage's self-metrics (several WALs, one registry).
+    std::map<std::string, std::string> metric_labels;
     absl::Duration truncate_frequency = absl::Minutes(60);
     absl::Duration min_wal_time = absl::Minutes(5);
     // integrations.max_wal_time / max_wal_size (config.h; size 0: none).
@@ -63,8 +68,9 @@ class IntegrationsWal {
   // Stops the upkeep thread, fsyncs and closes the log. Idempotent.
   void Close();
 
-  // The directory for a wal_directory.
-  static std::string DirFor(const std::string& wal_directory);
+  // The directory of WAL `name` under a wal_directory.
+  static std::string DirFor(const std::string& wal_directory,
+                            const std::string& name = "integrations");
 
  private:
   IntegrationsWal(Options opts, std::string dir, prometheus::Registry& registry);

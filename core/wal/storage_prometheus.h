@@ -16,6 +16,7 @@
 #define OUTPOST_CORE_WAL_STORAGE_PROMETHEUS_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "core/wal/storage_metrics.h"
@@ -28,46 +29,50 @@
 namespace outpost::wal {
 
 // Registers the storage's families in `registry` (which must outlive it).
+// `labels` go on every series: several WALs share one registry (the
+// integrations WAL has none; each metrics instance's has instance_name).
 class PrometheusStorageMetrics final : public StorageMetrics {
  public:
-  explicit PrometheusStorageMetrics(prometheus::Registry& r)
-      : active_(Gauge(r, "agent_wal_storage_active_series",
+  explicit PrometheusStorageMetrics(prometheus::Registry& r,
+                                    std::map<std::string, std::string> labels = {})
+      : labels_(std::move(labels)),
+        active_(Gauge(r, labels_, "agent_wal_storage_active_series",
                       "Current number of active series being tracked by the WAL storage")),
-        segment_(Gauge(r, "prometheus_tsdb_wal_segment_current",
+        segment_(Gauge(r, labels_, "prometheus_tsdb_wal_segment_current",
                        "Write log segment index that TSDB is currently writing to.")),
-        size_(Gauge(r, "prometheus_tsdb_wal_storage_size_bytes",
+        size_(Gauge(r, labels_, "prometheus_tsdb_wal_storage_size_bytes",
                     "Size of the write log directory.")),
-        created_(Counter(r, "agent_wal_storage_created_series_total",
+        created_(Counter(r, labels_, "agent_wal_storage_created_series_total",
                          "Total number of created series appended to the WAL")),
-        removed_(Counter(r, "agent_wal_storage_removed_series_total",
+        removed_(Counter(r, labels_, "agent_wal_storage_removed_series_total",
                          "Total number of created series removed from the WAL")),
-        appended_(Counter(r, "agent_wal_samples_appended_total",
+        appended_(Counter(r, labels_, "agent_wal_samples_appended_total",
                           "Total number of samples appended to the WAL")),
-        ooo_(Counter(r, "agent_wal_out_of_order_samples_total",
+        ooo_(Counter(r, labels_, "agent_wal_out_of_order_samples_total",
                      "Total number of out of order samples ingestion failed attempts.")),
-        corruptions_(Counter(r, "prometheus_tsdb_wal_corruptions_total",
+        corruptions_(Counter(r, labels_, "prometheus_tsdb_wal_corruptions_total",
                              "Total number of WAL corruptions.")),
-        truncations_(Counter(r, "prometheus_tsdb_wal_truncations_total",
+        truncations_(Counter(r, labels_, "prometheus_tsdb_wal_truncations_total",
                              "Total number of write log truncations attempted.")),
-        truncations_failed_(Counter(r, "prometheus_tsdb_wal_truncations_failed_total",
+        truncations_failed_(Counter(r, labels_, "prometheus_tsdb_wal_truncations_failed_total",
                                     "Total number of write log truncations that failed.")),
-        checkpoints_(Counter(r, "prometheus_tsdb_checkpoint_creations_total",
+        checkpoints_(Counter(r, labels_, "prometheus_tsdb_checkpoint_creations_total",
                              "Total number of checkpoint creations attempted.")),
-        checkpoints_failed_(Counter(r, "prometheus_tsdb_checkpoint_creations_failed_total",
+        checkpoints_failed_(Counter(r, labels_, "prometheus_tsdb_checkpoint_creations_failed_total",
                                     "Total number of checkpoint creations that failed.")),
         dropped_family_(prometheus::BuildCounter()
                             .Name("agent_wal_samples_dropped_total")
                             .Help("Samples removed from the WAL before every remote-write "
                                   "endpoint acknowledged them, by reason.")
                             .Register(r)),
-        dropped_time_(dropped_family_.Add({{"reason", "max_wal_time"}})),
-        dropped_size_(dropped_family_.Add({{"reason", "max_wal_size"}})),
+        dropped_time_(dropped_family_.Add(With(labels_, "reason", "max_wal_time"))),
+        dropped_size_(dropped_family_.Add(With(labels_, "reason", "max_wal_size"))),
         // Prometheus' objectives for this summary (tsdb/wlog/wlog.go).
         fsync_(prometheus::BuildSummary()
                    .Name("prometheus_tsdb_wal_fsync_duration_seconds")
                    .Help("Duration of write log fsync.")
                    .Register(r)
-                   .Add({}, prometheus::Summary::Quantiles{
+                   .Add(labels_, prometheus::Summary::Quantiles{
                                 {0.5, 0.05}, {0.9, 0.01}, {0.99, 0.001}})) {}
 
   void Update(const StorageStats& s) override {
@@ -96,13 +101,19 @@ class PrometheusStorageMetrics final : public StorageMetrics {
   }
 
  private:
-  static prometheus::Gauge& Gauge(prometheus::Registry& r, const std::string& name,
-                                  const std::string& help) {
-    return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
+  const std::map<std::string, std::string> labels_;  // first: the others use it
+  using LabelMap = std::map<std::string, std::string>;
+  static prometheus::Gauge& Gauge(prometheus::Registry& r, const LabelMap& labels,
+                                  const std::string& name, const std::string& help) {
+    return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add(labels);
   }
-  static prometheus::Counter& Counter(prometheus::Registry& r, const std::string& name,
-                                      const std::string& help) {
-    return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
+  static prometheus::Counter& Counter(prometheus::Registry& r, const LabelMap& labels,
+                                      const std::string& name, const std::string& help) {
+    return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add(labels);
+  }
+  static LabelMap With(LabelMap l, const std::string& k, const std::string& v) {
+    l[k] = v;
+    return l;
   }
   static void Bump(prometheus::Counter& c, uint64_t now, uint64_t before) {
     if (now > before) c.Increment(static_cast<double>(now - before));

@@ -13,53 +13,10 @@
 #include "gtest/gtest.h"
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
+#include "tests/e2e/cli/wal_content.h"
 
 namespace outpost::testing {
 namespace {
-
-struct WalContent {
-  std::map<uint64_t, Labels> series;
-  std::map<uint64_t, std::vector<wal::RefSample>> samples;
-  std::map<uint64_t, wal::RefMetadata> metadata;
-  uint64_t corruptions = 0;
-};
-
-WalContent ReadWal(const std::string& dir) {
-  WalContent c;
-  auto reader = wal::Reader::Open(wal::Env::Default(), dir, nullptr);
-  EXPECT_TRUE(reader.ok()) << reader.status();
-  if (!reader.ok()) return c;
-  std::string_view rec;
-  std::vector<wal::RefSeries> series;
-  std::vector<wal::RefSample> samples;
-  std::vector<wal::RefMetadata> meta;
-  while ((*reader)->ReadRecord(&rec)) {
-    switch (wal::GetRecordType(rec)) {
-      case wal::RecordType::kSeries:
-        series.clear();
-        EXPECT_TRUE(wal::DecodeSeries(rec, &series).ok());
-        for (auto& s : series) c.series[s.ref] = s.labels;
-        break;
-      case wal::RecordType::kSamples:
-        samples.clear();
-        EXPECT_TRUE(wal::DecodeSamples(rec, &samples).ok());
-        for (auto& s : samples) {
-          EXPECT_TRUE(c.series.count(s.ref)) << "sample before its series";
-          c.samples[s.ref].push_back(s);
-        }
-        break;
-      case wal::RecordType::kMetadata:
-        meta.clear();
-        EXPECT_TRUE(wal::DecodeMetadata(rec, &meta).ok());
-        for (auto& m : meta) c.metadata[m.ref] = m;
-        break;
-      default:
-        ADD_FAILURE() << "unexpected record type";
-    }
-  }
-  c.corruptions = (*reader)->corruptions();
-  return c;
-}
 
 std::string Config(const std::string& wal) {
   return "metrics:\n"

@@ -1,0 +1,162 @@
+#include "core/scrape/http_scraper.h"
+
+#include <curl/curl.h>
+
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/base/absl_compat.h"
+#include "core/base/build_info.h"
+
+namespace outpost::scrape {
+namespace {
+
+struct Transfer {
+  std::string* body;
+  std::string* content_type;
+  uint64_t limit;
+  bool too_big = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  if (t->limit > 0 && t->body->size() + len > t->limit) {
+    t->too_big = true;
+    return 0;  // aborts the transfer
+  }
+  t->body->append(data, len);
+  return len;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.size() > 13 && absl::EqualsIgnoreCase(ToAbsl(line.substr(0, 13)), "content-type:")) {
+    std::string_view v = line.substr(13);
+    *t->content_type = std::string(ToStd(absl::StripAsciiWhitespace(ToAbsl(v))));
+  }
+  return size * n;
+}
+
+// Reads a *_file secret as Prometheus does: at each request, whitespace
+// trimmed.
+absl::Status ReadSecretFile(const std::string& path, std::string* out) {
+  std::ifstream f(path);
+  if (!f) return absl::FailedPreconditionError(absl::StrCat("unable to read file ", path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  *out = std::string(ToStd(absl::StripAsciiWhitespace(ss.str())));
+  return absl::OkStatus();
+}
+
+std::once_flag curl_init;
+
+}  // namespace
+
+HttpScraper::HttpScraper(config::HttpClientConfig http, uint64_t body_size_limit)
+    : http_(std::move(http)), body_size_limit_(body_size_limit) {
+  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  curl_ = curl_easy_init();
+}
+
+HttpScraper::~HttpScraper() {
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+absl::Status HttpScraper::Scrape(const std::string& url, absl::Duration timeout,
+                                 std::string* body, std::string* content_type) {
+  CURL* c = static_cast<CURL*>(curl_);
+  if (c == nullptr) return absl::InternalError("curl_easy_init failed");
+  body->clear();
+  content_type->clear();
+  curl_easy_reset(c);
+
+  struct curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, absl::StrCat("Accept: ", kScrapeAccept).c_str());
+  headers = curl_slist_append(
+      headers, absl::StrFormat("X-Prometheus-Scrape-Timeout-Seconds: %g",
+                               absl::ToDoubleSeconds(timeout))
+                   .c_str());
+  std::string user, pass;
+  if (http_.authorization) {
+    std::string cred = http_.authorization->credentials.reveal();
+    if (!http_.authorization->credentials_file.empty()) {
+      if (absl::Status st = ReadSecretFile(http_.authorization->credentials_file, &cred); !st.ok()) {
+        curl_slist_free_all(headers);
+        return st;
+      }
+    }
+    headers = curl_slist_append(
+        headers, absl::StrCat("Authorization: ", http_.authorization->type, " ", cred).c_str());
+  }
+  if (http_.basic_auth) {
+    user = http_.basic_auth->username;
+    pass = http_.basic_auth->password.reveal();
+    if (!http_.basic_auth->password_file.empty()) {
+      if (absl::Status st = ReadSecretFile(http_.basic_auth->password_file, &pass); !st.ok()) {
+        curl_slist_free_all(headers);
+        return st;
+      }
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, pass.c_str());
+  }
+  const std::string agent = absl::StrCat("outpost/", ToAbsl(GetBuildInfo().version));
+  Transfer t{body, content_type, body_size_limit_};
+  char errbuf[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(timeout)));
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, http_.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
+                   http_.enable_http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+  if (!http_.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, http_.proxy_url.c_str());
+  const config::TlsConfig& tls = http_.tls_config;
+  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (t.too_big) {
+    body->clear();
+    return absl::ResourceExhaustedError(
+        absl::StrCat("body size limit exceeded (limit: ", body_size_limit_, " bytes)"));
+  }
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("context deadline exceeded (", errbuf[0] ? errbuf : "timeout", ")"));
+  }
+  if (rc != CURLE_OK) {
+    return absl::UnavailableError(errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc));
+  }
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code > 299) {
+    body->clear();
+    return absl::UnavailableError(absl::StrCat("server returned HTTP status ", code));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace outpost::scrape

@@ -1,0 +1,139 @@
+#include "core/scrape/target.h"
+
+#include "absl/hash/hash.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/base/absl_compat.h"
+#include "core/config/duration.h"
+#include "core/relabel/relabel.h"
+
+namespace outpost::scrape {
+namespace {
+
+// Query escaping as Go's url.Values.Encode (QueryEscape: space as '+').
+std::string QueryEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+bool HasPort(std::string_view addr) {
+  if (!addr.empty() && addr.front() == '[') {  // [v6]:port
+    const size_t close = addr.find(']');
+    return close != std::string_view::npos && close + 1 < addr.size() && addr[close + 1] == ':';
+  }
+  const size_t colon = addr.rfind(':');
+  // More than one colon without brackets: a bare IPv6 address.
+  return colon != std::string_view::npos && addr.find(':') == colon;
+}
+
+}  // namespace
+
+uint64_t Target::Hash() const { return absl::HashOf(labels.Hash(), url); }
+
+std::vector<Labels> GroupTargets(const config::TargetGroup& group) {
+  std::vector<Labels> out;
+  for (const std::string& t : group.targets) {
+    Labels l;
+    for (const auto& [k, v] : group.labels) l.Set(k, v);
+    l.Set("__address__", t);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
+                                                     const config::ScrapeConfig& cfg) {
+  Labels l = discovered;
+  auto set_default = [&l](std::string_view k, std::string_view v) {
+    if (!l.Has(k)) l.Set(k, v);
+  };
+  set_default("job", cfg.job_name);
+  set_default("__scrape_interval__", config::FormatPromDuration(cfg.scrape_interval));
+  set_default("__scrape_timeout__", config::FormatPromDuration(cfg.scrape_timeout));
+  set_default("__metrics_path__", cfg.metrics_path);
+  set_default("__scheme__", cfg.scheme);
+  for (const auto& [k, v] : cfg.params) {
+    if (!v.empty()) set_default(absl::StrCat("__param_", k), v.front());
+  }
+  Target t;
+  t.discovered = l;
+  if (!relabel::Process(cfg.relabel_configs, l)) return std::nullopt;
+  std::string addr(l.Get("__address__"));
+  if (addr.empty()) return absl::InvalidArgumentError("no address");
+  const std::string scheme(l.Get("__scheme__"));
+  if (!HasPort(addr)) {
+    if (scheme == "http") {
+      addr += ":80";
+    } else if (scheme == "https") {
+      addr += ":443";
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("invalid scheme: \"", scheme, "\""));
+    }
+    l.Set("__address__", addr);
+  }
+  if (addr.find('/') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid label value for \"__address__\": \"", addr, "\""));
+  }
+  absl::StatusOr<absl::Duration> interval =
+      config::ParseDuration(l.Get("__scrape_interval__"));
+  if (!interval.ok() || *interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("error parsing interval: \"",
+                                                   ToAbsl(l.Get("__scrape_interval__")), "\""));
+  }
+  absl::StatusOr<absl::Duration> timeout =
+      config::ParseDuration(l.Get("__scrape_timeout__"));
+  if (!timeout.ok() || *timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("error parsing timeout: \"",
+                                                   ToAbsl(l.Get("__scrape_timeout__")), "\""));
+  }
+  if (*timeout > *interval) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "scrape timeout cannot be greater than scrape interval (\"",
+        ToAbsl(l.Get("__scrape_timeout__")), "\" > \"", ToAbsl(l.Get("__scrape_interval__")),
+        "\")"));
+  }
+  t.interval = *interval;
+  t.timeout = *timeout;
+  // The URL: params from the config, overridden by __param_ labels.
+  std::map<std::string, std::vector<std::string>> params = cfg.params;
+  for (const Label& x : l) {
+    if (!absl::StartsWith(x.name, "__param_")) continue;
+    // Replaces the first value only, as Prometheus' scrape/target.go URL.
+    std::vector<std::string>& v = params[x.name.substr(8)];
+    if (v.empty()) {
+      v.push_back(x.value);
+    } else {
+      v[0] = x.value;
+    }
+  }
+  std::string path(l.Get("__metrics_path__"));
+  t.url = absl::StrCat(scheme, "://", addr, path);
+  std::string query;
+  for (const auto& [k, vs] : params) {
+    for (const std::string& v : vs) {
+      absl::StrAppend(&query, query.empty() ? "" : "&", QueryEscape(k), "=", QueryEscape(v));
+    }
+  }
+  if (!query.empty()) absl::StrAppend(&t.url, path.find('?') == std::string::npos ? "?" : "&", query);
+  for (const Label& x : l) {
+    if (!absl::StartsWith(x.name, "__")) t.labels.Set(x.name, x.value);
+  }
+  if (!t.labels.Has("instance")) t.labels.Set("instance", addr);
+  return std::optional<Target>(std::move(t));
+}
+
+}  // namespace outpost::scrape
