@@ -5,6 +5,7 @@
 
 #include "integrations/agent/agent.h"
 #include "integrations/node/node.h"
+#include "integrations/redis/redis.h"
 
 namespace outpost::integrations {
 namespace {
@@ -25,9 +26,10 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 2> specs_ = {
+  std::array<const config::IntegrationSpec*, 3> specs_ = {
       &agent::Spec(),
       &node::Spec(),
+      &redis::Spec(),
   };
 };
 

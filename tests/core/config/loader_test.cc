@@ -294,15 +294,15 @@ TEST(LoaderTest, PasswordFileKeptAsPath) {
 TEST(LoaderTest, Integrations) {
   EXPECT_EQ(OnlyError("integrations:\n  frobnicator: {enabled: true}\n"),
             "agent.yaml:2:3: integrations.frobnicator: unknown integration");
-  EXPECT_EQ(OnlyError("integrations:\n  mysqld_exporter:\n    enabled: true\n"),
-            "agent.yaml:2:3: integrations.mysqld_exporter: not supported yet");
+  EXPECT_EQ(OnlyError("integrations:\n  postgres_exporter:\n    enabled: true\n"),
+            "agent.yaml:2:3: integrations.postgres_exporter: not supported yet");
   LoadResult r = LoadText("integrations:\n  windows_exporter:\n    enabled: false\n"
-                          "  redis_exporter: {redis_addr: 'x:1'}\n");
+                          "  memcached_exporter: {memcached_address: 'x:1'}\n");
   EXPECT_THAT(r.errors.errors, IsEmpty());
   EXPECT_THAT(r.errors.warnings,
               ElementsAre("agent.yaml:2:3: integrations.windows_exporter: not supported yet; "
                           "ignored because it is not enabled",
-                          "agent.yaml:4:3: integrations.redis_exporter: not supported yet; "
+                          "agent.yaml:4:3: integrations.memcached_exporter: not supported yet; "
                           "ignored because it is not enabled"));
   ASSERT_TRUE(r.config.has_value());
   EXPECT_THAT(r.config->integrations.integrations, IsEmpty());

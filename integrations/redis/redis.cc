@@ -1,0 +1,320 @@
+#include "integrations/redis/redis.h"
+
+#include <time.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/absl_compat.h"
+#include "core/base/log.h"
+#include "integrations/redis/client.h"
+#include "integrations/redis/collectors.h"
+#include "integrations/redis/info.h"
+#include "integrations/redis/sink.h"
+
+namespace outpost::integrations::redis {
+namespace {
+
+double MonotonicSeconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("error loading ", ToAbsl(what), " ", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Sub-scrapes whose failure only loses their own samples; logged once per
+// state change.
+enum Part { kLatency, kSlowlog, kKeys, kStreams, kCountKeys, kClients, kConfig, kNumParts };
+constexpr std::string_view kPartNames[kNumParts] = {"latency", "slowlog", "keys",  "streams",
+                                                    "count_keys", "client_list", "config"};
+
+struct Resolved {
+  std::vector<DbKey> check_keys, single_keys, streams, single_streams, count_keys;
+};
+
+class RedisIntegration final : public Integration {
+ public:
+  RedisIntegration(const Options& o, ClientSettings cs, Resolved keys, std::string script)
+      : o_(o),
+        display_addr_(RedactAddress(o.redis_addr)),
+        client_(std::move(cs)),
+        keys_(std::move(keys)),
+        script_(std::move(script)),
+        sink_(o.namespace_),
+        info_(InfoParser::Settings{o.incl_system_metrics}) {}
+
+  absl::Status Collect(Appender& app, absl::Time deadline) override {
+    sink_.Begin(app);
+    ++scrapes_;
+    const double start = MonotonicSeconds();
+    absl::Status st = Scrape(deadline);
+    const double took = MonotonicSeconds() - start;
+    if (st.ok()) {
+      sink_.Gauge("exporter_last_scrape_error", 0, {{"err", ""}});
+    } else {
+      const std::string msg(ToStd(st.message()));
+      sink_.Gauge("exporter_last_scrape_error", 1, {{"err", msg}});
+    }
+    sink_.Gauge("up", st.ok() ? 1 : 0);
+    sink_.Gauge("exporter_last_scrape_duration_seconds", took);
+    duration_sum_ += took;
+    sink_.Counter("exporter_scrapes_total", static_cast<double>(scrapes_));
+    sink_.Add("exporter_scrape_duration_seconds", MetricType::kSummary, duration_sum_, {}, "_sum");
+    sink_.Add("exporter_scrape_duration_seconds", MetricType::kSummary,
+              static_cast<double>(scrapes_), {}, "_count");
+    sink_.Counter("target_scrape_request_errors_total", 0);
+    LogState(st);
+    sink_.End();
+    return absl::OkStatus();
+  }
+
+ private:
+  void LogState(const absl::Status& st) {
+    if (st.ok() == up_) return;
+    up_ = st.ok();
+    if (up_) {
+      log::Info("redis reachable again",
+                {{"integration", "redis_exporter"}, {"addr", display_addr_}});
+    } else {
+      const std::string msg(ToStd(st.message()));
+      log::Error("couldn't scrape redis instance",
+                 {{"integration", "redis_exporter"}, {"addr", display_addr_}, {"err", msg}});
+    }
+  }
+
+  void Part(enum Part p, const absl::Status& st) {
+    if (st.ok() == !part_failing_[p]) return;
+    part_failing_[p] = !st.ok();
+    if (st.ok()) {
+      log::Info("scrape succeeded again",
+                {{"integration", "redis_exporter"}, {"addr", display_addr_},
+                 {"scrape", kPartNames[p]}});
+    } else {
+      const std::string msg(ToStd(st.message()));
+      log::Warn("scrape failed", {{"integration", "redis_exporter"},
+                                  {"addr", display_addr_},
+                                  {"scrape", kPartNames[p]},
+                                  {"err", msg}});
+    }
+  }
+
+  // The first command of a collection: a stale connection (server
+  // restarted) gets one reconnect before the collection is failed.
+  absl::StatusOr<Reply> FirstCommand(std::initializer_list<std::string_view> args,
+                                     absl::Time deadline) {
+    const bool was_connected = client_.connected();
+    absl::StatusOr<Reply> r = client_.Command(args, deadline);
+    if (!r.ok() && was_connected && !client_.connected()) r = client_.Command(args, deadline);
+    return r;
+  }
+
+  absl::Status Scrape(absl::Time deadline) {
+    ScrapeContext c{client_, sink_, deadline, static_cast<int64_t>(absl::ToUnixSeconds(absl::Now()))};
+    const double t0 = MonotonicSeconds();
+    absl::Status conn = client_.EnsureConnected(deadline);
+    sink_.Gauge("exporter_last_scrape_connect_time_seconds", MonotonicSeconds() - t0);
+    if (!conn.ok()) return conn;
+
+    if (o_.ping_on_connect) {
+      const double p0 = MonotonicSeconds();
+      if (absl::StatusOr<Reply> r = FirstCommand({"PING"}, deadline); r.ok()) {
+        sink_.Gauge("exporter_last_scrape_ping_time_seconds", MonotonicSeconds() - p0);
+      } else if (!client_.connected()) {
+        return r.status();
+      }
+    }
+
+    int db_count = 0;
+    absl::StatusOr<Reply> cfg = FirstCommand({o_.config_command, "GET", "*"}, deadline);
+    if (cfg.ok()) {
+      const redisReply* r = cfg->get();
+      pairs_.clear();
+      bool strings = r->type == REDIS_REPLY_ARRAY;
+      for (size_t i = 0; strings && i < r->elements; ++i) {
+        if (r->element[i]->type != REDIS_REPLY_STRING) strings = false;
+        else pairs_.push_back(ReplyText(r->element[i]));
+      }
+      if (strings) {
+        absl::StatusOr<int> n = ExtractConfigMetrics(pairs_, sink_);
+        if (!n.ok()) return n.status();
+        db_count = *n;
+      }
+      Part(kConfig, absl::OkStatus());
+    } else if (!client_.connected()) {
+      return cfg.status();
+    } else {
+      Part(kConfig, cfg.status());  // e.g. CONFIG renamed or forbidden by ACL
+    }
+
+    absl::StatusOr<Reply> info = client_.Command({"INFO", "ALL"}, deadline);
+    if (!info.ok() || ReplyText(info->get()).empty()) {
+      if (!client_.connected()) return info.status();
+      info = client_.Command({"INFO"}, deadline);
+      if (!info.ok()) return info.status();
+    }
+    const std::string_view text = ReplyText(info->get());
+    if (text.find("cluster_enabled:1") != std::string_view::npos) {
+      absl::StatusOr<Reply> ci = client_.Command({"CLUSTER", "INFO"}, deadline);
+      if (ci.ok()) {
+        info_.ExtractClusterInfo(ReplyText(ci->get()), sink_);
+        db_count = 1;  // a cluster has one database
+      } else if (!client_.connected()) {
+        return ci.status();
+      }
+    } else if (db_count == 0) {
+      db_count = 16;  // Redis' default when CONFIG gave nothing
+    }
+    info_.Extract(text, db_count, c.now_unix, sink_);
+
+    Part(kLatency, CollectLatency(c));
+    if (!client_.connected()) return absl::OkStatus();
+    Part(kKeys, CollectKeys(c, keys_.check_keys, keys_.single_keys, o_.check_key_groups_batch_size,
+                            o_.export_key_values, o_.is_cluster));
+    Part(kSlowlog, CollectSlowlog(c));
+    Part(kStreams, CollectStreams(c, keys_.streams, keys_.single_streams,
+                                  o_.check_key_groups_batch_size));
+    Part(kCountKeys, CollectCountKeys(c, keys_.count_keys, o_.check_key_groups_batch_size));
+    // Key groups are rejected at config load; upstream still reports the
+    // duration of the (empty) key group scrape.
+    sink_.Gauge("last_key_groups_scrape_duration_milliseconds", 0);
+    if (o_.export_client_list) Part(kClients, CollectClientList(c, o_.export_client_port));
+    if (!script_.empty()) {
+      absl::Status st = CollectLua(c, script_);
+      if (!st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+
+  const Options o_;
+  const std::string display_addr_;
+  Client client_;
+  const Resolved keys_;
+  const std::string script_;
+  MetricSink sink_;
+  InfoParser info_;
+  std::vector<std::string_view> pairs_;
+  uint64_t scrapes_ = 0;
+  double duration_sum_ = 0;
+  bool up_ = true;  // last logged state
+  bool part_failing_[kNumParts] = {};
+};
+
+class RedisSpec final : public config::IntegrationSpec {
+ public:
+  std::string_view name() const override { return "redis_exporter"; }
+  bool allows_list() const override { return true; }
+
+  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
+    return std::make_shared<Options>(ParseOptions(m));
+  }
+
+  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
+    DumpOptions(static_cast<const Options&>(opts), out);
+  }
+
+  std::string InstanceKey(const config::IntegrationOptions& opts,
+                          const config::HostInfo&) const override {
+    return RedactAddress(static_cast<const Options&>(opts).redis_addr);
+  }
+
+  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
+                                                      const config::HostInfo&) const override {
+    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
+    if (opts == nullptr) return absl::InternalError("redis_exporter: options of another type");
+    return NewRedisIntegration(*opts);
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Integration>> NewRedisIntegration(const Options& o) {
+  if (o.redis_addr.empty())
+    return absl::InvalidArgumentError(
+        "cannot create redis_exporter; redis_exporter.redis_addr is not defined");
+  absl::StatusOr<Endpoint> ep = ParseAddress(o.redis_addr);
+  if (!ep.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("redis_exporter: redis_addr: ", ep.status().message()));
+  ClientSettings cs;
+  cs.endpoint = *ep;
+  cs.user = o.redis_user;
+  cs.password = o.redis_password.reveal();
+  cs.set_client_name = o.set_client_name;
+  cs.timeout = o.connection_timeout;
+  if (!o.redis_password_file.empty()) {
+    absl::StatusOr<std::string> pw = ReadFile(o.redis_password_file, "password file");
+    if (!pw.ok()) return pw.status();
+    cs.password = std::string(Trim(*pw));
+  }
+  if (!o.redis_password_map_file.empty()) {
+    // A JSON object {"redis://host:port": "password", ...} (upstream
+    // LoadPwdFile); JSON is YAML, so yaml-cpp reads it.
+    absl::StatusOr<std::string> text = ReadFile(o.redis_password_map_file, "password map file");
+    if (!text.ok()) return text.status();
+    std::string uri = o.redis_addr.find("://") == std::string::npos
+                          ? absl::StrCat("redis://", o.redis_addr)
+                          : o.redis_addr;
+    try {
+      YAML::Node n = YAML::Load(*text);
+      if (!n.IsMap()) throw YAML::Exception(YAML::Mark::null_mark(), "not an object");
+      if (YAML::Node pw = n[uri]; pw && pw.IsScalar() && !pw.Scalar().empty())
+        cs.password = pw.Scalar();
+    } catch (const YAML::Exception& e) {
+      return absl::InvalidArgumentError(absl::StrCat("error loading password map file ",
+                                                     o.redis_password_map_file, ": ", e.what()));
+    }
+  }
+  // A password in the URL wins, as with redigo's DialURL.
+  if (ep->has_password) {
+    cs.password = ep->password;
+    if (!ep->user.empty()) cs.user = ep->user;
+  }
+  if (ep->tls) {
+    TlsSettings ts{o.tls_ca_cert_file, o.tls_client_cert_file, o.tls_client_key_file,
+                   o.skip_tls_verification};
+    absl::StatusOr<std::shared_ptr<TlsContext>> tls = TlsContext::Create(ts);
+    if (!tls.ok()) return tls.status();
+    cs.tls = *tls;
+  }
+  Resolved keys;
+  for (auto [list, out] : {std::pair{&o.check_keys, &keys.check_keys},
+                           std::pair{&o.check_single_keys, &keys.single_keys},
+                           std::pair{&o.check_streams, &keys.streams},
+                           std::pair{&o.check_single_streams, &keys.single_streams},
+                           std::pair{&o.count_keys, &keys.count_keys}}) {
+    absl::StatusOr<std::vector<DbKey>> k = ParseKeyList(*list);
+    if (!k.ok()) return k.status();
+    *out = std::move(*k);
+  }
+  std::string script;
+  if (!o.script_path.empty()) {
+    absl::StatusOr<std::string> s = ReadFile(o.script_path, "script file");
+    if (!s.ok()) return s.status();
+    script = std::move(*s);
+  }
+  return std::make_unique<RedisIntegration>(o, std::move(cs), std::move(keys), std::move(script));
+}
+
+const config::IntegrationSpec& Spec() {
+  static const RedisSpec spec;
+  return spec;
+}
+
+}  // namespace outpost::integrations::redis
