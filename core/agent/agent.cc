@@ -300,20 +300,25 @@ std::vector<std::string> Agent::RunningIntegrations() const {
 }
 
 absl::StatusOr<std::string> Agent::IntegrationMetrics(std::string_view name) const {
-  std::vector<std::shared_ptr<CollectionPipeline>> pipelines;
+  std::vector<std::pair<std::string, std::shared_ptr<CollectionPipeline>>> pipelines;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Running& r : running_) {
-      if (r.name == name) pipelines.push_back(r.runner->pipeline());
+      if (r.name == name) pipelines.emplace_back(r.instance, r.runner->pipeline());
     }
   }
   if (pipelines.empty()) {
     return absl::NotFoundError("integration " + std::string(name) + " is not running");
   }
-  std::vector<CollectedSample> all = pipelines.front()->Snapshot();
-  for (size_t i = 1; i < pipelines.size(); ++i) {
-    std::vector<CollectedSample> more = pipelines[i]->Snapshot();
-    all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  if (pipelines.size() == 1) return RenderCollected(pipelines.front().second->Snapshot());
+  // Several blocks of one integration: each sample says which instance it
+  // came from (as a scrape of the targets would).
+  std::vector<CollectedSample> all;
+  for (auto& [instance, p] : pipelines) {
+    for (CollectedSample& s : p->Snapshot()) {
+      if (!s.labels.Has("instance")) s.labels.Set("instance", instance);
+      all.push_back(std::move(s));
+    }
   }
   return RenderCollected(all);
 }

@@ -45,9 +45,11 @@ std::string MemoryAppender::Render() const { return RenderCollected(Samples()); 
 
 std::string RenderCollected(const std::vector<CollectedSample>& samples) {
   std::vector<ExpositionFamily> families;
-  absl::flat_hash_map<const MetricFamily*, size_t> index;
+  // By name: samples of several collectors (or instances) that report the
+  // same family share one HELP/TYPE.
+  absl::flat_hash_map<std::string, size_t> index;
   for (const CollectedSample& s : samples) {
-    auto [it, inserted] = index.try_emplace(s.family, families.size());
+    auto [it, inserted] = index.try_emplace(s.family->name, families.size());
     if (inserted) families.push_back(ExpositionFamily{*s.family, {}});
     families[it->second].samples.push_back(ExpositionSample{s.name, s.labels, s.value, std::nullopt});
   }
