@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "core/base/memory_appender.h"
 #include "core/base/absl_compat.h"
+#include "core/base/json.h"
 #include "core/base/log.h"
 #include "core/config/dump.h"
 #include "core/config/loader.h"
@@ -341,6 +342,53 @@ void Agent::SetupRoutes() {
   });
   http_.Route("/-/config", {"GET"}, [this](const HttpRequest&) {
     return HttpResponse{200, "text/plain; charset=utf-8", EffectiveConfig()};
+  });
+  // Grafana Agent's scrape targets API (static/metrics/http.go
+  // ListTargetsHandler): one entry per target of every metrics instance.
+  http_.Route("/agent/api/v1/metrics/targets", {"GET"}, [this](const HttpRequest&) {
+    std::string out = "{\"status\":\"success\",\"data\":[";
+    bool first = true;
+    auto labels_json = [](std::string& o, const Labels& l) {
+      o += '{';
+      for (size_t i = 0; i < l.size(); ++i) {
+        if (i > 0) o += ',';
+        AppendJsonString(o, l[i].name);
+        o += ':';
+        AppendJsonString(o, l[i].value);
+      }
+      o += '}';
+    };
+    for (const MetricsInstances::InstanceTargets& it : instances_->Targets()) {
+      for (const scrape::TargetStatus& t : it.targets) {
+        if (!first) out += ',';
+        first = false;
+        const scrape::TargetHealth& h = t.health;
+        const char* state = h.state == scrape::TargetHealth::State::kUp     ? "up"
+                            : h.state == scrape::TargetHealth::State::kDown ? "down"
+                                                                              : "unknown";
+        out += "{\"instance\":";
+        AppendJsonString(out, it.instance);
+        out += ",\"target_group\":";
+        AppendJsonString(out, t.job);
+        out += ",\"endpoint\":";
+        AppendJsonString(out, t.target.url);
+        out += absl::StrCat(",\"state\":\"", state, "\",\"labels\":");
+        labels_json(out, t.target.labels);
+        out += ",\"discovered_labels\":";
+        labels_json(out, t.target.discovered);
+        out += ",\"last_scrape\":";
+        AppendJsonString(out, h.last_scrape == absl::InfinitePast()
+                                  ? "0001-01-01T00:00:00Z"
+                                  : absl::FormatTime(absl::RFC3339_full, h.last_scrape,
+                                                     absl::UTCTimeZone()));
+        out += absl::StrCat(",\"scrape_duration_ms\":",
+                            absl::ToInt64Milliseconds(h.last_duration), ",\"scrape_error\":");
+        AppendJsonString(out, h.last_error);
+        out += '}';
+      }
+    }
+    out += "]}\n";
+    return HttpResponse{200, "application/json", out};
   });
   http_.Route("/integrations/", {"GET"}, [this](const HttpRequest& req) {
     // /integrations/<name>/metrics

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/base/json.h"
 
 namespace outpost::log {
 namespace {
@@ -36,31 +37,13 @@ bool NeedsQuote(std::string_view v) {
   return false;
 }
 
-void AppendEscaped(std::string& out, std::string_view v) {
-  for (unsigned char c : v) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-}
-
 void AppendLogfmt(std::string& out, std::string_view key, std::string_view value) {
   if (!out.empty()) out += ' ';
   out += key;
   out += '=';
   if (NeedsQuote(value)) {
     out += '"';
-    AppendEscaped(out, value);
+    AppendJsonEscaped(out, value);
     out += '"';
   } else {
     out += value;
@@ -69,9 +52,9 @@ void AppendLogfmt(std::string& out, std::string_view key, std::string_view value
 
 void AppendJson(std::string& out, std::string_view key, std::string_view value) {
   out += out.size() > 1 ? ",\"" : "\"";
-  AppendEscaped(out, key);
+  AppendJsonEscaped(out, key);
   out += "\":\"";
-  AppendEscaped(out, value);
+  AppendJsonEscaped(out, value);
   out += '"';
 }
 

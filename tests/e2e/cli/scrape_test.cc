@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
 #include "tests/e2e/cli/wal_content.h"
 #include "tests/support/free_port.h"
@@ -65,6 +66,15 @@ TEST(ScrapeE2eTest, StaticAndFileSdTargetsLandInTheInstanceWal) {
   const std::string wal_dir = d / "data/default/wal";
   ASSERT_TRUE(WaitFor([&] { return Samples(ReadWal(wal_dir), "up", "self", self).size() >= 2; }))
       << p.err();
+
+  // Grafana Agent's targets API lists it.
+  const std::string targets = HttpRequestTo(port, "GET", "/agent/api/v1/metrics/targets").body;
+  EXPECT_NE(targets.find("\"instance\":\"default\",\"target_group\":\"self\",\"endpoint\":"
+                         "\"http://" + self + "/metrics\",\"state\":\"up\""),
+            std::string::npos)
+      << targets;
+  EXPECT_NE(targets.find("\"team\":\"infra\""), std::string::npos) << targets;
+  EXPECT_NE(targets.find("\"__scheme__\":\"http\""), std::string::npos) << targets;
 
   // A file_sd target appears...
   WriteFile(d / ".t", "[{\"targets\": [\"" + alias + "\"], \"labels\": {\"env\": \"test\"}}]");
