@@ -47,6 +47,37 @@ class TempDir {
   std::string path_;
 };
 
+// A child process that is not outpost (Prometheus, an exporter): argv[0]
+// is a path; stdout and stderr go to `log`; SIGTERM and reaped on
+// destruction.
+class ExternalProcess {
+ public:
+  ExternalProcess(const std::vector<std::string>& argv, const std::string& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> args;
+      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+  }
+  ~ExternalProcess() { Stop(); }
+  // SIGTERM and wait; idempotent.
+  void Stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_;
+};
+
 class Process {
  public:
   Process(const std::vector<std::string>& args, const std::string& dir) {

@@ -34,31 +34,6 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-// A child process that is not outpost.
-class Server {
- public:
-  Server(const std::vector<std::string>& argv, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Server() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_;
-};
-
 // Scalar result of an instant query, or -1.
 double Query(int port, const std::string& q) {
   HttpResult r = HttpRequestTo(port, "GET", "/api/v1/query?query=" + UrlEncode(q));
@@ -74,7 +49,7 @@ TEST(PrometheusRemoteWriteTest, EveryWalSeriesArrivesWithItsSamples) {
   TempDir d;
   const int prom_port = FreePort();
   WriteFile(d / "prometheus.yml", "global:\n  scrape_interval: 1m\n");
-  Server p({prom, "--config.file=" + (d / "prometheus.yml"), "--storage.tsdb.path=" + (d / "tsdb"),
+  ExternalProcess p({prom, "--config.file=" + (d / "prometheus.yml"), "--storage.tsdb.path=" + (d / "tsdb"),
             "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
             "--web.enable-remote-write-receiver"},
            d / "prometheus.log");
