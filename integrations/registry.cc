@@ -4,6 +4,7 @@
 #include <array>
 
 #include "integrations/agent/agent.h"
+#include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/redis/redis.h"
 
@@ -26,8 +27,9 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 3> specs_ = {
+  std::array<const config::IntegrationSpec*, 4> specs_ = {
       &agent::Spec(),
+      &mysqld::Spec(),
       &node::Spec(),
       &redis::Spec(),
   };
