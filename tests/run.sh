@@ -56,7 +56,8 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
               remote_write_encoder_test remote_write_client_test
-              remote_write_pipeline_test wal_reader_fuzz records_fuzz text_parser_fuzz)
+              remote_write_pipeline_test remote_write_auth_test wal_reader_fuzz records_fuzz
+              text_parser_fuzz)
 cmake --build "$SRC/build-asan" -j "$JOBS" --target "${ASAN_TARGETS[@]}"
 (cd "$SRC/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j "$JOBS" \
