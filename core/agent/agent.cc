@@ -46,10 +46,10 @@ std::string AgentHostname(
 Agent::Agent(AgentOptions opts)
     : opts_(std::move(opts)),
       self_metrics_(std::make_shared<SelfMetrics>()),
+      host_{AgentHostname(opts_.getenv ? opts_.getenv : RealGetenv), std::string(), nullptr},
       instances_(std::make_unique<MetricsInstances>(self_metrics_->registry(),
-                                                    opts_.shipper_factory)) {
+                                                    opts_.shipper_factory, host_.hostname)) {
   if (!opts_.getenv) opts_.getenv = RealGetenv;
-  host_.hostname = AgentHostname(opts_.getenv);
   host_.self_metrics = self_metrics_;
   SetupRoutes();
 }

@@ -93,8 +93,8 @@ class Agent {
 
   AgentOptions opts_;
   std::shared_ptr<SelfMetrics> self_metrics_;
+  config::HostInfo host_;                        // before instances_: it uses it
   std::unique_ptr<MetricsInstances> instances_;  // metrics.configs[]
-  config::HostInfo host_;
   HttpServer http_;
   std::atomic<bool> ready_{false};
 

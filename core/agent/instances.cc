@@ -5,10 +5,14 @@
 namespace outpost {
 namespace {
 
-bool SameWalSettings(const config::InstanceConfig& a, const config::InstanceConfig& b) {
+// What a running instance cannot change in place (its WAL and its scrape
+// manager's host filter): a change reopens the instance.
+bool SameFixedSettings(const config::InstanceConfig& a, const config::InstanceConfig& b) {
   return a.wal_truncate_frequency == b.wal_truncate_frequency &&
          a.min_wal_time == b.min_wal_time && a.max_wal_time == b.max_wal_time &&
-         a.max_wal_size == b.max_wal_size;
+         a.max_wal_size == b.max_wal_size && a.host_filter == b.host_filter &&
+         scrape::RelabelFingerprint(a.host_filter_relabel_configs) ==
+             scrape::RelabelFingerprint(b.host_filter_relabel_configs);
 }
 
 const std::vector<config::RemoteWriteConfig>& Endpoints(const config::Config& cfg,
@@ -18,8 +22,11 @@ const std::vector<config::RemoteWriteConfig>& Endpoints(const config::Config& cf
 
 }  // namespace
 
-MetricsInstances::MetricsInstances(prometheus::Registry& registry, ShipperFactory shipper_factory)
-    : registry_(registry), shipper_factory_(std::move(shipper_factory)) {}
+MetricsInstances::MetricsInstances(prometheus::Registry& registry, ShipperFactory shipper_factory,
+                                   std::string hostname)
+    : registry_(registry),
+      shipper_factory_(std::move(shipper_factory)),
+      hostname_(std::move(hostname)) {}
 
 MetricsInstances::~MetricsInstances() { Stop(); }
 
@@ -39,7 +46,8 @@ absl::Status MetricsInstances::Open(const config::Config& cfg, const config::Ins
   absl::StatusOr<std::unique_ptr<ShippedWal>> w = ShippedWal::Open(std::move(wo), registry_);
   if (!w.ok()) return w.status();
   out->wal = *std::move(w);
-  out->scrape = std::make_unique<scrape::ScrapeManager>(ic.name, out->wal->storage());
+  scrape::HostFilter hf{ic.host_filter, hostname_, ic.host_filter_relabel_configs};
+  out->scrape = std::make_unique<scrape::ScrapeManager>(ic.name, out->wal->storage(), std::move(hf));
   return absl::OkStatus();
 }
 
@@ -73,8 +81,8 @@ absl::Status MetricsInstances::Apply(const config::Config& cfg) {
   absl::Status first_error;
   for (const config::InstanceConfig& ic : cfg.metrics.configs) {
     auto it = instances_.find(ic.name);
-    if (it != instances_.end() && !SameWalSettings(it->second.cfg, ic)) {
-      log::Info("metrics instance WAL settings changed; reopening", {{"instance", ic.name}});
+    if (it != instances_.end() && !SameFixedSettings(it->second.cfg, ic)) {
+      log::Info("metrics instance WAL or host_filter settings changed; reopening", {{"instance", ic.name}});
       Close(it->second, /*mark_stale=*/false);
       std::lock_guard<std::mutex> l(mu_);
       instances_.erase(it);

@@ -30,7 +30,9 @@ namespace outpost {
 
 class MetricsInstances {
  public:
-  MetricsInstances(prometheus::Registry& registry, ShipperFactory shipper_factory);
+  // `hostname` is the agent's, for host_filter.
+  MetricsInstances(prometheus::Registry& registry, ShipperFactory shipper_factory,
+                   std::string hostname);
   ~MetricsInstances();  // Stop()
 
   absl::Status Apply(const config::Config& cfg);
@@ -56,6 +58,7 @@ class MetricsInstances {
 
   prometheus::Registry& registry_;
   const ShipperFactory shipper_factory_;
+  const std::string hostname_;
   mutable std::mutex mu_;  // guards the map's shape for Targets()
   std::map<std::string, Instance> instances_;
 };

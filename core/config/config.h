@@ -169,6 +169,10 @@ struct InstanceConfig {
   uint64_t max_wal_size = 0;
   absl::Duration remote_flush_deadline = absl::Minutes(1);
   bool write_stale_on_shutdown = false;
+  // Keep only targets on this host (scrape/host_filter.h); the relabel
+  // rules run on a copy of the target's labels before the check.
+  bool host_filter = false;
+  std::vector<relabel::Config> host_filter_relabel_configs;
 };
 
 struct MetricsConfig {

@@ -207,6 +207,8 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
       Num(out, "max_wal_size", c.max_wal_size);
       Dur(out, "remote_flush_deadline", c.remote_flush_deadline);
       Bool(out, "write_stale_on_shutdown", c.write_stale_on_shutdown);
+      Bool(out, "host_filter", c.host_filter);
+      Relabels(out, "host_filter_relabel_configs", c.host_filter_relabel_configs);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

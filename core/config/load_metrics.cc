@@ -267,13 +267,9 @@ void ReadInstance(MapReader& m, const GlobalConfig& global, InstanceConfig* c) {
   m.Bytes("max_wal_size", &c->max_wal_size);  // outpost-only
   m.Duration("remote_flush_deadline", &c->remote_flush_deadline);
   m.Bool("write_stale_on_shutdown", &c->write_stale_on_shutdown);
-  bool host_filter = false;
-  m.Bool("host_filter", &host_filter);
-  if (host_filter) m.Error("host_filter", "not supported yet");
-  YAML::Node hf = m.Raw("host_filter_relabel_configs");
-  if (!hf.IsNull() && !(hf.IsSequence() && hf.size() == 0)) {
-    m.Error("host_filter_relabel_configs", "not supported yet");
-  }
+  // Grafana Agent's host filtering (static/metrics/instance/host_filter.go).
+  m.Bool("host_filter", &c->host_filter);
+  m.RelabelConfigs("host_filter_relabel_configs", &c->host_filter_relabel_configs);
   if (c->min_wal_time > c->max_wal_time) {
     m.Error(m.Has("min_wal_time") ? "min_wal_time" : "max_wal_time",
             "min_wal_time must be less than or equal to max_wal_time");

@@ -21,6 +21,12 @@ void AppendRelabel(std::string* s, const std::vector<relabel::Config>& rules) {
 
 }  // namespace
 
+std::string RelabelFingerprint(const std::vector<relabel::Config>& rules) {
+  std::string s;
+  AppendRelabel(&s, rules);
+  return s;
+}
+
 std::string ScrapeConfigFingerprint(const config::ScrapeConfig& c) {
   std::string s = absl::StrCat(c.job_name, ";", absl::FormatDuration(c.scrape_interval), ";",
                                absl::FormatDuration(c.scrape_timeout), ";", c.metrics_path, ";",
@@ -56,8 +62,9 @@ std::string ScrapeConfigFingerprint(const config::ScrapeConfig& c) {
   return s;
 }
 
-ScrapeManager::ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink)
-    : instance_(std::move(instance)), sink_(std::move(sink)) {}
+ScrapeManager::ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink,
+                             HostFilter host_filter)
+    : instance_(std::move(instance)), sink_(std::move(sink)), host_filter_(std::move(host_filter)) {}
 
 ScrapeManager::~ScrapeManager() { Stop(); }
 
@@ -84,6 +91,7 @@ std::vector<Labels> ScrapeManager::Discover(Job& job, bool force, bool* changed)
 void ScrapeManager::Sync(Job& job, const std::vector<Labels>& discovered) {
   std::map<uint64_t, Target> wanted;
   for (const Labels& d : discovered) {
+    if (!host_filter_.Keep(d)) continue;
     absl::StatusOr<std::optional<Target>> t = PopulateTarget(d, job.cfg);
     if (!t.ok()) {
       log::Warn("dropping invalid target",

@@ -1,6 +1,6 @@
 // The scrape side of one metrics instance (metrics.configs[] entry): its
-// scrape_configs' discovery (static_configs, file_sd_configs), target
-// building (PopulateTarget) and one ScrapeLoop per target, all appending
+// scrape_configs' discovery (static_configs, file_sd_configs), Grafana
+// Agent's host filter, target building (PopulateTarget) and one ScrapeLoop per target, all appending
 // into the instance's sink.
 //
 // A discovery thread re-checks file_sd files every second (re-reading a
@@ -26,6 +26,7 @@
 #include "core/base/sink.h"
 #include "core/config/config.h"
 #include "core/scrape/file_sd.h"
+#include "core/scrape/host_filter.h"
 #include "core/scrape/scrape_loop.h"
 
 namespace outpost::scrape {
@@ -38,7 +39,8 @@ struct TargetStatus {
 
 class ScrapeManager {
  public:
-  ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink);
+  ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink,
+                HostFilter host_filter = {});
   ~ScrapeManager();  // Stop()
 
   // Starts or updates scraping for `cfgs` (already validated).
@@ -69,6 +71,7 @@ class ScrapeManager {
 
   const std::string instance_;
   const std::shared_ptr<SampleSink> sink_;
+  const HostFilter host_filter_;
 
   mutable std::mutex mu_;  // guards jobs_ and its loops maps
   std::condition_variable cv_;
@@ -80,6 +83,8 @@ class ScrapeManager {
 // The identity of a scrape config for reloads: everything that affects how
 // its targets are scraped, secrets included (never shown anywhere).
 std::string ScrapeConfigFingerprint(const config::ScrapeConfig& cfg);
+// The identity of a list of relabel rules (same idea).
+std::string RelabelFingerprint(const std::vector<relabel::Config>& rules);
 
 }  // namespace outpost::scrape
 

@@ -374,8 +374,9 @@ TEST(LoaderTest, ServerAndUnsupportedSections) {
                       "        - job_name: x\n          kubernetes_sd_configs: [{role: pod}]\n"),
             "agent.yaml:6:11: metrics.configs[0].scrape_configs[0].kubernetes_sd_configs: not "
             "supported yet");
-  EXPECT_EQ(OnlyError("metrics:\n  configs:\n    - name: a\n      host_filter: true\n"),
-            "agent.yaml:4:7: metrics.configs[0].host_filter: not supported yet");
+  EXPECT_TRUE(MustLoad("metrics:\n  configs:\n    - name: a\n      host_filter: true\n")
+                  .metrics.configs.at(0)
+                  .host_filter);
   Config c = MustLoad("metrics:\n  configs:\n    - name: a\n      scrape_configs:\n"
                       "      host_filter: false\n");
   EXPECT_EQ(c.metrics.configs.at(0).name, "a");
