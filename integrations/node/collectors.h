@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,10 @@ namespace outpost::integrations::node {
 using CollectorOr = absl::StatusOr<std::unique_ptr<Collector>>;
 
 CollectorOr NewArpCollector(const Options& o, const Paths& p);
+CollectorOr NewBcacheCollector(const Options& o, const Paths& p);
 CollectorOr NewBondingCollector(const Options& o, const Paths& p);
+CollectorOr NewBuddyinfoCollector(const Options& o, const Paths& p);
+CollectorOr NewBtrfsCollector(const Options& o, const Paths& p);
 CollectorOr NewConntrackCollector(const Options& o, const Paths& p);
 CollectorOr NewCpuCollector(const Options& o, const Paths& p);
 CollectorOr NewCpufreqCollector(const Options& o, const Paths& p);
@@ -30,24 +34,35 @@ CollectorOr NewDiskstatsCollector(const Options& o, const Paths& p);
 CollectorOr NewDmiCollector(const Options& o, const Paths& p);
 CollectorOr NewEdacCollector(const Options& o, const Paths& p);
 CollectorOr NewEntropyCollector(const Options& o, const Paths& p);
+CollectorOr NewFibreChannelCollector(const Options& o, const Paths& p);
 CollectorOr NewFilefdCollector(const Options& o, const Paths& p);
 CollectorOr NewFilesystemCollector(const Options& o, const Paths& p);
 CollectorOr NewHwmonCollector(const Options& o, const Paths& p);
+CollectorOr NewInfiniBandCollector(const Options& o, const Paths& p);
+CollectorOr NewInterruptsCollector(const Options& o, const Paths& p);
+CollectorOr NewIpvsCollector(const Options& o, const Paths& p);
+CollectorOr NewKsmdCollector(const Options& o, const Paths& p);
 CollectorOr NewLoadavgCollector(const Options& o, const Paths& p);
 CollectorOr NewMdadmCollector(const Options& o, const Paths& p);
 CollectorOr NewMeminfoCollector(const Options& o, const Paths& p);
+CollectorOr NewMeminfoNumaCollector(const Options& o, const Paths& p);
 CollectorOr NewNetclassCollector(const Options& o, const Paths& p);
 CollectorOr NewNetdevCollector(const Options& o, const Paths& p);
 CollectorOr NewNetstatCollector(const Options& o, const Paths& p);
+CollectorOr NewNfsCollector(const Options& o, const Paths& p);
+CollectorOr NewNfsdCollector(const Options& o, const Paths& p);
 CollectorOr NewNvmeCollector(const Options& o, const Paths& p);
 CollectorOr NewOsCollector(const Options& o, const Paths& p);
 CollectorOr NewPowerSupplyClassCollector(const Options& o, const Paths& p);
 CollectorOr NewPressureCollector(const Options& o, const Paths& p);
+CollectorOr NewProcessesCollector(const Options& o, const Paths& p);
+CollectorOr NewRaplCollector(const Options& o, const Paths& p);
 CollectorOr NewSchedstatCollector(const Options& o, const Paths& p);
 CollectorOr NewSelinuxCollector(const Options& o, const Paths& p);
 CollectorOr NewSockstatCollector(const Options& o, const Paths& p);
 CollectorOr NewSoftnetCollector(const Options& o, const Paths& p);
 CollectorOr NewStatCollector(const Options& o, const Paths& p);
+CollectorOr NewTapestatsCollector(const Options& o, const Paths& p);
 CollectorOr NewTextfileCollector(const Options& o, const Paths& p);
 CollectorOr NewThermalZoneCollector(const Options& o, const Paths& p);
 CollectorOr NewTimeCollector(const Options& o, const Paths& p);
@@ -55,6 +70,8 @@ CollectorOr NewTimexCollector(const Options& o, const Paths& p);
 CollectorOr NewUdpQueuesCollector(const Options& o, const Paths& p);
 CollectorOr NewUnameCollector(const Options& o, const Paths& p);
 CollectorOr NewVmstatCollector(const Options& o, const Paths& p);
+CollectorOr NewXfsCollector(const Options& o, const Paths& p);
+CollectorOr NewZfsCollector(const Options& o, const Paths& p);
 
 // --- cpu, stat (/proc/stat) ---
 struct CpuTimes {
@@ -172,6 +189,8 @@ std::string CleanHwmonName(std::string_view s);
 
 // --- powersupplyclass: Go's strconv.ParseInt(s, 0, 64) ---
 bool ParseGoInt64Base0(std::string_view s, int64_t* out);
+// Go's strconv.ParseUint(s, 0, 64) (procfs' ValueParser.PUInt64): no sign.
+bool ParseGoUint64Base0(std::string_view s, uint64_t* out);
 
 // --- mdadm (/proc/mdstat) ---
 struct MdStat {
@@ -181,6 +200,111 @@ struct MdStat {
   int64_t blocks_total = 0, blocks_synced = 0;
 };
 absl::Status ParseMdstat(std::string_view text, std::vector<MdStat>* out);
+
+// --- rapl: a zone's index and name from its "name" file (getIndexAndName);
+// *uses counts plain names ---
+void RaplZoneIndex(std::string_view name, std::map<std::string, int, std::less<>>* uses,
+                   int* index, std::string* zone);
+// node_exporter's SanitizeMetricName: [^a-zA-Z0-9_] -> '_'.
+std::string SanitizeMetricName(std::string_view s);
+
+// --- infiniband: "4: ACTIVE" state files and "100 Gb/sec (4X EDR)" rates ---
+bool ParseIbState(std::string_view s, uint64_t* id);
+bool ParseIbRate(std::string_view s, uint64_t* bytes_per_second);
+
+// --- nfs, nfsd: /proc/net/rpc/nfs and /proc/net/rpc/nfsd (procfs' nfs
+// parser): every line must be known and have the right number of values ---
+struct NfsRpcStats {
+  std::array<uint64_t, 4> net{};         // net: count, udp, tcp, tcp connections
+  std::array<uint64_t, 3> client_rpc{};  // rpc (client): calls, retrans, auth refreshes
+  std::array<uint64_t, 5> server_rpc{};  // rpc (server): calls, bad, badfmt, badauth, badclnt
+  std::array<uint64_t, 3> reply_cache{};
+  std::array<uint64_t, 5> file_handles{};
+  std::array<uint64_t, 2> io{};
+  std::array<uint64_t, 2> threads{};
+  std::array<uint64_t, 12> read_ahead{};
+  std::array<uint64_t, 18> v2{};         // kNfsV2Procs
+  std::array<uint64_t, 22> v3{};         // kNfsV3Procs
+  std::array<uint64_t, 59> client_v4{};  // kNfsClientV4Procs
+  std::array<uint64_t, 2> server_v4{};
+  std::array<uint64_t, 38> v4_ops{};     // kNfsV4Ops
+};
+absl::Status ParseNfsRpcStats(std::string_view text, bool server, NfsRpcStats* out);
+extern const char* const kNfsV2Procs[18];
+extern const char* const kNfsV3Procs[22];
+extern const char* const kNfsClientV4Procs[59];
+extern const char* const kNfsV4Ops[38];
+
+// --- ipvs: /proc/net/ip_vs_stats totals (connections, packets in/out,
+// bytes in/out) and /proc/net/ip_vs backends ---
+absl::Status ParseIpvsStats(std::string_view text, std::array<uint64_t, 5>* out);
+struct IpvsBackend {
+  std::string local_address, remote_address, local_mark, proto;  // address "" for FWM
+  uint16_t local_port = 0, remote_port = 0;
+  uint64_t active = 0, inactive = 0, weight = 0;
+};
+absl::Status ParseIpvsBackends(std::string_view text, std::vector<IpvsBackend>* out);
+// ipvs_backend_labels as indexes into local_address, local_port,
+// remote_address, remote_port, proto, local_mark (that order); empty = all.
+absl::StatusOr<std::vector<int>> IpvsBackendLabels(const std::vector<std::string>& requested);
+
+// --- zfs: kstat files ("name type data" header, uint64 rows of type 4),
+// pool io files (header line starting "nread", then values) and objset
+// files (dataset_name row, then uint64 rows) ---
+absl::Status ParseZfsKstat(std::string_view text,
+                           absl::FunctionRef<void(std::string_view name, uint64_t v)> f);
+absl::Status ParseZfsPoolIo(std::string_view text,
+                            absl::FunctionRef<void(std::string_view field, uint64_t v)> f);
+absl::Status ParseZfsObjset(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view dataset, std::string_view name, uint64_t v)> f);
+
+// --- bcache: humanized sizes ("1.5k": the fraction is in 1/1024 units;
+// an unknown suffix gives 0), writeback_rate_debug and priority_stats ---
+bool BcacheDehumanize(std::string_view s, uint64_t* out);
+bool BcacheDehumanizeSigned(std::string_view s, int64_t* out);
+struct BcacheWriteback {
+  uint64_t rate = 0, dirty = 0, target = 0;
+  int64_t proportional = 0, integral = 0, change = 0, next_io = 0;
+};
+absl::Status ParseBcacheWritebackRateDebug(std::string_view text, BcacheWriteback* out);
+absl::Status ParseBcachePriorityStats(std::string_view text, uint64_t* unused,
+                                      uint64_t* metadata);
+
+// --- processes: a /proc/[pid]/stat line: the state letter and num_threads
+// (procfs requires the 40 values after the comm) ---
+absl::Status ParseProcStat(std::string_view text, std::string_view* state, int64_t* threads);
+
+// --- buddyinfo: "Node 0, zone DMA32 1 2 ..." lines ---
+absl::Status ParseBuddyinfo(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view node, std::string_view zone, size_t order, double v)>
+        f);
+
+// --- interrupts: /proc/interrupts rows (views into the text, except the
+// joined details) ---
+struct InterruptLine {
+  std::string_view name, info, devices;
+  std::vector<std::string_view> values;  // one per CPU of the header
+  std::string info_joined, devices_joined;  // Go's strings.Join(fields, " ")
+};
+absl::Status ParseInterrupts(std::string_view text, std::vector<InterruptLine>* out);
+// Words of `s` joined by one space.
+std::string JoinFields(std::string_view s);
+
+// --- meminfo_numa: "Node 0 MemTotal: 11364556 kB" lines (kB scaled to
+// bytes) and numastat "numa_hit 12" lines ---
+absl::Status ParseMeminfoNuma(
+    std::string_view text,
+    absl::FunctionRef<void(std::string_view node, std::string_view key, double v)> f);
+absl::Status ParseNumastat(std::string_view text,
+                           absl::FunctionRef<void(std::string_view key, double v)> f);
+
+// --- xfs: a stats/stats file; f(line label, value index, value) for every
+// value. Values must be uint32 (uint64 on "xpc"); known lines must have
+// their length ---
+absl::Status ParseXfsStats(std::string_view text,
+                           absl::FunctionRef<void(std::string_view line, size_t index, double v)> f);
 
 }  // namespace outpost::integrations::node
 

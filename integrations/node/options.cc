@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/config/duration.h"
+#include "integrations/node/collectors.h"
 
 namespace outpost::integrations::node {
 namespace {
@@ -10,14 +11,12 @@ namespace {
 // Keys of Grafana Agent's node_exporter config whose feature outpost does not
 // implement yet: present = config error naming the key.
 constexpr std::string_view kUnsupportedKeys[] = {
-    "enable_bcache_priority_stats",
     "cpu_bugs_include",
     "cpu_flags_include",
     "enable_cpu_info_metric",
     "ethtool_device_exclude",
     "ethtool_device_include",
     "ethtool_metrics_include",
-    "ipvs_backend_labels",
     "ntp_ip_ttl",
     "ntp_local_offset_tolerance",
     "ntp_max_distance",
@@ -45,7 +44,6 @@ constexpr std::string_view kUnsupportedKeys[] = {
     "systemd_unit_include",
     "systemd_unit_whitelist",
     "systemd_unit_blacklist",
-    "tapestats_ignored_devices",
 };
 
 // A regex key with a deprecated alias (Grafana Agent's migratedFields): the
@@ -92,6 +90,12 @@ Options ParseOptions(config::MapReader& m) {
   }
   m.Regex("netstat_fields", &o.netstat_fields);
   m.Regex("vmstat_fields", &o.vmstat_fields);
+  m.Regex("tapestats_ignored_devices", &o.tapestats_ignored_devices);
+  m.StringList("ipvs_backend_labels", &o.ipvs_backend_labels);
+  m.Bool("enable_bcache_priority_stats", &o.enable_bcache_priority_stats);
+  if (absl::StatusOr<std::vector<int>> l = IpvsBackendLabels(o.ipvs_backend_labels); !l.ok()) {
+    m.ValueError("ipvs_backend_labels", ToStd(l.status().message()));
+  }
   m.String("textfile_directory", &o.textfile_directory);
 
   for (std::string_view key : kUnsupportedKeys) m.Unsupported(key);

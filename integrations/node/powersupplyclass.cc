@@ -17,11 +17,15 @@
 
 namespace outpost::integrations::node {
 
-bool ParseGoInt64Base0(std::string_view s, int64_t* out) {
-  // strconv.ParseInt(s, 0, 64): sign, 0x/0o/0b/0 prefixes, '_' between digits.
-  bool neg = false;
+namespace {
+
+// strconv.Parse{Int,Uint}(s, 0, 64) without the range check: optional sign,
+// 0x/0o/0b/0 prefixes, '_' between digits. false on syntax errors or a
+// magnitude above 2^64.
+bool ParseGoBase0(std::string_view s, bool* neg, unsigned __int128* out) {
+  *neg = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
+    *neg = s[0] == '-';
     s.remove_prefix(1);
   }
   if (s.empty()) return false;
@@ -61,9 +65,28 @@ bool ParseGoInt64Base0(std::string_view s, int64_t* out) {
   }
   if (saw == '_') return false;
   if (digits == 0 && !(prefixed && base == 8)) return false;  // "0x" alone; "0" is fine
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool ParseGoInt64Base0(std::string_view s, int64_t* out) {
+  bool neg;
+  unsigned __int128 v;
+  if (!ParseGoBase0(s, &neg, &v)) return false;
   const unsigned __int128 limit = static_cast<unsigned __int128>(INT64_MAX) + (neg ? 1 : 0);
   if (v > limit) return false;
   *out = neg ? static_cast<int64_t>(-static_cast<__int128>(v)) : static_cast<int64_t>(v);
+  return true;
+}
+
+bool ParseGoUint64Base0(std::string_view s, uint64_t* out) {
+  bool neg;
+  unsigned __int128 v;
+  if (s.empty() || s[0] == '+' || s[0] == '-' || !ParseGoBase0(s, &neg, &v)) return false;
+  if (v > UINT64_MAX) return false;
+  *out = static_cast<uint64_t>(v);
   return true;
 }
 

@@ -310,6 +310,63 @@ absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path, bool s
   return out;
 }
 
+namespace {
+
+// Entries of `path` whose type (lstat when d_type is unknown) is `want`.
+absl::StatusOr<std::vector<std::string>> ListOfType(const std::string& path, unsigned char want) {
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) return ErrnoStatus(errno, "opendir", path);
+  std::vector<std::string> out;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+      }
+    }
+    if (type == want) out.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) return true;
+  return errno != ENOENT && errno != ENOTDIR;
+}
+
+absl::StatusOr<std::vector<std::string>> ListRegularFiles(const std::string& path) {
+  return ListOfType(path, DT_REG);
+}
+
+absl::StatusOr<std::vector<std::string>> ListSubdirs(const std::string& path) {
+  return ListOfType(path, DT_DIR);
+}
+
+int SysReadFile(ProcFileSet& files, std::string_view path, std::string_view* out) {
+  int err = files.Get(path).ReadErrno(out);
+  if (err != 0) return err;
+  if (out->size() > 128) *out = out->substr(0, 128);
+  *out = Trim(*out);
+  return 0;
+}
+
+absl::Status SysReadFileStatus(ProcFileSet& files, std::string_view path, std::string_view* out) {
+  int err = SysReadFile(files, path, out);
+  return err == 0 ? absl::OkStatus() : ErrnoStatus(err, "read", path);
+}
+
+absl::Status ErrnoToStatus(int err, std::string_view what, std::string_view path) {
+  return ErrnoStatus(err, what, path);
+}
+
 std::string JoinPath(std::string_view root, std::string_view rel) {
   while (!root.empty() && root.back() == '/') root.remove_suffix(1);
   while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);

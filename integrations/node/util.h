@@ -220,6 +220,28 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path);
 absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path,
                                                  bool skip_regular_files = false);
 
+// Whether `path` exists (stat; false only on ENOENT/ENOTDIR). For a cheap,
+// allocation-free "no data" check before listing a directory.
+bool PathExists(const std::string& path);
+
+// Lists the regular files of a directory (d_type, as Go's DirEntry.Type():
+// symlinks are not regular), sorted. NotFound when absent.
+absl::StatusOr<std::vector<std::string>> ListRegularFiles(const std::string& path);
+
+// Lists the subdirectories of a directory (d_type DT_DIR, as Go's
+// DirEntry.IsDir(): symlinks excluded), sorted. NotFound when absent.
+absl::StatusOr<std::vector<std::string>> ListSubdirs(const std::string& path);
+
+// procfs' util.SysReadFile through a cached file: the first 128 bytes,
+// whitespace-trimmed, into *out (valid until the next read of that file).
+// Returns 0 or the errno.
+int SysReadFile(ProcFileSet& files, std::string_view path, std::string_view* out);
+// Same, as a Status naming the path.
+absl::Status SysReadFileStatus(ProcFileSet& files, std::string_view path, std::string_view* out);
+// An errno as a Status (NotFound for ENOENT, PermissionDenied for EACCES and
+// EPERM), naming the operation and path.
+absl::Status ErrnoToStatus(int err, std::string_view what, std::string_view path);
+
 // Go's strings.ToValidUTF8(s, "\uFFFD"): each run of invalid UTF-8 bytes
 // becomes one replacement character.
 std::string ToValidUtf8(std::string_view s);

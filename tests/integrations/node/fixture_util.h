@@ -2,6 +2,10 @@
 #ifndef OUTPOST_TESTS_INTEGRATIONS_NODE_FIXTURE_UTIL_H_
 #define OUTPOST_TESTS_INTEGRATIONS_NODE_FIXTURE_UTIL_H_
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,7 +22,8 @@ inline std::vector<std::string> FixtureCollectors() {
           "edac",    "entropy", "filefd",    "filesystem",   "loadavg",  "meminfo",    "netclass",
           "netdev",  "netstat", "nvme",      "os",           "pressure", "schedstat",  "sockstat",
           "softnet", "stat",    "textfile",  "thermal_zone", "time",     "udp_queues", "vmstat",
-          "hwmon",   "mdadm",   "powersupplyclass"};
+          "hwmon",   "mdadm",   "powersupplyclass", "bcache", "btrfs", "fibrechannel",
+          "infiniband", "ipvs", "nfs", "nfsd", "rapl", "tapestats", "xfs", "zfs", "processes", "ksmd", "buddyinfo", "interrupts", "meminfo_numa"};
 }
 
 inline Options FixtureOptions(const std::string& root = FixtureDir()) {
@@ -31,6 +36,30 @@ inline Options FixtureOptions(const std::string& root = FixtureDir()) {
   o.enable_cpu_guest_seconds_metric = true;
   o.textfile_directory = root + "/textfile";
   return o;
+}
+
+// A private copy of the fixture tree that a test may modify; removed at the
+// end of the scope.
+class TempTree {
+ public:
+  TempTree() {
+    char tmpl[] = "/tmp/node_fixture_XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    std::filesystem::copy(FixtureDir(), dir_, std::filesystem::copy_options::recursive);
+  }
+  ~TempTree() { std::filesystem::remove_all(dir_); }
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+// Writes `text` to `path`, creating its directories.
+inline void WriteText(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
 }
 
 }  // namespace outpost::integrations::node::fixture

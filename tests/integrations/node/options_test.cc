@@ -83,7 +83,7 @@ netclass_ignore_invalid_speed_device: true
 
 TEST(NodeOptions, UnsupportedKeysAreRejectedByName) {
   for (const char* key :
-       {"tapestats_ignored_devices: x", "systemd_unit_include: .+", "ntp_server: 10.0.0.1",
+       {"runit_service_dir: /x", "systemd_unit_include: .+", "ntp_server: 10.0.0.1",
         "enable_cpu_info_metric: true", "perf_cpus: 1-2", "include_exporter_metrics: true"}) {
     Parsed p = Parse(key);
     ASSERT_FALSE(p.errors.ok()) << key;
@@ -115,6 +115,22 @@ TEST(NodeOptions, DeprecatedAliasesWarnAndBothIsAnError) {
   EXPECT_FALSE(both.errors.ok());
   EXPECT_THAT(both.AllErrors(), HasSubstr("netdev_device_whitelist"));
   EXPECT_FALSE(Parse("systemd_unit_whitelist: a").errors.ok());
+}
+
+TEST(NodeOptions, StorageCollectorKeys) {
+  Parsed p = Parse(R"(
+tapestats_ignored_devices: ^st1$
+ipvs_backend_labels: [proto, local_address]
+enable_bcache_priority_stats: true
+)");
+  ASSERT_TRUE(p.errors.ok()) << p.AllErrors();
+  EXPECT_EQ(p.o().tapestats_ignored_devices, "^st1$");
+  EXPECT_EQ(p.o().ipvs_backend_labels, (std::vector<std::string>{"proto", "local_address"}));
+  EXPECT_TRUE(p.o().enable_bcache_priority_stats);
+  EXPECT_EQ(Parse("{}").o().tapestats_ignored_devices, "^$");
+  EXPECT_THAT(Parse("ipvs_backend_labels: [proto, nosuch]").AllErrors(),
+              HasSubstr("unknown IPVS backend labels: \"nosuch\""));
+  EXPECT_FALSE(Parse("tapestats_ignored_devices: \"(\"").errors.ok());
 }
 
 TEST(NodeOptions, BadValuesAreErrors) {
