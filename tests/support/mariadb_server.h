@@ -1,6 +1,7 @@
 // A throwaway MariaDB server for tests: a fresh data directory
 // (mariadb-install-db), mariadbd on a free loopback port and a socket in
-// that directory, real grants (no --skip-grant-tables), and an exporter
+// that directory, binary logs on (mysql-bin.NNNNNN in the data directory),
+// performance_schema on, real grants (no --skip-grant-tables), and an exporter
 // user with the privileges mysqld_exporter documents. Stopped (SIGTERM,
 // then SIGKILL after 20 s) and removed in the destructor.
 //
@@ -81,7 +82,9 @@ class MariadbServer {
                                        "--pid-file=" + dir_ + "/mariadbd.pid",
                                        "--bind-address=127.0.0.1",
                                        "--performance_schema=ON",
-                                       "--skip-log-bin",
+                                       // binlog_size needs binary logs.
+                                       "--log-bin=mysql-bin",
+                                       "--server-id=1",
                                        "--innodb-buffer-pool-size=16M",
                                        "--log-error=" + dir_ + "/error.log",
                                        "--user=" + UserName()};
