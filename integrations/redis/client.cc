@@ -1,6 +1,7 @@
 #include "integrations/redis/client.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -67,33 +68,38 @@ absl::StatusOr<Reply> Client::Command(std::span<const std::string_view> args,
   return RoundTrip(args, deadline);
 }
 
-absl::StatusOr<Reply> Client::RoundTrip(std::span<const std::string_view> args,
-                                        absl::Time deadline) {
-  argv_.clear();
-  argvlen_.clear();
+void Client::Encode(std::span<const std::string_view> args) {
+  char num[24];
+  auto append_header = [&](char kind, size_t n) {
+    wbuf_.push_back(kind);
+    char* end = std::to_chars(num, num + sizeof(num), n).ptr;
+    wbuf_.append(num, static_cast<size_t>(end - num));
+    wbuf_.append("\r\n", 2);
+  };
+  append_header('*', args.size());
   for (std::string_view a : args) {
-    argv_.push_back(a.data());
-    argvlen_.push_back(a.size());
+    append_header('$', a.size());
+    wbuf_.append(a.data(), a.size());
+    wbuf_.append("\r\n", 2);
   }
-  char* cmd = nullptr;
-  int len = redisFormatCommandArgv(&cmd, static_cast<int>(argv_.size()), argv_.data(),
-                                   argvlen_.data());
-  if (len < 0 || cmd == nullptr) return absl::ResourceExhaustedError("cannot format command");
-  absl::Status st = conn_->WriteAll(std::string_view(cmd, static_cast<size_t>(len)),
-                                    OpDeadline(deadline));
-  redisFreeCommand(cmd);
-  if (!st.ok()) {
-    Close();
-    return st;
-  }
+}
+
+absl::Status Client::Flush(absl::Time deadline) {
+  absl::Status st = conn_->WriteAll(wbuf_, OpDeadline(deadline));
+  wbuf_.clear();
+  if (!st.ok()) Close();
+  return st;
+}
+
+absl::StatusOr<Reply> Client::ReadReply(absl::Time deadline, absl::Status* fatal) {
   size_t total = 0;
   char buf[16384];
   for (;;) {
     void* raw = nullptr;
     if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
-      std::string err = reader_->errstr;
+      *fatal = absl::DataLossError(absl::StrCat("protocol error: ", reader_->errstr));
       Close();
-      return absl::DataLossError(absl::StrCat("protocol error: ", err));
+      return *fatal;
     }
     if (raw != nullptr) {
       Reply reply(static_cast<redisReply*>(raw));
@@ -104,20 +110,47 @@ absl::StatusOr<Reply> Client::RoundTrip(std::span<const std::string_view> args,
     }
     absl::StatusOr<size_t> n = conn_->ReadSome(buf, sizeof(buf), OpDeadline(deadline));
     if (!n.ok()) {
+      *fatal = n.status();
       Close();
-      return n.status();
+      return *fatal;
     }
     total += *n;
     if (total > kMaxReplyBytes) {
-      Close();
-      return absl::ResourceExhaustedError(
+      *fatal = absl::ResourceExhaustedError(
           absl::StrCat("reply larger than ", kMaxReplyBytes, " bytes"));
+      Close();
+      return *fatal;
     }
     if (redisReaderFeed(reader_, buf, *n) != REDIS_OK) {
+      *fatal = absl::DataLossError("protocol error");
       Close();
-      return absl::DataLossError("protocol error");
+      return *fatal;
     }
   }
+}
+
+absl::StatusOr<Reply> Client::RoundTrip(std::span<const std::string_view> args,
+                                        absl::Time deadline) {
+  wbuf_.clear();
+  Encode(args);
+  if (absl::Status st = Flush(deadline); !st.ok()) return st;
+  absl::Status fatal;
+  return ReadReply(deadline, &fatal);
+}
+
+absl::Status Client::Pipeline(std::span<const Args> cmds,
+                              std::vector<absl::StatusOr<Reply>>* replies, absl::Time deadline) {
+  replies->resize(cmds.size());
+  if (absl::Status st = EnsureConnected(deadline); !st.ok()) return st;
+  wbuf_.clear();
+  for (Args a : cmds) Encode(a);
+  if (absl::Status st = Flush(deadline); !st.ok()) return st;
+  absl::Status fatal;
+  for (absl::StatusOr<Reply>& r : *replies) {
+    r = ReadReply(deadline, &fatal);
+    if (!fatal.ok()) return fatal;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace outpost::integrations::redis

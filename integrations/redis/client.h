@@ -1,7 +1,8 @@
-// A minimal Redis client: hiredis encodes commands (redisFormatCommandArgv)
-// and decodes replies (redisReader), over our own Connection (TCP, unix,
-// TLS). Keeps one connection and reconnects on the next Command after an
-// I/O error. On connect: AUTH (user + password, or password alone),
+// A minimal Redis client: commands are encoded here (RESP arrays of bulk
+// strings, into a reused buffer), replies decoded by hiredis' redisReader,
+// over our own Connection (TCP, unix, TLS). Keeps one connection and
+// reconnects on the next Command after an I/O error. Pipeline() sends
+// several commands in one write and reads their replies in order. On connect: AUTH (user + password, or password alone),
 // SELECT db (from the URL) and, when asked, CLIENT SETNAME redis_exporter.
 //
 // Errors: connection and I/O failures (the connection is dropped:
@@ -71,8 +72,27 @@ class Client {
     return Command(std::span<const std::string_view>(args.begin(), args.size()), deadline);
   }
 
+  // One command of a pipeline: its arguments.
+  using Args = std::span<const std::string_view>;
+  // Sends all of `cmds` in one write (connecting first if needed), then
+  // reads one reply per command, in order, into `replies` (resized to
+  // cmds.size(); a server error reply is that entry's FailedPrecondition,
+  // the others are unaffected). The returned status is a connection,
+  // protocol or size error: the connection is dropped and `replies` must
+  // not be used.
+  absl::Status Pipeline(std::span<const Args> cmds, std::vector<absl::StatusOr<Reply>>* replies,
+                        absl::Time deadline);
+
  private:
   absl::StatusOr<Reply> RoundTrip(std::span<const std::string_view> args, absl::Time deadline);
+  // Appends the RESP encoding of `args` to wbuf_.
+  void Encode(std::span<const std::string_view> args);
+  // Writes wbuf_ (then clears it); drops the connection on error.
+  absl::Status Flush(absl::Time deadline);
+  // Reads the next reply. A server error reply is returned as
+  // FailedPrecondition with the connection kept; any other error drops it
+  // and is also stored in *fatal.
+  absl::StatusOr<Reply> ReadReply(absl::Time deadline, absl::Status* fatal);
   absl::Time OpDeadline(absl::Time deadline) const {
     return std::min(deadline, absl::Now() + s_.timeout);
   }
@@ -80,8 +100,7 @@ class Client {
   ClientSettings s_;
   std::unique_ptr<Connection> conn_;
   redisReader* reader_ = nullptr;
-  std::vector<const char*> argv_;
-  std::vector<size_t> argvlen_;
+  std::string wbuf_;  // encoded commands not yet written
 };
 
 }  // namespace outpost::integrations::redis

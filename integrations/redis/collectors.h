@@ -71,8 +71,11 @@ struct ScrapeContext {
   int64_t now_unix;
 };
 
-absl::Status CollectLatency(ScrapeContext& c);
-absl::Status CollectSlowlog(ScrapeContext& c);
+// LATENCY LATEST and SLOWLOG LEN + SLOWLOG GET 1 replies (sent in the
+// collection's pipeline) → samples; the error of a failed or odd reply.
+absl::Status ExtractLatency(const absl::StatusOr<Reply>& latest, MetricSink& sink);
+absl::Status ExtractSlowlog(const absl::StatusOr<Reply>& len, const absl::StatusOr<Reply>& get,
+                            MetricSink& sink);
 // check_keys (SCAN-expanded patterns) and check_single_keys.
 absl::Status CollectKeys(ScrapeContext& c, const std::vector<DbKey>& patterns,
                          const std::vector<DbKey>& single, int64_t batch, bool export_values,
@@ -82,6 +85,25 @@ absl::Status CollectStreams(ScrapeContext& c, const std::vector<DbKey>& patterns
                             const std::vector<DbKey>& single, int64_t batch);
 absl::Status CollectClientList(ScrapeContext& c, bool include_port);
 absl::Status CollectLua(ScrapeContext& c, std::string_view script);
+
+// check_key_groups (key_groups.cc; patterns from ParseKeyGroups).
+struct KeyGroupStats {
+  std::string name;
+  int64_t count = 0;
+  int64_t memory_bytes = 0;
+};
+// Upstream's cap: with more than `max_groups` groups, the `max_groups`
+// using the most memory (ties: fewer keys, then name) and one "overflow"
+// group summing the rest; otherwise `groups` unchanged.
+std::vector<KeyGroupStats> LimitKeyGroups(std::vector<KeyGroupStats> groups, int64_t max_groups);
+// For each database 0..db_count-1 (SELECT), the server-side Lua script over
+// SCAN batches of `batch` keys: redis_key_group_count and
+// redis_key_group_memory_usage_bytes {db, key_group} and
+// redis_number_of_distinct_key_groups {db}. A database whose SELECT or
+// script fails (e.g. a bad Lua pattern) has no samples; the first such
+// error is returned. Leaves the last database selected, as upstream.
+absl::Status CollectKeyGroups(ScrapeContext& c, std::span<const std::string> patterns,
+                              int64_t batch, int64_t max_groups, int db_count);
 
 // SCAN 0.. MATCH pattern COUNT batch until the cursor is 0, appending the
 // keys to `out` (at most kMaxScannedKeys; ResourceExhausted beyond).

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/container/flat_hash_map.h"
+#include "core/base/absl_compat.h"
 #include "integrations/redis/info.h"
 
 namespace outpost::integrations::redis {
@@ -149,17 +151,14 @@ constexpr InfoField kFields[] = {
 // incl_system_metrics only.
 constexpr InfoField kSystemMemory = {"total_system_memory", "total_system_memory_bytes", G, 1};
 
-using Table = std::array<InfoField, std::size(kFields)>;
-
-const Table& Sorted() {
-  static const Table t = [] {
-    Table s;
-    std::copy(std::begin(kFields), std::end(kFields), s.begin());
-    std::sort(s.begin(), s.end(),
-              [](const InfoField& a, const InfoField& b) { return a.field < b.field; });
-    return s;
+// Field name → row, built once (a hash lookup per INFO line).
+const absl::flat_hash_map<absl::string_view, const InfoField*>& Index() {
+  static const auto* index = [] {
+    auto* m = new absl::flat_hash_map<absl::string_view, const InfoField*>();
+    for (const InfoField& f : kFields) m->emplace(ToAbsl(f.field), &f);
+    return m;
   }();
-  return t;
+  return *index;
 }
 
 }  // namespace
@@ -168,11 +167,9 @@ std::span<const InfoField> InfoFields() { return kFields; }
 
 const InfoField* FindInfoField(std::string_view field, bool incl_system) {
   if (incl_system && field == kSystemMemory.field) return &kSystemMemory;
-  const Table& t = Sorted();
-  auto it = std::lower_bound(t.begin(), t.end(), field,
-                             [](const InfoField& r, std::string_view f) { return r.field < f; });
-  if (it != t.end() && it->field == field) return &*it;
-  return nullptr;
+  const auto& index = Index();
+  auto it = index.find(ToAbsl(field));
+  return it == index.end() ? nullptr : it->second;
 }
 
 }  // namespace outpost::integrations::redis

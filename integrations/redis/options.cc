@@ -208,6 +208,56 @@ absl::StatusOr<std::vector<DbKey>> ParseKeyList(std::string_view list) {
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> ParseKeyGroups(std::string_view csv) {
+  // Go's encoding/csv Reader.Read: the first record; "..." quoting with ""
+  // for a quote; a quote inside an unquoted field is an error.
+  std::vector<std::string> fields;
+  size_t i = 0;
+  while (i < csv.size() && (csv[i] == '\n' || csv[i] == '\r')) ++i;  // blank lines
+  if (i == csv.size()) return fields;
+  for (;;) {
+    std::string f;
+    if (i < csv.size() && csv[i] == '"') {
+      ++i;
+      for (;;) {
+        if (i >= csv.size()) return absl::InvalidArgumentError("extraneous or missing \" in quoted-field");
+        if (csv[i] == '"') {
+          if (i + 1 < csv.size() && csv[i + 1] == '"') {
+            f.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        f.push_back(csv[i++]);
+      }
+      if (i < csv.size() && csv[i] != ',' && csv[i] != '\n' && csv[i] != '\r')
+        return absl::InvalidArgumentError("extraneous or missing \" in quoted-field");
+    } else {
+      while (i < csv.size() && csv[i] != ',' && csv[i] != '\n') {
+        if (csv[i] == '"') return absl::InvalidArgumentError("bare \" in non-quoted-field");
+        f.push_back(csv[i++]);
+      }
+      if (!f.empty() && f.back() == '\r' && (i == csv.size() || csv[i] == '\n')) f.pop_back();
+    }
+    fields.push_back(std::move(f));
+    if (i < csv.size() && csv[i] == ',') {
+      ++i;
+      continue;
+    }
+    break;  // end of input or of the first record
+  }
+  std::vector<std::string> out;
+  for (std::string& f : fields) {
+    size_t b = f.find_first_not_of(" \t\r\n\v\f");
+    if (b == std::string::npos) continue;
+    size_t e = f.find_last_not_of(" \t\r\n\v\f");
+    out.push_back(f.substr(b, e - b + 1));
+  }
+  return out;
+}
+
 Options ParseOptions(config::MapReader& m) {
   Options o;
   UnsupportedTrue(m, "include_exporter_metrics", &o.include_exporter_metrics,
@@ -239,8 +289,9 @@ Options ParseOptions(config::MapReader& m) {
       m.ValueError(key, ToStd(keys.status().message()));
   }
   m.String("check_key_groups", &o.check_key_groups);
-  if (!TrimSpace(o.check_key_groups).empty()) {
-    m.Error("check_key_groups", "not supported yet (key groups need Lua pattern matching)");
+  if (absl::StatusOr<std::vector<std::string>> groups = ParseKeyGroups(o.check_key_groups);
+      !groups.ok()) {
+    m.ValueError("check_key_groups", ToStd(groups.status().message()));
   }
   uint64_t batch = static_cast<uint64_t>(o.check_key_groups_batch_size);
   m.Uint64("check_key_groups_batch_size", &batch);

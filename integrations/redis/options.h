@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -91,6 +92,13 @@ struct DbKey {
   std::string key;
 };
 absl::StatusOr<std::vector<DbKey>> ParseKeyList(std::string_view list);
+
+// check_key_groups: the Lua patterns of one Go CSV record
+// ("^(user):,^(session):", "..." quoting with "" for a quote), each
+// trimmed, empty ones dropped, as upstream (exporter/key_groups.go).
+// InvalidArgument on bad quoting (Go's csv.Reader errors). The patterns
+// themselves are checked by the server's Lua at collection time.
+absl::StatusOr<std::vector<std::string>> ParseKeyGroups(std::string_view csv);
 
 }  // namespace outpost::integrations::redis
 

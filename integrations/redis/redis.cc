@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -41,12 +42,42 @@ std::string_view Trim(std::string_view s) {
 
 // Sub-scrapes whose failure only loses their own samples; logged once per
 // state change.
-enum Part { kLatency, kSlowlog, kKeys, kStreams, kCountKeys, kClients, kConfig, kNumParts };
-constexpr std::string_view kPartNames[kNumParts] = {"latency", "slowlog", "keys",  "streams",
-                                                    "count_keys", "client_list", "config"};
+enum Part {
+  kLatency,
+  kSlowlog,
+  kKeys,
+  kStreams,
+  kCountKeys,
+  kKeyGroups,
+  kClients,
+  kConfig,
+  kNumParts
+};
+constexpr std::string_view kPartNames[kNumParts] = {
+    "latency", "slowlog", "keys", "streams", "count_keys", "key_groups", "client_list", "config"};
+
+// The pipelined commands of a collection, by index.
+enum Pipelined {
+  kPipeConfig,
+  kPipeInfo,
+  kPipeLatency,
+  kPipeSlowlogLen,
+  kPipeSlowlogGet,
+  kPipeCount
+};
+// Upstream asks CONFIG GET * but only reads databases, io-threads,
+// maxclients and maxmemory; this glob (one pattern: Redis < 7 takes no
+// more) matches those four and a few other names (maxmemory-policy...),
+// ~9 pairs instead of ~190 to decode.
+constexpr std::string_view kConfigPattern = "[dim][ao][-tx]*";
+constexpr std::string_view kInfoAll[] = {"INFO", "ALL"};
+constexpr std::string_view kLatencyLatest[] = {"LATENCY", "LATEST"};
+constexpr std::string_view kSlowlogLen[] = {"SLOWLOG", "LEN"};
+constexpr std::string_view kSlowlogGet[] = {"SLOWLOG", "GET", "1"};
 
 struct Resolved {
   std::vector<DbKey> check_keys, single_keys, streams, single_streams, count_keys;
+  std::vector<std::string> key_groups;  // Lua patterns
 };
 
 class RedisIntegration final : public Integration {
@@ -141,9 +172,18 @@ class RedisIntegration final : public Integration {
       }
     }
 
+    // The commands that do not depend on each other go in one round trip
+    // (upstream sends them one by one, in this order).
+    const std::string_view config_get[] = {o_.config_command, "GET", kConfigPattern};
+    const Client::Args cmds[kPipeCount] = {config_get, kInfoAll, kLatencyLatest, kSlowlogLen,
+                                           kSlowlogGet};
+    absl::Status sent = client_.Pipeline(cmds, &replies_, deadline);
+    // A stale connection (server restarted) gets one reconnect.
+    if (!sent.ok()) sent = client_.Pipeline(cmds, &replies_, deadline);
+    if (!sent.ok()) return sent;
+
     int db_count = 0;
-    absl::StatusOr<Reply> cfg = FirstCommand({o_.config_command, "GET", "*"}, deadline);
-    if (cfg.ok()) {
+    if (const absl::StatusOr<Reply>& cfg = replies_[kPipeConfig]; cfg.ok()) {
       const redisReply* r = cfg->get();
       pairs_.clear();
       bool strings = r->type == REDIS_REPLY_ARRAY;
@@ -157,19 +197,18 @@ class RedisIntegration final : public Integration {
         db_count = *n;
       }
       Part(kConfig, absl::OkStatus());
-    } else if (!client_.connected()) {
-      return cfg.status();
     } else {
       Part(kConfig, cfg.status());  // e.g. CONFIG renamed or forbidden by ACL
     }
 
-    absl::StatusOr<Reply> info = client_.Command({"INFO", "ALL"}, deadline);
-    if (!info.ok() || ReplyText(info->get()).empty()) {
-      if (!client_.connected()) return info.status();
-      info = client_.Command({"INFO"}, deadline);
-      if (!info.ok()) return info.status();
+    absl::StatusOr<Reply>* info = &replies_[kPipeInfo];
+    absl::StatusOr<Reply> plain_info;
+    if (!info->ok() || ReplyText((*info)->get()).empty()) {
+      plain_info = client_.Command({"INFO"}, deadline);  // servers without INFO ALL
+      if (!plain_info.ok()) return plain_info.status();
+      info = &plain_info;
     }
-    const std::string_view text = ReplyText(info->get());
+    const std::string_view text = ReplyText((*info)->get());
     if (text.find("cluster_enabled:1") != std::string_view::npos) {
       absl::StatusOr<Reply> ci = client_.Command({"CLUSTER", "INFO"}, deadline);
       if (ci.ok()) {
@@ -183,17 +222,22 @@ class RedisIntegration final : public Integration {
     }
     info_.Extract(text, db_count, c.now_unix, sink_);
 
-    Part(kLatency, CollectLatency(c));
-    if (!client_.connected()) return absl::OkStatus();
+    Part(kLatency, ExtractLatency(replies_[kPipeLatency], sink_));
     Part(kKeys, CollectKeys(c, keys_.check_keys, keys_.single_keys, o_.check_key_groups_batch_size,
                             o_.export_key_values, o_.is_cluster));
-    Part(kSlowlog, CollectSlowlog(c));
+    Part(kSlowlog, ExtractSlowlog(replies_[kPipeSlowlogLen], replies_[kPipeSlowlogGet], sink_));
     Part(kStreams, CollectStreams(c, keys_.streams, keys_.single_streams,
                                   o_.check_key_groups_batch_size));
     Part(kCountKeys, CollectCountKeys(c, keys_.count_keys, o_.check_key_groups_batch_size));
-    // Key groups are rejected at config load; upstream still reports the
-    // duration of the (empty) key group scrape.
-    sink_.Gauge("last_key_groups_scrape_duration_milliseconds", 0);
+    // Upstream reports the duration even without key groups (then ~0),
+    // in whole milliseconds (Go's Duration.Milliseconds).
+    const double kg0 = MonotonicSeconds();
+    if (!keys_.key_groups.empty()) {
+      Part(kKeyGroups, CollectKeyGroups(c, keys_.key_groups, o_.check_key_groups_batch_size,
+                                        o_.max_distinct_key_groups, db_count));
+    }
+    sink_.Gauge("last_key_groups_scrape_duration_milliseconds",
+                std::floor((MonotonicSeconds() - kg0) * 1e3));
     if (o_.export_client_list) Part(kClients, CollectClientList(c, o_.export_client_port));
     if (!script_.empty()) {
       absl::Status st = CollectLua(c, script_);
@@ -210,6 +254,7 @@ class RedisIntegration final : public Integration {
   MetricSink sink_;
   InfoParser info_;
   std::vector<std::string_view> pairs_;
+  std::vector<absl::StatusOr<Reply>> replies_;  // of the pipeline, reused
   uint64_t scrapes_ = 0;
   double duration_sum_ = 0;
   bool up_ = true;  // last logged state
@@ -303,6 +348,9 @@ absl::StatusOr<std::unique_ptr<Integration>> NewRedisIntegration(const Options& 
     if (!k.ok()) return k.status();
     *out = std::move(*k);
   }
+  absl::StatusOr<std::vector<std::string>> groups = ParseKeyGroups(o.check_key_groups);
+  if (!groups.ok()) return groups.status();
+  keys.key_groups = std::move(*groups);
   std::string script;
   if (!o.script_path.empty()) {
     absl::StatusOr<std::string> s = ReadFile(o.script_path, "script file");

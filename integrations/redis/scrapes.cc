@@ -1,4 +1,5 @@
-// CONFIG, LATENCY LATEST, SLOWLOG, CLIENT LIST and the Lua script, as
+// CONFIG, LATENCY LATEST, SLOWLOG (replies of the collection pipeline),
+// CLIENT LIST and the Lua script, as
 // redis_exporter 1.45 (exporter/exporter.go extractConfigMetrics,
 // latency.go, slowlog.go, clients.go, lua.go).
 #include <charconv>
@@ -94,8 +95,7 @@ bool ParseClientLine(std::string_view line, int64_t now_unix, ClientDetails* out
   return true;
 }
 
-absl::Status CollectLatency(ScrapeContext& c) {
-  absl::StatusOr<Reply> r = c.client.Command({"LATENCY", "LATEST"}, c.deadline);
+absl::Status ExtractLatency(const absl::StatusOr<Reply>& r, MetricSink& sink) {
   if (!r.ok()) return r.status();
   const redisReply* rep = r->get();
   if (rep->type != REDIS_REPLY_ARRAY) return absl::DataLossError("LATENCY LATEST: not an array");
@@ -108,21 +108,19 @@ absl::Status CollectLatency(ScrapeContext& c) {
     if (e->element[0]->type != REDIS_REPLY_STRING || !ReplyInt(e->element[1], &last) ||
         !ReplyInt(e->element[2], &dur) || !ReplyInt(e->element[3], &max))
       continue;
-    c.sink.Gauge("latency_spike_last", static_cast<double>(last), {{"event_name", event}});
-    c.sink.Gauge("latency_spike_duration_seconds", static_cast<double>(dur) / 1e3,
-                 {{"event_name", event}});
+    sink.Gauge("latency_spike_last", static_cast<double>(last), {{"event_name", event}});
+    sink.Gauge("latency_spike_duration_seconds", static_cast<double>(dur) / 1e3,
+               {{"event_name", event}});
   }
   return absl::OkStatus();
 }
 
-absl::Status CollectSlowlog(ScrapeContext& c) {
-  if (absl::StatusOr<Reply> len = c.client.Command({"SLOWLOG", "LEN"}, c.deadline); len.ok()) {
+absl::Status ExtractSlowlog(const absl::StatusOr<Reply>& len, const absl::StatusOr<Reply>& r,
+                           MetricSink& sink) {
+  if (len.ok()) {
     int64_t n = 0;
-    if (ReplyInt(len->get(), &n)) c.sink.Gauge("slowlog_length", static_cast<double>(n));
-  } else if (!c.client.connected()) {
-    return len.status();
+    if (ReplyInt(len->get(), &n)) sink.Gauge("slowlog_length", static_cast<double>(n));
   }
-  absl::StatusOr<Reply> r = c.client.Command({"SLOWLOG", "GET", "1"}, c.deadline);
   if (!r.ok()) return r.status();
   const redisReply* rep = r->get();
   if (rep->type != REDIS_REPLY_ARRAY) return absl::DataLossError("SLOWLOG GET: not an array");
@@ -135,8 +133,8 @@ absl::Status CollectSlowlog(ScrapeContext& c) {
       if (e->elements > 2) ReplyInt(e->element[2], &usec);
     }
   }
-  c.sink.Gauge("slowlog_last_id", static_cast<double>(last_id));
-  c.sink.Gauge("last_slow_execution_duration_seconds", static_cast<double>(usec) / 1e6);
+  sink.Gauge("slowlog_last_id", static_cast<double>(last_id));
+  sink.Gauge("last_slow_execution_duration_seconds", static_cast<double>(usec) / 1e6);
   return absl::OkStatus();
 }
 

@@ -6,15 +6,22 @@
 //
 // Also: Stop()/Start() to kill and restart the same server (same port),
 // and Cli() to run a command through redis-cli for loading test data.
+//
+// TLS (Options::tls): the openssl CLI makes a throwaway CA, a server
+// certificate signed by it (SAN IP:127.0.0.1 and DNS:localhost) and an
+// unrelated second CA in the temp dir; the server then listens with TLS
+// only (--port 0 --tls-port), client certificates not required.
 #ifndef OUTPOST_TESTS_SUPPORT_REDIS_SERVER_H_
 #define OUTPOST_TESTS_SUPPORT_REDIS_SERVER_H_
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +39,8 @@ class RedisServer {
     std::string password;     // --requirepass when set
     bool unix_socket = false;  // --unixsocket <dir>/s
     std::string binary = "";   // default: $OUTPOST_REDIS_SERVER or /usr/bin/redis-server
+    bool tls = false;          // TLS only, certificates made at construction
+    std::vector<std::string> extra_args;  // more redis-server options
   };
 
   RedisServer() : RedisServer(Options{}) {}
@@ -47,6 +56,7 @@ class RedisServer {
     }
     dir_ = tmpl;
     port_ = FreePort();
+    if (o_.tls && !MakeCertificates()) return;
     Start();
   }
   ~RedisServer() {
@@ -63,9 +73,14 @@ class RedisServer {
       error_ = o_.binary + " not found (install redis-server)";
       return false;
     }
-    std::vector<std::string> args = {o_.binary, "--port", std::to_string(port_), "--bind",
-                                     "127.0.0.1", "--dir", dir_, "--save", "", "--appendonly",
-                                     "no", "--logfile", dir_ + "/redis.log"};
+    std::vector<std::string> args = {o_.binary, "--port", std::to_string(o_.tls ? 0 : port_),
+                                     "--bind", "127.0.0.1", "--dir", dir_, "--save", "",
+                                     "--appendonly", "no", "--logfile", dir_ + "/redis.log"};
+    if (o_.tls) {
+      args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file",
+                               dir_ + "/server.crt", "--tls-key-file", dir_ + "/server.key",
+                               "--tls-ca-cert-file", ca_file(), "--tls-auth-clients", "no"});
+    }
     if (!o_.password.empty()) {
       args.push_back("--requirepass");
       args.push_back(o_.password);
@@ -74,8 +89,16 @@ class RedisServer {
       args.push_back("--unixsocket");
       args.push_back(socket_path());
     }
+    args.insert(args.end(), o_.extra_args.begin(), o_.extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
+      // Not the test's stdout/stderr: a server left behind by a crashed test
+      // must not hold a pipe the test's output goes to.
+      int devnull = open("/dev/null", O_WRONLY);
+      if (devnull >= 0) {
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+      }
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -119,6 +142,7 @@ class RedisServer {
   // Runs redis-cli with `args`; returns its trimmed stdout.
   std::string Cli(const std::vector<std::string>& args) const {
     std::string cmd = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_);
+    if (o_.tls) cmd += " --tls --cacert " + Quote(ca_file());
     if (!o_.password.empty()) cmd += " --no-auth-warning -a " + Quote(o_.password);
     for (const std::string& a : args) cmd += " " + Quote(a);
     cmd += " 2>&1";
@@ -139,8 +163,40 @@ class RedisServer {
   std::string addr() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string socket_path() const { return dir_ + "/s"; }
   const std::string& dir() const { return dir_; }
+  // With Options::tls: the CA that signed the server certificate, and a CA
+  // that did not.
+  std::string ca_file() const { return dir_ + "/ca.crt"; }
+  std::string other_ca_file() const { return dir_ + "/other-ca.crt"; }
 
  private:
+  // Runs the openssl CLI in dir_ (output to dir_/openssl.log).
+  bool OpenSsl(const std::string& args) {
+    const std::string cmd = "cd " + Quote(dir_) + " && openssl " + args + " >>openssl.log 2>&1";
+    if (std::system(cmd.c_str()) == 0) return true;
+    error_ = "openssl " + args + " failed (is the openssl CLI installed?); see " + dir_ +
+             "/openssl.log";
+    return false;
+  }
+  bool MakeCertificates() {
+    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    {
+      FILE* f = std::fopen((dir_ + "/san.cnf").c_str(), "w");
+      if (f == nullptr) {
+        error_ = "cannot write san.cnf";
+        return false;
+      }
+      std::fputs("subjectAltName=IP:127.0.0.1,DNS:localhost\n", f);
+      std::fclose(f);
+    }
+    return OpenSsl("req -x509" + key +
+                   " -keyout ca.key -out ca.crt -days 2 -subj /CN=outpost-test-ca") &&
+           OpenSsl("req -x509" + key +
+                   " -keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=other-ca") &&
+           OpenSsl("req" + key + " -keyout server.key -out server.csr -subj /CN=localhost") &&
+           OpenSsl("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
+                   " -out server.crt -days 2 -extfile san.cnf");
+  }
+
   static std::string Quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);

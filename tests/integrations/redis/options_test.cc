@@ -97,8 +97,9 @@ TEST(RedisOptions, Errors) {
   EXPECT_THAT(Parse("{}").AllErrors(), HasSubstr("redis_addr is not defined"));
   EXPECT_THAT(Parse("redis_addr: ftp://x").AllErrors(), HasSubstr("unsupported scheme"));
   EXPECT_THAT(Parse("redis_addr: h:99999").AllErrors(), HasSubstr("invalid port"));
-  EXPECT_THAT(Parse("redis_addr: h:1\ncheck_key_groups: '^(.*)$'").AllErrors(),
-              HasSubstr("check_key_groups: not supported yet"));
+  EXPECT_THAT(Parse("redis_addr: h:1\ncheck_key_groups: 'a\"b'").AllErrors(),
+              HasSubstr("check_key_groups"));
+  EXPECT_TRUE(Parse("redis_addr: h:1\ncheck_key_groups: '^(.*)$'").errors.ok());
   EXPECT_THAT(Parse("redis_addr: h:1\ninclude_exporter_metrics: true").AllErrors(),
               HasSubstr("include_exporter_metrics: not supported yet"));
   EXPECT_THAT(Parse("redis_addr: h:1\nis_tile38: true").AllErrors(),
@@ -163,6 +164,74 @@ TEST(RedisOptions, KeyList) {
   EXPECT_FALSE(ParseKeyList("db-1=a").ok());
   EXPECT_FALSE(ParseKeyList("a%zz").ok());
   EXPECT_TRUE(ParseKeyList("")->empty());
+}
+
+TEST(RedisOptions, KeyGroupsAreOneCsvRecord) {
+  auto g = ParseKeyGroups(" ^(user):.* , ,\"^(a,b)\"\"x\"\"\",^(s)\n^(second line)");
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(*g, (std::vector<std::string>{"^(user):.*", "^(a,b)\"x\"", "^(s)"}));
+  EXPECT_TRUE(ParseKeyGroups("")->empty());
+  EXPECT_TRUE(ParseKeyGroups(" , ")->empty());
+  EXPECT_EQ(*ParseKeyGroups("\n\na"), std::vector<std::string>{"a"});
+  EXPECT_EQ(*ParseKeyGroups("a\r\nb"), std::vector<std::string>{"a"});
+  EXPECT_FALSE(ParseKeyGroups("a\"b").ok());        // bare quote
+  EXPECT_FALSE(ParseKeyGroups("\"ab").ok());        // unterminated
+  EXPECT_FALSE(ParseKeyGroups("\"a\"b,c").ok());    // text after the closing quote
+}
+
+TEST(RedisScrapes, KeyGroupOverflowKeepsTheLargest) {
+  std::vector<KeyGroupStats> g = {
+      {"a", 5, 100}, {"b", 1, 300}, {"c", 2, 100}, {"d", 9, 50}, {"e", 5, 100}};
+  // Not over the limit: unchanged.
+  EXPECT_EQ(LimitKeyGroups(g, 5).size(), 5u);
+  std::vector<KeyGroupStats> top = LimitKeyGroups(g, 3);
+  ASSERT_EQ(top.size(), 4u);
+  // Most memory first; equal memory: fewer keys, then the name.
+  EXPECT_EQ(top[0].name, "b");
+  EXPECT_EQ(top[1].name, "c");
+  EXPECT_EQ(top[2].name, "a");
+  EXPECT_EQ(top[3].name, "overflow");
+  EXPECT_EQ(top[3].count, 14);          // e + d
+  EXPECT_EQ(top[3].memory_bytes, 150);
+  std::vector<KeyGroupStats> none = LimitKeyGroups(g, 0);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].count, 22);
+}
+
+// A reply decoded by hiredis from RESP text.
+Reply Resp(std::string_view text) {
+  redisReader* r = redisReaderCreate();
+  redisReaderFeed(r, text.data(), text.size());
+  void* out = nullptr;
+  EXPECT_EQ(redisReaderGetReply(r, &out), REDIS_OK);
+  redisReaderFree(r);
+  EXPECT_NE(out, nullptr) << text;
+  return Reply(static_cast<redisReply*>(out));
+}
+
+TEST(RedisScrapes, LatencyAndSlowlogReplies) {
+  MemoryAppender app;
+  MetricSink sink("redis");
+  sink.Begin(app);
+  absl::StatusOr<Reply> latest = Resp(
+      "*2\r\n*4\r\n$7\r\ncommand\r\n:1700000000\r\n:250\r\n:300\r\n"
+      "*2\r\n$3\r\nbad\r\n:1\r\n");
+  EXPECT_TRUE(ExtractLatency(latest, sink).ok());
+  EXPECT_EQ(*app.Find("redis_latency_spike_last", {{"event_name", "command"}}), 1700000000);
+  EXPECT_EQ(*app.Find("redis_latency_spike_duration_seconds", {{"event_name", "command"}}), 0.25);
+  EXPECT_FALSE(ExtractLatency(Resp(":1\r\n"), sink).ok());
+  EXPECT_FALSE(ExtractLatency(absl::FailedPreconditionError("ERR no"), sink).ok());
+
+  absl::StatusOr<Reply> len = Resp(":7\r\n");
+  absl::StatusOr<Reply> get =
+      Resp("*1\r\n*4\r\n:41\r\n:1700000000\r\n:1500\r\n*1\r\n$4\r\nPING\r\n");
+  EXPECT_TRUE(ExtractSlowlog(len, get, sink).ok());
+  EXPECT_EQ(*app.Find("redis_slowlog_length", {}), 7);
+  EXPECT_EQ(*app.Find("redis_slowlog_last_id", {}), 41);
+  EXPECT_EQ(*app.Find("redis_last_slow_execution_duration_seconds", {}), 0.0015);
+  // LEN refused: GET still reported; GET refused: its error.
+  EXPECT_TRUE(ExtractSlowlog(absl::FailedPreconditionError("NOPERM"), get, sink).ok());
+  EXPECT_FALSE(ExtractSlowlog(len, absl::FailedPreconditionError("NOPERM"), sink).ok());
 }
 
 TEST(RedisScrapes, ConfigMetrics) {

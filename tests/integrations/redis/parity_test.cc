@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/base/absl_compat.h"
 #include "core/base/exposition_parser.h"
@@ -36,16 +37,20 @@ std::string ExporterBinary() {
 
 class ExporterProcess {
  public:
-  ExporterProcess(const std::string& redis_addr, int port) {
+  ExporterProcess(const std::string& redis_addr, int port, std::vector<std::string> flags) {
+    std::vector<std::string> args = {ExporterBinary(),
+                                     "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                                     "--redis.addr=" + redis_addr};
+    args.insert(args.end(), flags.begin(), flags.end());
     pid_ = fork();
     if (pid_ == 0) {
-      const std::string listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
-      const std::string addr = "--redis.addr=" + redis_addr;
-      const std::string bin = ExporterBinary();
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
       int devnull = open("/dev/null", O_WRONLY);
       dup2(devnull, 1);
       dup2(devnull, 2);
-      execl(bin.c_str(), bin.c_str(), listen.c_str(), addr.c_str(), static_cast<char*>(nullptr));
+      execv(argv[0], argv.data());
       _exit(127);
     }
   }
@@ -128,15 +133,23 @@ TEST(RedisParity, MatchesRedisExporter145) {
   server.Cli({"GET", "a"});
   server.Cli({"NOSUCHCOMMAND"});  // an errorstat
 
+  server.Cli({"-n", "2", "SET", "user:1", "x"});
+  server.Cli({"-n", "2", "SET", "user:2", "y"});
+  // Key groups: Lua patterns, a group named by a capture, an unclassified
+  // key ("s"), a database with no key (0 groups).
+  const std::string key_groups = "^(user):,^(a)$";
+
   Options o;
   o.redis_addr = server.addr();
+  o.check_key_groups = key_groups;
   auto integ = NewRedisIntegration(o);
   ASSERT_TRUE(integ.ok()) << integ.status();
   MemoryAppender app;
   ASSERT_TRUE((*integ)->Collect(app, absl::Now() + absl::Seconds(10)).ok());
 
   const int port = outpost::testing::FreePort();
-  ExporterProcess exporter("redis://" + server.addr(), port);
+  ExporterProcess exporter("redis://" + server.addr(), port,
+                           {"--check-key-groups=" + key_groups});
   HttpResult theirs_http;
   for (int i = 0; i < 100 && theirs_http.status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -198,7 +211,14 @@ TEST(RedisParity, MatchesRedisExporter145) {
         "redis_db_keys{db=\"db0\"}", "redis_db_keys{db=\"db2\"}", "redis_db_keys{db=\"db7\"}",
         "redis_db_keys_expiring{db=\"db0\"}", "redis_memory_max_bytes", "redis_connected_slaves",
         "redis_up", "redis_errors_total{err=\"ERR\"}", "redis_aof_enabled",
-        "redis_rdb_last_bgsave_status", "redis_replication_backlog_bytes"}) {
+        "redis_rdb_last_bgsave_status", "redis_replication_backlog_bytes",
+        "redis_key_group_count{db=\"db0\", key_group=\"a\"}",
+        "redis_key_group_count{db=\"db0\", key_group=\"unclassified\"}",
+        "redis_key_group_count{db=\"db2\", key_group=\"user\"}",
+        "redis_key_group_memory_usage_bytes{db=\"db2\", key_group=\"user\"}",
+        "redis_number_of_distinct_key_groups{db=\"db0\"}",
+        "redis_number_of_distinct_key_groups{db=\"db2\"}",
+        "redis_number_of_distinct_key_groups{db=\"db5\"}"}) {
     auto a = theirs.find(key), b = ours.find(key);
     ASSERT_NE(a, theirs.end()) << key;
     ASSERT_NE(b, ours.end()) << key;

@@ -100,8 +100,27 @@ TEST(RedisServerTest, CollectsEverything) {
   EXPECT_GE(app.series_count(), series);
 }
 
+TEST(RedisServerTest, DatabasesFromConfig) {
+  // `databases` (from CONFIG GET) bounds the zero-filled keyspace series.
+  RedisServer::Options so;
+  so.extra_args = {"--databases", "4"};
+  RedisServer server(so);
+  ASSERT_TRUE(server.ok()) << server.error();
+  Options o;
+  o.redis_addr = server.addr();
+  MemoryAppender app;
+  auto integ = Make(o);
+  ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
+  EXPECT_EQ(Get(app, "redis_db_keys", {{"db", "db3"}}), 0);
+  EXPECT_EQ(app.Find("redis_db_keys", {{"db", "db4"}}), nullptr);
+  EXPECT_EQ(Get(app, "redis_config_maxclients"), 10000);
+  EXPECT_EQ(Get(app, "redis_config_io_threads"), 1);
+}
+
 TEST(RedisServerTest, PasswordAndWrongPassword) {
-  RedisServer server(RedisServer::Options{.password = "pa ss"});
+  RedisServer::Options so;
+  so.password = "pa ss";
+  RedisServer server(so);
   ASSERT_TRUE(server.ok()) << server.error();
   Options o;
   o.redis_addr = "redis://" + server.addr();
@@ -136,7 +155,8 @@ TEST(RedisServerTest, UnixSocket) {
     Options o;
     o.redis_addr = addr;
     MemoryAppender app;
-    ASSERT_TRUE(Make(o)->Collect(app, Deadline()).ok());
+    auto integ = Make(o);  // outlives the samples
+    ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
     EXPECT_EQ(Get(app, "redis_up"), 1) << addr;
   }
 }
@@ -173,7 +193,8 @@ TEST(RedisServerTest, UnreachableIsUpZero) {
   o.redis_addr = "127.0.0.1:" + std::to_string(outpost::testing::FreePort());
   o.connection_timeout = absl::Seconds(1);
   MemoryAppender app;
-  ASSERT_TRUE(Make(o)->Collect(app, Deadline()).ok());
+  auto integ = Make(o);  // outlives the samples
+  ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
   EXPECT_EQ(Get(app, "redis_up"), 0);
   EXPECT_EQ(Get(app, "redis_exporter_scrapes_total"), 1);
 }
@@ -187,8 +208,153 @@ TEST(RedisServerTest, TlsWithoutServerFailsCleanly) {
   o.skip_tls_verification = true;
   o.connection_timeout = absl::Seconds(2);
   MemoryAppender app;
-  ASSERT_TRUE(Make(o)->Collect(app, Deadline()).ok());
+  auto integ = Make(o);  // outlives the samples
+  ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
   EXPECT_EQ(Get(app, "redis_up"), 0);
+}
+
+TEST(RedisServerTest, TlsVerifiedSkippedAndWrongCa) {
+  RedisServer::Options so;
+  so.tls = true;
+  RedisServer server(so);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_EQ(server.Cli({"SET", "k", "v"}), "OK");
+  // The integrations outlive their samples (which point to their families).
+  std::vector<std::unique_ptr<Integration>> alive;
+  auto collect = [&](const std::string& addr, const std::string& ca, bool skip) {
+    Options o;
+    o.redis_addr = addr;
+    o.tls_ca_cert_file = ca;
+    o.skip_tls_verification = skip;
+    o.connection_timeout = absl::Seconds(3);
+    MemoryAppender app;
+    auto integ = Make(o);
+    if (integ == nullptr) return app;
+    alive.push_back(std::move(integ));
+    Integration* i = alive.back().get();
+    EXPECT_TRUE(i->Collect(app, Deadline()).ok());
+    // A second collection over the same TLS connection.
+    if (app.Find("redis_up", {}) != nullptr && *app.Find("redis_up", {}) == 1) {
+      app.Clear();
+      EXPECT_TRUE(i->Collect(app, Deadline()).ok());
+    }
+    return app;
+  };
+  const std::string port = std::to_string(server.port());
+  {
+    // Verified against the CA, by IP SAN and by DNS SAN.
+    for (const std::string& addr : {"rediss://127.0.0.1:" + port, "rediss://localhost:" + port}) {
+      MemoryAppender app = collect(addr, server.ca_file(), false);
+      EXPECT_EQ(Get(app, "redis_up"), 1) << addr << "\n" << app.Render();
+      EXPECT_EQ(Get(app, "redis_db_keys", {{"db", "db0"}}), 1);
+      EXPECT_EQ(Get(app, "redis_exporter_scrapes_total"), 2);
+    }
+  }
+  {
+    // skip_tls_verification: any certificate, even with an unrelated CA.
+    MemoryAppender app = collect("rediss://" + server.addr(), server.other_ca_file(), true);
+    EXPECT_EQ(Get(app, "redis_up"), 1) << app.Render();
+  }
+  {
+    // A CA that did not sign the server's certificate: up 0, and why.
+    MemoryAppender app = collect("rediss://" + server.addr(), server.other_ca_file(), false);
+    EXPECT_EQ(Get(app, "redis_up"), 0);
+    EXPECT_NE(app.Render().find("certificate verify failed"), std::string::npos) << app.Render();
+  }
+  {
+    // Plain redis:// to a TLS-only port: up 0.
+    MemoryAppender app = collect("redis://" + server.addr(), "", false);
+    EXPECT_EQ(Get(app, "redis_up"), 0);
+  }
+}
+
+// Loads db0 with users, sessions and an unclassified key, db1 with one
+// user; session values are large so that the session group uses the most
+// memory.
+void LoadKeyGroups(RedisServer& s) {
+  s.Cli({"SET", "user:1", "a"});
+  s.Cli({"SET", "user:2", "b"});
+  const std::string big(2000, 'x');
+  for (const char* k : {"session:a", "session:b", "session:c"}) s.Cli({"SET", k, big});
+  s.Cli({"RPUSH", "queue", "j1"});
+  s.Cli({"-n", "1", "SET", "user:9", "c"});
+}
+
+double MemoryUsage(RedisServer& s, std::initializer_list<const char*> keys) {
+  double sum = 0;
+  for (const char* k : keys) sum += std::stod(s.Cli({"MEMORY", "USAGE", k}));
+  return sum;
+}
+
+TEST(RedisServerTest, KeyGroupsByServerSideLua) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoadKeyGroups(server);
+  for (int64_t batch : {10000, 1}) {  // one SCAN batch, and one key per batch
+    Options o;
+    o.redis_addr = server.addr();
+    o.check_key_groups = "^(user):, ^(session):";
+    o.check_key_groups_batch_size = batch;
+    auto integ = Make(o);
+    MemoryAppender app;
+    ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
+    EXPECT_EQ(Get(app, "redis_up"), 1);
+    const Labels db0_user = {{"db", "db0"}, {"key_group", "user"}};
+    EXPECT_EQ(Get(app, "redis_key_group_count", db0_user), 2) << batch;
+    EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db0"}, {"key_group", "session"}}), 3);
+    EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db0"}, {"key_group", "unclassified"}}),
+              1);
+    EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db1"}, {"key_group", "user"}}), 1);
+    EXPECT_EQ(Get(app, "redis_key_group_memory_usage_bytes", db0_user),
+              MemoryUsage(server, {"user:1", "user:2"}));
+    EXPECT_EQ(Get(app, "redis_key_group_memory_usage_bytes",
+                  {{"db", "db0"}, {"key_group", "session"}}),
+              MemoryUsage(server, {"session:a", "session:b", "session:c"}));
+    EXPECT_EQ(Get(app, "redis_number_of_distinct_key_groups", {{"db", "db0"}}), 3);
+    EXPECT_EQ(Get(app, "redis_number_of_distinct_key_groups", {{"db", "db1"}}), 1);
+    EXPECT_EQ(Get(app, "redis_number_of_distinct_key_groups", {{"db", "db15"}}), 0);
+    EXPECT_GE(Get(app, "redis_last_key_groups_scrape_duration_milliseconds"), 0);
+
+    // The script cache flushed between collections: EVALSHA's NOSCRIPT
+    // falls back to EVAL.
+    ASSERT_EQ(server.Cli({"SCRIPT", "FLUSH"}), "OK");
+    app.Clear();
+    ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
+    EXPECT_EQ(Get(app, "redis_key_group_count", db0_user), 2);
+  }
+}
+
+TEST(RedisServerTest, KeyGroupsOverflowAndBadPattern) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoadKeyGroups(server);
+  Options o;
+  o.redis_addr = server.addr();
+  o.check_key_groups = "^(user):,^(session):";
+  o.max_distinct_key_groups = 1;
+  MemoryAppender app;
+  auto integ = Make(o);
+  ASSERT_TRUE(integ->Collect(app, Deadline()).ok());
+  EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db0"}, {"key_group", "session"}}), 3);
+  EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db0"}, {"key_group", "overflow"}}), 3);
+  EXPECT_EQ(Get(app, "redis_key_group_memory_usage_bytes",
+                {{"db", "db0"}, {"key_group", "overflow"}}),
+            MemoryUsage(server, {"user:1", "user:2", "queue"}));
+  EXPECT_EQ(app.Find("redis_key_group_count", {{"db", "db0"}, {"key_group", "user"}}), nullptr);
+  EXPECT_EQ(Get(app, "redis_number_of_distinct_key_groups", {{"db", "db0"}}), 3);
+  // db1 has one group: not over the limit.
+  EXPECT_EQ(Get(app, "redis_key_group_count", {{"db", "db1"}, {"key_group", "user"}}), 1);
+
+  // A malformed Lua pattern fails on the server: no key group samples, the
+  // rest of the collection is unaffected.
+  o.check_key_groups = "^(user):,[bad";
+  MemoryAppender bad;
+  auto bad_integ = Make(o);
+  ASSERT_TRUE(bad_integ->Collect(bad, Deadline()).ok());
+  EXPECT_EQ(Get(bad, "redis_up"), 1);
+  EXPECT_EQ(bad.Render().find("redis_key_group_count"), std::string::npos);
+  EXPECT_EQ(bad.Render().find("redis_number_of_distinct_key_groups"), std::string::npos);
+  EXPECT_EQ(Get(bad, "redis_db_keys", {{"db", "db0"}}), 6);
 }
 
 }  // namespace
