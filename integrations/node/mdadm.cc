@@ -54,11 +54,11 @@ void Fields(std::string_view s, std::vector<std::string_view>* out) {
 }  // namespace
 
 absl::Status ParseMdstat(std::string_view text, std::vector<MdStat>* out) {
-  static const LazyRE2 kStatus = {R"((\d+) blocks .*\[(\d+)/(\d+)\] \[([U_]+)\])"};
-  static const LazyRE2 kBlocks = {R"(\((\d+)/\d+\))"};
-  static const LazyRE2 kPct = {R"(= (.+)%)"};
-  static const LazyRE2 kFinish = {R"(finish=(.+)min)"};
-  static const LazyRE2 kSpeed = {R"(speed=(.+)[A-Z])"};
+  static const RE2 kStatus(R"((\d+) blocks .*\[(\d+)/(\d+)\] \[([U_]+)\])");
+  static const RE2 kBlocks(R"(\((\d+)/\d+\))");
+  static const RE2 kPct(R"(= (.+)%)");
+  static const RE2 kFinish(R"(finish=(.+)min)");
+  static const RE2 kSpeed(R"(speed=(.+)[A-Z])");
   out->clear();
   std::vector<std::string_view> lines;  // strings.Split(text, "\n")
   for (size_t p = 0;;) {
@@ -101,7 +101,7 @@ absl::Status ParseMdstat(std::string_view text, std::vector<MdStat>* out) {
       md.disks_total = md.disks_active = 0;
     } else {
       re2::StringPiece m1, m2, m3, m4;
-      if (!RE2::PartialMatch(SP(status), *kStatus, &m1, &m2, &m3, &m4) ||
+      if (!RE2::PartialMatch(SP(status), kStatus, &m1, &m2, &m3, &m4) ||
           !GoParseInt10(SV(m2), &md.disks_total) ||
           !GoParseInt10(SV(m3), &md.disks_active)) {
         return absl::InvalidArgumentError(Cat("unexpected statusLine: ", status));
@@ -121,13 +121,13 @@ absl::Status ParseMdstat(std::string_view text, std::vector<MdStat>* out) {
         // evalRecoveryLine: all four parts must parse.
         re2::StringPiece b, pct, finish, speed;
         double unused;
-        if (!RE2::PartialMatch(SP(sync), *kBlocks, &b) ||
+        if (!RE2::PartialMatch(SP(sync), kBlocks, &b) ||
             !GoParseInt10(SV(b), &md.blocks_synced) ||
-            !RE2::PartialMatch(SP(sync), *kPct, &pct) ||
+            !RE2::PartialMatch(SP(sync), kPct, &pct) ||
             !GoParseFloat(Trim(SV(pct)), &unused) ||
-            !RE2::PartialMatch(SP(sync), *kFinish, &finish) ||
+            !RE2::PartialMatch(SP(sync), kFinish, &finish) ||
             !GoParseFloat(SV(finish), &unused) ||
-            !RE2::PartialMatch(SP(sync), *kSpeed, &speed) ||
+            !RE2::PartialMatch(SP(sync), kSpeed, &speed) ||
             !GoParseFloat(SV(speed), &unused)) {
           return absl::InvalidArgumentError(
               Cat("error parsing sync line in md device ", md.name, ": ", sync));

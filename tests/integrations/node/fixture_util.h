@@ -13,7 +13,22 @@
 
 namespace outpost::integrations::node::fixture {
 
-inline std::string FixtureDir() { return std::string(OUTPOST_SOURCE_DIR) + "/tests/fixtures/node"; }
+// The fixture tree. Git does not keep empty directories, and a few of
+// upstream's fixtures are exactly that (an InfiniBand port without
+// counters, a btrfs filesystem without features): they are made here, once
+// per process, before anything reads the tree.
+inline std::string FixtureDir() {
+  static const std::string dir = [] {
+    std::string d = std::string(OUTPOST_SOURCE_DIR) + "/tests/fixtures/node";
+    for (const char* empty : {"sys/class/infiniband/i40iw0/ports/1/counters",
+                              "sys/fs/btrfs/7f07c59f-6136-449c-ab87-e1cf2328731b/features"}) {
+      std::error_code ec;
+      std::filesystem::create_directories(d + "/" + empty, ec);
+    }
+    return d;
+  }();
+  return dir;
+}
 
 // The collectors whose output depends only on the fixture tree (uname and
 // timex read syscalls; time's clock values are masked by the tests).
