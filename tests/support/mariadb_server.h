@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,10 +64,15 @@ class MariadbServer {
       return Fail("mariadbd binary " + mariadbd +
                   " is missing: apt-get install -y mariadb-server (tests/run.sh)");
     }
+    // A tmpdir of its own: mariadbd removes "#sql*" files from its tmpdir
+    // at start, which breaks another server bootstrapping in /tmp at the
+    // same time (ctest runs tests in parallel).
+    const std::string tmp = dir_ + "/tmp";
+    mkdir(tmp.c_str(), 0700);
     if (!initialized_) {
       if (Run({"mariadb-install-db", "--no-defaults", "--datadir=" + DataDir(),
                "--auth-root-authentication-method=normal", "--user=" + UserName(),
-               "--skip-test-db"},
+               "--skip-test-db", "--tmpdir=" + tmp},
               dir_ + "/install.log") != 0) {
         return Fail("mariadb-install-db failed: " + ReadFile(dir_ + "/install.log"));
       }
@@ -77,6 +83,7 @@ class MariadbServer {
       std::vector<std::string> args = {mariadbd,
                                        "--no-defaults",
                                        "--datadir=" + DataDir(),
+                                       "--tmpdir=" + tmp,
                                        "--port=" + std::to_string(port_),
                                        "--socket=" + Socket(),
                                        "--pid-file=" + dir_ + "/mariadbd.pid",
