@@ -25,19 +25,7 @@
 #include "integrations/mysqld/collectors.h"
 #include "integrations/mysqld/mysqld.h"
 #include "tests/integrations/mysqld/fake_querier.h"
-
-// Counts heap allocations, to report allocations per collection.
-std::atomic<size_t> g_allocations{0};
-
-[[gnu::noinline]] void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-// Not inlined: GCC would otherwise see free() of an operator-new pointer
-// (-Wmismatched-new-delete), not knowing that operator new is malloc here.
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "tests/bench/counting_allocator.h"
 
 namespace {
 
@@ -116,7 +104,7 @@ void BM_MapGlobalStatusAndVariables(benchmark::State& state) {
   (void)status->Collect(q, app);  // warm the series caches
   (void)vars->Collect(q, app);
   app.samples = 0;
-  const size_t allocs0 = g_allocations.load();
+  const size_t allocs0 = outpost::bench::AllocationCount();
   for (auto _ : state) {
     // FakeQuerier copies the canned result (as the SQL layer fills one).
     benchmark::DoNotOptimize(status->Collect(q, app));
@@ -124,7 +112,7 @@ void BM_MapGlobalStatusAndVariables(benchmark::State& state) {
   }
   const double n = static_cast<double>(state.iterations());
   state.counters["samples"] = static_cast<double>(app.samples) / n;
-  state.counters["allocs"] = static_cast<double>(g_allocations.load() - allocs0) / n;
+  state.counters["allocs"] = static_cast<double>(outpost::bench::AllocationCount() - allocs0) / n;
 }
 BENCHMARK(BM_MapGlobalStatusAndVariables)->Unit(benchmark::kMicrosecond);
 
@@ -144,7 +132,7 @@ void BM_FullDefaultCollection(benchmark::State& state) {
   CountingAppender app;
   (void)(*integ)->Collect(app, absl::Now() + absl::Seconds(10));
   app.samples = 0;
-  const size_t allocs0 = g_allocations.load();
+  const size_t allocs0 = outpost::bench::AllocationCount();
   const double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) {
     benchmark::DoNotOptimize((*integ)->Collect(app, absl::Now() + absl::Seconds(10)));
@@ -152,7 +140,7 @@ void BM_FullDefaultCollection(benchmark::State& state) {
   const double n = static_cast<double>(state.iterations());
   state.counters["cpu_ms"] = (ProcessCpuSeconds() - cpu0) * 1e3 / n;
   state.counters["samples"] = static_cast<double>(app.samples) / n;
-  state.counters["allocs"] = static_cast<double>(g_allocations.load() - allocs0) / n;
+  state.counters["allocs"] = static_cast<double>(outpost::bench::AllocationCount() - allocs0) / n;
 }
 BENCHMARK(BM_FullDefaultCollection)->Unit(benchmark::kMillisecond);
 

@@ -15,17 +15,7 @@
 #include "benchmark/benchmark.h"
 #include "core/base/metric.h"
 #include "integrations/node/node.h"
-
-// Counts heap allocations, to report allocations per collection.
-std::atomic<size_t> g_allocations{0};
-
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "tests/bench/counting_allocator.h"
 
 namespace {
 
@@ -59,7 +49,7 @@ void BM_NodeFullCollection(benchmark::State& state) {
   (void)(*node)->Collect(app, absl::InfiniteFuture());  // warm-up: handles, fds
   size_t samples = 0;
   double cpu = 0;
-  const size_t allocs_before = g_allocations.load();
+  const size_t allocs_before = outpost::bench::AllocationCount();
   for (auto _ : state) {
     app.samples = 0;
     double start = ProcessCpuSeconds();
@@ -69,7 +59,7 @@ void BM_NodeFullCollection(benchmark::State& state) {
   }
   state.counters["samples"] = static_cast<double>(samples);
   // Heap allocations per collection (directory listings, per-device paths).
-  state.counters["allocs"] = static_cast<double>(g_allocations.load() - allocs_before) /
+  state.counters["allocs"] = static_cast<double>(outpost::bench::AllocationCount() - allocs_before) /
                              static_cast<double>(state.iterations());
   // CPU of the whole process per collection (includes the statfs worker).
   state.counters["cpu_ms"] =

@@ -30,33 +30,8 @@
 #include "core/wal/storage.h"
 #include "core/wal/storage_prometheus.h"
 #include "prometheus/registry.h"
+#include "tests/bench/counting_allocator.h"
 
-// Counting global allocator: every operator new of the binary goes through
-// these (the array and nothrow forms call them in libstdc++).
-namespace {
-std::atomic<uint64_t> g_allocs{0};
-
-// Out of line so that GCC, after inlining operator delete, does not pair
-// free() with operator new (-Wmismatched-new-delete false positive).
-[[gnu::noinline]] void* CountedAlloc(std::size_t n, std::size_t align) {
-  g_allocs.fetch_add(1, std::memory_order_relaxed);
-  void* p = align <= alignof(std::max_align_t)
-                ? std::malloc(n == 0 ? 1 : n)
-                : std::aligned_alloc(align, (n + align - 1) / align * align);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-[[gnu::noinline]] void Release(void* p) noexcept { std::free(p); }
-}  // namespace
-
-void* operator new(std::size_t n) { return CountedAlloc(n, 0); }
-void* operator new(std::size_t n, std::align_val_t a) {
-  return CountedAlloc(n, static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept { Release(p); }
-void operator delete(void* p, std::size_t) noexcept { Release(p); }
-void operator delete(void* p, std::align_val_t) noexcept { Release(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { Release(p); }
 
 namespace outpost {
 namespace {
@@ -146,13 +121,13 @@ void BM_PipelineRound(benchmark::State& state) {
   for (int i = 0; i < 3; ++i) {
     if (!one_round().ok()) state.SkipWithError("commit failed");
   }
-  const uint64_t allocs_before = g_allocs.load(std::memory_order_relaxed);
+  const uint64_t allocs_before = bench::AllocationCount();
   const int64_t cpu_before = ThreadCpuNanos();
   for (auto _ : state) {
     if (!one_round().ok()) state.SkipWithError("commit failed");
   }
   const int64_t cpu_ns = ThreadCpuNanos() - cpu_before;
-  const uint64_t allocs = g_allocs.load(std::memory_order_relaxed) - allocs_before;
+  const uint64_t allocs = bench::AllocationCount() - allocs_before;
   const double samples = static_cast<double>(state.iterations()) * kSeries;
   state.SetItemsProcessed(state.iterations() * kSeries);
   // CPU time of this thread (the machine is shared: wall time is noisy).
