@@ -56,36 +56,43 @@ void ReadTls(MapReader& m, TlsConfig* out) {
   m.Finish();
 }
 
+void ReadBasicAuth(MapReader& m, std::optional<BasicAuth>* out) {
+  if (!m.Has("basic_auth")) return;
+  MapReader b = m.Map("basic_auth");
+  BasicAuth auth;
+  b.String("username", &auth.username);
+  b.Secret("password", &auth.password);
+  b.String("password_file", &auth.password_file);
+  b.Unsupported("username_file");
+  if (!auth.password.empty() && !auth.password_file.empty()) {
+    b.Error("password_file", "at most one of password and password_file must be configured");
+  }
+  CheckFile(b, "password_file", auth.password_file);
+  b.Finish();
+  *out = std::move(auth);
+}
+
+void ReadAuthorization(MapReader& m, std::optional<Authorization>* out) {
+  if (!m.Has("authorization")) return;
+  MapReader a = m.Map("authorization");
+  Authorization auth;
+  a.String("type", &auth.type);
+  a.Secret("credentials", &auth.credentials);
+  a.String("credentials_file", &auth.credentials_file);
+  if (absl::EqualsIgnoreCase(auth.type, "basic")) {
+    a.ValueError("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+  }
+  if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
+    a.Error("credentials_file", "at most one of credentials and credentials_file must be configured");
+  }
+  CheckFile(a, "credentials_file", auth.credentials_file);
+  a.Finish();
+  *out = std::move(auth);
+}
+
 void ReadHttpClient(MapReader& m, HttpClientConfig* out) {
-  if (m.Has("basic_auth")) {
-    MapReader b = m.Map("basic_auth");
-    BasicAuth auth;
-    b.String("username", &auth.username);
-    b.Secret("password", &auth.password);
-    b.String("password_file", &auth.password_file);
-    if (!auth.password.empty() && !auth.password_file.empty()) {
-      b.Error("password_file", "at most one of basic_auth password & password_file must be configured");
-    }
-    CheckFile(b, "password_file", auth.password_file);
-    b.Finish();
-    out->basic_auth = std::move(auth);
-  }
-  if (m.Has("authorization")) {
-    MapReader a = m.Map("authorization");
-    Authorization auth;
-    a.String("type", &auth.type);
-    a.Secret("credentials", &auth.credentials);
-    a.String("credentials_file", &auth.credentials_file);
-    if (absl::EqualsIgnoreCase(auth.type, "basic")) {
-      a.ValueError("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-    }
-    if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
-      a.Error("credentials_file", "at most one of credentials and credentials_file must be configured");
-    }
-    CheckFile(a, "credentials_file", auth.credentials_file);
-    a.Finish();
-    out->authorization = std::move(auth);
-  }
+  ReadBasicAuth(m, &out->basic_auth);
+  ReadAuthorization(m, &out->authorization);
   // The deprecated bearer_token keys are an authorization of type Bearer.
   Secret bearer;
   std::string bearer_file;

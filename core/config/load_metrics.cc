@@ -2,12 +2,8 @@
 // config.RemoteWriteConfig + common HTTPClientConfig; Grafana Agent
 // static/metrics/agent.go and static/metrics/instance/instance.go).
 #include <cstdlib>
-#include <fstream>
 #include <set>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "core/config/digest.h"
 #include "core/config/duration.h"
 #include "core/config/loader_internal.h"
@@ -130,37 +126,8 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
   }
   m.RelabelConfigs("write_relabel_configs", &rw->write_relabel_configs);
   m.Bool("send_exemplars", &rw->send_exemplars);
-  if (m.Has("basic_auth")) {
-    MapReader b = m.Map("basic_auth");
-    BasicAuth auth;
-    b.String("username", &auth.username);
-    b.Secret("password", &auth.password);
-    b.String("password_file", &auth.password_file);
-    b.Unsupported("username_file");
-    if (!auth.password.empty() && !auth.password_file.empty()) {
-      b.Error("password_file", "at most one of password and password_file must be configured");
-    }
-    CheckFile(b, "password_file", auth.password_file);
-    b.Finish();
-    rw->basic_auth = std::move(auth);
-  }
-  if (m.Has("authorization")) {
-    MapReader a = m.Map("authorization");
-    Authorization auth;
-    a.String("type", &auth.type);
-    a.Secret("credentials", &auth.credentials);
-    a.String("credentials_file", &auth.credentials_file);
-    if (absl::EqualsIgnoreCase(auth.type, "basic")) {
-      a.ValueError("type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-    }
-    if (!auth.credentials.empty() && !auth.credentials_file.empty()) {
-      a.Error("credentials_file",
-              "at most one of credentials and credentials_file must be configured");
-    }
-    CheckFile(a, "credentials_file", auth.credentials_file);
-    a.Finish();
-    rw->authorization = std::move(auth);
-  }
+  ReadBasicAuth(m, &rw->basic_auth);
+  ReadAuthorization(m, &rw->authorization);
   m.Secret("bearer_token", &rw->bearer_token);
   m.String("bearer_token_file", &rw->bearer_token_file);
   CheckFile(m, "bearer_token_file", rw->bearer_token_file);

@@ -4,6 +4,7 @@
 #ifndef OUTPOST_CORE_CONFIG_LOADER_INTERNAL_H_
 #define OUTPOST_CORE_CONFIG_LOADER_INTERNAL_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
 bool ValidHttpUrl(std::string_view url);
 // A *_file must be readable when the config is loaded: a value error if not.
 void CheckFile(MapReader& m, std::string_view key, const std::string& path);
+// Read `basic_auth` / `authorization` of `m` when present (each block is
+// Finish()ed; *_file must be readable).
+void ReadBasicAuth(MapReader& m, std::optional<BasicAuth>* out);
+void ReadAuthorization(MapReader& m, std::optional<Authorization>* out);
 // Reads a tls_config block (and Finish()es it).
 void ReadTls(MapReader& m, TlsConfig* out);
 // Reads the HTTP client keys of a scrape config from `m` (the caller
