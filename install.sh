@@ -18,7 +18,7 @@ BUILD_DEPS=(
   libabsl-dev libyaml-cpp-dev libre2-dev prometheus-cpp-dev libcivetweb-dev
   libsnappy-dev libssl-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  default-libmysqlclient-dev libhiredis-dev
+  default-libmysqlclient-dev libhiredis-dev nlohmann-json3-dev
 )
 
 PREFIX=/usr/local
