@@ -1,6 +1,7 @@
 // kill -9 while batches are in flight, then restart: every sample committed
 // before the kill arrives (duplicates allowed, loss not).
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +12,10 @@
 #include "core/wal/writer.h"
 #include "gtest/gtest.h"
 #include "remote_write/endpoint.h"
+#include "tests/remote_write/kill_child/kill_config.h"
 #include "tests/remote_write/support/fault_receiver.h"
+
+extern char** environ;
 
 namespace outpost::remote_write {
 namespace {
@@ -45,30 +49,22 @@ TEST(KillTest, Kill9WhileSendingThenRestartLosesNothing) {
   ASSERT_NE(rx, nullptr);
   // Slow answers keep batches in flight when the kill comes.
   for (int i = 0; i < 1000; ++i) rx->Push({204, "", absl::Milliseconds(20), ""});
-  config::RemoteWriteConfig c;
-  c.url = rx->url();
-  c.name = "kill";
-  c.queue_config.max_samples_per_send = 500;
-  c.queue_config.min_shards = c.queue_config.max_shards = 2;
-  c.queue_config.batch_send_deadline = absl::Milliseconds(20);
-  c.metadata_config.send = false;
-  EndpointOptions o;
-  o.progress_interval = absl::Milliseconds(50);
-  o.poll_interval = absl::Milliseconds(50);
+  const config::RemoteWriteConfig c = testing::KillConfig(rx->url());
+  const EndpointOptions o = testing::KillOptions();
 
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {  // the "agent": ships until killed
-    prometheus::Registry reg;
-    auto e = Endpoint::Create(c, dir, {}, reg, o);
-    if (!e.ok()) _exit(2);
-    for (;;) pause();
-  }
-  ASSERT_TRUE(rx->WaitForSamples(10000, absl::Seconds(30)));
+  // The "agent" is another program (RW_KILL_CHILD) shipping until killed.
+  const std::string child = RW_KILL_CHILD;
+  const std::string url = rx->url();
+  char* argv[] = {const_cast<char*>(child.c_str()), const_cast<char*>(dir.c_str()),
+                  const_cast<char*>(url.c_str()), nullptr};
+  pid_t pid = -1;
+  ASSERT_EQ(posix_spawn(&pid, child.c_str(), nullptr, nullptr, argv, environ), 0) << child;
+  const bool shipping = rx->WaitForSamples(10000, absl::Seconds(30));
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_TRUE(shipping) << "the child did not ship 10000 samples in 30 s";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child exited by itself: " << status;
   const size_t before = rx->accepted_samples();
   EXPECT_LT(before, 40000u);  // killed mid-way
   auto saved = ReadProgress(ProgressPath(dir, c.name));
