@@ -25,6 +25,7 @@ const std::vector<config::RemoteWriteConfig>& Endpoints(const config::Config& cf
 MetricsInstances::MetricsInstances(prometheus::Registry& registry, ShipperFactory shipper_factory,
                                    std::string hostname)
     : registry_(registry),
+      scrape_metrics_(registry),
       shipper_factory_(std::move(shipper_factory)),
       hostname_(std::move(hostname)) {}
 
@@ -47,7 +48,8 @@ absl::Status MetricsInstances::Open(const config::Config& cfg, const config::Ins
   if (!w.ok()) return w.status();
   out->wal = *std::move(w);
   scrape::HostFilter hf{ic.host_filter, hostname_, ic.host_filter_relabel_configs};
-  out->scrape = std::make_unique<scrape::ScrapeManager>(ic.name, out->wal->storage(), std::move(hf));
+  out->scrape = std::make_unique<scrape::ScrapeManager>(ic.name, out->wal->storage(),
+                                                        std::move(hf), &scrape_metrics_);
   return absl::OkStatus();
 }
 

@@ -57,6 +57,7 @@ class MetricsInstances {
   static void Close(Instance& in, bool mark_stale);
 
   prometheus::Registry& registry_;
+  scrape::ScrapeMetrics scrape_metrics_;  // in registry_, shared by instances
   const ShipperFactory shipper_factory_;
   const std::string hostname_;
   mutable std::mutex mu_;  // guards the map's shape for Targets()

@@ -134,6 +134,22 @@ struct FileSdConfig {
   absl::Duration refresh_interval = absl::Minutes(5);
 };
 
+// http_sd_configs (Prometheus discovery/http): target groups in file_sd's
+// JSON shape fetched from `url`.
+struct HttpSdConfig {
+  std::string url;
+  absl::Duration refresh_interval = absl::Minutes(1);
+  HttpClientConfig http;
+};
+
+// dns_sd_configs (Prometheus discovery/dns): SRV, A or AAAA lookups.
+struct DnsSdConfig {
+  std::vector<std::string> names;
+  absl::Duration refresh_interval = absl::Seconds(30);
+  std::string type = "SRV";  // SRV, A or AAAA (upper case)
+  int port = 0;              // A/AAAA only (required there)
+};
+
 // One scrape_configs entry (Prometheus config.ScrapeConfig, 2.42 defaults).
 struct ScrapeConfig {
   std::string job_name;
@@ -144,6 +160,9 @@ struct ScrapeConfig {
   std::map<std::string, std::vector<std::string>> params;
   bool honor_labels = false;
   bool honor_timestamps = true;
+  // Staleness markers also for series that carry their own timestamps
+  // (Prometheus 2.48's option; off as there).
+  bool track_timestamps_staleness = false;
   HttpClientConfig http;
   uint64_t body_size_limit = 0;  // bytes; 0: unlimited
   uint64_t sample_limit = 0, target_limit = 0, label_limit = 0;
@@ -152,6 +171,8 @@ struct ScrapeConfig {
   std::vector<relabel::Config> metric_relabel_configs;
   std::vector<TargetGroup> static_configs;
   std::vector<FileSdConfig> file_sd_configs;
+  std::vector<HttpSdConfig> http_sd_configs;
+  std::vector<DnsSdConfig> dns_sd_configs;
 };
 
 struct InstanceConfig {

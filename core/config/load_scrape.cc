@@ -1,8 +1,10 @@
 // metrics.configs[].scrape_configs: Prometheus' ScrapeConfig
-// (prometheus/config/config.go, 2.42) with static_configs and
-// file_sd_configs; other service discoveries are rejected by name.
+// (prometheus/config/config.go, 2.42) with static_configs, file_sd_configs,
+// http_sd_configs and dns_sd_configs; other service discoveries are rejected
+// by name.
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "core/config/duration.h"
 #include "core/config/loader_internal.h"
@@ -16,9 +18,9 @@ namespace {
 // "unknown key".
 constexpr std::string_view kOtherDiscoveries[] = {
     "azure_sd_configs",      "consul_sd_configs",      "digitalocean_sd_configs",
-    "docker_sd_configs",     "dockerswarm_sd_configs", "dns_sd_configs",
+    "docker_sd_configs",     "dockerswarm_sd_configs",
     "ec2_sd_configs",        "eureka_sd_configs",      "gce_sd_configs",
-    "hetzner_sd_configs",    "http_sd_configs",        "ionos_sd_configs",
+    "hetzner_sd_configs",    "ionos_sd_configs",
     "kubernetes_sd_configs", "kuma_sd_configs",        "lightsail_sd_configs",
     "linode_sd_configs",     "marathon_sd_configs",    "nerve_sd_configs",
     "nomad_sd_configs",      "openstack_sd_configs",   "ovhcloud_sd_configs",
@@ -47,6 +49,42 @@ void ReadFileSd(MapReader& m, FileSdConfig* f) {
       m.ValueError("files", Cat("path name \"", name, "\" is not valid for file discovery"));
     }
   }
+  m.Finish();
+}
+
+void ReadHttpSd(MapReader& m, HttpSdConfig* h) {
+  m.String("url", &h->url);
+  // Prometheus discovery/http: SDConfig.UnmarshalYAML.
+  if (h->url.empty()) {
+    m.Error(m.Has("url") ? "url" : "", "URL is missing");
+  } else if (!ValidHttpUrl(h->url)) {
+    m.ValueError("url", "URL scheme must be 'http' or 'https' and the host must be set");
+  }
+  m.Duration("refresh_interval", &h->refresh_interval);
+  ReadHttpClient(m, &h->http);
+  m.Finish();
+}
+
+void ReadDnsSd(MapReader& m, DnsSdConfig* d) {
+  m.StringList("names", &d->names);
+  m.Duration("refresh_interval", &d->refresh_interval);
+  m.String("type", &d->type);
+  m.Int("port", &d->port);
+  // Prometheus discovery/dns: SDConfig.UnmarshalYAML.
+  if (d->names.empty()) {
+    m.Error(m.Has("names") ? "names" : "",
+            "DNS-SD config must contain at least one SRV record name");
+  }
+  d->type = absl::AsciiStrToUpper(d->type);
+  if (d->type == "A" || d->type == "AAAA") {
+    if (d->port == 0) {
+      m.Error(m.Has("port") ? "port" : "",
+              "a port is required in DNS-SD configs for all record types except SRV");
+    }
+  } else if (d->type != "SRV") {
+    m.ValueError("type", Cat("invalid DNS-SD records type ", d->type));
+  }
+  if (d->port < 0 || d->port > 65535) m.ValueError("port", "must be between 0 and 65535");
   m.Finish();
 }
 
@@ -92,6 +130,7 @@ void ReadOne(MapReader& m, const GlobalConfig& global, ScrapeConfig* c) {
   }
   m.Bool("honor_labels", &c->honor_labels);
   m.Bool("honor_timestamps", &c->honor_timestamps);
+  m.Bool("track_timestamps_staleness", &c->track_timestamps_staleness);
   ReadHttpClient(m, &c->http);
   m.Bytes("body_size_limit", &c->body_size_limit);
   m.Uint64("sample_limit", &c->sample_limit);
@@ -112,8 +151,18 @@ void ReadOne(MapReader& m, const GlobalConfig& global, ScrapeConfig* c) {
     ReadFileSd(f, &fc);
     c->file_sd_configs.push_back(std::move(fc));
   }
+  for (MapReader& h : m.MapList("http_sd_configs")) {
+    HttpSdConfig hc;
+    ReadHttpSd(h, &hc);
+    c->http_sd_configs.push_back(std::move(hc));
+  }
+  for (MapReader& d : m.MapList("dns_sd_configs")) {
+    DnsSdConfig dc;
+    ReadDnsSd(d, &dc);
+    c->dns_sd_configs.push_back(std::move(dc));
+  }
   for (std::string_view k : kOtherDiscoveries) m.Unsupported(k);
-  for (std::string_view k : {"track_timestamps_staleness", "scrape_classic_histograms",
+  for (std::string_view k : {"scrape_classic_histograms",
                              "native_histogram_bucket_limit", "keep_dropped_targets",
                              "scrape_protocols", "enable_compression", "oauth2"}) {
     m.Unsupported(k);
@@ -184,6 +233,8 @@ void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs
     out << YAML::Key << "job_name" << YAML::Value << c.job_name;
     out << YAML::Key << "honor_labels" << YAML::Value << c.honor_labels;
     out << YAML::Key << "honor_timestamps" << YAML::Value << c.honor_timestamps;
+    out << YAML::Key << "track_timestamps_staleness" << YAML::Value
+        << c.track_timestamps_staleness;
     if (!c.params.empty()) {
       out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
       for (const auto& [k, v] : c.params) {
@@ -223,6 +274,28 @@ void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs
         out << YAML::BeginMap << YAML::Key << "files" << YAML::Value << YAML::Flow << f.files;
         out << YAML::Key << "refresh_interval" << YAML::Value
             << FormatPromDuration(f.refresh_interval) << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (!c.http_sd_configs.empty()) {
+      out << YAML::Key << "http_sd_configs" << YAML::Value << YAML::BeginSeq;
+      for (const HttpSdConfig& h : c.http_sd_configs) {
+        out << YAML::BeginMap;
+        EmitHttpClient(out, h.http);
+        out << YAML::Key << "refresh_interval" << YAML::Value
+            << FormatPromDuration(h.refresh_interval);
+        out << YAML::Key << "url" << YAML::Value << h.url << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (!c.dns_sd_configs.empty()) {
+      out << YAML::Key << "dns_sd_configs" << YAML::Value << YAML::BeginSeq;
+      for (const DnsSdConfig& d : c.dns_sd_configs) {
+        out << YAML::BeginMap << YAML::Key << "names" << YAML::Value << YAML::Flow << d.names;
+        out << YAML::Key << "refresh_interval" << YAML::Value
+            << FormatPromDuration(d.refresh_interval);
+        out << YAML::Key << "type" << YAML::Value << d.type;
+        out << YAML::Key << "port" << YAML::Value << d.port << YAML::EndMap;
       }
       out << YAML::EndSeq;
     }

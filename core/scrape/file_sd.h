@@ -22,13 +22,9 @@
 #include "absl/status/statusor.h"
 #include "core/base/labels.h"
 #include "core/config/config.h"
+#include "core/scrape/target.h"
 
 namespace outpost::scrape {
-
-// Parses one file's content (`path` decides JSON vs YAML and is used in
-// messages and __meta_filepath).
-absl::StatusOr<std::vector<config::TargetGroup>> ParseFileSd(const std::string& path,
-                                                             std::string_view content);
 
 class FileSd {
  public:

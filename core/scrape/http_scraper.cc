@@ -72,6 +72,16 @@ HttpScraper::~HttpScraper() {
 
 absl::Status HttpScraper::Scrape(const std::string& url, absl::Duration timeout,
                                  std::string* body, std::string* content_type) {
+  return Get(url, timeout,
+             {absl::StrCat("Accept: ", kScrapeAccept),
+              absl::StrFormat("X-Prometheus-Scrape-Timeout-Seconds: %g",
+                              absl::ToDoubleSeconds(timeout))},
+             body, content_type);
+}
+
+absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
+                              const std::vector<std::string>& request_headers, std::string* body,
+                              std::string* content_type) {
   CURL* c = static_cast<CURL*>(curl_);
   if (c == nullptr) return absl::InternalError("curl_easy_init failed");
   body->clear();
@@ -79,11 +89,7 @@ absl::Status HttpScraper::Scrape(const std::string& url, absl::Duration timeout,
   curl_easy_reset(c);
 
   struct curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, absl::StrCat("Accept: ", kScrapeAccept).c_str());
-  headers = curl_slist_append(
-      headers, absl::StrFormat("X-Prometheus-Scrape-Timeout-Seconds: %g",
-                               absl::ToDoubleSeconds(timeout))
-                   .c_str());
+  for (const std::string& h : request_headers) headers = curl_slist_append(headers, h.c_str());
   std::string user, pass;
   if (http_.authorization) {
     std::string cred = http_.authorization->credentials.reveal();

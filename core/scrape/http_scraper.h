@@ -10,12 +10,13 @@
 // Unavailable" for a non-2xx answer, ResourceExhausted "body size limit
 // exceeded" past the limit, DeadlineExceeded on the timeout.
 //
-// Thread-safety: one HttpScraper per scrape loop.
+// Thread-safety: one HttpScraper per scrape loop (or discoverer).
 #ifndef OUTPOST_CORE_SCRAPE_HTTP_SCRAPER_H_
 #define OUTPOST_CORE_SCRAPE_HTTP_SCRAPER_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -34,6 +35,11 @@ class HttpScraper {
   // Content-Type.
   absl::Status Scrape(const std::string& url, absl::Duration timeout, std::string* body,
                       std::string* content_type);
+  // The same GET with other request headers ("Name: value") instead of the
+  // scrape's Accept and timeout headers (http_sd_configs).
+  absl::Status Get(const std::string& url, absl::Duration timeout,
+                   const std::vector<std::string>& request_headers, std::string* body,
+                   std::string* content_type);
 
  private:
   const config::HttpClientConfig http_;

@@ -158,9 +158,11 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
 
 void ScrapeCache::WriteStale(SinkAppender* app, int64_t t_ms, bool all) {
   for (Entry* e : last_) {
-    // Series with timestamps of their own get no markers (Prometheus'
-    // default; track_timestamps_staleness is not implemented).
-    if (e->dropped || e->ref == 0 || e->explicit_ts) continue;
+    // Series with timestamps of their own get no markers unless
+    // track_timestamps_staleness (Prometheus scrape/scrape.go).
+    if (e->dropped || e->ref == 0 || (e->explicit_ts && !opts_.track_timestamps_staleness)) {
+      continue;
+    }
     if (all || e->seen != scrape_) app->Append(e->ref, t_ms, StaleNaN());
   }
 }

@@ -40,6 +40,7 @@ struct AppendOptions {
   Labels target;  // job, instance and the target's other labels
   bool honor_labels = false;
   bool honor_timestamps = true;
+  bool track_timestamps_staleness = false;
   std::vector<relabel::Config> metric_relabel_configs;  // compiled
   // 0: unlimited (Prometheus' defaults).
   uint64_t sample_limit = 0;

@@ -11,6 +11,7 @@ AppendOptions AppendOptionsFor(const Target& t, const config::ScrapeConfig& cfg)
   o.target = t.labels;
   o.honor_labels = cfg.honor_labels;
   o.honor_timestamps = cfg.honor_timestamps;
+  o.track_timestamps_staleness = cfg.track_timestamps_staleness;
   o.metric_relabel_configs = cfg.metric_relabel_configs;
   o.sample_limit = cfg.sample_limit;
   o.label_limit = cfg.label_limit;
@@ -28,11 +29,13 @@ absl::Duration ScrapeLoop::Offset(uint64_t hash, absl::Duration interval) {
 }
 
 ScrapeLoop::ScrapeLoop(Target target, const config::ScrapeConfig& cfg,
-                       std::shared_ptr<SampleSink> sink)
+                       std::shared_ptr<SampleSink> sink, ScrapeMetrics* metrics)
     : target_(std::move(target)),
       http_(cfg.http),
       body_size_limit_(cfg.body_size_limit),
-      cache_(AppendOptionsFor(target_, cfg), std::move(sink)) {}
+      cache_(AppendOptionsFor(target_, cfg), std::move(sink)),
+      metrics_(metrics),
+      interval_length_(metrics != nullptr ? &metrics->IntervalLength(target_.interval) : nullptr) {}
 
 ScrapeLoop::~ScrapeLoop() { Stop(false); }
 
@@ -69,6 +72,21 @@ void ScrapeLoop::ScrapeOnce(absl::Time start) {
   absl::Status fetched = scraper_->Scrape(target_.url, target_.timeout, &body_, &content_type_);
   const absl::Duration took = absl::Now() - start;
   absl::Status st = cache_.Append(fetched, body_, content_type_, start, took);
+  if (metrics_ != nullptr) {
+    if (last_start_ != absl::InfinitePast()) {
+      interval_length_->Observe(absl::ToDoubleSeconds(start - last_start_));
+    }
+    if (absl::IsResourceExhausted(fetched)) metrics_->exceeded_body_size_limit.Increment();
+    if (fetched.ok() && absl::IsResourceExhausted(st)) metrics_->exceeded_sample_limit.Increment();
+    const ScrapeStats& stats = cache_.last_stats();
+    if (stats.duplicates > 0) {
+      metrics_->sample_duplicate_timestamp.Increment(static_cast<double>(stats.duplicates));
+    }
+    if (stats.out_of_order > 0) {
+      metrics_->sample_out_of_order.Increment(static_cast<double>(stats.out_of_order));
+    }
+  }
+  last_start_ = start;
   std::lock_guard<std::mutex> l(mu_);
   const bool was_up = health_.state != TargetHealth::State::kDown;
   health_.state = st.ok() ? TargetHealth::State::kUp : TargetHealth::State::kDown;

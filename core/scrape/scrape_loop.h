@@ -18,6 +18,7 @@
 #include "core/config/config.h"
 #include "core/scrape/http_scraper.h"
 #include "core/scrape/scrape_cache.h"
+#include "core/scrape/scrape_metrics.h"
 #include "core/scrape/target.h"
 
 namespace outpost::scrape {
@@ -33,7 +34,9 @@ struct TargetHealth {
 class ScrapeLoop {
  public:
   // `cfg` supplies the HTTP client, limits, honor_* and metric relabeling.
-  ScrapeLoop(Target target, const config::ScrapeConfig& cfg, std::shared_ptr<SampleSink> sink);
+  // `metrics` (may be null) receives prometheus_target_* counts.
+  ScrapeLoop(Target target, const config::ScrapeConfig& cfg, std::shared_ptr<SampleSink> sink,
+             ScrapeMetrics* metrics = nullptr);
   ~ScrapeLoop();  // Stop(false)
 
   void Start();
@@ -59,6 +62,9 @@ class ScrapeLoop {
   ScrapeCache cache_;
   std::unique_ptr<HttpScraper> scraper_;  // the loop thread's
   std::string body_, content_type_;             // reused between scrapes
+  ScrapeMetrics* const metrics_;
+  prometheus::Summary* const interval_length_;  // null without metrics
+  absl::Time last_start_ = absl::InfinitePast();  // the loop thread's
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -6,6 +6,8 @@
 #include "absl/strings/str_join.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "core/scrape/dns_sd.h"
+#include "core/scrape/http_sd.h"
 
 namespace outpost::scrape {
 namespace {
@@ -59,12 +61,26 @@ std::string ScrapeConfigFingerprint(const config::ScrapeConfig& c) {
     absl::StrAppend(&s, "fsd:", absl::StrJoin(f.files, ","), ":",
                     absl::FormatDuration(f.refresh_interval));
   }
+  for (const config::HttpSdConfig& h : c.http_sd_configs) {
+    config::ScrapeConfig only_http;
+    only_http.http = h.http;
+    absl::StrAppend(&s, "hsd:", h.url, ":", absl::FormatDuration(h.refresh_interval), "{",
+                    ScrapeConfigFingerprint(only_http), "}");
+  }
+  for (const config::DnsSdConfig& d : c.dns_sd_configs) {
+    absl::StrAppend(&s, "dsd:", absl::StrJoin(d.names, ","), ":", d.type, ":", d.port, ":",
+                    absl::FormatDuration(d.refresh_interval));
+  }
+  absl::StrAppend(&s, "tts:", c.track_timestamps_staleness);
   return s;
 }
 
 ScrapeManager::ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink,
-                             HostFilter host_filter)
-    : instance_(std::move(instance)), sink_(std::move(sink)), host_filter_(std::move(host_filter)) {}
+                             HostFilter host_filter, ScrapeMetrics* metrics)
+    : instance_(std::move(instance)),
+      sink_(std::move(sink)),
+      host_filter_(std::move(host_filter)),
+      metrics_(metrics) {}
 
 ScrapeManager::~ScrapeManager() { Stop(); }
 
@@ -80,15 +96,48 @@ std::vector<Labels> ScrapeManager::Discover(Job& job, bool force, bool* changed)
     std::vector<std::string> errors;
     if (job.file_sd[i]->Refresh(full, &errors)) *changed = true;
     for (const std::string& e : errors) {
+      if (metrics_ != nullptr) metrics_->sd_file_read_errors.Increment();
       log::Error("file_sd: cannot read target file",
                  {{"instance", instance_}, {"job", job.cfg.job_name}, {"err", e}});
     }
     for (Labels& l : job.file_sd[i]->Targets()) out.push_back(std::move(l));
   }
+  for (const std::unique_ptr<RefreshSd>& r : job.refresh_sd) {
+    if (r->TakeChanged()) *changed = true;
+    for (Labels& l : r->Targets()) out.push_back(std::move(l));
+  }
   return out;
 }
 
+void ScrapeManager::StartRefreshSd(Job& job) {
+  for (const config::HttpSdConfig& h : job.cfg.http_sd_configs) {
+    auto sd = std::make_shared<HttpSd>(h, metrics_);
+    job.refresh_sd.push_back(std::make_unique<RefreshSd>("http", job.cfg.job_name,
+                                                         h.refresh_interval,
+                                                         [sd] { return sd->Fetch(); }));
+  }
+  for (const config::DnsSdConfig& d : job.cfg.dns_sd_configs) {
+    auto sd = std::make_shared<DnsSd>(d, metrics_);
+    job.refresh_sd.push_back(std::make_unique<RefreshSd>("dns", job.cfg.job_name,
+                                                         d.refresh_interval,
+                                                         [sd] { return sd->Fetch(); }));
+  }
+}
+
+void ScrapeManager::ForgetJobMetrics(const std::string& job) {
+  if (metrics_ == nullptr) return;
+  metrics_->sd_discovered_targets.Remove(&metrics_->sd_discovered_targets.Add(
+      {{"instance_name", instance_}, {"config", job}, {"name", "scrape"}}));
+  metrics_->pool_targets.Remove(
+      &metrics_->pool_targets.Add({{"instance_name", instance_}, {"scrape_job", job}}));
+}
+
 void ScrapeManager::Sync(Job& job, const std::vector<Labels>& discovered) {
+  if (metrics_ != nullptr) {
+    metrics_->sd_discovered_targets
+        .Add({{"instance_name", instance_}, {"config", job.cfg.job_name}, {"name", "scrape"}})
+        .Set(static_cast<double>(discovered.size()));
+  }
   std::map<uint64_t, Target> wanted;
   for (const Labels& d : discovered) {
     if (!host_filter_.Keep(d)) continue;
@@ -110,6 +159,7 @@ void ScrapeManager::Sync(Job& job, const std::vector<Labels>& discovered) {
                 {"targets", std::to_string(wanted.size())},
                 {"limit", std::to_string(job.cfg.target_limit)}});
     wanted.clear();
+    if (metrics_ != nullptr) metrics_->pool_exceeded_target_limit.Increment();
   }
   for (auto it = job.loops.begin(); it != job.loops.end();) {
     if (wanted.count(it->first) == 0) {
@@ -121,9 +171,13 @@ void ScrapeManager::Sync(Job& job, const std::vector<Labels>& discovered) {
   }
   for (auto& [h, t] : wanted) {
     if (job.loops.count(h) != 0) continue;
-    auto loop = std::make_unique<ScrapeLoop>(std::move(t), job.cfg, sink_);
+    auto loop = std::make_unique<ScrapeLoop>(std::move(t), job.cfg, sink_, metrics_);
     loop->Start();
     job.loops.emplace(h, std::move(loop));
+  }
+  if (metrics_ != nullptr) {
+    metrics_->pool_targets.Add({{"instance_name", instance_}, {"scrape_job", job.cfg.job_name}})
+        .Set(static_cast<double>(job.loops.size()));
   }
 }
 
@@ -140,6 +194,9 @@ void ScrapeManager::ApplyConfig(const std::vector<config::ScrapeConfig>& cfgs) {
       // for targets that stay: their series continue).
       for (auto& [h, loop] : it->second->loops) loop->Stop(/*mark_stale=*/false);
       jobs_.erase(it);
+      if (metrics_ != nullptr) metrics_->pool_reloads.Increment();
+    } else if (metrics_ != nullptr) {
+      metrics_->pools.Increment();
     }
     auto job = std::make_unique<Job>();
     job->cfg = c;
@@ -148,6 +205,7 @@ void ScrapeManager::ApplyConfig(const std::vector<config::ScrapeConfig>& cfgs) {
       job->file_sd.push_back(std::make_unique<FileSd>(f));
       job->last_full_refresh.push_back(absl::InfinitePast());
     }
+    StartRefreshSd(*job);
     bool changed = false;
     Sync(*job, Discover(*job, /*force=*/true, &changed));
     jobs_.emplace(c.job_name, std::move(job));
@@ -155,6 +213,7 @@ void ScrapeManager::ApplyConfig(const std::vector<config::ScrapeConfig>& cfgs) {
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (names.count(it->first) == 0) {
       for (auto& [h, loop] : it->second->loops) loop->Stop(/*mark_stale=*/true);
+      ForgetJobMetrics(it->first);
       it = jobs_.erase(it);
     } else {
       ++it;
@@ -169,7 +228,7 @@ void ScrapeManager::DiscoveryLoop() {
     cv_.wait_for(l, std::chrono::seconds(1), [this] { return stop_; });
     if (stop_) break;
     for (auto& [name, job] : jobs_) {
-      if (job->file_sd.empty()) continue;
+      if (job->file_sd.empty() && job->refresh_sd.empty()) continue;
       bool changed = false;
       std::vector<Labels> d = Discover(*job, /*force=*/false, &changed);
       if (changed) Sync(*job, d);

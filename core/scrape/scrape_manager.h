@@ -1,11 +1,13 @@
 // The scrape side of one metrics instance (metrics.configs[] entry): its
-// scrape_configs' discovery (static_configs, file_sd_configs), Grafana
+// scrape_configs' discovery (static_configs, file_sd_configs,
+// http_sd_configs, dns_sd_configs), Grafana
 // Agent's host filter, target building (PopulateTarget) and one ScrapeLoop per target, all appending
 // into the instance's sink.
 //
 // A discovery thread re-checks file_sd files every second (re-reading a
-// file when it changed, and every refresh_interval anyway) and syncs each
-// job's loops with its targets: new targets start, vanished ones stop with
+// file when it changed, and every refresh_interval anyway), picks up what
+// the http_sd/dns_sd discoverers (RefreshSd, each on its own thread)
+// found, and syncs each job's loops with its targets: new targets start, vanished ones stop with
 // staleness markers, unchanged ones keep running. ApplyConfig (a reload)
 // does the same per job, so a loop survives a reload when neither its
 // job's config nor its target changed (Prometheus' scrapePool.reload).
@@ -27,7 +29,9 @@
 #include "core/config/config.h"
 #include "core/scrape/file_sd.h"
 #include "core/scrape/host_filter.h"
+#include "core/scrape/refresh_sd.h"
 #include "core/scrape/scrape_loop.h"
+#include "core/scrape/scrape_metrics.h"
 
 namespace outpost::scrape {
 
@@ -39,8 +43,9 @@ struct TargetStatus {
 
 class ScrapeManager {
  public:
+  // `metrics` may be null (tests); otherwise it outlives the manager.
   ScrapeManager(std::string instance, std::shared_ptr<SampleSink> sink,
-                HostFilter host_filter = {});
+                HostFilter host_filter = {}, ScrapeMetrics* metrics = nullptr);
   ~ScrapeManager();  // Stop()
 
   // Starts or updates scraping for `cfgs` (already validated).
@@ -60,6 +65,7 @@ class ScrapeManager {
     std::string fingerprint;  // the config's identity, secrets included
     std::vector<std::unique_ptr<FileSd>> file_sd;
     std::vector<absl::Time> last_full_refresh;  // per file_sd entry
+    std::vector<std::unique_ptr<RefreshSd>> refresh_sd;  // http_sd, dns_sd
     std::map<uint64_t, std::unique_ptr<ScrapeLoop>> loops;  // by Target::Hash
   };
   void DiscoveryLoop();
@@ -68,10 +74,15 @@ class ScrapeManager {
   std::vector<Labels> Discover(Job& job, bool force, bool* changed);
   void Sync(Job& job, const std::vector<Labels>& discovered);
   void StopAll(bool mark_stale);
+  // Starts the job's http_sd/dns_sd discoverers.
+  void StartRefreshSd(Job& job);
+  // Removes the job's per-job self-metrics.
+  void ForgetJobMetrics(const std::string& job);
 
   const std::string instance_;
   const std::shared_ptr<SampleSink> sink_;
   const HostFilter host_filter_;
+  ScrapeMetrics* const metrics_;
 
   mutable std::mutex mu_;  // guards jobs_ and its loops maps
   std::condition_variable cv_;

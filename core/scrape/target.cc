@@ -6,6 +6,7 @@
 #include "core/base/absl_compat.h"
 #include "core/config/duration.h"
 #include "core/relabel/relabel.h"
+#include "yaml-cpp/yaml.h"
 
 namespace outpost::scrape {
 namespace {
@@ -134,6 +135,65 @@ absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
   }
   if (!t.labels.Has("instance")) t.labels.Set("instance", addr);
   return std::optional<Target>(std::move(t));
+}
+
+absl::StatusOr<std::vector<config::TargetGroup>> ParseTargetGroups(const std::string& path,
+                                                                   std::string_view content) {
+  // yaml-cpp reads both YAML and JSON (JSON is YAML's flow style).
+  std::vector<config::TargetGroup> out;
+  try {
+    YAML::Node root = YAML::Load(std::string(content));
+    if (root.IsNull()) return out;
+    if (!root.IsSequence()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": expected a list of target groups"));
+    }
+    for (size_t i = 0; i < root.size(); ++i) {
+      const YAML::Node& g = root[i];
+      if (!g.IsMap()) {
+        return absl::InvalidArgumentError(absl::StrCat(path, ": group ", i, " is not a map"));
+      }
+      config::TargetGroup tg;
+      tg.source = absl::StrCat(path, ":", i);
+      for (const auto& kv : g) {
+        const std::string key = kv.first.as<std::string>();
+        if (key == "targets") {
+          if (!kv.second.IsSequence()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat(path, ": group ", i, ": targets must be a list"));
+          }
+          for (const YAML::Node& t : kv.second) {
+            if (!t.IsScalar()) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat(path, ": group ", i, ": a target must be a string"));
+            }
+            tg.targets.push_back(t.Scalar());
+          }
+        } else if (key == "labels") {
+          if (kv.second.IsNull()) continue;
+          if (!kv.second.IsMap()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat(path, ": group ", i, ": labels must be a map"));
+          }
+          for (const auto& l : kv.second) {
+            tg.labels[l.first.as<std::string>()] = l.second.IsScalar() ? l.second.Scalar() : "";
+          }
+        } else {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": group ", i, ": unknown key \"", key, "\""));
+        }
+      }
+      for (const std::string& t : tg.targets) {
+        if (t.find('/') != std::string::npos) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ": \"", t, "\" is not a valid hostname"));
+        }
+      }
+      out.push_back(std::move(tg));
+    }
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
+  }
+  return out;
 }
 
 }  // namespace outpost::scrape

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -36,6 +38,14 @@ absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
 // The discovered labels of each target of a group: the group's labels plus
 // __address__.
 std::vector<Labels> GroupTargets(const config::TargetGroup& group);
+
+// Parses target groups in file_sd's format, JSON or YAML (the two are read
+// alike), as file_sd and http_sd serve them:
+//   [{"targets": ["host:port", ...], "labels": {"k": "v"}}, ...]
+// `source` (a path or URL) names the groups (`source:index`) and prefixes
+// error messages.
+absl::StatusOr<std::vector<config::TargetGroup>> ParseTargetGroups(const std::string& source,
+                                                                   std::string_view content);
 
 }  // namespace outpost::scrape
 

@@ -92,6 +92,54 @@ TEST(ScrapeConfigTest, Errors) {
               ElementsAre(HasSubstr("consul_sd_configs: not supported yet")));
   EXPECT_THAT(errors("        - {job_name: x, scrape_interval: 2h}\n"),
               ElementsAre(HasSubstr("scrape interval greater than wal_truncate_frequency")));
+  EXPECT_THAT(errors("        - {job_name: x, http_sd_configs: [{refresh_interval: 1m}]}\n"),
+              ElementsAre(HasSubstr("http_sd_configs[0]: URL is missing")));
+  EXPECT_THAT(errors("        - {job_name: x, http_sd_configs: [{url: 'ftp://h/'}]}\n"),
+              ElementsAre(HasSubstr("http_sd_configs[0].url: URL scheme must be 'http' or "
+                                    "'https'")));
+  EXPECT_THAT(errors("        - {job_name: x, dns_sd_configs: [{type: A}]}\n"),
+              ElementsAre(HasSubstr("DNS-SD config must contain at least one SRV record name"),
+                          HasSubstr("a port is required in DNS-SD configs for all record types "
+                                    "except SRV")));
+  EXPECT_THAT(errors("        - {job_name: x, dns_sd_configs: [{names: [a], type: MX}]}\n"),
+              ElementsAre(HasSubstr("dns_sd_configs[0].type: invalid DNS-SD records type MX")));
+}
+
+TEST(ScrapeConfigTest, HttpAndDnsDiscovery) {
+  LoadResult r = LoadText(
+      "metrics:\n"
+      "  configs:\n"
+      "    - name: default\n"
+      "      scrape_configs:\n"
+      "        - job_name: viahttp\n"
+      "          track_timestamps_staleness: true\n"
+      "          http_sd_configs:\n"
+      "            - url: https://sd.example/targets\n"
+      "              authorization: {credentials: tok}\n"
+      "        - job_name: viadns\n"
+      "          dns_sd_configs:\n"
+      "            - names: [_node._tcp.example.com]\n"
+      "            - {names: [web.example.com], type: aaaa, port: 9100, refresh_interval: 10s}\n");
+  ASSERT_THAT(r.errors.errors, IsEmpty());
+  const std::vector<ScrapeConfig>& s = r.config->metrics.configs.at(0).scrape_configs;
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_TRUE(s[0].track_timestamps_staleness);
+  const HttpSdConfig& h = s[0].http_sd_configs.at(0);
+  EXPECT_EQ(h.url, "https://sd.example/targets");
+  EXPECT_EQ(h.refresh_interval, absl::Minutes(1));
+  EXPECT_EQ(h.http.authorization->credentials.reveal(), "tok");
+  ASSERT_EQ(s[1].dns_sd_configs.size(), 2u);
+  EXPECT_EQ(s[1].dns_sd_configs[0].type, "SRV");
+  EXPECT_EQ(s[1].dns_sd_configs[0].refresh_interval, absl::Seconds(30));
+  EXPECT_EQ(s[1].dns_sd_configs[1].type, "AAAA");
+  EXPECT_EQ(s[1].dns_sd_configs[1].port, 9100);
+  EXPECT_EQ(s[1].dns_sd_configs[1].refresh_interval, absl::Seconds(10));
+  // The effective config loads again the same (the credential masked).
+  const std::string dump = Dump(*r.config, integrations::Builtin());
+  EXPECT_THAT(dump, Not(HasSubstr("tok")));
+  LoadResult again = LoadText(dump);
+  ASSERT_THAT(again.errors.errors, IsEmpty()) << dump;
+  EXPECT_EQ(Dump(*again.config, integrations::Builtin()), dump);
 }
 
 }  // namespace

@@ -65,15 +65,15 @@ TEST_F(FileSdTest, JsonAndYamlGlobsAndChanges) {
 }
 
 TEST_F(FileSdTest, MalformedContent) {
-  EXPECT_THAT(ParseFileSd("f.json", "{}").status().message(),
+  EXPECT_THAT(ParseTargetGroups("f.json", "{}").status().message(),
               HasSubstr("expected a list of target groups"));
-  EXPECT_THAT(ParseFileSd("f.json", "[{\"targets\": \"h\"}]").status().message(),
+  EXPECT_THAT(ParseTargetGroups("f.json", "[{\"targets\": \"h\"}]").status().message(),
               HasSubstr("targets must be a list"));
-  EXPECT_THAT(ParseFileSd("f.yml", "- targets: [a]\n  lables: {}\n").status().message(),
+  EXPECT_THAT(ParseTargetGroups("f.yml", "- targets: [a]\n  lables: {}\n").status().message(),
               HasSubstr("unknown key \"lables\""));
-  EXPECT_THAT(ParseFileSd("f.yml", "- targets: [http://a/]\n").status().message(),
+  EXPECT_THAT(ParseTargetGroups("f.yml", "- targets: [http://a/]\n").status().message(),
               HasSubstr("is not a valid hostname"));
-  EXPECT_TRUE(ParseFileSd("f.yml", "").ok());
+  EXPECT_TRUE(ParseTargetGroups("f.yml", "").ok());
 }
 
 }  // namespace
