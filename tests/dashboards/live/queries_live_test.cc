@@ -1,0 +1,268 @@
+// Every variable query and panel query of the bundled dashboards returns
+// data against a real setup: a throwaway MariaDB and Redis, the outpost
+// binary with the agent, node_exporter, mysqld_exporter and redis_exporter
+// integrations at a 1 s interval, remote-writing to Debian's Prometheus
+// (remote-write receiver on). Queries run through Prometheus' HTTP API with
+// $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
+//
+// Why 15s: Grafana's $__rate_interval is at least four scrape intervals
+// (4 s here); 15 s holds ~15 samples of every series, so rate() has the
+// two points it needs even with a second or two of shipping delay, while
+// the test only has to wait ~20 s of data (a 1m window would work as well
+// but would hide a series that stopped arriving during the test).
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/core/agent/http_get.h"
+#include "tests/dashboards/dashboard_util.h"
+#include "tests/e2e/cli/process.h"
+#include "tests/support/free_port.h"
+#include "tests/support/mariadb_server.h"
+#include "tests/support/redis_server.h"
+
+namespace outpost::dashboards {
+namespace {
+
+using outpost::testing::HttpRequestTo;
+using outpost::testing::HttpResult;
+
+constexpr char kRateInterval[] = "15s";
+
+// Panel queries allowed to return nothing here, by a substring of the
+// expression, with the reason.
+const std::map<std::string, std::string>& EmptyAllowed() {
+  static const auto* m = new std::map<std::string, std::string>{
+      {"mysql_slave_status_seconds_behind_master",
+       "replication lag: the throwaway MariaDB is not a replica"},
+      {"mysql_global_status_innodb_row_ops_total",
+       "MySQL's Innodb_rows_* status variables: MariaDB 10.6+ has none"},
+  };
+  return *m;
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// tests/core/agent/http_get.h returns the body as sent; Prometheus sends
+// big replies with Transfer-Encoding: chunked ("<hex size>\r\n<data>\r\n"
+// ... "0\r\n\r\n"). Decodes that; returns other bodies unchanged.
+std::string Dechunk(const std::string& body) {
+  if (body.empty() || body[0] == '{') return body;
+  std::string out;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    const size_t eol = body.find("\r\n", pos);
+    if (eol == std::string::npos) return body;
+    size_t size = 0;
+    for (size_t i = pos; i < eol; ++i) {
+      const int c = std::tolower(static_cast<unsigned char>(body[i]));
+      if (!std::isxdigit(c)) return body;
+      size = size * 16 + (std::isdigit(c) ? c - '0' : c - 'a' + 10);
+    }
+    if (size == 0) return out;
+    if (eol + 2 + size > body.size()) return body;
+    out.append(body, eol + 2, size);
+    pos = eol + 2 + size + 2;
+  }
+  return out;
+}
+
+std::string Substitute(std::string q) {
+  q = ReplaceAll(q, "$__rate_interval", kRateInterval);
+  q = ReplaceAll(q, "$job", ".+");
+  return ReplaceAll(q, "$instance", ".+");
+}
+
+// The live environment, shared by all tests of the suite.
+struct Env {
+  outpost::testing::TempDir dir;
+  int prom_port = 0;
+  std::unique_ptr<outpost::testing::ExternalProcess> prometheus;
+  outpost::testing::MariadbServer db;
+  std::unique_ptr<outpost::testing::RedisServer> redis;
+  std::unique_ptr<outpost::testing::Process> agent;
+  std::string error;  // set when setting up failed
+
+  // GET on Prometheus' API; the parsed reply, or a discarded value.
+  Json Api(const std::string& path, std::string* raw = nullptr) const {
+    HttpResult r = HttpRequestTo(prom_port, "GET", path);
+    const std::string body = Dechunk(r.body);
+    if (raw != nullptr) *raw = std::to_string(r.status) + " " + body.substr(0, 2000);
+    if (r.status != 200) return Json::value_t::discarded;
+    return Json::parse(body, nullptr, false);
+  }
+  // The result vector of an instant query (a discarded value on error).
+  Json Query(const std::string& q, std::string* raw = nullptr) const {
+    Json j = Api("/api/v1/query?query=" + UrlEncode(q), raw);
+    if (j.is_discarded() || j.value("status", "") != "success") return Json::value_t::discarded;
+    return j["data"]["result"];
+  }
+};
+
+Env* env = nullptr;
+
+bool WaitFor(const std::function<bool()>& ok, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
+std::string SetUpEnv(Env& e) {
+  const std::string prom = "/usr/bin/prometheus";
+  if (access(prom.c_str(), X_OK) != 0) {
+    return "Debian's prometheus is required at /usr/bin/prometheus (tests/run.sh installs it)";
+  }
+  e.prom_port = outpost::testing::FreePort();
+  outpost::testing::WriteFile(e.dir / "prometheus.yml", "global:\n  scrape_interval: 1m\n");
+  e.prometheus = std::make_unique<outpost::testing::ExternalProcess>(
+      std::vector<std::string>{prom, "--config.file=" + (e.dir / "prometheus.yml"),
+                               "--storage.tsdb.path=" + (e.dir / "tsdb"),
+                               "--web.listen-address=127.0.0.1:" + std::to_string(e.prom_port),
+                               "--web.enable-remote-write-receiver"},
+      e.dir / "prometheus.log");
+  if (!e.db.Start()) return "MariaDB: " + e.db.error();
+  outpost::testing::RedisServer::Options ro;
+  // A maxmemory, so the memory-vs-maxmemory panel has data.
+  ro.extra_args = {"--maxmemory", "64mb"};
+  e.redis = std::make_unique<outpost::testing::RedisServer>(ro);
+  if (!e.redis->ok()) return "Redis: " + e.redis->error();
+  // Keys (one expiring), a hit and a miss.
+  e.redis->Cli({"SET", "k1", "v"});
+  e.redis->Cli({"SET", "k2", "v", "EX", "3600"});
+  e.redis->Cli({"GET", "k1"});
+  e.redis->Cli({"GET", "missing"});
+  if (!WaitFor([&] { return HttpRequestTo(e.prom_port, "GET", "/-/ready").status == 200; },
+               std::chrono::seconds(60))) {
+    return "Prometheus not ready: " + outpost::testing::ReadAll(e.dir / "prometheus.log");
+  }
+  const int agent_port = outpost::testing::FreePort();
+  outpost::testing::WriteFile(
+      e.dir / "agent.yaml",
+      "metrics:\n"
+      "  wal_directory: " + (e.dir / "data") + "\n"
+      "  global:\n"
+      "    scrape_interval: 1s\n"
+      "    scrape_timeout: 1s\n"
+      "integrations:\n"
+      "  prometheus_remote_write:\n"
+      "    - url: http://127.0.0.1:" + std::to_string(e.prom_port) + "/api/v1/write\n"
+      "      queue_config: {batch_send_deadline: 1s}\n"
+      "  agent:\n    enabled: true\n"
+      "  node_exporter:\n    enabled: true\n"
+      "  mysqld_exporter:\n    enabled: true\n"
+      "    data_source_name: \"" + e.db.Dsn() + "\"\n"
+      "  redis_exporter:\n    enabled: true\n"
+      "    redis_addr: " + e.redis->addr() + "\n");
+  e.agent = std::make_unique<outpost::testing::Process>(
+      std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
+                               "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
+      e.dir.path());
+  if (!e.agent->WaitForStderr("outpost started")) return "outpost did not start: " + e.agent->err();
+  // Every integration has shipped at least 20 s of samples (its up series
+  // spans 15 s and more in Prometheus).
+  const std::string ready =
+      "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
+      "redis_exporter)\"}[1m]) >= 20)";
+  if (!WaitFor([&] {
+        Json r = e.Query(ready);
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "4";
+      },
+      std::chrono::seconds(60))) {
+    std::string raw;
+    e.Query("count_over_time(up[1m])", &raw);
+    return "not every integration shipped 20 samples within 60 s: " + raw + "\n" + e.agent->err();
+  }
+  return "";
+}
+
+// One test case for everything: ctest runs each case in its own process,
+// and the environment (three servers and outpost) takes ~25 s to fill.
+void CheckVariables(const std::string& file, const Json& dash) {
+  const std::vector<const Json*> vars = QueryVariables(dash);
+  ASSERT_EQ(vars.size(), 2u);
+  for (const Json* v : vars) {
+    std::string sel, label;
+    ASSERT_TRUE(ParseLabelValues(Str(*v, "query"), &sel, &label)) << Str(*v, "query");
+    std::string raw;
+    Json j = env->Api("/api/v1/label/" + label + "/values?match[]=" + UrlEncode(Substitute(sel)), &raw);
+    ASSERT_FALSE(j.is_discarded()) << raw;
+    EXPECT_EQ(j.value("status", ""), "success") << raw;
+    EXPECT_FALSE(j["data"].empty()) << Str(*v, "query") << " lists nothing: " << raw;
+    if (label == "job") {
+      // The dashboard's own integration is among the jobs offered.
+      const std::map<std::string, std::string> kJob = {
+          {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
+          {"redis", "integrations/redis_exporter"}, {"outpost", "integrations/agent"}};
+      auto it = kJob.find(std::filesystem::path(file).stem().string());
+      ASSERT_NE(it, kJob.end()) << file;
+      EXPECT_NE(std::find(j["data"].begin(), j["data"].end(), it->second), j["data"].end()) << raw;
+    }
+  }
+}
+
+void CheckPanels(const Json& dash, std::set<std::string>* allowed_used) {
+  int checked = 0;
+  for (const TargetRef& t : AllTargets(dash)) {
+    const std::string q = Substitute(t.expr);
+    std::string raw;
+    Json result = env->Query(q, &raw);
+    ASSERT_FALSE(result.is_discarded()) << t.panel_title << ": " << q << "\n" << raw;
+    bool allowed = false;
+    for (const auto& [needle, reason] : EmptyAllowed()) {
+      if (t.expr.find(needle) != std::string::npos) {
+        allowed = true;
+        allowed_used->insert(needle);
+      }
+    }
+    if (allowed) continue;
+    EXPECT_FALSE(result.empty()) << t.panel_title << ": no data for " << q;
+    ++checked;
+  }
+  EXPECT_GT(checked, 10);
+}
+
+TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
+  Env e;
+  env = &e;
+  const std::string error = SetUpEnv(e);
+  ASSERT_EQ(error, "");
+  const std::vector<std::string> files = DashboardFiles();
+  ASSERT_EQ(files.size(), 4u);
+  std::set<std::string> allowed_used;
+  for (const std::string& f : files) {
+    SCOPED_TRACE(f);
+    Json dash = LoadJson(f);
+    ASSERT_FALSE(dash.is_discarded());
+    CheckVariables(f, dash);
+    CheckPanels(dash, &allowed_used);
+  }
+  // No stale allow-list entries.
+  for (const auto& [needle, reason] : EmptyAllowed()) EXPECT_EQ(allowed_used.count(needle), 1u) << needle;
+  env = nullptr;
+}
+
+}  // namespace
+}  // namespace outpost::dashboards
