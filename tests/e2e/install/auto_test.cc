@@ -1,0 +1,266 @@
+// End-to-end test of `install.sh --stack auto`: it finds a throwaway
+// MariaDB and Redis (probe addresses overridden for the test's free ports),
+// says what it found, and the agent it starts (in the background: no
+// systemd with --prefix) collects from both and ships to a remote-write
+// receiver with basic auth from the 0600 password file.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <regex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "snappy.h"
+#include "tests/core/agent/http_get.h"
+#include "tests/e2e/cli/process.h"
+#include "tests/e2e/install/install_runner.h"
+#include "tests/support/free_port.h"
+#include "tests/support/mariadb_server.h"
+#include "tests/support/redis_server.h"
+
+namespace outpost::testing::install {
+namespace {
+
+// A remote-write receiver: answers 204 to every POST and keeps each
+// request's Authorization header and snappy-decoded body (a protobuf
+// WriteRequest). Test-only; one connection at a time.
+class Receiver {
+ public:
+  Receiver() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    listen(fd_, 16);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Receiver() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/v1/write"; }
+  std::vector<std::string> authorizations() {
+    std::lock_guard<std::mutex> l(mu_);
+    return auth_;
+  }
+  // Whether a received series has the label name=value (its protobuf
+  // Label encoding: field 1 name, field 2 value, both short strings).
+  bool HasLabel(const std::string& name, const std::string& value) {
+    const std::string needle = std::string("\x0a") + static_cast<char>(name.size()) + name +
+                               "\x12" + static_cast<char>(value.size()) + value;
+    std::lock_guard<std::mutex> l(mu_);
+    for (const std::string& b : bodies_) {
+      if (b.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      timeval tv{5, 0};
+      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      std::string req;
+      char buf[65536];
+      size_t need = std::string::npos;
+      while (need == std::string::npos || req.size() < need) {
+        ssize_t n = recv(c, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+        size_t end = req.find("\r\n\r\n");
+        if (need == std::string::npos && end != std::string::npos) {
+          std::smatch m;
+          std::string head = req.substr(0, end);
+          static const std::regex cl("[Cc]ontent-[Ll]ength: *([0-9]+)");
+          need = end + 4 + (std::regex_search(head, m, cl) ? std::stoul(m[1]) : 0);
+          static const std::regex au("\r\n[Aa]uthorization: *([^\r]*)");
+          std::lock_guard<std::mutex> l(mu_);
+          auth_.push_back(std::regex_search(head, m, au) ? std::string(m[1]) : "");
+        }
+      }
+      if (size_t end = req.find("\r\n\r\n"); end != std::string::npos) {
+        std::string body;
+        if (snappy::Uncompress(req.data() + end + 4, req.size() - end - 4, &body)) {
+          std::lock_guard<std::mutex> l(mu_);
+          bodies_.push_back(std::move(body));
+        }
+      }
+      const std::string resp = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+      send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      close(c);
+    }
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::string> auth_;
+  std::vector<std::string> bodies_;
+};
+
+// Stops the agent install.sh started in the background (pid file).
+struct AgentGuard {
+  // Running and not a zombie (the agent's parent, install.sh, is gone; who
+  // reaps it depends on the machine).
+  static bool Alive(pid_t p) {
+    if (kill(p, 0) != 0) return false;
+    const std::string stat = ReadAll("/proc/" + std::to_string(p) + "/stat");
+    const size_t close = stat.rfind(')');
+    return close == std::string::npos || stat.compare(close, 3, ") Z") != 0;
+  }
+  std::string pid_file;
+  bool stopped = false;
+  pid_t pid() const { return static_cast<pid_t>(std::atoi(ReadAll(pid_file).c_str())); }
+  // SIGTERM, then up to 30 s for the exit; SIGKILL after that.
+  bool Stop() {
+    pid_t p = pid();
+    stopped = true;
+    if (p <= 0 || kill(p, SIGTERM) != 0) return false;
+    for (int i = 0; i < 300; ++i) {
+      if (!Alive(p)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    kill(p, SIGKILL);
+    return false;
+  }
+  ~AgentGuard() {
+    pid_t p = pid();
+    if (!stopped && p > 0) kill(p, SIGKILL);
+  }
+};
+
+template <typename F>
+bool Eventually(F cond, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+TEST(InstallAutoTest, FindsMariadbAndRedisAndTheStartedAgentCollectsBoth) {
+  MariadbServer db;
+  ASSERT_TRUE(db.Start()) << db.error();
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  Receiver receiver;
+  Fixture f;
+  WriteFile(f.tmp / "pw", "rw-pass");
+  const int port = FreePort();
+  const std::string host = HostName();
+  // No --no-start: without systemd (and always with --prefix) the script
+  // starts the agent in the background.
+  RunResult r = Install({"--prefix", f.prefix, "--no-deps", "--binary", OUTPOST_BINARY, "--stack",
+                         "auto", "--mysql-dsn", db.Dsn(), "--scrape-interval", "1s", "--http-address",
+                         "127.0.0.1:" + std::to_string(port), "--remote-write-url",
+                         receiver.url(), "--remote-write-user", "u",
+                         "--remote-write-password-file", f.tmp / "pw"},
+                        {{"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}}, f.tmp.path());
+  AgentGuard agent{f.prefix + "/var/lib/outpost/outpost.pid"};
+  ASSERT_EQ(r.code, 0) << r.out << r.err
+                       << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+  const std::string mysql_at = "127.0.0.1:" + std::to_string(db.port());
+  EXPECT_TRUE(Contains(r.out, "MySQL/MariaDB: found at " + mysql_at)) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Redis: found at " + redis.addr())) << r.out;
+  EXPECT_TRUE(Contains(r.out, "stop it with: kill $(cat " + agent.pid_file + ")")) << r.out;
+  const std::string cfg = ReadAll(f.config());
+  EXPECT_TRUE(Contains(cfg, "  node_exporter:\n")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "  mysqld_exporter:\n")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "    redis_addr: \"" + redis.addr() + "\"\n")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "scrape_interval: 1s\n    scrape_timeout: 1s\n")) << cfg;
+  EXPECT_FALSE(Contains(r.out + r.err, MariadbServer::kPassword));
+  ASSERT_GT(agent.pid(), 0);
+  ASSERT_TRUE(AgentGuard::Alive(agent.pid()))
+      << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+
+  // Both integrations reach their servers (the exporters' own up gauges;
+  // a single block's samples are served without the instance label).
+  const std::regex mysql_up("(^|\n)mysql_up 1\n"), redis_up("(^|\n)redis_up 1\n");
+  std::string mysql_body, redis_body;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        mysql_body = HttpRequestTo(port, "GET", "/integrations/mysqld_exporter/metrics").body;
+        redis_body = HttpRequestTo(port, "GET", "/integrations/redis_exporter/metrics").body;
+        return std::regex_search(mysql_body, mysql_up) && std::regex_search(redis_body, redis_up);
+      },
+      std::chrono::seconds(20)))
+      << mysql_body.substr(0, 3000) << "\n" << redis_body.substr(0, 3000)
+      << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+  // Shipped: series of both jobs, local servers named after this host.
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"job", "integrations/mysqld_exporter"},
+           {"job", "integrations/redis_exporter"},
+           {"job", "integrations/node_exporter"},
+           {"instance", host + ":" + std::to_string(db.port())},
+           {"instance", host + ":" + std::to_string(redis.port())},
+           {"instance", host}}) {
+    EXPECT_TRUE(Eventually([&] { return receiver.HasLabel(name, value); }, std::chrono::seconds(20)))
+        << name << "=" << value;
+  }
+  // Shipped with basic auth from the 0600 password file: base64("u:rw-pass").
+  EXPECT_TRUE(Eventually(
+      [&] {
+        for (const std::string& a : receiver.authorizations()) {
+          if (a == "Basic dTpydy1wYXNz") return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(20)))
+      << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+  EXPECT_TRUE(agent.Stop()) << "the agent did not exit on SIGTERM";
+}
+
+TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  Fixture f;
+  const int closed = FreePort();
+  RunResult r = f.Run({"--stack", "auto"},
+                      {{"OUTPOST_AUTO_MYSQL_ADDR", redis.addr()},  // not MySQL: no greeting
+                       {"OUTPOST_AUTO_REDIS_ADDR", "127.0.0.1:" + std::to_string(closed)}});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "MySQL/MariaDB: none found")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Redis: none found")) << r.out;
+  std::string cfg = ReadAll(f.config());
+  EXPECT_TRUE(Contains(cfg, "  node_exporter:\n")) << cfg;
+  EXPECT_FALSE(Contains(cfg, "mysqld_exporter")) << cfg;
+  EXPECT_FALSE(Contains(cfg, "redis_exporter")) << cfg;
+
+  // A MySQL socket but no DSN: found, said, not enabled.
+  MariadbServer db;
+  ASSERT_TRUE(db.Start()) << db.error();
+  Fixture g;
+  r = g.Run({"--stack", "auto"}, {{"OUTPOST_AUTO_MYSQL_ADDR", db.Socket()},
+                                  {"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "found at " + db.Socket() + " but no --mysql-dsn")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Redis: found at " + redis.addr())) << r.out;
+  cfg = ReadAll(g.config());
+  EXPECT_FALSE(Contains(cfg, "mysqld_exporter")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "  redis_exporter:\n")) << cfg;
+}
+
+}  // namespace
+}  // namespace outpost::testing::install
