@@ -144,6 +144,13 @@ TEST_F(TruncationTest, SegmentsForcedOutByMaxWalSizeDoNotWedgeTheWatcher) {
   c.queue_config.max_samples_per_send = 10;
   StartEndpoint(c);
   for (int64_t t = 1; t <= 20; ++t) Commit("a", 5, t * 1000);  // segment 0
+  // The watcher has read into segment 0 and is blocked on the full queue
+  // (a watcher that started only after the truncation below would begin at
+  // the oldest remaining segment and lose nothing).
+  for (int i = 0; i < 400 && Metric("prometheus_remote_storage_samples_pending") < 10; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_GE(Metric("prometheus_remote_storage_samples_pending"), 10);
   ASSERT_TRUE(storage_->Truncate(0).ok());  // cut; the endpoint needs 0
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + wal::SegmentName(0)));
   for (int64_t t = 21; t <= 30; ++t) {  // segment 1: "b" is only defined here
