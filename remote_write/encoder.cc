@@ -15,6 +15,8 @@ constexpr char kTagLen3 = 0x1a;     // field 3, length-delimited
 constexpr char kTagLen4 = 0x22;     // field 4, length-delimited
 constexpr char kTagLen5 = 0x2a;     // field 5, length-delimited
 constexpr char kTagFixed64_1 = 0x09;
+constexpr char kTagFixed64_2 = 0x11;
+constexpr char kTagVarint3 = 0x18;
 constexpr char kTagVarint1 = 0x08;
 constexpr char kTagVarint2 = 0x10;
 
@@ -54,6 +56,13 @@ inline size_t SampleBody(int64_t t, double v) {
   size_t n = std::bit_cast<uint64_t>(v) != 0 ? 9 : 0;
   if (t != 0) n += 1 + VarintSize(static_cast<uint64_t>(t));
   return n;
+}
+
+// Size of a Sample or (with exemplar labels) an Exemplar message body:
+// Exemplar{labels = 1, value = 2, timestamp = 3}.
+inline size_t ItemBody(const PendingSample& s) {
+  if (s.exemplar == nullptr) return SampleBody(s.t, s.v);
+  return s.exemplar->size() + SampleBody(s.t, s.v);
 }
 
 inline uint64_t HashPtr(const void* p) {
@@ -123,7 +132,7 @@ std::string_view BatchEncoder::EncodeSamples(
       }
       slot = (slot + 1) & mask;
     }
-    const size_t body = SampleBody(s.t, s.v);
+    const size_t body = ItemBody(s);
     groups_[g].body += 1 + VarintSize(body) + body;
   }
   size_t total = 0;
@@ -141,14 +150,20 @@ std::string_view BatchEncoder::EncodeSamples(
     for (;;) {
       const PendingSample& s = samples[i];
       const uint64_t bits = std::bit_cast<uint64_t>(s.v);
-      *p++ = kTagLen2;
-      p = PutVarint(p, SampleBody(s.t, s.v));
+      const bool exemplar = s.exemplar != nullptr;
+      // TimeSeries.samples = 2, TimeSeries.exemplars = 3.
+      *p++ = exemplar ? kTagLen3 : kTagLen2;
+      p = PutVarint(p, ItemBody(s));
+      if (exemplar) {
+        std::memcpy(p, s.exemplar->data(), s.exemplar->size());
+        p += s.exemplar->size();
+      }
       if (bits != 0) {
-        *p++ = kTagFixed64_1;
+        *p++ = exemplar ? kTagFixed64_2 : kTagFixed64_1;
         for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(bits >> (8 * b));
       }
       if (s.t != 0) {
-        *p++ = kTagVarint2;
+        *p++ = exemplar ? kTagVarint3 : kTagVarint2;
         p = PutVarint(p, static_cast<uint64_t>(s.t));
       }
       if (i == g.last) break;

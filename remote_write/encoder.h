@@ -43,12 +43,16 @@ void EncodeLabels(const Labels& labels, std::string* out);
 // EncodeLabels bytes; it identifies the series inside a batch and must stay
 // valid until the batch is encoded. `seq` and `ref` are opaque to the
 // encoder (the queue uses them for acknowledgement and shard choice).
+// With `exemplar` set (EncodeLabels bytes of the exemplar's labels, valid
+// like `labels`), the item is an exemplar of the series with value `v` at
+// `t`, sent in the series' TimeSeries.exemplars.
 struct PendingSample {
   const std::string* labels = nullptr;
   int64_t t = 0;  // milliseconds
   double v = 0;
   uint64_t seq = 0;
   uint64_t ref = 0;
+  const std::string* exemplar = nullptr;
 };
 
 // One `MetricMetadata` entry.

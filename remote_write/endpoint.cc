@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
   wo.write_relabel_configs = std::move(relabels);
   wo.poll_interval = options.poll_interval;
   wo.name = config.name;
+  wo.send_exemplars = config.send_exemplars;
   e->watcher_ = std::make_unique<Watcher>(std::move(wo), e->queue_.get(), e->acks_.get(),
                                           &e->metrics_);
   e->watcher_->Start();

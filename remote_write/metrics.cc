@@ -36,6 +36,18 @@ EndpointMetrics::EndpointMetrics(prometheus::Registry& r, const std::string& nam
                               "either via relabelling, due to being too old or "
                               "unintentionally because of an unknown reference ID.",
                               {{"remote_name", name}, {"url", url}})),
+      exemplars_total(C(r, "prometheus_remote_storage_exemplars_total",
+                        "Total number of exemplars sent to remote storage.",
+                        {{"remote_name", name}, {"url", url}})),
+      exemplars_failed_total(C(r, "prometheus_remote_storage_exemplars_failed_total",
+                               "Total number of exemplars which failed on send to remote "
+                               "storage, non-recoverable errors.",
+                               {{"remote_name", name}, {"url", url}})),
+      exemplars_retried_total(C(r, "prometheus_remote_storage_exemplars_retried_total",
+                                "Total number of exemplars which failed on send to remote "
+                                "storage but were retried because the send error was "
+                                "recoverable.",
+                                {{"remote_name", name}, {"url", url}})),
       samples_pending(G(r, "prometheus_remote_storage_samples_pending",
                         "The number of samples pending in the queues shards to be "
                         "sent to the remote storage.",

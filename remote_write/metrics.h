@@ -25,6 +25,9 @@ struct EndpointMetrics {
   prometheus::Counter& samples_failed_total;
   prometheus::Counter& samples_retried_total;
   prometheus::Counter& samples_dropped_total;
+  prometheus::Counter& exemplars_total;
+  prometheus::Counter& exemplars_failed_total;
+  prometheus::Counter& exemplars_retried_total;
   prometheus::Gauge& samples_pending;
   prometheus::Counter& bytes_total;
   prometheus::Counter& enqueue_retries_total;

@@ -197,12 +197,17 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
     const absl::Duration took = absl::Now() - begin;
     metrics_->sent_batch_duration_seconds.Observe(absl::ToDoubleSeconds(took));
     out_nanos_.fetch_add(absl::ToInt64Nanoseconds(took), std::memory_order_relaxed);
-    const double n = static_cast<double>(batch.size());
+    double exemplars = 0;
+    for (const PendingSample& p : batch) exemplars += p.exemplar != nullptr;
+    const double n = static_cast<double>(batch.size()) - exemplars;
     if (r.outcome == SendOutcome::kOk) {
       metrics_->samples_total.Increment(n);
+      if (exemplars > 0) metrics_->exemplars_total.Increment(exemplars);
       metrics_->bytes_total.Increment(static_cast<double>(body.size()));
       int64_t max_t = 0;
-      for (const PendingSample& p : batch) max_t = std::max(max_t, p.t);
+      for (const PendingSample& p : batch) {
+        if (p.exemplar == nullptr) max_t = std::max(max_t, p.t);
+      }
       const double secs = static_cast<double>(max_t) / 1000.0;
       if (secs > metrics_->highest_sent_timestamp_seconds.Value()) {
         metrics_->highest_sent_timestamp_seconds.Set(secs);
@@ -213,6 +218,7 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
     }
     if (r.outcome == SendOutcome::kDrop) {
       metrics_->samples_failed_total.Increment(n);
+      if (exemplars > 0) metrics_->exemplars_failed_total.Increment(exemplars);
       {
         absl::MutexLock l(&log_mu_);
         if (absl::Now() - last_drop_log_ > absl::Minutes(1)) {  // no log floods
@@ -230,6 +236,7 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
     // Recoverable.
     if (hard_stop_.load()) return;
     metrics_->samples_retried_total.Increment(n);
+    if (exemplars > 0) metrics_->exemplars_retried_total.Increment(exemplars);
     ++attempt;
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     absl::Duration wait = RetryDelay(q_, attempt, previous, unit(s->rng));

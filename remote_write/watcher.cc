@@ -96,7 +96,7 @@ std::vector<MetadataEntry> Watcher::Metadata() const {
   return out;
 }
 
-void Watcher::StoreSeries(const wal::RefSeries& s) {
+void Watcher::StoreSeries(wal::RefSeries& s) {
   auto [it, inserted] = series_.try_emplace(s.ref);
   if (!inserted) {  // same ref, same labels (checkpoint + segment)
     SeriesEntry& e = *it->second;
@@ -110,7 +110,7 @@ void Watcher::StoreSeries(const wal::RefSeries& s) {
   auto e = std::make_unique<SeriesEntry>();
   e->segment = store_segment_;
   if (in_checkpoint_) e->mark = gc_epoch_;
-  Labels labels = s.labels;
+  Labels labels = std::move(s.labels);  // decode scratch: no copy
   for (const auto& [name, value] : options_.external_labels) {
     if (!labels.Has(name)) labels.Set(name, value);
   }
@@ -143,7 +143,7 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
     case wal::RecordType::kSeries:
       dec_series_.clear();
       (void)wal::DecodeSeries(rec, &dec_series_);  // keep what decoded
-      for (const auto& s : dec_series_) StoreSeries(s);
+      for (auto& s : dec_series_) StoreSeries(s);
       break;
     case wal::RecordType::kMetadata:
       dec_meta_.clear();
@@ -167,6 +167,24 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       }
       if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
       metrics_->highest_timestamp_seconds.Set(static_cast<double>(highest_t_) / 1000.0);
+      const uint64_t seq = acks_->Push(end, items_.size());
+      last_pushed_ = end;
+      for (PendingSample& p : items_) p.seq = seq;
+      return queue_->Append(items_);
+    }
+    case wal::RecordType::kExemplars: {
+      if (!samples || !options_.send_exemplars) break;
+      dec_exemplars_.clear();
+      (void)wal::DecodeExemplars(rec, &dec_exemplars_);
+      items_.clear();
+      for (const wal::RefExemplar& x : dec_exemplars_) {
+        auto it = series_.find(x.ref);
+        if (it == series_.end() || it->second->dropped) continue;
+        exemplar_bytes_.emplace_back(end, std::string());
+        EncodeLabels(x.labels, &exemplar_bytes_.back().second);
+        items_.push_back(PendingSample{&it->second->label_bytes, x.t, x.v, 0, x.ref,
+                                       &exemplar_bytes_.back().second});
+      }
       const uint64_t seq = acks_->Push(end, items_.size());
       last_pushed_ = end;
       for (PendingSample& p : items_) p.seq = seq;
@@ -228,8 +246,11 @@ void Watcher::CollectSeries(uint64_t cur) {
 }
 
 void Watcher::FreeRetired() {
-  if (retired_.empty()) return;
+  if (retired_.empty() && exemplar_bytes_.empty()) return;
   const Position acked = acks_->acked();
+  while (!exemplar_bytes_.empty() && exemplar_bytes_.front().first <= acked) {
+    exemplar_bytes_.pop_front();
+  }
   size_t n = 0;
   while (n < retired_.size() && retired_[n].first <= acked) ++n;
   retired_.erase(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(n));

@@ -16,6 +16,9 @@
 // page holding the last consumed record, so a record still being written
 // (a torn tail) is simply picked up on the next pass.
 //
+// Exemplars (when send_exemplars): each exemplar of a known, kept series is
+// queued with the series like a sample and sent in its TimeSeries.
+//
 // Series: ref -> labels with external labels added (a series' own label
 // wins) and write_relabel_configs applied once per series; the encoded
 // label bytes are cached for the encoder. Samples of dropped or unknown
@@ -46,6 +49,7 @@
 #define OUTPOST_REMOTE_WRITE_WATCHER_H_
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,6 +77,8 @@ struct WatcherOptions {
   std::vector<relabel::Config> write_relabel_configs;  // compiled
   absl::Duration poll_interval = absl::Seconds(1);
   std::string name;  // for logs
+  // Exemplar records (type 4) are sent with their series (send_exemplars).
+  bool send_exemplars = true;
 };
 
 class Watcher {
@@ -118,7 +124,7 @@ class Watcher {
   // Frees forgotten entries whose samples are all acknowledged.
   void FreeRetired();
   bool Process(std::string_view rec, Position end, bool samples);
-  void StoreSeries(const wal::RefSeries& s);
+  void StoreSeries(wal::RefSeries& s);  // takes s.labels
   void StoreMetadata(const wal::RefMetadata& m);
 
   const WatcherOptions options_;
@@ -132,6 +138,10 @@ class Watcher {
   std::vector<wal::RefSeries> dec_series_;
   std::vector<wal::RefSample> dec_samples_;
   std::vector<wal::RefMetadata> dec_meta_;
+  std::vector<wal::RefExemplar> dec_exemplars_;
+  // Encoded labels of exemplars handed to the queue, by the end of their
+  // record; freed once acked() reaches it.
+  std::deque<std::pair<Position, std::string>> exemplar_bytes_;
   std::vector<PendingSample> items_;
   int64_t highest_t_ = 0;
   uint64_t store_segment_ = 0;  // segment (or checkpoint) being read

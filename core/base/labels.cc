@@ -16,6 +16,7 @@ auto LowerBound(Vec& v, std::string_view name) {
 }  // namespace
 
 Labels::Labels(std::initializer_list<Label> labels) {
+  labels_.reserve(labels.size());
   for (const Label& l : labels) Set(l.name, l.value);
 }
 
@@ -52,7 +53,18 @@ void Labels::Set(std::string_view name, std::string_view value) {
   if (found) {
     it->value.assign(value);
   } else {
-    labels_.insert(it, Label{std::string(name), std::string(value)});
+    // Label sets are built once per series and then kept for its life
+    // (pipeline, WAL series table): grow small sets one slot at a time so
+    // no doubling slack (64 bytes a slot) stays with every series.
+    // Copied first: `name` and `value` may point into labels_, which the
+    // reserve below can move.
+    Label l{std::string(name), std::string(value)};
+    if (labels_.size() == labels_.capacity() && labels_.size() < 16) {
+      const size_t at = static_cast<size_t>(it - labels_.begin());
+      labels_.reserve(labels_.size() + 1);
+      it = labels_.begin() + static_cast<std::ptrdiff_t>(at);
+    }
+    labels_.insert(it, std::move(l));
   }
 }
 

@@ -27,6 +27,9 @@ class SinkAppender {
   // Metadata of the series' family (TYPE/HELP/UNIT); sinks may ignore it.
   virtual void SetMetadata(uint64_t /*ref*/, const MetricFamily& /*family*/) {}
   virtual void Append(uint64_t ref, int64_t t_ms, double value) = 0;
+  // An exemplar of series `ref` (OpenMetrics); sinks may ignore it.
+  virtual void AppendExemplar(uint64_t /*ref*/, int64_t /*t_ms*/, double /*value*/,
+                              const Labels& /*labels*/) {}
   // Makes the round's samples durable and visible as a whole.
   virtual absl::Status Commit() = 0;
   virtual void Rollback() = 0;

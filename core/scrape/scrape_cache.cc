@@ -1,6 +1,9 @@
 #include "core/scrape/scrape_cache.h"
 
+#include <bit>
 #include <utility>
+
+#include "absl/hash/hash.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
@@ -153,6 +156,22 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
     e->last_ts = ts;
     pending_.push_back(Pending{e, ts, p.value()});
     current_.push_back(e);
+    if (p.has_exemplar() && e->ref != 0) {
+      PendingExemplar x{e, 0, {}};
+      // Next() has validated the exemplar already (including OpenMetrics'
+      // 128-character limit on its labels).
+      if (absl::Status st = p.ParseExemplar(&x.exemplar); !st.ok()) return st;
+      // Without a timestamp of its own it gets the sample's (Prometheus
+      // scrape/scrape.go).
+      x.t_ms = x.exemplar.timestamp_ms.value_or(ts);
+      // An exposition repeats its last exemplar every scrape; like
+      // Prometheus agent's AppendExemplar, only a new one is kept.
+      const uint64_t id = absl::HashOf(x.exemplar.labels.Hash(), x.t_ms,
+                                       std::bit_cast<uint64_t>(x.exemplar.value));
+      if (id == e->last_exemplar) continue;
+      e->last_exemplar = id;
+      pending_exemplars_.push_back(std::move(x));
+    }
   }
 }
 
@@ -187,6 +206,7 @@ absl::Status ScrapeCache::Append(const absl::Status& fetch, std::string_view bod
   ++scrape_;
   stats_ = ScrapeStats{};
   pending_.clear();
+  pending_exemplars_.clear();
   current_.clear();
   const int64_t t_ms = absl::ToUnixMillis(t);
   std::unique_ptr<SinkAppender> app = sink_->NewAppender();
@@ -194,6 +214,10 @@ absl::Status ScrapeCache::Append(const absl::Status& fetch, std::string_view bod
   if (err.ok()) err = Parse(body, content_type, t_ms, app.get());
   if (err.ok()) {
     for (const Pending& s : pending_) app->Append(s.entry->ref, s.t_ms, s.value);
+    for (const PendingExemplar& x : pending_exemplars_) {
+      app->AppendExemplar(x.entry->ref, x.t_ms, x.exemplar.value, x.exemplar.labels);
+    }
+    stats_.exemplars = pending_exemplars_.size();
     WriteStale(app.get(), t_ms, /*all=*/false);
     last_.swap(current_);
     // Forget what this scrape did not have (Prometheus' scrapeCache.iterDone):
@@ -213,6 +237,7 @@ absl::Status ScrapeCache::Append(const absl::Status& fetch, std::string_view bod
     last_.clear();
   }
   pending_.clear();
+  pending_exemplars_.clear();
   current_.clear();
   WriteReport(app.get(), t_ms, err.ok(), took);
   if (absl::Status st = app->Commit(); !st.ok()) return st;

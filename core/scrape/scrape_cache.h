@@ -33,6 +33,7 @@
 #include "core/base/metric.h"
 #include "core/base/sink.h"
 #include "core/relabel/relabel.h"
+#include "core/scrape/text_parser.h"
 
 namespace outpost::scrape {
 
@@ -55,6 +56,7 @@ struct ScrapeStats {
   uint64_t series_added = 0;
   uint64_t duplicates = 0;     // same series twice in one body (ignored)
   uint64_t out_of_order = 0;   // honored timestamp older than the last
+  uint64_t exemplars = 0;      // new exemplars appended
 };
 
 class ScrapeCache {
@@ -83,6 +85,12 @@ class ScrapeCache {
     uint64_t seen = 0;       // the last scrape that had it
     int64_t last_ts = 0;     // timestamp of the last sample
     bool explicit_ts = false;  // the last sample had its own timestamp
+    uint64_t last_exemplar = 0;  // identity of the last exemplar appended
+  };
+  struct PendingExemplar {
+    Entry* entry;
+    int64_t t_ms;
+    Exemplar exemplar;
   };
   struct Pending {
     Entry* entry;
@@ -104,6 +112,7 @@ class ScrapeCache {
   std::vector<Entry*> last_;      // series of the last good scrape
   std::vector<Entry*> current_;   // series of this scrape
   std::vector<Pending> pending_;  // this scrape's samples, until limits pass
+  std::vector<PendingExemplar> pending_exemplars_;  // and their exemplars
   uint64_t scrape_ = 0;
   ScrapeStats stats_;
   Labels report_labels_[5];

@@ -165,6 +165,58 @@ void EncodeMetadata(absl::Span<const RefMetadata> metadata, std::string* out) {
   }
 }
 
+void EncodeExemplars(absl::Span<const RefExemplar> exemplars, std::string* out) {
+  out->push_back(static_cast<char>(RecordType::kExemplars));
+  if (exemplars.empty()) return;
+  const uint64_t base_ref = exemplars[0].ref;
+  const int64_t base_t = exemplars[0].t;
+  AppendBE64(out, base_ref);
+  AppendBE64(out, static_cast<uint64_t>(base_t));
+  for (const RefExemplar& e : exemplars) {
+    char buf[20];
+    char* p = PutVarint(buf, static_cast<int64_t>(e.ref - base_ref));
+    p = PutVarint(p, static_cast<int64_t>(static_cast<uint64_t>(e.t) -
+                                          static_cast<uint64_t>(base_t)));
+    out->append(buf, p - buf);
+    AppendBE64(out, std::bit_cast<uint64_t>(e.v));
+    AppendUvarint(out, e.labels.size());
+    for (const Label& l : e.labels) {
+      AppendString(out, l.name);
+      AppendString(out, l.value);
+    }
+  }
+}
+
+absl::Status DecodeExemplars(std::string_view record, std::vector<RefExemplar>* out) {
+  Decoder d(record);
+  if (absl::Status s = CheckType(d, RecordType::kExemplars, "Exemplars"); !s.ok()) return s;
+  if (d.empty()) return absl::OkStatus();
+  const uint64_t base_ref = d.BE64();
+  const uint64_t base_t = d.BE64();
+  std::vector<Label> labels;
+  while (d.ok() && !d.empty()) {
+    const int64_t dref = d.Varint();
+    const int64_t dt = d.Varint();
+    const uint64_t bits = d.BE64();
+    const uint64_t n = d.Uvarint();
+    labels.clear();
+    // Exact size (no growth slack kept per series); a label takes at least
+    // two bytes, which bounds what untrusted input can make us reserve.
+    labels.reserve(static_cast<size_t>(std::min<uint64_t>(n, d.size() / 2)));
+    for (uint64_t i = 0; i < n && d.ok(); ++i) {
+      std::string_view name = d.String();
+      std::string_view value = d.String();
+      if (d.ok()) labels.push_back(Label{std::string(name), std::string(value)});
+    }
+    if (!d.ok()) break;
+    out->push_back(RefExemplar{base_ref + static_cast<uint64_t>(dref),
+                               static_cast<int64_t>(base_t + static_cast<uint64_t>(dt)),
+                               std::bit_cast<double>(bits), Labels::FromUnsorted(labels)});
+  }
+  if (!d.ok()) return absl::InvalidArgumentError("truncated Exemplars record");
+  return absl::OkStatus();
+}
+
 absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out) {
   Decoder d(record);
   if (absl::Status s = CheckType(d, RecordType::kSeries, "Series"); !s.ok()) return s;
@@ -173,6 +225,9 @@ absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out) 
     const uint64_t ref = d.BE64();
     const uint64_t n = d.Uvarint();
     labels.clear();
+    // Exact size (no growth slack kept per series); a label takes at least
+    // two bytes, which bounds what untrusted input can make us reserve.
+    labels.reserve(static_cast<size_t>(std::min<uint64_t>(n, d.size() / 2)));
     for (uint64_t i = 0; i < n && d.ok(); ++i) {
       std::string_view name = d.String();
       std::string_view value = d.String();

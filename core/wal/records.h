@@ -1,5 +1,5 @@
 // WAL record codecs, byte-compatible with Prometheus' tsdb/record/record.go
-// (Series = 1, Samples = 2, Metadata = 6).
+// (Series = 1, Samples = 2, Exemplars = 4, Metadata = 6).
 //
 //   Series:   0x01 { ref BE64, n uvarint, (name, value) x n }*
 //             strings are uvarint length + bytes; labels in sorted order.
@@ -8,6 +8,9 @@
 //             varint is Go's zigzag PutVarint; every sample, the first
 //             included, is a delta against the FIRST sample; no samples =
 //             just the type byte.
+//   Exemplars: 0x04 [ baseRef BE64, baseT BE64, { dRef varint, dT varint,
+//             value BE64, n uvarint, (name, value) x n }* ] (deltas as in
+//             Samples; labels as in Series)
 //   Metadata: 0x06 { ref uvarint, type byte, nFields uvarint,
 //             (name, value) x nFields }*; we write "UNIT" then "HELP", as
 //             Prometheus does; unknown fields are skipped when reading.
@@ -66,6 +69,18 @@ struct RefSample {
   }
 };
 
+// An exemplar of series `ref` (OpenMetrics: trace_id=... and a value).
+struct RefExemplar {
+  uint64_t ref = 0;
+  int64_t t = 0;  // milliseconds since the epoch
+  double v = 0;
+  Labels labels;
+  friend bool operator==(const RefExemplar& a, const RefExemplar& b) {
+    return a.ref == b.ref && a.t == b.t &&
+           std::bit_cast<uint64_t>(a.v) == std::bit_cast<uint64_t>(b.v) && a.labels == b.labels;
+  }
+};
+
 struct RefMetadata {
   uint64_t ref = 0;
   MetricType type = MetricType::kUnknown;
@@ -81,11 +96,13 @@ void AppendSeriesEntry(uint64_t ref, const Labels& labels, std::string* out);
 
 void EncodeSamples(absl::Span<const RefSample> samples, std::string* out);
 void EncodeMetadata(absl::Span<const RefMetadata> metadata, std::string* out);
+void EncodeExemplars(absl::Span<const RefExemplar> exemplars, std::string* out);
 
 absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out);
 absl::Status DecodeSamples(std::string_view record, std::vector<RefSample>* out);
 absl::Status DecodeMetadata(std::string_view record,
                             std::vector<RefMetadata>* out);
+absl::Status DecodeExemplars(std::string_view record, std::vector<RefExemplar>* out);
 
 }  // namespace outpost::wal
 

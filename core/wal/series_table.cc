@@ -1,5 +1,7 @@
 #include "core/wal/series_table.h"
 
+#include <algorithm>
+
 namespace outpost::wal {
 
 SeriesEntry* SeriesTable::FindByLabels(const Labels& labels) {
@@ -20,6 +22,27 @@ SeriesEntry* SeriesTable::Insert(uint64_t ref, const Labels& labels, bool* creat
   e->labels = &it->first;
   by_ref_[ref] = e;
   return e;
+}
+
+std::shared_ptr<const SeriesMetadata> SeriesTable::InternMetadata(MetricType type,
+                                                                  std::string_view unit,
+                                                                  std::string_view help) {
+  metadata_key_.clear();
+  metadata_key_.push_back(static_cast<char>(type));
+  metadata_key_.push_back('\xff');
+  metadata_key_.append(unit);
+  metadata_key_.push_back('\xff');
+  metadata_key_.append(help);
+  std::weak_ptr<const SeriesMetadata>& slot = metadata_[metadata_key_];
+  if (std::shared_ptr<const SeriesMetadata> m = slot.lock()) return m;
+  auto m = std::make_shared<const SeriesMetadata>(
+      SeriesMetadata{type, std::string(unit), std::string(help)});
+  slot = m;
+  if (metadata_.size() >= metadata_sweep_at_) {
+    absl::erase_if(metadata_, [](const auto& kv) { return kv.second.expired(); });
+    metadata_sweep_at_ = std::max<size_t>(64, 2 * metadata_.size());
+  }
+  return m;
 }
 
 void SeriesTable::Erase(uint64_t ref) {

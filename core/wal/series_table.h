@@ -8,6 +8,11 @@
 // for one series, which Prometheus also tolerates) keeps its first ref; the
 // later ref is an alias that AliasOf() resolves, as Prometheus' multiRef.
 //
+// Metadata (type, unit, help) is interned: series of one family share one
+// immutable SeriesMetadata (InternMetadata), so a series costs a pointer
+// for it instead of its own copy of the HELP text (issue 9: memory per
+// series; tests/bench/series_memory_bench.cc).
+//
 // Ownership: entries own their labels; pointers returned by Find/Insert stay
 // valid until the entry is erased (node storage).
 // Thread-safety: none; the Storage guards it with its mutex.
@@ -17,6 +22,8 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -26,6 +33,16 @@
 #include "core/wal/records.h"
 
 namespace outpost::wal {
+
+// The metadata a series was last logged with; shared, never modified.
+struct SeriesMetadata {
+  MetricType type = MetricType::kUnknown;
+  std::string unit;
+  std::string help;
+  bool Matches(MetricType t, std::string_view u, std::string_view h) const {
+    return type == t && unit == u && help == h;
+  }
+};
 
 struct SeriesEntry {
   uint64_t ref = 0;
@@ -38,11 +55,8 @@ struct SeriesEntry {
   // Segment being written when the series last got a sample (GC keeps a
   // deleted series' record in checkpoints until that segment is gone).
   uint64_t last_segment = 0;
-  // Latest metadata written for the series (has_metadata false: none yet).
-  bool has_metadata = false;
-  MetricType type = MetricType::kUnknown;
-  std::string unit;
-  std::string help;
+  // Latest metadata written for the series (null: none yet); interned.
+  std::shared_ptr<const SeriesMetadata> metadata;
 };
 
 struct LabelsHash {
@@ -73,6 +87,11 @@ class SeriesTable {
   // Removes the entry (not its aliases: they resolve to nothing after).
   void Erase(uint64_t ref);
 
+  // The shared SeriesMetadata equal to (type, unit, help): an existing one
+  // while some series still holds it, else a new one.
+  std::shared_ptr<const SeriesMetadata> InternMetadata(MetricType type, std::string_view unit,
+                                                       std::string_view help);
+
   size_t size() const { return by_ref_.size(); }
   uint64_t next_ref() const { return next_ref_; }
 
@@ -87,6 +106,11 @@ class SeriesTable {
   absl::node_hash_map<Labels, SeriesEntry, LabelsHash> by_labels_;
   absl::flat_hash_map<uint64_t, SeriesEntry*> by_ref_;
   absl::flat_hash_map<uint64_t, uint64_t> aliases_;
+  // Interned metadata by "type\xff unit \xff help"; expired entries are
+  // swept when the map has doubled since the last sweep.
+  absl::flat_hash_map<std::string, std::weak_ptr<const SeriesMetadata>> metadata_;
+  size_t metadata_sweep_at_ = 64;
+  std::string metadata_key_;  // scratch
   uint64_t next_ref_ = 1;
 };
 

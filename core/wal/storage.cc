@@ -16,16 +16,18 @@ struct Storage::Batch {
   // Refs whose Series record may not be in the log yet (checked at commit).
   std::vector<uint64_t> new_series;
   std::vector<RefSample> samples;
+  std::vector<RefExemplar> exemplars;
   // Families must stay valid until Commit/Rollback (collectors keep them
   // as members).
   std::vector<std::pair<uint64_t, const MetricFamily*>> metadata;
 
   bool empty() const {
-    return new_series.empty() && samples.empty() && metadata.empty();
+    return new_series.empty() && samples.empty() && metadata.empty() && exemplars.empty();
   }
   void Clear() {
     new_series.clear();
     samples.clear();
+    exemplars.clear();
     metadata.clear();
   }
 };
@@ -85,6 +87,10 @@ class StorageAppender final : public SinkAppender {
 
   void Append(uint64_t ref, int64_t t_ms, double value) override {
     batch_.samples.push_back(RefSample{ref, t_ms, value});
+  }
+
+  void AppendExemplar(uint64_t ref, int64_t t_ms, double value, const Labels& labels) override {
+    batch_.exemplars.push_back(RefExemplar{ref, t_ms, value, labels});
   }
 
   absl::Status Commit() override {
@@ -212,25 +218,39 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       for (const auto& [ref, family] : batch.metadata) {
         SeriesEntry* e = series_.Find(ref);
         if (e == nullptr) continue;
-        if (e->has_metadata && e->type == family->type && e->unit == family->unit &&
-            e->help == family->help) {
+        if (e->metadata != nullptr && e->metadata->Matches(family->type, family->unit, family->help)) {
           continue;
         }
-        e->has_metadata = true;
-        e->type = family->type;
-        e->unit = family->unit;
-        e->help = family->help;
-        meta_scratch_.push_back(RefMetadata{e->ref, e->type, e->unit, e->help});
+        e->metadata = series_.InternMetadata(family->type, family->unit, family->help);
+        meta_scratch_.push_back(RefMetadata{e->ref, family->type, family->unit, family->help});
       }
     }
 
-    std::string_view recs[3];
+    // Exemplars of known series (Prometheus agent's AppendExemplar, whose
+    // duplicate check the scrape cache does before appending).
+    size_t kept_exemplars = 0;
+    if (!rollback) {
+      for (size_t i = 0; i < batch.exemplars.size(); ++i) {
+        if (series_.Find(batch.exemplars[i].ref) == nullptr) continue;
+        // (A self-move would empty the labels.)
+        if (i != kept_exemplars) batch.exemplars[kept_exemplars] = std::move(batch.exemplars[i]);
+        ++kept_exemplars;
+      }
+    }
+    batch.exemplars.resize(kept_exemplars);
+
+    std::string_view recs[4];
     size_t n = 0;
     if (n_series > 0) recs[n++] = series_buf_;
     if (kept > 0) {
       samples_buf_.clear();
       EncodeSamples(batch.samples, &samples_buf_);
       recs[n++] = samples_buf_;
+    }
+    if (kept_exemplars > 0) {
+      exemplars_buf_.clear();
+      EncodeExemplars(batch.exemplars, &exemplars_buf_);
+      recs[n++] = exemplars_buf_;
     }
     if (!meta_scratch_.empty()) {
       meta_buf_.clear();

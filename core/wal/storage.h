@@ -28,7 +28,8 @@
 //     staleness marker gets no exception) and samples of unknown refs;
 //   - writes one record batch with Writer::AddRecords (whole or not at all
 //     to a reader): a Series record for series not yet in the log, one
-//     Samples record, and a Metadata record (type 6) for series whose
+//     Samples record, an Exemplars record (type 4) when the round has
+//     exemplars of known series, and a Metadata record (type 6) for series whose
 //     metadata is new or changed;
 //   - bumps the commit generation and notifies subscribers.
 // Rollback() discards samples but still logs the Series records of the
@@ -247,6 +248,7 @@ class Storage final : public SampleSink {
   std::string series_buf_ ABSL_GUARDED_BY(mu_);
   std::string samples_buf_ ABSL_GUARDED_BY(mu_);
   std::string meta_buf_ ABSL_GUARDED_BY(mu_);
+  std::string exemplars_buf_ ABSL_GUARDED_BY(mu_);
   std::vector<RefMetadata> meta_scratch_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex pool_mu_;

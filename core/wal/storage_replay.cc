@@ -193,10 +193,9 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
       for (RefMetadata& m : scratch.metadata) {
         SeriesEntry* e = series_.Find(m.ref);
         if (e == nullptr) continue;
-        e->has_metadata = true;
-        e->type = m.type;
-        e->unit = std::move(m.unit);
-        e->help = std::move(m.help);
+        if (e->metadata == nullptr || !e->metadata->Matches(m.type, m.unit, m.help)) {
+          e->metadata = series_.InternMetadata(m.type, m.unit, m.help);
+        }
       }
       break;
     }

@@ -35,13 +35,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!DecodeMetadata(enc, &b).ok() || a != b) __builtin_trap();
       break;
     }
+    case RecordType::kExemplars: {
+      std::vector<RefExemplar> a, b;
+      if (!DecodeExemplars(in, &a).ok()) break;
+      std::string enc;
+      EncodeExemplars(a, &enc);
+      if (!DecodeExemplars(enc, &b).ok() || a != b) __builtin_trap();
+      break;
+    }
     default: {
       // Every decoder must refuse a record of another type without crashing.
       std::vector<RefSeries> s;
       std::vector<RefSample> m;
       std::vector<RefMetadata> d;
+      std::vector<RefExemplar> x;
       if (DecodeSeries(in, &s).ok() || DecodeSamples(in, &m).ok() ||
-          DecodeMetadata(in, &d).ok()) {
+          DecodeMetadata(in, &d).ok() || DecodeExemplars(in, &x).ok()) {
         __builtin_trap();
       }
     }

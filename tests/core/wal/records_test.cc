@@ -51,6 +51,38 @@ TEST(RecordsTest, SamplesGoldenBytesWithZigzagDeltasAgainstFirst) {
   EXPECT_EQ(got[2].t, 999);
 }
 
+TEST(RecordsTest, ExemplarsGoldenBytes) {
+  std::string out;
+  // As Prometheus' record.Encoder.Exemplars: deltas against the first,
+  // then the value's bits and the labels as in a Series record.
+  EncodeExemplars({{7, 1000, 1.5, Labels{{"trace_id", "ab"}}}, {5, 998, 2.5, Labels{}}}, &out);
+  const std::string want =
+      "\x04"
+      "\x00\x00\x00\x00\x00\x00\x00\x07"      // base ref 7
+      "\x00\x00\x00\x00\x00\x00\x03\xe8"s     // base t 1000
+      "\x00\x00" "\x3f\xf8\x00\x00\x00\x00\x00\x00"s  // +0 +0 1.5
+      "\x01\x08trace_id\x02" "ab"
+      "\x03\x03" "\x40\x04\x00\x00\x00\x00\x00\x00"s  // -2 -2 2.5
+      "\x00"s;                                         // no labels
+  EXPECT_EQ(out, want);
+  std::vector<RefExemplar> got;
+  ASSERT_TRUE(DecodeExemplars(out, &got).ok());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], (RefExemplar{7, 1000, 1.5, Labels{{"trace_id", "ab"}}}));
+  EXPECT_EQ(got[1], (RefExemplar{5, 998, 2.5, Labels{}}));
+  EXPECT_EQ(GetRecordType(out), RecordType::kExemplars);
+  // Every truncation is an error or fewer exemplars, never a crash.
+  for (size_t n = 1; n < out.size(); ++n) {
+    std::vector<RefExemplar> part;
+    EXPECT_FALSE(DecodeExemplars(std::string_view(out).substr(0, n), &part).ok() &&
+                 part.size() == 2)
+        << n;
+  }
+  std::string empty;
+  EncodeExemplars({}, &empty);
+  EXPECT_EQ(empty, "\x04");
+}
+
 TEST(RecordsTest, EmptySamplesIsTheTypeByte) {
   std::string out;
   EncodeSamples({}, &out);

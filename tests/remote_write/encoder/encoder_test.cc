@@ -90,6 +90,34 @@ TEST(EncoderTest, GroupsSamplesPerSeriesInOrderAndKeepsFirstAppearance) {
   EXPECT_EQ(decoded.timeseries(1).samples(1).timestamp(), 21);
 }
 
+TEST(EncoderTest, ExemplarsGoInTheirSeriesTimeSeries) {
+  Labels series{{"__name__", "requests_total"}, {"job", "app"}};
+  Labels trace{{"trace_id", "4bf92f"}};
+  std::string ls, lt;
+  EncodeLabels(series, &ls);
+  EncodeLabels(trace, &lt);
+  std::vector<PendingSample> items = {{&ls, 1000, 42, 0, 1},
+                                      {&ls, 999, 1.5, 0, 1, &lt},
+                                      {&ls, 2000, 43, 0, 1}};
+  BatchEncoder enc;
+  std::string got = Uncompress(enc.EncodeSamples(items));
+  pb::WriteRequest decoded;
+  ASSERT_TRUE(decoded.ParseFromString(got));
+  ASSERT_EQ(decoded.timeseries_size(), 1);
+  const pb::TimeSeries& ts = decoded.timeseries(0);
+  ASSERT_EQ(ts.samples_size(), 2);
+  EXPECT_EQ(ts.samples(1).value(), 43);
+  ASSERT_EQ(ts.exemplars_size(), 1);
+  EXPECT_EQ(ts.exemplars(0).value(), 1.5);
+  EXPECT_EQ(ts.exemplars(0).timestamp(), 999);
+  ASSERT_EQ(ts.exemplars(0).labels_size(), 1);
+  EXPECT_EQ(ts.exemplars(0).labels(0).name(), "trace_id");
+  EXPECT_EQ(ts.exemplars(0).labels(0).value(), "4bf92f");
+  // Nothing but these fields (samples and exemplars interleave on the
+  // wire, so the bytes differ from libprotobuf's field order).
+  EXPECT_EQ(decoded.ByteSizeLong(), got.size());
+}
+
 TEST(EncoderTest, ZeroValuesEdgeCasesMatch) {
   // proto3 omits zero fields: value 0.0, timestamp 0; -0.0, NaN, stale
   // markers, negative timestamps and empty label values are edge cases.
