@@ -13,10 +13,8 @@ INTERVAL=5
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cpu_seconds() {  # utime + stime of a pid, in seconds
-  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
-}
+# free_port, cpu_seconds (utime + stime of a pid, in seconds)
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$TMP/www"
 python3 - "$TMP/www/metrics" <<'PY'

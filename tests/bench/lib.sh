@@ -1,0 +1,120 @@
+# Shell helpers shared by the side-by-side benchmark scripts
+# (scrape_side_by_side.sh, footprint.sh). Source it; it defines functions
+# only and changes no shell option.
+#
+# Process tracking: bench_spawn starts a command in the background and
+# records its PID in BENCH_PIDS; bench_stop_pid stops one of them (SIGTERM,
+# bounded wait, SIGKILL) and bench_stop_all stops every one still alive, in
+# reverse start order. Scripts install `trap bench_cleanup EXIT INT TERM`
+# so what they started is stopped by PID on success, error and Ctrl-C.
+
+BENCH_PIDS=()
+BENCH_TMP=""
+
+# A free TCP port on 127.0.0.1 (the kernel picks it).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# utime + stime of a pid in seconds (fields 14 and 15 of /proc/PID/stat,
+# counted after the parenthesised command name, which may hold spaces).
+cpu_seconds() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return 1; }
+  stat=${stat##*) }  # drop "pid (comm) "; field 3 (state) is now $1
+  # shellcheck disable=SC2086
+  set -- $stat
+  awk -v u="${12}" -v s="${13}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f\n", (u + s) / hz}'
+}
+
+# A field of /proc/PID/status in KiB (VmRSS, VmHWM, ...); 0 when gone.
+proc_status_kb() {
+  awk -v k="$2:" '$1 == k {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# True while the pid is alive and not a zombie.
+pid_alive() {
+  [ -r "/proc/$1/stat" ] || return 1
+  local st
+  st=$(awk '{sub(/.*\) /, ""); print $1}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ "$st" != "Z" ] && [ "$st" != "X" ]
+}
+
+# bench_spawn LOGFILE CMD ARGS...: runs CMD in the background with stdout
+# and stderr to LOGFILE; prints nothing, sets BENCH_LAST_PID.
+bench_spawn() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 </dev/null &
+  BENCH_LAST_PID=$!
+  BENCH_PIDS+=("$BENCH_LAST_PID")
+}
+
+# Stops one pid: SIGTERM, up to 20 s, then SIGKILL; reaps it.
+bench_stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+      pid_alive "$pid" || break
+      sleep 0.1
+    done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null || true
+  local kept=() p
+  for p in "${BENCH_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  BENCH_PIDS=("${kept[@]}")
+}
+
+bench_stop_all() {
+  local i
+  for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do bench_stop_pid "${BENCH_PIDS[$i]}"; done
+  BENCH_PIDS=()
+}
+
+# The EXIT/INT/TERM trap: stop everything, remove BENCH_TMP unless
+# BENCH_KEEP_TMP is set. On a signal, exit non-zero.
+bench_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  bench_stop_all
+  if [ -n "$BENCH_TMP" ] && [ -z "${BENCH_KEEP_TMP:-}" ]; then rm -rf "$BENCH_TMP"; fi
+  exit "$rc"
+}
+
+# Makes BENCH_TMP and installs the cleanup trap.
+bench_init() {
+  BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/outpost-bench-XXXXXX")
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# wait_http URL SECONDS [PID]: polls until URL answers 2xx; fails when the
+# time is up or PID died.
+wait_http() {
+  local url=$1 secs=$2 pid=${3:-} i
+  for ((i = 0; i < secs * 10; i++)); do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+    if [ -n "$pid" ] && ! pid_alive "$pid"; then return 1; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# need_binary BIN PACKAGE: installs the Debian package when BIN is not on
+# PATH (apt-get install -y), fails when it is still missing.
+need_binary() {
+  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+    echo "installing $2 (for $1)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >&2 || true
+  fi
+  command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || { echo "error: $1 missing (Debian package $2)" >&2; return 1; }
+}
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
