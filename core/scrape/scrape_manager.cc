@@ -21,6 +21,22 @@ void AppendRelabel(std::string* s, const std::vector<relabel::Config>& rules) {
   absl::StrAppend(s, ";");
 }
 
+// The HTTP client settings, secrets included.
+void AppendHttpClient(std::string* s, const config::HttpClientConfig& h) {
+  if (h.basic_auth) {
+    absl::StrAppend(s, ";ba:", h.basic_auth->username, ":", h.basic_auth->password.reveal(), ":",
+                    h.basic_auth->password_file);
+  }
+  if (h.authorization) {
+    absl::StrAppend(s, ";az:", h.authorization->type, ":", h.authorization->credentials.reveal(),
+                    ":", h.authorization->credentials_file);
+  }
+  absl::StrAppend(s, ";tls:", h.tls_config.ca_file, ":", h.tls_config.cert_file, ":",
+                  h.tls_config.key_file, ":", h.tls_config.server_name, ":",
+                  h.tls_config.insecure_skip_verify, ";", h.proxy_url, ";", h.follow_redirects,
+                  h.enable_http2, ";");
+}
+
 }  // namespace
 
 std::string RelabelFingerprint(const std::vector<relabel::Config>& rules) {
@@ -37,19 +53,7 @@ std::string ScrapeConfigFingerprint(const config::ScrapeConfig& c) {
                                c.label_limit, ",", c.label_name_length_limit, ",",
                                c.label_value_length_limit, ";");
   for (const auto& [k, v] : c.params) absl::StrAppend(&s, k, "=", absl::StrJoin(v, ","), "&");
-  const config::HttpClientConfig& h = c.http;
-  if (h.basic_auth) {
-    absl::StrAppend(&s, ";ba:", h.basic_auth->username, ":", h.basic_auth->password.reveal(), ":",
-                    h.basic_auth->password_file);
-  }
-  if (h.authorization) {
-    absl::StrAppend(&s, ";az:", h.authorization->type, ":", h.authorization->credentials.reveal(),
-                    ":", h.authorization->credentials_file);
-  }
-  absl::StrAppend(&s, ";tls:", h.tls_config.ca_file, ":", h.tls_config.cert_file, ":",
-                  h.tls_config.key_file, ":", h.tls_config.server_name, ":",
-                  h.tls_config.insecure_skip_verify, ";", h.proxy_url, ";", h.follow_redirects,
-                  h.enable_http2, ";");
+  AppendHttpClient(&s, c.http);
   AppendRelabel(&s, c.relabel_configs);
   AppendRelabel(&s, c.metric_relabel_configs);
   for (const config::TargetGroup& g : c.static_configs) {
@@ -62,10 +66,9 @@ std::string ScrapeConfigFingerprint(const config::ScrapeConfig& c) {
                     absl::FormatDuration(f.refresh_interval));
   }
   for (const config::HttpSdConfig& h : c.http_sd_configs) {
-    config::ScrapeConfig only_http;
-    only_http.http = h.http;
-    absl::StrAppend(&s, "hsd:", h.url, ":", absl::FormatDuration(h.refresh_interval), "{",
-                    ScrapeConfigFingerprint(only_http), "}");
+    absl::StrAppend(&s, "hsd:", h.url, ":", absl::FormatDuration(h.refresh_interval), "{");
+    AppendHttpClient(&s, h.http);
+    absl::StrAppend(&s, "}");
   }
   for (const config::DnsSdConfig& d : c.dns_sd_configs) {
     absl::StrAppend(&s, "dsd:", absl::StrJoin(d.names, ","), ":", d.type, ":", d.port, ":",

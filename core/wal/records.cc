@@ -102,6 +102,31 @@ absl::Status CheckType(Decoder& d, RecordType want, const char* name) {
   return absl::OkStatus();
 }
 
+// A label set as Series and Exemplars records hold it: a uvarint count,
+// then (name, value) strings.
+void AppendLabels(std::string* out, const Labels& labels) {
+  AppendUvarint(out, labels.size());
+  for (const Label& l : labels) {
+    AppendString(out, l.name);
+    AppendString(out, l.value);
+  }
+}
+
+// Reads one (check d.ok() after). Exact size, so no growth slack is kept
+// per series; a label takes at least two bytes, which bounds what
+// untrusted input can make us reserve.
+std::vector<Label> ReadLabels(Decoder& d) {
+  const uint64_t n = d.Uvarint();
+  std::vector<Label> labels;
+  labels.reserve(static_cast<size_t>(std::min<uint64_t>(n, d.size() / 2)));
+  for (uint64_t i = 0; i < n && d.ok(); ++i) {
+    std::string_view name = d.String();
+    std::string_view value = d.String();
+    if (d.ok()) labels.push_back(Label{std::string(name), std::string(value)});
+  }
+  return labels;
+}
+
 }  // namespace
 
 RecordType GetRecordType(std::string_view record) {
@@ -117,11 +142,7 @@ void AppendSeriesHeader(std::string* out) {
 
 void AppendSeriesEntry(uint64_t ref, const Labels& labels, std::string* out) {
   AppendBE64(out, ref);
-  AppendUvarint(out, labels.size());
-  for (const Label& l : labels) {
-    AppendString(out, l.name);
-    AppendString(out, l.value);
-  }
+  AppendLabels(out, labels);
 }
 
 void EncodeSeries(absl::Span<const RefSeries> series, std::string* out) {
@@ -179,11 +200,7 @@ void EncodeExemplars(absl::Span<const RefExemplar> exemplars, std::string* out) 
                                           static_cast<uint64_t>(base_t)));
     out->append(buf, p - buf);
     AppendBE64(out, std::bit_cast<uint64_t>(e.v));
-    AppendUvarint(out, e.labels.size());
-    for (const Label& l : e.labels) {
-      AppendString(out, l.name);
-      AppendString(out, l.value);
-    }
+    AppendLabels(out, e.labels);
   }
 }
 
@@ -193,25 +210,16 @@ absl::Status DecodeExemplars(std::string_view record, std::vector<RefExemplar>* 
   if (d.empty()) return absl::OkStatus();
   const uint64_t base_ref = d.BE64();
   const uint64_t base_t = d.BE64();
-  std::vector<Label> labels;
   while (d.ok() && !d.empty()) {
     const int64_t dref = d.Varint();
     const int64_t dt = d.Varint();
     const uint64_t bits = d.BE64();
-    const uint64_t n = d.Uvarint();
-    labels.clear();
-    // Exact size (no growth slack kept per series); a label takes at least
-    // two bytes, which bounds what untrusted input can make us reserve.
-    labels.reserve(static_cast<size_t>(std::min<uint64_t>(n, d.size() / 2)));
-    for (uint64_t i = 0; i < n && d.ok(); ++i) {
-      std::string_view name = d.String();
-      std::string_view value = d.String();
-      if (d.ok()) labels.push_back(Label{std::string(name), std::string(value)});
-    }
+    std::vector<Label> labels = ReadLabels(d);
     if (!d.ok()) break;
     out->push_back(RefExemplar{base_ref + static_cast<uint64_t>(dref),
                                static_cast<int64_t>(base_t + static_cast<uint64_t>(dt)),
-                               std::bit_cast<double>(bits), Labels::FromUnsorted(labels)});
+                               std::bit_cast<double>(bits),
+                               Labels::FromUnsorted(std::move(labels))});
   }
   if (!d.ok()) return absl::InvalidArgumentError("truncated Exemplars record");
   return absl::OkStatus();
@@ -220,22 +228,11 @@ absl::Status DecodeExemplars(std::string_view record, std::vector<RefExemplar>* 
 absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out) {
   Decoder d(record);
   if (absl::Status s = CheckType(d, RecordType::kSeries, "Series"); !s.ok()) return s;
-  std::vector<Label> labels;
   while (!d.empty()) {
     const uint64_t ref = d.BE64();
-    const uint64_t n = d.Uvarint();
-    labels.clear();
-    // Exact size (no growth slack kept per series); a label takes at least
-    // two bytes, which bounds what untrusted input can make us reserve.
-    labels.reserve(static_cast<size_t>(std::min<uint64_t>(n, d.size() / 2)));
-    for (uint64_t i = 0; i < n && d.ok(); ++i) {
-      std::string_view name = d.String();
-      std::string_view value = d.String();
-      if (d.ok()) labels.push_back(Label{std::string(name), std::string(value)});
-    }
+    std::vector<Label> labels = ReadLabels(d);
     if (!d.ok()) return absl::InvalidArgumentError("truncated Series record");
     out->push_back(RefSeries{ref, Labels::FromUnsorted(std::move(labels))});
-    labels = {};
   }
   return absl::OkStatus();
 }
