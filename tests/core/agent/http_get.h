@@ -1,4 +1,5 @@
-// A minimal blocking HTTP/1.1 client for tests (loopback only).
+// A minimal blocking HTTP/1.1 client for tests (loopback only). Chunked
+// replies (Prometheus sends big ones that way) are decoded.
 #ifndef OUTPOST_TESTS_CORE_AGENT_HTTP_GET_H_
 #define OUTPOST_TESTS_CORE_AGENT_HTTP_GET_H_
 
@@ -8,6 +9,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <string>
 
 namespace outpost::testing {
@@ -16,6 +20,47 @@ struct HttpResult {
   int status = 0;  // 0: no connection
   std::string body;
 };
+
+// Transfer-Encoding: chunked ("<hex size>\r\n<data>\r\n" ... "0\r\n\r\n");
+// *ok is false (and the result partial) when the body is malformed.
+inline std::string Dechunk(const std::string& body, bool* ok) {
+  std::string out;
+  size_t pos = 0;
+  *ok = false;
+  while (pos < body.size()) {
+    const size_t eol = body.find("\r\n", pos);
+    if (eol == std::string::npos || eol == pos) return out;
+    size_t size = 0;
+    for (size_t i = pos; i < eol && body[i] != ';'; ++i) {
+      const int c = std::tolower(static_cast<unsigned char>(body[i]));
+      if (!std::isxdigit(c)) return out;
+      size = size * 16 + static_cast<size_t>(std::isdigit(c) ? c - '0' : c - 'a' + 10);
+    }
+    if (size == 0) {
+      *ok = true;
+      return out;
+    }
+    if (eol + 2 + size > body.size()) return out;
+    out.append(body, eol + 2, size);
+    pos = eol + 2 + size + 2;
+  }
+  return out;
+}
+
+// Percent-encoding for a query parameter.
+inline std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
 
 inline HttpResult HttpRequestTo(int port, const std::string& method, const std::string& path) {
   HttpResult out;
@@ -48,6 +93,14 @@ inline HttpResult HttpRequestTo(int port, const std::string& method, const std::
   if (sp == std::string::npos || hdr_end == std::string::npos) return out;
   out.status = std::atoi(raw.c_str() + sp + 1);
   out.body = raw.substr(hdr_end + 4);
+  std::string headers = raw.substr(0, hdr_end);
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (headers.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
+    bool ok = false;
+    std::string body = Dechunk(out.body, &ok);
+    if (ok) out.body = std::move(body);
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
 
 namespace outpost::dashboards {
@@ -34,6 +35,7 @@ namespace {
 
 using outpost::testing::HttpRequestTo;
 using outpost::testing::HttpResult;
+using outpost::testing::UrlEncode;
 
 constexpr char kRateInterval[] = "15s";
 
@@ -49,44 +51,6 @@ const std::map<std::string, std::string>& EmptyAllowed() {
   return *m;
 }
 
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-// tests/core/agent/http_get.h returns the body as sent; Prometheus sends
-// big replies with Transfer-Encoding: chunked ("<hex size>\r\n<data>\r\n"
-// ... "0\r\n\r\n"). Decodes that; returns other bodies unchanged.
-std::string Dechunk(const std::string& body) {
-  if (body.empty() || body[0] == '{') return body;
-  std::string out;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    const size_t eol = body.find("\r\n", pos);
-    if (eol == std::string::npos) return body;
-    size_t size = 0;
-    for (size_t i = pos; i < eol; ++i) {
-      const int c = std::tolower(static_cast<unsigned char>(body[i]));
-      if (!std::isxdigit(c)) return body;
-      size = size * 16 + (std::isdigit(c) ? c - '0' : c - 'a' + 10);
-    }
-    if (size == 0) return out;
-    if (eol + 2 + size > body.size()) return body;
-    out.append(body, eol + 2, size);
-    pos = eol + 2 + size + 2;
-  }
-  return out;
-}
-
 std::string Substitute(std::string q) {
   q = ReplaceAll(q, "$__rate_interval", kRateInterval);
   q = ReplaceAll(q, "$job", ".+");
@@ -97,7 +61,7 @@ std::string Substitute(std::string q) {
 struct Env {
   outpost::testing::TempDir dir;
   int prom_port = 0;
-  std::unique_ptr<outpost::testing::ExternalProcess> prometheus;
+  std::unique_ptr<outpost::testing::PrometheusReceiver> prometheus;
   outpost::testing::MariadbServer db;
   std::unique_ptr<outpost::testing::RedisServer> redis;
   std::unique_ptr<outpost::testing::Process> agent;
@@ -106,7 +70,7 @@ struct Env {
   // GET on Prometheus' API; the parsed reply, or a discarded value.
   Json Api(const std::string& path, std::string* raw = nullptr) const {
     HttpResult r = HttpRequestTo(prom_port, "GET", path);
-    const std::string body = Dechunk(r.body);
+    const std::string& body = r.body;
     if (raw != nullptr) *raw = std::to_string(r.status) + " " + body.substr(0, 2000);
     if (r.status != 200) return Json::value_t::discarded;
     return Json::parse(body, nullptr, false);
@@ -131,18 +95,9 @@ bool WaitFor(const std::function<bool()>& ok, std::chrono::seconds limit) {
 }
 
 std::string SetUpEnv(Env& e) {
-  const std::string prom = "/usr/bin/prometheus";
-  if (access(prom.c_str(), X_OK) != 0) {
-    return "Debian's prometheus is required at /usr/bin/prometheus (tests/run.sh installs it)";
-  }
-  e.prom_port = outpost::testing::FreePort();
-  outpost::testing::WriteFile(e.dir / "prometheus.yml", "global:\n  scrape_interval: 1m\n");
-  e.prometheus = std::make_unique<outpost::testing::ExternalProcess>(
-      std::vector<std::string>{prom, "--config.file=" + (e.dir / "prometheus.yml"),
-                               "--storage.tsdb.path=" + (e.dir / "tsdb"),
-                               "--web.listen-address=127.0.0.1:" + std::to_string(e.prom_port),
-                               "--web.enable-remote-write-receiver"},
-      e.dir / "prometheus.log");
+  e.prometheus = std::make_unique<outpost::testing::PrometheusReceiver>(e.dir.path());
+  if (!e.prometheus->ok()) return e.prometheus->error();
+  e.prom_port = e.prometheus->port();
   if (!e.db.Start()) return "MariaDB: " + e.db.error();
   outpost::testing::RedisServer::Options ro;
   // A maxmemory, so the memory-vs-maxmemory panel has data.
@@ -154,10 +109,6 @@ std::string SetUpEnv(Env& e) {
   e.redis->Cli({"SET", "k2", "v", "EX", "3600"});
   e.redis->Cli({"GET", "k1"});
   e.redis->Cli({"GET", "missing"});
-  if (!WaitFor([&] { return HttpRequestTo(e.prom_port, "GET", "/-/ready").status == 200; },
-               std::chrono::seconds(60))) {
-    return "Prometheus not ready: " + outpost::testing::ReadAll(e.dir / "prometheus.log");
-  }
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -168,7 +119,7 @@ std::string SetUpEnv(Env& e) {
       "    scrape_timeout: 1s\n"
       "integrations:\n"
       "  prometheus_remote_write:\n"
-      "    - url: http://127.0.0.1:" + std::to_string(e.prom_port) + "/api/v1/write\n"
+      "    - url: " + e.prometheus->write_url() + "\n"
       "      queue_config: {batch_send_deadline: 1s}\n"
       "  agent:\n    enabled: true\n"
       "  node_exporter:\n    enabled: true\n"

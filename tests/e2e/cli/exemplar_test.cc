@@ -15,15 +15,12 @@
 #include "gtest/gtest.h"
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
-#include "tests/support/free_port.h"
+#include "tests/support/prometheus_receiver.h"
 
 namespace outpost::testing {
 namespace {
 
 TEST(ExemplarTest, ScrapedExemplarReachesPrometheus) {
-  const std::string prom = "/usr/bin/prometheus";
-  ASSERT_EQ(access(prom.c_str(), X_OK), 0)
-      << "Debian's prometheus is required (tests/run.sh installs it)";
   HttpServer target;
   target.Route("/metrics", {"GET"}, [](const HttpRequest&) {
     return HttpResponse{200, "application/openmetrics-text; version=1.0.0; charset=utf-8",
@@ -35,19 +32,8 @@ TEST(ExemplarTest, ScrapedExemplarReachesPrometheus) {
   ASSERT_TRUE(target.Start("127.0.0.1:0").ok());
 
   TempDir d;
-  const int prom_port = FreePort();
-  WriteFile(d / "prometheus.yml", "global:\n  scrape_interval: 1m\n");
-  ExternalProcess p({prom, "--config.file=" + (d / "prometheus.yml"),
-                     "--storage.tsdb.path=" + (d / "tsdb"),
-                     "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
-                     "--web.enable-remote-write-receiver", "--enable-feature=exemplar-storage"},
-                    d / "prometheus.log");
-  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (HttpRequestTo(prom_port, "GET", "/-/ready").status != 200) {
-    ASSERT_LT(std::chrono::steady_clock::now(), ready_by) << ReadAll(d / "prometheus.log");
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-
+  PrometheusReceiver prom(d.path(), {"--enable-feature=exemplar-storage"});
+  ASSERT_TRUE(prom.ok()) << prom.error();
   WriteFile(d / "agent.yaml",
             "metrics:\n"
             "  wal_directory: " + (d / "data") + "\n"
@@ -59,7 +45,7 @@ TEST(ExemplarTest, ScrapedExemplarReachesPrometheus) {
             "          static_configs: [{targets: ['127.0.0.1:" + std::to_string(target.port()) +
             "']}]\n"
             "      remote_write:\n"
-            "        - url: http://127.0.0.1:" + std::to_string(prom_port) + "/api/v1/write\n"
+            "        - url: " + prom.write_url() + "\n"
             "          queue_config: {batch_send_deadline: 1s}\n");
   Process agent({"-config.file=" + (d / "agent.yaml"), "-server.http.address=127.0.0.1:0"},
                 d.path());
@@ -67,13 +53,12 @@ TEST(ExemplarTest, ScrapedExemplarReachesPrometheus) {
   std::string body;
   const auto arrived_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (;;) {
-    HttpResult r = HttpRequestTo(prom_port, "GET",
-                                 "/api/v1/query_exemplars?query=requests_total&start=1600000000"
-                                 "&end=1900000000");
+    HttpResult r = prom.Get(
+        "/api/v1/query_exemplars?query=requests_total&start=1600000000&end=1900000000");
     body = r.body;
     if (r.status == 200 && body.find("4bf92f3577b34da6") != std::string::npos) break;
     ASSERT_LT(std::chrono::steady_clock::now(), arrived_by)
-        << body << "\n" << agent.err() << ReadAll(d / "prometheus.log");
+        << body << "\n" << agent.err() << prom.Log();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   EXPECT_NE(body.find("\"value\":\"1.5\""), std::string::npos) << body;

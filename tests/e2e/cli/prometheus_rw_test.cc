@@ -12,27 +12,13 @@
 #include "core/wal/reader.h"
 #include "core/wal/records.h"
 #include "gtest/gtest.h"
-#include "tests/support/free_port.h"
+#include "tests/support/prometheus_receiver.h"
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
 
 namespace outpost::testing {
 namespace {
 
-
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 // Scalar result of an instant query, or -1.
 double Query(int port, const std::string& q) {
@@ -44,20 +30,10 @@ double Query(int port, const std::string& q) {
 }
 
 TEST(PrometheusRemoteWriteTest, EveryWalSeriesArrivesWithItsSamples) {
-  const std::string prom = "/usr/bin/prometheus";
-  ASSERT_EQ(access(prom.c_str(), X_OK), 0) << "Debian's prometheus is required (tests/run.sh installs it)";
   TempDir d;
-  const int prom_port = FreePort();
-  WriteFile(d / "prometheus.yml", "global:\n  scrape_interval: 1m\n");
-  ExternalProcess p({prom, "--config.file=" + (d / "prometheus.yml"), "--storage.tsdb.path=" + (d / "tsdb"),
-            "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
-            "--web.enable-remote-write-receiver"},
-           d / "prometheus.log");
-  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (HttpRequestTo(prom_port, "GET", "/-/ready").status != 200) {
-    ASSERT_LT(std::chrono::steady_clock::now(), ready_by) << ReadAll(d / "prometheus.log");
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  PrometheusReceiver prom(d.path());
+  ASSERT_TRUE(prom.ok()) << prom.error();
+  const int prom_port = prom.port();
 
   WriteFile(d / "agent.yaml",
             "metrics:\n"
@@ -67,7 +43,7 @@ TEST(PrometheusRemoteWriteTest, EveryWalSeriesArrivesWithItsSamples) {
             "    external_labels: {cluster: test}\n"
             "integrations:\n"
             "  prometheus_remote_write:\n"
-            "    - url: http://127.0.0.1:" + std::to_string(prom_port) + "/api/v1/write\n"
+            "    - url: " + prom.write_url() + "\n"
             "      queue_config: {batch_send_deadline: 1s}\n"
             "  agent:\n"
             "    enabled: true\n"

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,7 @@
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
+#include "tests/support/prometheus_receiver.h"
 
 namespace outpost::testing {
 namespace {
@@ -105,15 +107,6 @@ std::string ScrapeConfigs(int indent, const std::string& static_addr, const std:
   return out;
 }
 
-bool WaitReady(int port) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (HttpRequestTo(port, "GET", "/-/ready").status != 200) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return true;
-}
-
 TEST(ScrapeParityTest, SameSeriesAndValuesAsPrometheusAgentMode) {
   const std::string prom = "/usr/bin/prometheus";
   const std::string node = "/usr/bin/prometheus-node-exporter";
@@ -135,15 +128,12 @@ TEST(ScrapeParityTest, SameSeriesAndValuesAsPrometheusAgentMode) {
        "--collector.loadavg", "--collector.meminfo", "--collector.stat", "--collector.uname"},
       d / "node.log");
 
-  const int recv_port = FreePort();
-  WriteFile(d / "receiver.yml", "global:\n  scrape_interval: 1m\n");
-  ExternalProcess receiver({prom, "--config.file=" + (d / "receiver.yml"),
-                            "--storage.tsdb.path=" + (d / "tsdb"),
-                            "--web.listen-address=127.0.0.1:" + std::to_string(recv_port),
-                            "--web.enable-remote-write-receiver"},
-                           d / "receiver.log");
-  ASSERT_TRUE(WaitReady(recv_port)) << ReadAll(d / "receiver.log");
-  const std::string push = absl::StrCat("http://127.0.0.1:", recv_port, "/api/v1/write");
+  const std::string recv_dir = d / "receiver";
+  std::filesystem::create_directories(recv_dir);
+  PrometheusReceiver receiver(recv_dir);
+  ASSERT_TRUE(receiver.ok()) << receiver.error();
+  const int recv_port = receiver.port();
+  const std::string push = receiver.write_url();
 
   // Prometheus in agent mode.
   const int agent_port = FreePort();
