@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "core/base/scratch.h"
+#include "snappy-sinksource.h"
 #include "snappy.h"
 
 namespace outpost::remote_write {
@@ -139,6 +141,7 @@ std::string_view BatchEncoder::EncodeSamples(
   for (const Group& g : groups_) total += 1 + VarintSize(g.body) + g.body;
 
   // Pass 2: write.
+  ReleaseIfOversized(proto_, total);
   proto_.resize(total);
   char* p = proto_.data();
   for (const Group& g : groups_) {
@@ -195,11 +198,46 @@ std::string_view BatchEncoder::EncodeMetadata(
   return Compress();
 }
 
+namespace {
+
+// A snappy::Sink that appends to a string. snappy asks for room for one
+// 64 KiB block at a time, so the string grows to about the compressed size
+// instead of MaxCompressedLength(input) (which is larger than the input):
+// a 2000-sample request is ~500 KiB of protobuf but ~60 KiB on the wire.
+class StringSink : public snappy::Sink {
+ public:
+  explicit StringSink(std::string* out) : out_(out) { out_->clear(); }
+  char* GetAppendBuffer(size_t length, char* /*scratch*/) override {
+    const size_t at = out_->size();
+    out_->resize(at + length);
+    reserved_ = length;
+    return out_->data() + at;
+  }
+  void Append(const char* bytes, size_t n) override {
+    // `bytes` is the buffer just handed out (the bytes are in place) or
+    // snappy's own (the length header, a scratch block): then copy.
+    const size_t at = out_->size() - reserved_;
+    if (reserved_ > 0 && bytes == out_->data() + at) {
+      out_->resize(at + n);
+    } else {
+      out_->resize(at);
+      out_->append(bytes, n);
+    }
+    reserved_ = 0;
+  }
+
+ private:
+  std::string* out_;
+  size_t reserved_ = 0;
+};
+
+}  // namespace
+
 std::string_view BatchEncoder::Compress() {
-  compressed_.resize(snappy::MaxCompressedLength(proto_.size()));
-  size_t len = 0;
-  snappy::RawCompress(proto_.data(), proto_.size(), compressed_.data(), &len);
-  return std::string_view(compressed_.data(), len);
+  snappy::ByteArraySource source(proto_.data(), proto_.size());
+  StringSink sink(&compressed_);
+  snappy::Compress(&source, &sink);
+  return compressed_;
 }
 
 }  // namespace outpost::remote_write

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/scratch.h"
 #include "core/base/log.h"
 #include "core/wal/env.h"
 #include "core/wal/format.h"
@@ -144,11 +145,13 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       dec_series_.clear();
       (void)wal::DecodeSeries(rec, &dec_series_);  // keep what decoded
       for (auto& s : dec_series_) StoreSeries(s);
+      ReleaseIfOversized(dec_series_, dec_series_.size());
       break;
     case wal::RecordType::kMetadata:
       dec_meta_.clear();
       (void)wal::DecodeMetadata(rec, &dec_meta_);
       for (const auto& m : dec_meta_) StoreMetadata(m);
+      ReleaseIfOversized(dec_meta_, dec_meta_.size());
       break;
     case wal::RecordType::kSamples: {
       if (!samples) return true;

@@ -38,7 +38,10 @@ size_t CollectionPipeline::KeyHash::operator()(const KeyView& k) const {
 }
 
 CollectionPipeline::CollectionPipeline(TargetOptions opts, std::shared_ptr<SampleSink> sink)
-    : opts_(std::move(opts)), sink_(std::move(sink)), report_(std::make_unique<ReportSeries>()) {
+    : opts_(std::move(opts)),
+      sink_(std::move(sink)),
+      index_(0, KeyHash{&entries_}, KeyEq{&entries_}),
+      report_(std::make_unique<ReportSeries>()) {
   // Prometheus' populateLabels order: defaults, then relabel_configs, then
   // drop "__" labels. Grafana Agent injects its instance rule first, which
   // is the same as setting instance before the user's rules run.
@@ -82,19 +85,18 @@ Labels CollectionPipeline::FinalLabels(const std::string& name, const Labels& ra
 SeriesRef CollectionPipeline::Series(const MetricFamily& family, const Labels& labels,
                                      std::string_view suffix) {
   auto it = index_.find(KeyView{&family, suffix, &labels});
-  if (it != index_.end()) return it->second + 1;
+  if (it != index_.end()) return *it + 1;
   Entry e;
   e.family = &family;
   e.name = family.name;
   e.name.append(suffix);
   e.raw = labels;
-  if (!target_dropped_) e.final = FinalLabels(e.name, labels, &e.dropped);
   const uint32_t idx = static_cast<uint32_t>(entries_.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
     entries_.push_back(std::move(e));
   }
-  index_.emplace(Key{&family, std::string(suffix), labels}, idx);
+  index_.insert(idx);
   return idx + 1;
 }
 
@@ -133,6 +135,14 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
     for (Entry& e : entries_) {
       const bool now = ok && e.round == round_;
       const bool before = committed_ != 0 && e.committed_round == committed_;
+      // Final labels: computed when needed (first write, or a comeback
+      // after a stale marker) and handed to the sink, which keeps them.
+      Labels final;
+      if (now && (!e.resolved || (app != nullptr && !e.dropped && e.sink_ref == 0)) &&
+          !target_dropped_) {
+        final = FinalLabels(e.name, e.raw, &e.dropped);
+        e.resolved = true;
+      }
       if (now) {
         ++stats.samples_scraped;
         if (e.committed_round == 0) ++stats.series_added;
@@ -141,7 +151,7 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
       if (app != nullptr && !e.dropped) {
         if (now) {
           if (e.sink_ref == 0) {
-            e.sink_ref = app->Ref(e.final);
+            e.sink_ref = app->Ref(final);
             if (e.sink_ref != 0) app->SetMetadata(e.sink_ref, *e.family);
           }
           if (e.sink_ref != 0) app->Append(e.sink_ref, t_ms, e.value);

@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "core/base/sink.h"
@@ -99,11 +99,15 @@ class CollectionPipeline final : public Appender {
   Stats last_stats() const;
 
  private:
+  // One series the collector reported. Only the raw labels are kept: the
+  // final labels (target labels merged, metric_relabel_configs applied) are
+  // computed when the series is first written and again only if it comes
+  // back after a staleness marker, because the sink keeps its own copy.
   struct Entry {
     const MetricFamily* family;
     std::string name;  // family->name + suffix
     Labels raw;
-    Labels final;       // target + series labels after metric relabeling
+    bool resolved = false;  // `dropped` is known (set at the first commit)
     bool dropped = false;
     uint64_t sink_ref = 0;  // 0: not written yet, or reset after a stale marker
     double value = 0;            // this round's value
@@ -116,26 +120,29 @@ class CollectionPipeline final : public Appender {
     std::string_view suffix;
     const Labels* labels;
   };
-  struct Key {
-    const MetricFamily* family;
-    std::string suffix;
-    Labels labels;
-  };
+  // index_ holds entry indices; hashing and comparing look through to
+  // entries_, so the key is not a second copy of the labels.
   struct KeyHash {
     using is_transparent = void;
+    const std::vector<Entry>* entries;
     size_t operator()(const KeyView& k) const;
-    size_t operator()(const Key& k) const { return (*this)(KeyView{k.family, k.suffix, &k.labels}); }
+    size_t operator()(uint32_t i) const { return (*this)(View(*entries, i)); }
   };
   struct KeyEq {
     using is_transparent = void;
-    static KeyView View(const Key& k) { return {k.family, k.suffix, &k.labels}; }
-    static KeyView View(const KeyView& k) { return k; }
+    const std::vector<Entry>* entries;
+    KeyView Of(const KeyView& k) const { return k; }
+    KeyView Of(uint32_t i) const { return View(*entries, i); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      KeyView x = View(a), y = View(b);
+      const KeyView x = Of(a), y = Of(b);
       return x.family == y.family && x.suffix == y.suffix && *x.labels == *y.labels;
     }
   };
+  static KeyView View(const std::vector<Entry>& entries, uint32_t i) {
+    const Entry& e = entries[i];
+    return {e.family, std::string_view(e.name).substr(e.family->name.size()), &e.raw};
+  }
   struct ReportSeries;
 
   Labels FinalLabels(const std::string& name, const Labels& raw, bool* dropped) const;
@@ -147,8 +154,8 @@ class CollectionPipeline final : public Appender {
   Labels target_labels_;
   bool target_dropped_ = false;
 
-  absl::flat_hash_map<Key, uint32_t, KeyHash, KeyEq> index_;  // → entries_ index
   std::vector<Entry> entries_;  // growth guarded by mu_ (Snapshot reads it)
+  absl::flat_hash_set<uint32_t, KeyHash, KeyEq> index_;  // entries_ indices
   uint32_t round_ = 1;          // the round being collected
   uint32_t committed_ = 0;      // the last committed round
 

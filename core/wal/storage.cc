@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/scratch.h"
 #include "core/wal/records.h"
 
 namespace outpost::wal {
@@ -271,6 +272,11 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     NoteSamples(writer_->segment(), kept, min_ts, max_ts);
     stats_.samples_appended += kept;
     ++stats_.commits;
+    ReleaseIfOversized(series_buf_, n_series > 0 ? series_buf_.size() : 0);
+    ReleaseIfOversized(samples_buf_, kept > 0 ? samples_buf_.size() : 0);
+    ReleaseIfOversized(exemplars_buf_, kept_exemplars > 0 ? exemplars_buf_.size() : 0);
+    ReleaseIfOversized(meta_buf_, meta_scratch_.empty() ? 0 : meta_buf_.size());
+    ReleaseIfOversized(meta_scratch_, meta_scratch_.size());
     PublishLocked();
   }
   {

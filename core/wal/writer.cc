@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/scratch.h"
 #include "core/wal/crc32c.h"
 
 namespace outpost::wal {
@@ -129,7 +130,9 @@ absl::Status Writer::Log(std::string_view record, bool final) {
   const size_t raw_size = record.size();
   bool compressed = false;
   if (options_.compress && !record.empty()) {
-    compressed_.resize(snappy::MaxCompressedLength(record.size()));
+    const size_t max_len = snappy::MaxCompressedLength(record.size());
+    ReleaseIfOversized(compressed_, max_len);
+    compressed_.resize(max_len);
     size_t n = 0;
     snappy::RawCompress(record.data(), record.size(), compressed_.data(), &n);
     if (n < record.size()) {

@@ -222,5 +222,30 @@ TEST(EncoderTest, SnappyIsBlockFormatNotFramed) {
   EXPECT_EQ(len, enc.proto().size());
 }
 
+TEST(EncoderTest, MultiBlockRequestIsSnappysOwnCompression) {
+  // A full 2000-sample batch is several of snappy's 64 KiB blocks: the
+  // streamed compression must give the same bytes as snappy's one-shot
+  // Compress of the same protobuf.
+  std::vector<std::string> encoded(2000);
+  std::vector<PendingSample> samples;
+  for (int i = 0; i < 2000; ++i) {
+    Labels l{{"__name__", "node_cpu_seconds_total"},
+             {"cpu", std::to_string(i)},
+             {"instance", "host.example.org:9100"},
+             {"job", "integrations/node_exporter"},
+             {"mode", i % 2 ? "user" : "system"}};
+    EncodeLabels(l, &encoded[i]);
+    samples.push_back({&encoded[i], 1700000000000 + i, i * 0.25, 0});
+  }
+  BatchEncoder enc;
+  for (int round = 0; round < 2; ++round) {
+    const std::string got(enc.EncodeSamples(samples));
+    ASSERT_GT(enc.proto().size(), 3u * 65536);
+    std::string want;
+    snappy::Compress(enc.proto().data(), enc.proto().size(), &want);
+    EXPECT_EQ(got, want) << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace outpost::remote_write
