@@ -28,6 +28,8 @@ namespace fs = std::filesystem;
 using Env = std::map<std::string, std::string>;
 
 inline const std::string kScript = std::string(OUTPOST_SOURCE_DIR) + "/install.sh";
+// What install.sh sources (its jobs as functions).
+inline const std::string kScriptLib = std::string(OUTPOST_SOURCE_DIR) + "/packaging/install-lib.sh";
 inline const std::string kUrl = "http://127.0.0.1:9/api/v1/write";
 
 inline std::string HostName() {
@@ -37,9 +39,11 @@ inline std::string HostName() {
 }
 
 // Runs `argv` (argv[0] a path) with exactly PATH, HOME and `env` as its
-// environment (none of the caller's OUTPOST_* leak in); bounded at 60 s.
+// environment (none of the caller's OUTPOST_* leak in), in the working
+// directory `cwd` (default: the caller's); bounded at 60 s. Output goes to
+// files in `dir`.
 inline RunResult RunProgram(const std::vector<std::string>& argv, const Env& env,
-                     const std::string& dir) {
+                            const std::string& dir, const std::string& cwd = "") {
   static int n = 0;
   const std::string out = dir + "/run." + std::to_string(++n);
   const std::string err = out + ".err";
@@ -54,6 +58,7 @@ inline RunResult RunProgram(const std::vector<std::string>& argv, const Env& env
     dup2(o, 1);
     dup2(e, 2);
     dup2(in, 0);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     std::vector<std::string> envs;
     for (const auto& [k, v] : full) envs.push_back(k + "=" + v);
     std::vector<char*> args, envp;

@@ -3,7 +3,9 @@
 // --no-deps --no-start) and writes a config outpost accepts; re-runs keep
 // hand edits, merge added stacks, --force-config rewrites; bad input exits
 // 2 and writes nothing; dashboards and rules are installed; the systemd
-// unit passes `systemd-analyze verify`; the script is shellcheck-clean.
+// unit passes `systemd-analyze verify`; the script and the library it
+// sources are shellcheck-clean; it runs as README says (`./install.sh`
+// from the repository root) and from any other directory.
 #include <unistd.h>
 
 #include <algorithm>
@@ -290,8 +292,31 @@ TEST(InstallTest, ScriptIsShellcheckClean) {
   ASSERT_EQ(access("/usr/bin/shellcheck", X_OK), 0)
       << "shellcheck is missing: apt-get install -y shellcheck";
   TempDir tmp;
-  RunResult r = RunProgram({"/usr/bin/shellcheck", kScript}, {}, tmp.path());
+  // -x: install.sh is checked with the library it sources; the library
+  // is also checked on its own.
+  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib}, {}, tmp.path());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+// README: `./install.sh` from the repository root (executed through its
+// shebang, relative path); the other tests run it from ctest's directory.
+TEST(InstallTest, RunsAsReadmeSaysFromTheRepositoryRoot) {
+  Fixture f;
+  RunResult r = RunProgram({"./install.sh", "--list-stacks"}, {}, f.tmp.path(), OUTPOST_SOURCE_DIR);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "\nredis ")) << r.out;
+  std::vector<std::string> argv = {"./install.sh"};
+  for (const std::string& a : f.Base({"--remote-write-url", kUrl})) argv.push_back(a);
+  r = RunProgram(argv, {{"OUTPOST_STACK", "redis"}}, f.tmp.path(), OUTPOST_SOURCE_DIR);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(ReadAll(f.config()), "redis_exporter:")) << ReadAll(f.config());
+  EXPECT_EQ(f.CheckConfig().code, 0);
+  EXPECT_TRUE(fs::exists(f.unit()));
+  // The usage text is install.sh's own header, whatever the directory.
+  r = RunProgram({"/bin/bash", kScript, "--help"}, {}, f.tmp.path(), f.tmp.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Installs outpost on Debian 12", 0), 0u) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Bad input exits 2")) << r.out;
 }
 
 }  // namespace

@@ -1,0 +1,511 @@
+# shellcheck shell=bash
+# The jobs of install.sh, as functions: stack resolution and auto-detection,
+# config generation and merging, the install steps (user, permissions,
+# secret, config, env file and unit, dashboards) and the background start.
+# Sourced by install.sh only; defines functions and the template array V,
+# runs nothing. Single-threaded; not meant to be run on its own.
+#
+# Uses what install.sh sets before calling in: die/fail/say, SRC and
+# STACK_DIR, the options (RW_*, MYSQL_DSN, REDIS_ADDR, HOST_NAME,
+# SCRAPE_INTERVAL, SCRAPE_TIMEOUT, FORCE_CONFIG, NO_DEPS, PREFIX,
+# BUILD_DEPS), the paths (BIN_DIR ... PID_FILE, SYSTEM) and WORK (a private
+# temp dir). Sets WANT and AUTO (stacks), H and P (split_hostport),
+# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost).
+# Errors: bad input is die (exit 2, nothing changed yet), a failed step
+# fail (exit 1).
+# shellcheck disable=SC2154,SC2153  # the globals above are assigned in install.sh
+
+# --- stacks ---------------------------------------------------------------------
+list_stacks() {
+  local f name about
+  for f in "$STACK_DIR"/*.yaml; do
+    name="$(basename "$f" .yaml)"
+    [ "${name#_}" = "$name" ] || continue
+    about="$(sed -n 's/^## about: //p' "$f")"
+    printf '%-6s %s\n' "$name" "$about"
+  done
+  printf '%-6s %s\n' auto "node, plus mysql and redis when a local server answers (says what it found)"
+}
+
+# add_stack NAME: NAME into WANT, or the stacks its "## includes:" names.
+add_stack() {
+  local s="$1" f inc
+  for inc in "${WANT[@]+"${WANT[@]}"}"; do [ "$inc" = "$s" ] && return 0; done
+  f="$STACK_DIR/$s.yaml"
+  if ! [[ "$s" =~ ^[a-z0-9]+$ ]] || [ ! -f "$f" ]; then
+    die "unknown stack \"$s\" (known: $(list_stacks | cut -d' ' -f1 | paste -sd, -))"
+  fi
+  inc="$(sed -n 's/^## includes: //p' "$f")"
+  if [ -n "$inc" ]; then
+    for s in $inc; do add_stack "$s"; done
+  else
+    WANT+=("$s")
+  fi
+}
+
+# resolve_stacks "a,b,...": WANT (node first: "auto" adds node and sets
+# AUTO=1; lamp includes node and mysql).
+resolve_stacks() {
+  local s requested
+  AUTO=0
+  WANT=()
+  IFS=',' read -r -a requested <<<"${1// /}"
+  for s in "${requested[@]}"; do
+    [ -n "$s" ] || continue
+    # shellcheck disable=SC2034  # AUTO is read by install.sh
+    if [ "$s" = auto ]; then AUTO=1; add_stack node; else add_stack "$s"; fi
+  done
+}
+
+has_stack() { local s; for s in "${WANT[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+# --- server addresses and probes ---------------------------------------------------
+# The probes run in a child bash (bounded by timeout); $1/$2 are its args.
+# shellcheck disable=SC2016
+# probe_mysql HOST PORT: the server sends a MySQL greeting packet.
+probe_mysql() {
+  local n
+  n="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && head -c 5 <&3' _ "$1" "$2" 2>/dev/null | wc -c)" || true
+  [ "${n:-0}" -ge 5 ]
+}
+# probe_redis HOST PORT: PING gets a Redis reply (+PONG, or -NOAUTH...).
+# shellcheck disable=SC2016
+probe_redis() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "PING\r\n" >&3 &&
+    IFS= read -r line <&3 && case "$line" in "+PONG"*|-NOAUTH*|-ERR*) exit 0 ;; esac; exit 1' \
+    _ "$1" "$2" 2>/dev/null
+}
+# split_hostport "h:p" → H P (brackets of [v6] removed).
+split_hostport() {
+  local hp="$1"
+  H="${hp%:*}"; P="${hp##*:}"
+  [ "$H" != "$hp" ] || P=""
+  H="${H#[}"; H="${H%]}"
+}
+is_local_host() { case "$1" in 127.*|localhost|::1|"") return 0 ;; esac; return 1; }
+
+# The address a go-sql-driver DSN points at: "tcp HOST:PORT" or "unix PATH".
+dsn_address() {
+  local re='@(tcp|unix)\(([^)]*)\)/[^/]*$'
+  if [[ "$1" =~ $re ]]; then
+    local addr="${BASH_REMATCH[2]}"
+    if [ "${BASH_REMATCH[1]}" = tcp ] && [[ "$addr" != *:* ]]; then addr="$addr:3306"; fi
+    echo "${BASH_REMATCH[1]} ${addr:-127.0.0.1:3306}"
+  else
+    echo "tcp 127.0.0.1:3306"
+  fi
+}
+# Where a redis_addr points: "tcp HOST:PORT" or "unix PATH".
+redis_address() {
+  local a="$1"
+  case "$a" in
+    unix://*) echo "unix ${a#unix://}"; return ;;
+    /*) echo "unix $a"; return ;;
+  esac
+  a="${a#*://}"; a="${a##*@}"; a="${a%%/*}"; a="${a%%\?*}"
+  [[ "$a" == *:* && "$a" != *"]" ]] || a="$a:6379"
+  echo "tcp $a"
+}
+
+probe_addr() {  # KIND(mysql|redis) "tcp H:P"|"unix PATH"
+  local kind="$1" net="${2%% *}" addr="${2#* }"
+  if [ "$net" = unix ]; then [ -S "$addr" ]; return; fi
+  split_hostport "$addr"
+  [ -n "$P" ] || return 1
+  "probe_$kind" "$H" "$P"
+}
+
+# find_server KIND LABEL CANDIDATE...: FOUND is the first candidate
+# ("tcp H:P"|"unix PATH") that answers as KIND, or "" after saying so.
+find_server() {
+  local kind="$1" label="$2" c
+  shift 2
+  FOUND=""
+  for c in "$@"; do if probe_addr "$kind" "$c"; then FOUND="$c"; return 0; fi; done
+  echo "    $label: none found (probed: $(printf '%s; ' "$@"))"
+}
+
+# auto_detect: adds mysql (when a DSN is given) and redis to WANT when a
+# local server answers; says what it found. May set REDIS_ADDR.
+auto_detect() {
+  local -a cands=()
+  say "auto: looking for local servers"
+  if [ -n "${OUTPOST_AUTO_MYSQL_ADDR:-}" ]; then
+    case "$OUTPOST_AUTO_MYSQL_ADDR" in /*) cands=("unix $OUTPOST_AUTO_MYSQL_ADDR") ;;
+      *) cands=("tcp $OUTPOST_AUTO_MYSQL_ADDR") ;; esac
+  elif [ -n "$MYSQL_DSN" ]; then
+    cands=("$(dsn_address "$MYSQL_DSN")")
+  else
+    cands=("unix /run/mysqld/mysqld.sock" "unix /var/run/mysqld/mysqld.sock" "tcp 127.0.0.1:3306")
+  fi
+  find_server mysql "MySQL/MariaDB" "${cands[@]}"
+  if [ -n "$FOUND" ] && [ -z "$MYSQL_DSN" ]; then
+    echo "    MySQL/MariaDB: found at ${FOUND#* } but no --mysql-dsn given: mysql stack NOT enabled"
+    echo "      (create a user with PROCESS, REPLICATION CLIENT, SELECT and re-run with --mysql-dsn)"
+  elif [ -n "$FOUND" ]; then
+    echo "    MySQL/MariaDB: found at ${FOUND#* }: enabling the mysql stack"
+    has_stack mysql || WANT+=(mysql)
+  fi
+  if [ -n "${OUTPOST_AUTO_REDIS_ADDR:-}" ]; then
+    cands=("$(redis_address "$OUTPOST_AUTO_REDIS_ADDR")")
+  elif [ -n "$REDIS_ADDR" ]; then
+    cands=("$(redis_address "$REDIS_ADDR")")
+  else
+    cands=("tcp 127.0.0.1:6379" "unix /run/redis/redis-server.sock" "unix /var/run/redis/redis.sock")
+  fi
+  find_server redis Redis "${cands[@]}"
+  if [ -n "$FOUND" ]; then
+    echo "    Redis: found at ${FOUND#* }: enabling the redis stack"
+    if [ -z "$REDIS_ADDR" ]; then
+      if [ "${FOUND%% *}" = unix ]; then REDIS_ADDR="unix://${FOUND#* }"; else REDIS_ADDR="${FOUND#* }"; fi
+    fi
+    has_stack redis || WANT+=(redis)
+  fi
+}
+
+# --- config generation (into $WORK, installed later) ---------------------------------
+# YAML double-quoted scalar.
+yq() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
+
+# render FILE: the template without "##" lines, placeholders filled from
+# the associative array V (a line holding only @K@ becomes V[K], maybe
+# several lines or none).
+declare -A V=()
+render() {
+  local line k
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" == "##"* ]] && continue
+    if [[ "$line" =~ ^@([A-Z_]+)@$ ]]; then
+      k="${BASH_REMATCH[1]}"
+      [ -n "${V[$k]:-}" ] && printf '%s\n' "${V[$k]}"
+      continue
+    fi
+    for k in "${!V[@]}"; do line="${line//@$k@/${V[$k]}}"; done
+    printf '%s\n' "$line"
+  done <"$1"
+}
+
+# instance_line "tcp H:P"|"unix PATH": the `instance:` line of a server's
+# block, or nothing. A local server's default instance ("127.0.0.1:3306")
+# is the same on every host; name it after the host instead. A remote one
+# keeps its own address (no line).
+instance_line() {
+  local net addr
+  read -r net addr <<<"$1"
+  if [ "$net" = unix ]; then
+    printf '    instance: %s' "$(yq "$HOST_NAME")"
+  else
+    split_hostport "$addr"
+    if is_local_host "$H"; then printf '    instance: %s' "$(yq "$HOST_NAME:$P")"; fi
+  fi
+}
+
+# set_config_vars: V holds the values the stack templates name.
+set_config_vars() {
+  V[HOSTNAME]="$(yq "$HOST_NAME")"
+  V[STACKS]="$(yq "$(IFS=,; echo "${WANT[*]}")")"
+  V[WAL_DIR]="$(yq "$DATA_DIR/data-agent")"
+  V[SCRAPE_INTERVAL]="$SCRAPE_INTERVAL"
+  V[SCRAPE_TIMEOUT]="$SCRAPE_TIMEOUT"
+  if [ -n "$RW_URL" ]; then
+    V[REMOTE_WRITE]="    remote_write:
+      - url: $(yq "$RW_URL")"
+    if [ -n "$RW_USER" ]; then
+      V[REMOTE_WRITE]+="
+        basic_auth:
+          username: $(yq "$RW_USER")
+          password_file: $(yq "$PASSWORD_FILE")"
+    fi
+  else
+    V[REMOTE_WRITE]="    # No remote-write endpoint yet: samples stay in the WAL. Add one:
+    # remote_write:
+    #   - url: https://prometheus.example.com/api/v1/write"
+  fi
+  V[MYSQL_DSN]="$(yq "$MYSQL_DSN")"
+  V[MYSQL_INSTANCE]=""
+  if [ -n "$MYSQL_DSN" ]; then V[MYSQL_INSTANCE]="$(instance_line "$(dsn_address "$MYSQL_DSN")")"; fi
+  V[REDIS_ADDR]="$(yq "$REDIS_ADDR")"
+  V[REDIS_INSTANCE]=""
+  if [ -n "$REDIS_ADDR" ]; then V[REDIS_INSTANCE]="$(instance_line "$(redis_address "$REDIS_ADDR")")"; fi
+}
+
+integration_key() { sed -n 's/^## integration: //p' "$STACK_DIR/$1.yaml"; }
+
+# merge_into EXISTING OUT: EXISTING plus the fragment of each wanted stack
+# whose integration key is not yet under its top-level `integrations:`
+# block. Line-oriented: the fragment goes right after the last non-blank
+# line of that block (re-indented to the block's own indentation); other
+# lines are copied byte for byte, so hand edits and comments survive. No
+# `integrations:` line: one is appended. A flow-style `integrations: {...}`
+# cannot be merged this way and is refused. Sets MERGED (added stacks).
+merge_into() {
+  local existing="$1" out="$2" s key frag
+  MERGED=""
+  cp "$existing" "$out"
+  if grep -qE '^integrations:[[:space:]]*[^[:space:]#]' "$out"; then
+    fail "$existing: \`integrations:\` is not a block mapping; add the stacks by hand or use --force-config"
+  fi
+  grep -qE '^integrations:' "$out" || printf '\nintegrations:\n' >>"$out"
+  for s in "${WANT[@]}"; do
+    key="$(integration_key "$s")"
+    # Present: a line at the block's first key's indentation names it.
+    if awk -v key="$key" '
+        /^integrations:/ { inb = 1; next }
+        inb && /^[^[:space:]#]/ { inb = 0 }
+        inb && indent == "" && /^[[:space:]]+[^[:space:]#]/ {
+          match($0, /^[[:space:]]+/); indent = substr($0, 1, RLENGTH)
+        }
+        inb && indent != "" && index($0, indent key ":") == 1 { found = 1 }
+        END { exit found ? 0 : 1 }' "$out"; then
+      echo "    $key: already in $CONFIG_FILE, kept as is"
+      continue
+    fi
+    frag="$WORK/frag.$s"
+    render "$STACK_DIR/$s.yaml" >"$frag"
+    awk -v frag="$frag" '
+      function emit(   l, ind) {
+        ind = indent == "" ? "  " : indent
+        while ((getline l < frag) > 0) {
+          if (l ~ /^  /) l = ind substr(l, 3)
+          print l
+        }
+        close(frag)
+        done = 1
+      }
+      { lines[NR] = $0 }
+      /^integrations:/ && !start { start = NR; next }
+      start && !end && /^[^[:space:]#]/ { end = NR }
+      start && !end && indent == "" && /^[[:space:]]+[^[:space:]#]/ {
+        match($0, /^[[:space:]]+/); indent = substr($0, 1, RLENGTH)
+      }
+      start && !end && /^[[:space:]]+[^[:space:]]/ { last = NR }
+      END {
+        if (!last) last = start
+        for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) emit() }
+      }' "$out" >"$out.new"
+    mv "$out.new" "$out"
+    MERGED="$MERGED $s"
+  done
+}
+
+# prepare_config: $WORK/agent.yaml is the config to install: the base and
+# every wanted stack's fragment (CONFIG_ACTION=write), or the existing
+# config with the missing stacks merged in (CONFIG_ACTION=merge, MERGED).
+prepare_config() {
+  {
+    render "$STACK_DIR/_base.yaml"
+    local s
+    for s in "${WANT[@]}"; do render "$STACK_DIR/$s.yaml"; done
+  } >"$WORK/fresh.yaml"
+  CONFIG_ACTION="write"
+  MERGED=""
+  if [ -f "$CONFIG_FILE" ] && [ "$FORCE_CONFIG" -ne 1 ]; then
+    CONFIG_ACTION=merge
+    merge_into "$CONFIG_FILE" "$WORK/agent.yaml"
+    if [ -n "$RW_URL" ] && ! grep -qF -- "$RW_URL" "$CONFIG_FILE"; then
+      echo "    note: $CONFIG_FILE is kept and does not name $RW_URL; --force-config rewrites it"
+    fi
+  else
+    cp "$WORK/fresh.yaml" "$WORK/agent.yaml"
+  fi
+}
+
+# stage_secret: the remote-write password (file or OUTPOST_REMOTE_WRITE_PASSWORD)
+# into $WORK/secret (0600), when one is given.
+stage_secret() {
+  if [ -n "$RW_PASSWORD_FILE" ]; then
+    (umask 077; cat "$RW_PASSWORD_FILE" >"$WORK/secret")
+  elif [ -n "$RW_PASSWORD" ]; then
+    (umask 077; printf '%s' "$RW_PASSWORD" >"$WORK/secret")
+  fi
+}
+
+# check_config BINARY: the new config loads (before anything is installed
+# when the binary is already there). outpost reads password_file at load:
+# a new secret is checked from its copy in $WORK. Returns 1 after saying why.
+check_config() {
+  local out cfg="$WORK/agent.yaml"
+  if [ -n "$RW_PASSWORD_FILE" ] || [ -n "$RW_PASSWORD" ]; then
+    cfg="$WORK/check.yaml"
+    sed "s|password_file: $(yq "$PASSWORD_FILE")\$|password_file: $(yq "$WORK/secret")|" \
+      "$WORK/agent.yaml" >"$cfg"
+  fi
+  if ! out="$("$1" check-config "$cfg" 2>&1 >/dev/null)"; then
+    echo "install.sh: the config for stacks ${WANT[*]} does not load:" >&2
+    echo "${out//"$cfg:"/"$CONFIG_FILE (new):"}" >&2
+    return 1
+  fi
+}
+
+# --- dependencies and build --------------------------------------------------------
+# ensure_build_deps: apt-get installs BUILD_DEPS when one is missing
+# (unless --no-deps); needs root then.
+ensure_build_deps() {
+  local installed missing="" p
+  installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${BUILD_DEPS[@]}" 2>/dev/null |
+    awk '$NF == "installed" { print $1 }' | paste -sd' ' -) " || true
+  for p in "${BUILD_DEPS[@]}"; do
+    [[ "$installed" == *" $p "* ]] || missing="$missing $p"
+  done
+  missing="${missing# }"
+  if [ -n "$missing" ] && [ "$NO_DEPS" -ne 1 ]; then
+    [ "$(id -u)" -eq 0 ] || die "missing build packages ($missing): run as root, or give --binary PATH"
+    say "installing build dependencies"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${BUILD_DEPS[@]}" >/dev/null
+  fi
+}
+
+# build_outpost: a Release build in $SRC/build-release; BINARY is its outpost.
+build_outpost() {
+  say "building outpost (Release; an existing build is reused incrementally)"
+  cmake -S "$SRC" -B "$SRC/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DOUTPOST_BUILD_TESTS=OFF -DOUTPOST_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$SRC/build-release" --target outpost -j "$(nproc)"
+  BINARY="$SRC/build-release/outpost"
+}
+
+# --- install ------------------------------------------------------------------------
+# make_user_and_dirs: the system user `outpost` (system install only) and
+# the install's directories (data and log owned by outpost).
+make_user_and_dirs() {
+  if [ "$SYSTEM" -eq 1 ] && ! getent passwd outpost >/dev/null; then
+    useradd --system --user-group --home-dir "$DATA_DIR" --no-create-home \
+      --shell /usr/sbin/nologin --comment "outpost metrics agent" outpost
+    echo "    created the system user outpost"
+  fi
+  install -d -m 0755 "$BIN_DIR" "$CONFIG_DIR" "$(dirname "$ENV_FILE")" "$(dirname "$UNIT_FILE")" \
+    "$SHARE_DIR"
+  install -d -m 0750 "$DATA_DIR" "$LOG_DIR"
+  # -R: an older install.sh ran the agent as root.
+  if [ "$SYSTEM" -eq 1 ]; then chown -R outpost:outpost "$DATA_DIR" "$LOG_DIR"; fi
+}
+
+# install_binary: BINARY as $BIN_DIR/outpost.
+install_binary() {
+  # Copy then rename: a running outpost keeps its old inode.
+  cp "$BINARY" "$BIN_DIR/.outpost.new"
+  chmod 0755 "$BIN_DIR/.outpost.new"
+  mv -f "$BIN_DIR/.outpost.new" "$BIN_DIR/outpost"
+}
+
+# install_secret TARGET: stdin into TARGET, mode 0600, owned by outpost.
+install_secret() {
+  (umask 077; cat >"$1.new")
+  chmod 0600 "$1.new"
+  if [ "$SYSTEM" -eq 1 ]; then chown outpost:outpost "$1.new"; fi
+  mv -f "$1.new" "$1"
+}
+
+# install_config: the staged secret to PASSWORD_FILE, $WORK/agent.yaml to
+# CONFIG_FILE (0640 root:outpost; the previous one kept as .bak) when it
+# is new or merged.
+install_config() {
+  if [ -f "$WORK/secret" ]; then install_secret "$PASSWORD_FILE" <"$WORK/secret"; fi
+  if [ -n "$RW_USER" ]; then echo "    remote-write password: $PASSWORD_FILE (0600)"; fi
+  if [ "$CONFIG_ACTION" = write ] || [ -n "$MERGED" ]; then
+    if [ -f "$CONFIG_FILE" ]; then cp -p "$CONFIG_FILE" "$CONFIG_FILE.bak"; fi
+    install -m 0640 "$WORK/agent.yaml" "$CONFIG_FILE.new"
+    if [ "$SYSTEM" -eq 1 ]; then chown root:outpost "$CONFIG_FILE.new"; fi
+    mv -f "$CONFIG_FILE.new" "$CONFIG_FILE"
+    if [ "$CONFIG_ACTION" = write ]; then
+      echo "    wrote $CONFIG_FILE (stacks: ${WANT[*]})"
+    else
+      echo "    merged stacks${MERGED} into $CONFIG_FILE (previous copy: $CONFIG_FILE.bak)"
+    fi
+  else
+    echo "    keeping $CONFIG_FILE"
+    # The agent's user must read it (an older install.sh made it root:root).
+    if [ "$SYSTEM" -eq 1 ]; then chgrp outpost "$CONFIG_FILE"; fi
+  fi
+}
+
+# install_unit: the env file (kept unless missing or --force-config) and
+# the systemd unit, rendered from packaging/.
+install_unit() {
+  V=([CONFIG_FILE]="$CONFIG_FILE" [HTTP_ADDRESS]="$HTTP_ADDRESS" [ENV_FILE]="$ENV_FILE"
+     [DATA_DIR]="$DATA_DIR" [BIN_DIR]="$BIN_DIR")
+  if [ ! -f "$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ]; then
+    render "$SRC/packaging/outpost.default" >"$ENV_FILE"
+    chmod 0644 "$ENV_FILE"
+  fi
+  render "$SRC/packaging/outpost.service" >"$UNIT_FILE"
+  chmod 0644 "$UNIT_FILE"
+}
+
+# install_dashboards: the dashboards, the Grafana provisioning file (its
+# path points at this install) and the rules, whichever exist.
+install_dashboards() {
+  [ -d "$SRC/dashboards" ] || return 0
+  local n=0 f rel dest
+  while IFS= read -r -d '' f; do
+    rel="${f#"$SRC/dashboards/"}"
+    case "$rel" in
+      provisioning/*) dest="$SHARE_DIR/$rel" ;;
+      rules/*/*) continue ;;
+      rules/*.yaml) dest="$SHARE_DIR/$rel" ;;
+      *.json) dest="$SHARE_DIR/dashboards/$rel" ;;
+      *) continue ;;
+    esac
+    install -d -m 0755 "$(dirname "$dest")"
+    if [[ "$rel" == provisioning/* ]]; then
+      sed "s|/usr/local/share/outpost|$SHARE_DIR|g" "$f" >"$dest"
+      chmod 0644 "$dest"
+    else
+      install -m 0644 "$f" "$dest"
+    fi
+    n=$((n + 1))
+  done < <(find "$SRC/dashboards" -type f \( -name '*.json' -o -path "$SRC/dashboards/provisioning/*" \
+             -o -path "$SRC/dashboards/rules/*.yaml" \) -print0 | sort -z)
+  echo "    $n dashboard, provisioning and rule files in $SHARE_DIR"
+}
+
+# --- start without systemd ------------------------------------------------------------
+# alive PID: running, not a zombie.
+alive() {
+  local st
+  st="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  st="${st##*) }"
+  [ "${st%% *}" != Z ]
+}
+
+# start_background ARG...: stops the outpost PID_FILE names (if it is ours),
+# starts $BIN_DIR/outpost ARG... detached (as user outpost on a system
+# install) logging to $LOG_DIR/outpost.log, waits up to 15 s for
+# "outpost started". Fails when it exits at start.
+start_background() {
+  local old pid log_file log_start started=0
+  local -a run=()
+  if [ -f "$PID_FILE" ]; then
+    old="$(cat "$PID_FILE")"
+    if [[ "$old" =~ ^[0-9]+$ ]] && alive "$old" &&
+        [[ "$(readlink "/proc/$old/exe" 2>/dev/null || true)" == "$BIN_DIR/outpost"* ]]; then
+      say "stopping the running outpost (pid $old) to upgrade it"
+      kill -TERM "$old"
+      for _ in $(seq 1 100); do alive "$old" || break; sleep 1; done
+    fi
+  fi
+  log_file="$LOG_DIR/outpost.log"
+  log_start=$(($(stat -c %s "$log_file" 2>/dev/null || echo 0) + 1))
+  say "starting outpost in the background (no systemd${PREFIX:+ for a --prefix install})"
+  if [ "$SYSTEM" -eq 1 ]; then run=(setpriv --reuid=outpost --regid=outpost --init-groups); fi
+  (
+    cd "$DATA_DIR" || exit 1
+    export HOSTNAME="$HOST_NAME"
+    exec setsid "${run[@]+"${run[@]}"}" "$BIN_DIR/outpost" "$@" </dev/null >>"$log_file" 2>&1
+  ) &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+  for _ in $(seq 1 150); do
+    alive "$pid" || fail "outpost exited at start; see $log_file: $(tail -n 3 "$log_file")"
+    if tail -c "+$log_start" "$log_file" 2>/dev/null | grep -q 'msg="outpost started"'; then
+      started=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ "$started" -eq 1 ] || echo "    note: outpost has not logged \"outpost started\" after 15 s; see $log_file"
+  echo "outpost is running (pid $pid), log: $log_file"
+  echo "stop it with: kill \$(cat $PID_FILE)"
+}
