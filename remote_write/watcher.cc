@@ -122,7 +122,7 @@ void Watcher::StoreSeries(wal::RefSeries& s) {
     e->dropped = true;
   } else {
     EncodeLabels(labels, &e->label_bytes);
-    e->family = std::string(labels.Get(kMetricName));
+    e->family = &*families_.emplace(labels.Get(kMetricName)).first;
   }
   it->second = std::move(e);
   series_count_.store(series_.size());
@@ -130,10 +130,10 @@ void Watcher::StoreSeries(wal::RefSeries& s) {
 
 void Watcher::StoreMetadata(const wal::RefMetadata& m) {
   auto it = series_.find(m.ref);
-  if (it == series_.end() || it->second->dropped || it->second->family.empty()) return;
+  if (it == series_.end() || it->second->dropped || it->second->family->empty()) return;
   absl::MutexLock l(&meta_mu_);
-  MetadataEntry& e = metadata_[it->second->family];
-  e.family = it->second->family;
+  MetadataEntry& e = metadata_[*it->second->family];
+  e.family = *it->second->family;
   e.type = m.type;
   e.help = m.help;
   e.unit = m.unit;

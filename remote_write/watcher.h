@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/relabel/relabel.h"
@@ -103,7 +104,7 @@ class Watcher {
  private:
   struct SeriesEntry {
     std::string label_bytes;
-    std::string family;
+    const std::string* family = nullptr;  // in families_; null when dropped
     uint64_t segment = 0;  // of its newest Series record (checkpoint: index)
     uint32_t mark = 0;     // gc_epoch_ of the last checkpoint holding it
     bool dropped = false;
@@ -133,6 +134,9 @@ class Watcher {
   EndpointMetrics* const metrics_;
 
   absl::flat_hash_map<uint64_t, std::unique_ptr<SeriesEntry>> series_;  // watcher thread
+  // Metric family names, one copy each, for SeriesEntry::family (watcher
+  // thread; node storage keeps addresses; a few hundred, never pruned).
+  absl::node_hash_set<std::string> families_;
   std::atomic<size_t> series_count_{0};
   // Decode scratch, reused.
   std::vector<wal::RefSeries> dec_series_;

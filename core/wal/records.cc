@@ -104,14 +104,6 @@ absl::Status CheckType(Decoder& d, RecordType want, const char* name) {
 
 // A label set as Series and Exemplars records hold it: a uvarint count,
 // then (name, value) strings.
-void AppendLabels(std::string* out, const Labels& labels) {
-  AppendUvarint(out, labels.size());
-  for (const Label& l : labels) {
-    AppendString(out, l.name);
-    AppendString(out, l.value);
-  }
-}
-
 // Reads one (check d.ok() after). Exact size, so no growth slack is kept
 // per series; a label takes at least two bytes, which bounds what
 // untrusted input can make us reserve.
@@ -140,9 +132,22 @@ void AppendSeriesHeader(std::string* out) {
   out->push_back(static_cast<char>(RecordType::kSeries));
 }
 
+void AppendLabels(std::string* out, const Labels& labels) {
+  AppendUvarint(out, labels.size());
+  for (const Label& l : labels) {
+    AppendString(out, l.name);
+    AppendString(out, l.value);
+  }
+}
+
 void AppendSeriesEntry(uint64_t ref, const Labels& labels, std::string* out) {
   AppendBE64(out, ref);
   AppendLabels(out, labels);
+}
+
+void AppendSeriesEntry(uint64_t ref, std::string_view encoded_labels, std::string* out) {
+  AppendBE64(out, ref);
+  out->append(encoded_labels);
 }
 
 void EncodeSeries(absl::Span<const RefSeries> series, std::string* out) {

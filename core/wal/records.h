@@ -93,6 +93,12 @@ struct RefMetadata {
 void EncodeSeries(absl::Span<const RefSeries> series, std::string* out);
 void AppendSeriesHeader(std::string* out);
 void AppendSeriesEntry(uint64_t ref, const Labels& labels, std::string* out);
+// Same with the labels already in the record's encoding (AppendLabels).
+void AppendSeriesEntry(uint64_t ref, std::string_view encoded_labels, std::string* out);
+// Appends `labels` as records encode a label set: the count, then each
+// name and value, all uvarint-length-prefixed. Injective for sorted label
+// sets, so the bytes also serve as a compact key (series_table.h).
+void AppendLabels(std::string* out, const Labels& labels);
 
 void EncodeSamples(absl::Span<const RefSample> samples, std::string* out);
 void EncodeMetadata(absl::Span<const RefMetadata> metadata, std::string* out);

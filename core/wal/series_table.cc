@@ -5,13 +5,17 @@
 namespace outpost::wal {
 
 SeriesEntry* SeriesTable::FindByLabels(const Labels& labels) {
-  auto it = by_labels_.find(labels);
+  key_.clear();
+  AppendLabels(&key_, labels);
+  auto it = by_labels_.find(key_);
   return it == by_labels_.end() ? nullptr : &it->second;
 }
 
 SeriesEntry* SeriesTable::Insert(uint64_t ref, const Labels& labels, bool* created) {
   if (ref >= next_ref_) next_ref_ = ref + 1;
-  auto [it, inserted] = by_labels_.try_emplace(labels);
+  key_.clear();
+  AppendLabels(&key_, labels);
+  auto [it, inserted] = by_labels_.try_emplace(key_);
   SeriesEntry* e = &it->second;
   *created = inserted;
   if (!inserted) {
@@ -19,7 +23,7 @@ SeriesEntry* SeriesTable::Insert(uint64_t ref, const Labels& labels, bool* creat
     return e;
   }
   e->ref = ref;
-  e->labels = &it->first;
+  e->encoded_labels = &it->first;
   by_ref_[ref] = e;
   return e;
 }
@@ -48,7 +52,7 @@ std::shared_ptr<const SeriesMetadata> SeriesTable::InternMetadata(MetricType typ
 void SeriesTable::Erase(uint64_t ref) {
   auto it = by_ref_.find(ref);
   if (it == by_ref_.end()) return;
-  auto lit = by_labels_.find(*it->second->labels);
+  auto lit = by_labels_.find(*it->second->encoded_labels);
   by_ref_.erase(it);
   by_labels_.erase(lit);
 }

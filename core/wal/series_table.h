@@ -13,6 +13,10 @@
 // for it instead of its own copy of the HELP text (issue 9: memory per
 // series; tests/bench/series_memory_bench.cc).
 //
+// Labels are kept once per series, in the bytes a Series record encodes
+// them with (AppendLabels: one allocation instead of a vector of strings;
+// the same bytes are copied into the record when it is written).
+//
 // Ownership: entries own their labels; pointers returned by Find/Insert stay
 // valid until the entry is erased (node storage).
 // Thread-safety: none; the Storage guards it with its mutex.
@@ -46,7 +50,9 @@ struct SeriesMetadata {
 
 struct SeriesEntry {
   uint64_t ref = 0;
-  const Labels* labels = nullptr;  // the key in the table's label index
+  // The labels in record encoding (AppendLabels): the key in the table's
+  // label index.
+  const std::string* encoded_labels = nullptr;
   // Timestamp of the newest sample in the log; a new sample must be later.
   int64_t last_ts = std::numeric_limits<int64_t>::min();
   // The Series record of this ref is in the log (false between Ref() and
@@ -57,10 +63,6 @@ struct SeriesEntry {
   uint64_t last_segment = 0;
   // Latest metadata written for the series (null: none yet); interned.
   std::shared_ptr<const SeriesMetadata> metadata;
-};
-
-struct LabelsHash {
-  size_t operator()(const Labels& l) const { return static_cast<size_t>(l.Hash()); }
 };
 
 class SeriesTable {
@@ -102,8 +104,10 @@ class SeriesTable {
   }
 
  private:
-  // Labels -> entry; node storage keeps keys and values at fixed addresses.
-  absl::node_hash_map<Labels, SeriesEntry, LabelsHash> by_labels_;
+  // Encoded labels -> entry; node storage keeps keys and values at fixed
+  // addresses.
+  absl::node_hash_map<std::string, SeriesEntry> by_labels_;
+  std::string key_;  // scratch: the encoding of a looked-up label set
   absl::flat_hash_map<uint64_t, SeriesEntry*> by_ref_;
   absl::flat_hash_map<uint64_t, uint64_t> aliases_;
   // Interned metadata by "type\xff unit \xff help"; expired entries are

@@ -182,7 +182,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     for (uint64_t ref : batch.new_series) {
       SeriesEntry* e = series_.Find(ref);
       if (e == nullptr || e->written) continue;
-      AppendSeriesEntry(e->ref, *e->labels, &series_buf_);
+      AppendSeriesEntry(e->ref, *e->encoded_labels, &series_buf_);
       e->written = true;
       e->last_segment = segment;
       ++n_series;

@@ -30,6 +30,24 @@ TEST(RecordsTest, SeriesGoldenBytes) {
   EXPECT_EQ(GetRecordType(out), RecordType::kSeries);
 }
 
+TEST(RecordsTest, SeriesEntryFromEncodedLabelsIsTheSameBytes) {
+  // The series table keeps labels in AppendLabels' encoding and copies it
+  // into Series records as is.
+  const Labels labels{{"__name__", "node_load1"}, {"instance", "h:9100"}, {"job", "x"}};
+  std::string encoded;
+  AppendLabels(&encoded, labels);
+  std::string a, b;
+  AppendSeriesHeader(&a);
+  AppendSeriesEntry(7, labels, &a);
+  AppendSeriesHeader(&b);
+  AppendSeriesEntry(7, encoded, &b);
+  EXPECT_EQ(a, b);
+  std::vector<RefSeries> got;
+  ASSERT_TRUE(DecodeSeries(b, &got).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].labels, labels);
+}
+
 TEST(RecordsTest, SamplesGoldenBytesWithZigzagDeltasAgainstFirst) {
   std::string out;
   EncodeSamples({{10, 1000, 1.0}, {9, 1001, StaleNaN()}, {12, 999, 2.5}}, &out);
