@@ -163,33 +163,6 @@ absl::StatusOr<std::vector<const CollectorInfo*>> SelectCollectors(const Options
   return out;
 }
 
-bool ParseGoFloat(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  bool neg = false;
-  std::string_view body = s;
-  if (body[0] == '+' || body[0] == '-') {
-    neg = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (EqualsLower(body, "inf") || EqualsLower(body, "infinity")) {
-    *out = neg ? -HUGE_VAL : HUGE_VAL;
-    return true;
-  }
-  if (EqualsLower(body, "nan")) {
-    if (s.size() != body.size()) return false;  // Go: no sign on NaN
-    *out = std::nan("");
-    return true;
-  }
-  if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body[0])) || body[0] == '.')) {
-    return false;
-  }
-  double v = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
-  if (ec != std::errc() || end != body.data() + body.size()) return false;
-  *out = neg ? -v : v;
-  return true;
-}
-
 bool ParseStatus(std::string_view s, double* out) {
   if (s.empty()) return false;
   if (EqualsLower(s, "yes") || EqualsLower(s, "on") || EqualsLower(s, "primary")) {

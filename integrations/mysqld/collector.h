@@ -26,15 +26,10 @@
 #include "core/base/metric.h"
 #include "integrations/mysqld/options.h"
 #include "integrations/mysqld/result_set.h"
-#include "integrations/node/util.h"
+#include "integrations/common/series_cache.h"
+#include "integrations/common/text.h"
 
 namespace outpost::integrations::mysqld {
-
-// Shared building blocks of the node integration (series-handle cache,
-// families made from data, string concatenation).
-using node::Cat;
-using node::DynamicFamilies;
-using node::SeriesCache;
 
 // Runs SQL. Implemented over a live connection (sql.h) and by test fakes.
 class Querier {
@@ -91,12 +86,10 @@ absl::StatusOr<std::vector<const CollectorInfo*>> SelectCollectors(const Options
 // mysqld_exporter's parseStatus (collector/collector.go): yes/on/primary
 // → 1, no/off/disabled/connecting/non-primary/disconnected → 0 (any case),
 // "Jan 02 15:04:05 2006 MST" and "2006-01-02 15:04:05" → Unix seconds
-// (taken as UTC), else a Go ParseFloat number. False (skip the value) for
-// anything else, including "" and NULL.
+// (taken as UTC), else a Go ParseFloat number (ParseGoFloat in
+// integrations/common/text.h; false on garbage or overflow). False (skip
+// the value) for anything else, including "" and NULL.
 bool ParseStatus(std::string_view s, double* out);
-// Go's strconv.ParseFloat(s, 64) (decimal forms, inf/infinity/nan in any
-// case, optional sign); false on garbage or overflow.
-bool ParseGoFloat(std::string_view s, double* out);
 // validPrometheusName: runs of [^a-zA-Z0-9_] runes → '_' each, lower case,
 // into *out.
 void ValidPrometheusName(std::string_view s, std::string* out);

@@ -3,12 +3,10 @@
 #include <charconv>
 
 #include "core/base/absl_compat.h"
-#include "integrations/node/util.h"
+#include "integrations/common/text.h"
 
 namespace outpost::integrations::mysqld {
 namespace {
-
-using node::Cat;
 
 absl::Status Invalid(std::string_view what) {
   return absl::InvalidArgumentError(Cat("invalid DSN: ", what));

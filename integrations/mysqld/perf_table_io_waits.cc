@@ -11,7 +11,7 @@ namespace outpost::integrations::mysqld {
 absl::Status ScanUint(const ResultSet& rs, size_t row, size_t col, double* out) {
   uint64_t v = 0;
   const ResultSet::Cell c = rs.Get(row, col);
-  if (!c.has_value() || !node::ParseUint(*c, &v)) {
+  if (!c.has_value() || !ParseUint(*c, &v)) {
     return absl::InvalidArgumentError(Cat("column ", rs.columns()[col], ": cannot scan \"",
                                           c.value_or("NULL"), "\" into uint64"));
   }

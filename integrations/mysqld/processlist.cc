@@ -62,7 +62,7 @@ class ProcesslistCollector final : public Collector {
         }
       }
       uint64_t count = 0, time = 0;
-      if (!node::ParseUint(rs_.Text(r, 4), &count) || !node::ParseUint(rs_.Text(r, 5), &time)) {
+      if (!ParseUint(rs_.Text(r, 4), &count) || !ParseUint(rs_.Text(r, 5), &time)) {
         return absl::InvalidArgumentError("processlist: bad count or seconds");
       }
       std::string_view host = rs_.Text(r, 1);

@@ -29,7 +29,7 @@ class QueryResponseTimeCollector final : public Collector {
     if (!q.Query("SELECT @@query_response_time_stats", &rs_).ok()) return absl::OkStatus();
     if (rs_.num_rows() == 0 || rs_.num_columns() == 0) return absl::OkStatus();
     uint64_t on = 0;
-    if (!node::ParseUint(rs_.Text(0, 0), &on) || on > 255 || on == 0) return absl::OkStatus();
+    if (!ParseUint(rs_.Text(0, 0), &on) || on > 255 || on == 0) return absl::OkStatus();
     // Upper-case table names: a server bug otherwise returns the total
     // distribution for the read/write tables too.
     static constexpr std::array<std::string_view, 3> kQueries = {
@@ -53,13 +53,13 @@ class QueryResponseTimeCollector final : public Collector {
     buckets_.clear();
     for (size_t r = 0; r < rs_.num_rows(); ++r) {
       uint64_t count = 0;
-      if (!node::ParseUint(rs_.Text(r, 1), &count)) {
+      if (!ParseUint(rs_.Text(r, 1), &count)) {
         return absl::InvalidArgumentError(Cat("bad COUNT \"", rs_.Text(r, 1), "\""));
       }
       double length = 0, total = 0;
       // Unparsable TIME/TOTAL ("TOO LONG") count as 0, as upstream.
-      if (!ParseGoFloat(node::Trim(rs_.Text(r, 0)), &length)) length = 0;
-      if (!ParseGoFloat(node::Trim(rs_.Text(r, 2)), &total)) total = 0;
+      if (!ParseGoFloat(Trim(rs_.Text(r, 0)), &length)) length = 0;
+      if (!ParseGoFloat(Trim(rs_.Text(r, 2)), &total)) total = 0;
       total_count += count;
       sum += total;
       if (length == 0) continue;  // the "TOO LONG" row: only in count/sum

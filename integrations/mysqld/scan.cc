@@ -18,7 +18,7 @@ absl::Status ScanError(const ResultSet& rs, size_t row, size_t col, std::string_
 absl::Status ScanUint32(const ResultSet& rs, size_t row, size_t col, double* out) {
   uint64_t v = 0;
   const ResultSet::Cell c = rs.Get(row, col);
-  if (!c.has_value() || !node::ParseUint(*c, &v) || v > std::numeric_limits<uint32_t>::max()) {
+  if (!c.has_value() || !ParseUint(*c, &v) || v > std::numeric_limits<uint32_t>::max()) {
     return ScanError(rs, row, col, "uint32");
   }
   *out = static_cast<double>(v);
@@ -32,7 +32,7 @@ absl::Status ScanInt(const ResultSet& rs, size_t row, size_t col, double* out) {
   // Go's ParseInt takes one leading sign, '+' included.
   if (!s.empty() && s[0] == '+' && (s.size() == 1 || s[1] != '-')) s.remove_prefix(1);
   int64_t v = 0;
-  if (!node::ParseInt(s, &v)) return ScanError(rs, row, col, "int");
+  if (!ParseInt(s, &v)) return ScanError(rs, row, col, "int");
   *out = static_cast<double>(v);
   return absl::OkStatus();
 }

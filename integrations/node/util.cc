@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "core/base/absl_compat.h"
 #include "re2/re2.h"
 
 namespace outpost::integrations::node {
@@ -99,67 +99,6 @@ void ProcFileSet::Sweep() {
   for (auto& [path, e] : files_) e.used = false;
 }
 
-void SeriesCache::Begin(Appender& app) {
-  last_used_ = used_;
-  used_ = 0;
-  if (&app != last_app_ || refs_.size() > 2 * last_used_ + 1024) {
-    // A different Appender (handles are its own), or many series gone since
-    // (devices removed): start over.
-    refs_.clear();
-    last_app_ = &app;
-  }
-  app_ = &app;
-}
-
-void SeriesCache::StartKey(const MetricFamily& family) {
-  key_.clear();
-  const MetricFamily* p = &family;
-  key_.append(reinterpret_cast<const char*>(&p), sizeof(p));
-}
-
-SeriesRef SeriesCache::Lookup(const MetricFamily& family, const std::vector<Label>& labels) {
-  ++used_;
-  auto it = refs_.find(key_);
-  if (it != refs_.end()) return it->second;
-  SeriesRef ref = app_->Series(family, Labels::FromUnsorted(labels));
-  refs_.emplace(key_, ref);
-  return ref;
-}
-
-SeriesRef SeriesCache::Get(const MetricFamily& family, LabelPairs labels) {
-  StartKey(family);
-  for (const auto& [name, value] : labels) {
-    key_.append(value);
-    key_.push_back('\xff');
-  }
-  ++used_;
-  auto it = refs_.find(key_);
-  if (it != refs_.end()) return it->second;
-  --used_;
-  scratch_.clear();
-  for (const auto& [name, value] : labels)
-    scratch_.push_back(Label{std::string(name), std::string(value)});
-  return Lookup(family, scratch_);
-}
-
-SeriesRef SeriesCache::Get(const MetricFamily& family, const std::vector<std::string_view>& names,
-                           const std::vector<std::string_view>& values) {
-  StartKey(family);
-  for (std::string_view v : values) {
-    key_.append(v);
-    key_.push_back('\xff');
-  }
-  ++used_;
-  auto it = refs_.find(key_);
-  if (it != refs_.end()) return it->second;
-  --used_;
-  scratch_.clear();
-  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-    scratch_.push_back(Label{std::string(names[i]), std::string(values[i])});
-  }
-  return Lookup(family, scratch_);
-}
-
 bool MatchCache::Matches(std::string_view name) {
   if (re_ == nullptr) return false;
   auto it = results_.find(ToAbsl(name));
@@ -189,93 +128,6 @@ absl::Status DeviceFilter::status() const {
 bool DeviceFilter::Ignored(std::string_view name) {
   if (include_ != nullptr && !include_cache_.Matches(name)) return true;
   return exclude_ != nullptr && exclude_cache_.Matches(name);
-}
-
-SeriesRef SeriesCache::Get(const MetricFamily& family, const Labels& labels,
-                           std::string_view suffix) {
-  StartKey(family);
-  key_.append(suffix);
-  key_.push_back('\xfe');
-  for (const Label& l : labels) {
-    key_.append(l.name);
-    key_.push_back('\xfe');
-    key_.append(l.value);
-    key_.push_back('\xff');
-  }
-  ++used_;
-  auto it = refs_.find(key_);
-  if (it != refs_.end()) return it->second;
-  SeriesRef ref = app_->Series(family, labels, suffix);
-  refs_.emplace(key_, ref);
-  return ref;
-}
-
-bool ParseDouble(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
-
-bool ParseUint(std::string_view s, uint64_t* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
-
-bool ParseInt(std::string_view s, int64_t* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
-
-bool ParseUintAsDouble(std::string_view s, double* out) {
-  uint64_t v;
-  if (!ParseUint(s, &v)) return false;
-  *out = static_cast<double>(v);
-  return true;
-}
-
-bool ParseHexAsDouble(std::string_view s, double* out) {
-  uint64_t v;
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
-  if (ec != std::errc() || p != s.data() + s.size()) return false;
-  *out = static_cast<double>(v);
-  return true;
-}
-
-size_t SplitFields(std::string_view s, std::string_view* out, size_t max) {
-  size_t n = 0;
-  size_t i = 0;
-  while (i < s.size() && n < max) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i >= s.size()) break;
-    size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    out[n++] = s.substr(start, i - start);
-  }
-  return n;
-}
-
-bool NextLine(std::string_view* text, std::string_view* line) {
-  if (text->empty()) return false;
-  size_t nl = text->find('\n');
-  if (nl == std::string_view::npos) {
-    *line = *text;
-    *text = {};
-  } else {
-    *line = text->substr(0, nl);
-    text->remove_prefix(nl + 1);
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
@@ -371,28 +223,6 @@ std::string JoinPath(std::string_view root, std::string_view rel) {
   while (!root.empty() && root.back() == '/') root.remove_suffix(1);
   while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
   return Cat(root, "/", rel);
-}
-
-std::string ToValidUtf8(std::string_view s) {
-  std::string out;
-  bool in_bad = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-      in_bad = false;
-    } else {
-      if (!in_bad) out.append("\xEF\xBF\xBD");
-      in_bad = true;
-      ++i;
-    }
-  }
-  return out;
 }
 
 }  // namespace outpost::integrations::node

@@ -9,15 +9,6 @@
 namespace outpost::integrations::redis {
 namespace {
 
-std::string_view TrimSpace(std::string_view s) {
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-  };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // Splits off the text before the first `sep` (all of `s` when absent).
@@ -70,56 +61,6 @@ std::string_view ShortFloat(double v, char* buf, size_t cap) {
 }
 
 }  // namespace
-
-bool ParseGoFloat(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  bool neg = false;
-  std::string_view body = s;
-  if (body.front() == '+' || body.front() == '-') {
-    neg = body.front() == '-';
-    body.remove_prefix(1);
-  }
-  if (body.empty()) return false;
-  // Go accepts inf, +inf, infinity, nan in any case.
-  auto ieq = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      char c = a[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != b[i]) return false;
-    }
-    return true;
-  };
-  if (ieq(body, "inf") || ieq(body, "infinity")) {
-    *out = neg ? -HUGE_VAL : HUGE_VAL;
-    return true;
-  }
-  if (ieq(body, "nan")) {
-    if (s.front() == '+' || s.front() == '-') return false;
-    *out = std::nan("");
-    return true;
-  }
-  if (!((body.front() >= '0' && body.front() <= '9') || body.front() == '.')) return false;
-  double v = 0;
-  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v,
-                                 std::chars_format::general);
-  if (p != body.data() + body.size()) return false;
-  if (ec == std::errc::result_out_of_range) {
-    // Go returns ±Inf for overflow, the rounded value (0) for underflow.
-    char buf[64];
-    if (body.size() >= sizeof(buf)) {
-      v = HUGE_VAL;  // long mantissas that overflow; underflow needs 300+ digits
-    } else {
-      memcpy(buf, body.data(), body.size());
-      buf[body.size()] = '\0';
-      v = std::strtod(buf, nullptr);
-    }
-  } else if (ec != std::errc()) {
-    return false;
-  }
-  *out = neg ? -v : v;
-  return true;
-}
 
 double InfoValue(std::string_view s) {
   if (s == "ok" || s == "true") return 1;
@@ -221,7 +162,7 @@ void InfoParser::Extract(std::string_view info, int db_count, int64_t now_unix,
   std::string_view master_host, master_port;
   std::string_view rest = info;
   while (!rest.empty()) {
-    std::string_view line = TrimSpace(NextToken(&rest, '\n'));
+    std::string_view line = Trim(NextToken(&rest, '\n'));
     if (StartsWith(line, "# ")) {
       section = line.substr(2);
       continue;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/base/metric.h"
+#include "integrations/common/text.h"
 #include "integrations/redis/sink.h"
 
 namespace outpost::integrations::redis {
@@ -37,8 +38,12 @@ std::span<const InfoField> InfoFields();
 const InfoField* FindInfoField(std::string_view field, bool incl_system);
 
 // Go's strconv.ParseFloat for the value syntax Redis prints (decimal,
-// exponent, inf/nan); false when `s` is not a number.
-bool ParseGoFloat(std::string_view s, double* out);
+// exponent, inf/nan); false when `s` is not a number. A number out of
+// double's range gives Go's value (±Inf, or the rounded underflow), which
+// redis_exporter uses whatever ParseFloat's error.
+inline bool ParseGoFloat(std::string_view s, double* out) {
+  return integrations::ParseGoFloat(s, out, OutOfRange::kKeep);
+}
 
 // Go's redis_exporter value rule: "ok"/"true" → 1, "err"/"fail"/"false"
 // → 0, else the number, else 0.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/config/duration.h"
+#include "integrations/common/text.h"
 
 namespace outpost::integrations::redis {
 namespace {
@@ -43,16 +44,6 @@ bool QueryUnescape(std::string_view in, std::string* out) {
     }
   }
   return true;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 bool ParsePort(std::string_view s, int* port) {
@@ -182,7 +173,7 @@ absl::StatusOr<std::vector<DbKey>> ParseKeyList(std::string_view list) {
         return absl::InvalidArgumentError(
             absl::StrCat("invalid key list argument: ", std::string(item)));
       // upstream removes every "db" from the db part ("db3" → "3").
-      std::string_view raw = TrimSpace(item.substr(0, eq));
+      std::string_view raw = Trim(item.substr(0, eq));
       for (size_t i = 0; i < raw.size(); ++i) {
         if (raw.substr(i, 2) == "db") {
           ++i;
@@ -193,7 +184,7 @@ absl::StatusOr<std::vector<DbKey>> ParseKeyList(std::string_view list) {
       db = db_buf;
       key = item.substr(eq + 1);
     }
-    if (!QueryUnescape(TrimSpace(key), &k.key))
+    if (!QueryUnescape(Trim(key), &k.key))
       return absl::InvalidArgumentError(
           absl::StrCat("couldn't parse db/key string: ", std::string(item)));
     if (db.empty() || k.key.empty()) continue;  // upstream skips empty halves

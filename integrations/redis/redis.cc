@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "integrations/common/text.h"
 #include "integrations/redis/client.h"
 #include "integrations/redis/collectors.h"
 #include "integrations/redis/info.h"
@@ -32,12 +33,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view w
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // Sub-scrapes whose failure only loses their own samples; logged once per

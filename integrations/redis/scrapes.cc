@@ -12,11 +12,6 @@
 namespace outpost::integrations::redis {
 namespace {
 
-bool ParseInt64(std::string_view s, int64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
-
 // An integer reply, or a string reply holding an integer (redigo's Int64).
 bool ReplyInt(const redisReply* r, int64_t* out) {
   if (r == nullptr) return false;
@@ -24,7 +19,7 @@ bool ReplyInt(const redisReply* r, int64_t* out) {
     *out = r->integer;
     return true;
   }
-  if (r->type == REDIS_REPLY_STRING) return ParseInt64(ReplyText(r), out);
+  if (r->type == REDIS_REPLY_STRING) return ParseInt(ReplyText(r), out);
   return false;
 }
 
@@ -84,7 +79,7 @@ bool ParseClientLine(std::string_view line, int64_t now_unix, ClientDetails* out
     rest = rest.substr(sp + 1);
   }
   int64_t a = 0, d = 0;
-  if (!ParseInt64(age, &a) || !ParseInt64(idle, &d)) return false;
+  if (!ParseInt(age, &a) || !ParseInt(idle, &d)) return false;
   out->created_at = now_unix - a;
   out->idle_since = now_unix - d;
   size_t colon = addr.find(':');

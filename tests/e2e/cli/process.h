@@ -1,14 +1,12 @@
 // Runs the outpost binary as a child process for end-to-end tests: stdout
 // and stderr go to files in a temp dir; helpers wait (bounded) for output
-// and exit.
+// and exit. Children start with posix_spawn (tests/support/spawned_process.h).
 #ifndef OUTPOST_TESTS_E2E_CLI_PROCESS_H_
 #define OUTPOST_TESTS_E2E_CLI_PROCESS_H_
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +16,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
 
@@ -47,79 +47,22 @@ class TempDir {
   std::string path_;
 };
 
-// A child process that is not outpost (Prometheus, an exporter): argv[0]
-// is a path; stdout and stderr go to `log`; SIGTERM and reaped on
-// destruction.
-class ExternalProcess {
- public:
-  ExternalProcess(const std::vector<std::string>& argv, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~ExternalProcess() { Stop(); }
-  // SIGTERM and wait; idempotent.
-  void Stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_;
-};
-
+// The outpost binary (OUTPOST_BINARY) with `args`: stdout and stderr go to
+// two files in `dir`; SIGKILL and reaped on destruction unless it exited.
 class Process {
  public:
-  Process(const std::vector<std::string>& args, const std::string& dir) {
-    out_path_ = dir + "/stdout." + std::to_string(counter_++);
-    err_path_ = out_path_ + ".err";
-    pid_ = fork();
-    if (pid_ == 0) {
-      int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(out, 1);
-      dup2(err, 2);
-      std::vector<char*> argv;
-      static std::string bin = OUTPOST_BINARY;
-      argv.push_back(bin.data());
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~Process() {
-    if (!exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
+  Process(const std::vector<std::string>& args, const std::string& dir)
+      : out_path_(dir + "/stdout." + std::to_string(counter_++)),
+        err_path_(out_path_ + ".err"),
+        child_(Argv(args), Options(out_path_, err_path_)) {}
 
-  void Signal(int sig) { kill(pid_, sig); }
+  void Signal(int sig) { child_.Signal(sig); }
 
-  // Exit code, or nullopt when still running after `limit`.
+  // Exit code (128 + signal when killed; SpawnedProcess::kSpawnFailed when
+  // the binary could not be started), or nullopt when still running after
+  // `limit`.
   std::optional<int> Wait(std::chrono::milliseconds limit = std::chrono::seconds(30)) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return code_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
+    return child_.Wait(limit);
   }
 
   std::string out() const { return ReadAll(out_path_); }
@@ -137,11 +80,23 @@ class Process {
   }
 
  private:
-  static inline int counter_ = 0;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int code_ = -1;
+  static std::vector<std::string> Argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {OUTPOST_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  static SpawnOptions Options(const std::string& out, const std::string& err) {
+    SpawnOptions o;
+    o.out = out;
+    o.err = err;
+    o.stop_signal = SIGKILL;
+    return o;
+  }
+
+  static inline std::atomic<int> counter_ = 0;
   std::string out_path_, err_path_;
+  SpawnedProcess child_;
 };
 
 // Runs to completion (bounded) and returns {exit code, stdout, stderr}.

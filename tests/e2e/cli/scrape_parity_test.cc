@@ -25,6 +25,7 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/prometheus_receiver.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
 namespace {
@@ -123,7 +124,7 @@ TEST(ScrapeParityTest, SameSeriesAndValuesAsPrometheusAgentMode) {
   const std::string static_addr = absl::StrCat("127.0.0.1:", target.port());
   const int node_port = FreePort();
   const std::string node_addr = absl::StrCat("127.0.0.1:", node_port);
-  ExternalProcess node_exporter(
+  SpawnedProcess node_exporter(
       {node, "--web.listen-address=" + node_addr, "--collector.disable-defaults",
        "--collector.loadavg", "--collector.meminfo", "--collector.stat", "--collector.uname"},
       d / "node.log");
@@ -141,7 +142,7 @@ TEST(ScrapeParityTest, SameSeriesAndValuesAsPrometheusAgentMode) {
             "global:\n  external_labels: {via: prom}\n"
             "remote_write: [{url: '" + push + "', queue_config: {batch_send_deadline: 1s}}]\n" +
                 ScrapeConfigs(0, static_addr, node_addr));
-  ExternalProcess prom_agent({prom, "--enable-feature=agent",
+  SpawnedProcess prom_agent({prom, "--enable-feature=agent",
                               "--config.file=" + (d / "agent-prom.yml"),
                               "--storage.agent.path=" + (d / "prom-agent"),
                               "--web.listen-address=127.0.0.1:" + std::to_string(agent_port)},

@@ -1,0 +1,85 @@
+#include "integrations/common/series_cache.h"
+
+namespace outpost::integrations {
+
+void SeriesCache::Begin(Appender& app) {
+  last_used_ = used_;
+  used_ = 0;
+  if (&app != last_app_ || refs_.size() > 2 * last_used_ + 1024) {
+    // A different Appender (handles are its own), or many series gone since
+    // (devices removed): start over.
+    refs_.clear();
+    last_app_ = &app;
+  }
+  app_ = &app;
+}
+
+void SeriesCache::StartKey(const MetricFamily& family) {
+  key_.clear();
+  const MetricFamily* p = &family;
+  key_.append(reinterpret_cast<const char*>(&p), sizeof(p));
+}
+
+SeriesRef SeriesCache::Lookup(const MetricFamily& family, const std::vector<Label>& labels) {
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  SeriesRef ref = app_->Series(family, Labels::FromUnsorted(labels));
+  refs_.emplace(key_, ref);
+  return ref;
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, LabelPairs labels) {
+  StartKey(family);
+  for (const auto& [name, value] : labels) {
+    key_.append(value);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  --used_;
+  scratch_.clear();
+  for (const auto& [name, value] : labels)
+    scratch_.push_back(Label{std::string(name), std::string(value)});
+  return Lookup(family, scratch_);
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, const std::vector<std::string_view>& names,
+                           const std::vector<std::string_view>& values) {
+  StartKey(family);
+  for (std::string_view v : values) {
+    key_.append(v);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  --used_;
+  scratch_.clear();
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    scratch_.push_back(Label{std::string(names[i]), std::string(values[i])});
+  }
+  return Lookup(family, scratch_);
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, const Labels& labels,
+                           std::string_view suffix) {
+  StartKey(family);
+  key_.append(suffix);
+  key_.push_back('\xfe');
+  for (const Label& l : labels) {
+    key_.append(l.name);
+    key_.push_back('\xfe');
+    key_.append(l.value);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = refs_.find(key_);
+  if (it != refs_.end()) return it->second;
+  SeriesRef ref = app_->Series(family, labels, suffix);
+  refs_.emplace(key_, ref);
+  return ref;
+}
+
+}  // namespace outpost::integrations

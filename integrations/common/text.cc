@@ -1,0 +1,159 @@
+#include "integrations/common/text.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <system_error>
+
+namespace outpost::integrations {
+namespace {
+
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseDouble(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseUint(std::string_view s, uint64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseInt(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseUintAsDouble(std::string_view s, double* out) {
+  uint64_t v;
+  if (!ParseUint(s, &v)) return false;
+  *out = static_cast<double>(v);
+  return true;
+}
+
+bool ParseHexAsDouble(std::string_view s, double* out) {
+  uint64_t v;
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (ec != std::errc() || p != s.data() + s.size()) return false;
+  *out = static_cast<double>(v);
+  return true;
+}
+
+bool ParseGoFloat(std::string_view s, double* out, OutOfRange range) {
+  if (s.empty()) return false;
+  bool neg = false;
+  std::string_view body = s;
+  if (body.front() == '+' || body.front() == '-') {
+    neg = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body.empty()) return false;
+  if (EqualsIgnoreAsciiCase(body, "inf") || EqualsIgnoreAsciiCase(body, "infinity")) {
+    *out = neg ? -HUGE_VAL : HUGE_VAL;
+    return true;
+  }
+  if (EqualsIgnoreAsciiCase(body, "nan")) {
+    if (body.size() != s.size()) return false;  // Go: no sign on NaN
+    *out = std::nan("");
+    return true;
+  }
+  // Go's number syntax starts with a digit or '.' (from_chars would also
+  // take "infinite" or "nan(...)" forms).
+  if (!((body.front() >= '0' && body.front() <= '9') || body.front() == '.')) return false;
+  double v = 0;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v,
+                                 std::chars_format::general);
+  if (p != body.data() + body.size()) return false;
+  if (ec == std::errc::result_out_of_range) {
+    if (range == OutOfRange::kReject) return false;
+    // Go returns ±Inf for an overflow, the rounded value for an underflow.
+    char buf[64];
+    if (body.size() >= sizeof(buf)) {
+      v = HUGE_VAL;  // long mantissas that overflow; underflow needs 300+ digits
+    } else {
+      memcpy(buf, body.data(), body.size());
+      buf[body.size()] = '\0';
+      v = std::strtod(buf, nullptr);
+    }
+  } else if (ec != std::errc()) {
+    return false;
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+
+size_t SplitFields(std::string_view s, std::string_view* out, size_t max) {
+  size_t n = 0;
+  size_t i = 0;
+  while (i < s.size() && n < max) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) break;
+    size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    out[n++] = s.substr(start, i - start);
+  }
+  return n;
+}
+
+bool NextLine(std::string_view* text, std::string_view* line) {
+  if (text->empty()) return false;
+  size_t nl = text->find('\n');
+  if (nl == std::string_view::npos) {
+    *line = *text;
+    *text = {};
+  } else {
+    *line = text->substr(0, nl);
+    text->remove_prefix(nl + 1);
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  auto ws = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  };
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string ToValidUtf8(std::string_view s) {
+  std::string out;
+  bool in_bad = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+      in_bad = false;
+    } else {
+      if (!in_bad) out.append("\xEF\xBF\xBD");
+      in_bad = true;
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace outpost::integrations
