@@ -75,6 +75,37 @@ inline uint64_t HashPtr(const void* p) {
   return x;
 }
 
+// A snappy::Sink that appends to a string. snappy asks for room for one
+// 64 KiB block at a time, so the string grows to about the compressed size
+// instead of MaxCompressedLength(input) (which is larger than the input):
+// a 2000-sample request is ~500 KiB of protobuf but ~60 KiB on the wire.
+class StringSink : public snappy::Sink {
+ public:
+  explicit StringSink(std::string* out) : out_(out) { out_->clear(); }
+  char* GetAppendBuffer(size_t length, char* /*scratch*/) override {
+    const size_t at = out_->size();
+    out_->resize(at + length);
+    reserved_ = length;
+    return out_->data() + at;
+  }
+  void Append(const char* bytes, size_t n) override {
+    // `bytes` is the buffer just handed out (the bytes are in place) or
+    // snappy's own (the length header, a scratch block): then copy.
+    const size_t at = out_->size() - reserved_;
+    if (reserved_ > 0 && bytes == out_->data() + at) {
+      out_->resize(at + n);
+    } else {
+      out_->resize(at);
+      out_->append(bytes, n);
+    }
+    reserved_ = 0;
+  }
+
+ private:
+  std::string* out_;
+  size_t reserved_ = 0;
+};
+
 }  // namespace
 
 int PrompbMetricType(MetricType type) {
@@ -91,6 +122,89 @@ void EncodeLabels(const Labels& labels, std::string* out) {
     AppendString(out, kTagLen2, l.value);
   }
 }
+
+// Generates the WriteRequest of one EncodeSamples call, a TimeSeries header
+// or one Sample/Exemplar at a time, into the encoder's chunk buffer.
+class BatchEncoder::SamplesSource final : public snappy::Source {
+ public:
+  SamplesSource(BatchEncoder* enc, absl::Span<const PendingSample> samples)
+      : enc_(enc), samples_(samples), left_(enc->proto_size_) {}
+  size_t Available() const override { return left_; }
+  const char* Peek(size_t* len) override {
+    if (pos_ == filled_) Fill();
+    *len = filled_ - pos_;
+    return enc_->chunk_.data() + pos_;
+  }
+  void Skip(size_t n) override {
+    pos_ += n;
+    left_ -= n;
+  }
+
+ private:
+  // Writes whole items (a TimeSeries header with its labels, or one
+  // Sample/Exemplar) while they fit in kChunk; an item larger than that
+  // gets a chunk of its own.
+  void Fill() {
+    std::string& out = enc_->chunk_;
+    const std::vector<Group>& groups = enc_->groups_;
+    if (out.size() < kChunk) out.resize(kChunk);
+    size_t used = 0;
+    pos_ = 0;
+    while (group_ < groups.size()) {
+      const Group& g = groups[group_];
+      const PendingSample* s = in_group_ ? &samples_[item_] : nullptr;
+      const size_t body = s ? ItemBody(*s) : g.body;
+      const size_t size = 1 + VarintSize(body) + (s ? body : g.labels->size());
+      if (used + size > out.size()) {
+        if (used > 0) break;
+        out.resize(size);
+      }
+      char* p = out.data() + used;
+      if (s == nullptr) {
+        *p++ = kTagLen1;
+        p = PutVarint(p, body);
+        std::memcpy(p, g.labels->data(), g.labels->size());
+        in_group_ = true;
+        item_ = g.first;
+      } else {
+        const uint64_t bits = std::bit_cast<uint64_t>(s->v);
+        const bool exemplar = s->exemplar != nullptr;
+        // TimeSeries.samples = 2, TimeSeries.exemplars = 3.
+        *p++ = exemplar ? kTagLen3 : kTagLen2;
+        p = PutVarint(p, body);
+        if (exemplar) {
+          std::memcpy(p, s->exemplar->data(), s->exemplar->size());
+          p += s->exemplar->size();
+        }
+        if (bits != 0) {
+          *p++ = exemplar ? kTagFixed64_2 : kTagFixed64_1;
+          for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(bits >> (8 * b));
+        }
+        if (s->t != 0) {
+          *p++ = exemplar ? kTagVarint3 : kTagVarint2;
+          PutVarint(p, static_cast<uint64_t>(s->t));
+        }
+        if (item_ == g.last) {
+          in_group_ = false;
+          ++group_;
+        } else {
+          item_ = enc_->next_[item_];
+        }
+      }
+      used += size;
+    }
+    filled_ = used;
+  }
+
+  BatchEncoder* enc_;
+  absl::Span<const PendingSample> samples_;
+  size_t left_;
+  size_t pos_ = 0;     // read position in the chunk
+  size_t filled_ = 0;  // bytes of the chunk generated
+  size_t group_ = 0;
+  bool in_group_ = false;
+  uint32_t item_ = 0;
+};
 
 std::string_view BatchEncoder::EncodeSamples(
     absl::Span<const PendingSample> samples) {
@@ -140,40 +254,14 @@ std::string_view BatchEncoder::EncodeSamples(
   size_t total = 0;
   for (const Group& g : groups_) total += 1 + VarintSize(g.body) + g.body;
 
-  // Pass 2: write.
-  ReleaseIfOversized(proto_, total);
-  proto_.resize(total);
-  char* p = proto_.data();
-  for (const Group& g : groups_) {
-    *p++ = kTagLen1;
-    p = PutVarint(p, g.body);
-    std::memcpy(p, g.labels->data(), g.labels->size());
-    p += g.labels->size();
-    uint32_t i = g.first;
-    for (;;) {
-      const PendingSample& s = samples[i];
-      const uint64_t bits = std::bit_cast<uint64_t>(s.v);
-      const bool exemplar = s.exemplar != nullptr;
-      // TimeSeries.samples = 2, TimeSeries.exemplars = 3.
-      *p++ = exemplar ? kTagLen3 : kTagLen2;
-      p = PutVarint(p, ItemBody(s));
-      if (exemplar) {
-        std::memcpy(p, s.exemplar->data(), s.exemplar->size());
-        p += s.exemplar->size();
-      }
-      if (bits != 0) {
-        *p++ = exemplar ? kTagFixed64_2 : kTagFixed64_1;
-        for (int b = 0; b < 8; ++b) *p++ = static_cast<char>(bits >> (8 * b));
-      }
-      if (s.t != 0) {
-        *p++ = exemplar ? kTagVarint3 : kTagVarint2;
-        p = PutVarint(p, static_cast<uint64_t>(s.t));
-      }
-      if (i == g.last) break;
-      i = next_[i];
-    }
-  }
-  return Compress();
+  // Pass 2: the protobuf is generated in chunks as snappy reads it, so a
+  // request never exists uncompressed in one piece.
+  proto_size_ = total;
+  SamplesSource source(this, samples);
+  StringSink sink(&compressed_);
+  snappy::Compress(&source, &sink);
+  ReleaseIfOversized(chunk_, 0, 4 * kChunk);
+  return compressed_;
 }
 
 std::string_view BatchEncoder::EncodeMetadata(
@@ -195,48 +283,11 @@ std::string_view BatchEncoder::EncodeMetadata(
     AppendVarint(&proto_, body.size());
     proto_.append(body);
   }
-  return Compress();
-}
-
-namespace {
-
-// A snappy::Sink that appends to a string. snappy asks for room for one
-// 64 KiB block at a time, so the string grows to about the compressed size
-// instead of MaxCompressedLength(input) (which is larger than the input):
-// a 2000-sample request is ~500 KiB of protobuf but ~60 KiB on the wire.
-class StringSink : public snappy::Sink {
- public:
-  explicit StringSink(std::string* out) : out_(out) { out_->clear(); }
-  char* GetAppendBuffer(size_t length, char* /*scratch*/) override {
-    const size_t at = out_->size();
-    out_->resize(at + length);
-    reserved_ = length;
-    return out_->data() + at;
-  }
-  void Append(const char* bytes, size_t n) override {
-    // `bytes` is the buffer just handed out (the bytes are in place) or
-    // snappy's own (the length header, a scratch block): then copy.
-    const size_t at = out_->size() - reserved_;
-    if (reserved_ > 0 && bytes == out_->data() + at) {
-      out_->resize(at + n);
-    } else {
-      out_->resize(at);
-      out_->append(bytes, n);
-    }
-    reserved_ = 0;
-  }
-
- private:
-  std::string* out_;
-  size_t reserved_ = 0;
-};
-
-}  // namespace
-
-std::string_view BatchEncoder::Compress() {
+  proto_size_ = proto_.size();
   snappy::ByteArraySource source(proto_.data(), proto_.size());
   StringSink sink(&compressed_);
   snappy::Compress(&source, &sink);
+  ReleaseIfOversized(proto_, 0);
   return compressed_;
 }
 

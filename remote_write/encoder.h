@@ -15,8 +15,9 @@
 //
 // Speed: the labels of a series are encoded once (EncodeLabels) and the
 // bytes are cached by the caller; a batch is written with one pass to size
-// it and one to fill reused buffers. Samples of one series in a batch are
-// grouped into one TimeSeries, in the order they were given (so per-series
+// it and one that generates it chunk by chunk while snappy compresses it,
+// so a request is held compressed (~1/8 of its size), never whole. Samples
+// of one series in a batch are grouped into one TimeSeries, in the order they were given (so per-series
 // order is kept), and series appear in order of their first sample.
 //
 // Thread-safety: a BatchEncoder is used by one thread at a time (one per
@@ -77,8 +78,8 @@ class BatchEncoder {
   // Encodes a WriteRequest holding only metadata; snappy-compressed.
   std::string_view EncodeMetadata(absl::Span<const MetadataEntry> metadata);
 
-  // The uncompressed protobuf of the last Encode* call (tests, metrics).
-  std::string_view proto() const { return proto_; }
+  // Size of the uncompressed protobuf of the last Encode* call.
+  size_t proto_size() const { return proto_size_; }
   // Number of TimeSeries in the last EncodeSamples.
   size_t series_in_last_request() const { return groups_.size(); }
 
@@ -89,14 +90,19 @@ class BatchEncoder {
     uint32_t last;
     size_t body;     // bytes of the TimeSeries message body
   };
-  std::string_view Compress();
+  class SamplesSource;
+  // Generated protobuf handed to snappy per chunk (snappy compresses 64 KiB
+  // blocks; a chunk ends after the item that crosses this size).
+  static constexpr size_t kChunk = 64 << 10;
 
   std::vector<Group> groups_;
   std::vector<uint32_t> next_;     // per input sample: next of its series
   std::vector<uint32_t> table_;    // open addressing: group index + 1
   std::vector<uint32_t> stamp_;    // generation per slot (lazy clear)
   uint32_t generation_ = 0;
-  std::string proto_;
+  size_t proto_size_ = 0;
+  std::string chunk_;       // EncodeSamples: the part of the protobuf being read
+  std::string proto_;       // EncodeMetadata: the whole (small) protobuf
   std::string compressed_;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 
@@ -16,7 +17,12 @@
 namespace outpost::integrations::node {
 namespace {
 
-constexpr size_t kInitialBuffer = 4096;
+constexpr size_t kInitialBuffer = 4096;  // the first read: one pread for most files
+// After the first read a buffer is cut down to fit what the file holds (at
+// least this much): most sysfs attributes are a few bytes, and a 4 KiB
+// buffer for each of the hundred-odd files a node collection keeps open
+// adds up (issue 9).
+constexpr size_t kMinBuffer = 128;
 constexpr size_t kMaxFileSize = 64 << 20;  // a /proc file never gets near this
 
 absl::Status ErrnoStatus(int err, std::string_view what, std::string_view path) {
@@ -58,7 +64,7 @@ int ProcFile::ReadOnce(std::string_view* out) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return errno;
   }
-  if (buf_.size() < kInitialBuffer) buf_.resize(kInitialBuffer);
+  if (buf_.empty()) buf_.resize(kInitialBuffer);
   size_t total = 0;
   while (true) {
     ssize_t n = ::pread(fd_, buf_.data() + total, buf_.size() - total, static_cast<off_t>(total));
@@ -77,6 +83,13 @@ int ProcFile::ReadOnce(std::string_view* out) {
       if (buf_.size() >= kMaxFileSize) return EFBIG;
       buf_.resize(buf_.size() * 2);
     }
+  }
+  // Room for the content plus one byte (EOF is then seen without growing).
+  const size_t fit = std::max(kMinBuffer, std::bit_ceil(total + 1));
+  if (buf_.size() >= 4 * fit) {
+    std::string smaller(fit, '\0');
+    std::memcpy(smaller.data(), buf_.data(), total);
+    buf_.swap(smaller);
   }
   *out = std::string_view(buf_.data(), total);
   return 0;

@@ -72,7 +72,7 @@ void BM_EncodeBatch(benchmark::State& state) {
       static_cast<double>(state.iterations() * batch),
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["bytes_per_request"] = static_cast<double>(bytes);
-  state.counters["proto_bytes"] = static_cast<double>(enc.proto().size());
+  state.counters["proto_bytes"] = static_cast<double>(enc.proto_size());
 }
 BENCHMARK(BM_EncodeBatch)->Arg(1)->Arg(5);
 

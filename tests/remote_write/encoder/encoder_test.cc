@@ -51,7 +51,7 @@ TEST(EncoderTest, OneSeriesMatchesLibprotobuf) {
   auto* s = ts->add_samples();
   s->set_value(1.0);
   s->set_timestamp(1700000000000);
-  EXPECT_EQ(enc.proto(), Serialize(want));
+  EXPECT_EQ(enc.proto_size(), Serialize(want).size());
   EXPECT_EQ(Uncompress(compressed), Serialize(want));
 }
 
@@ -219,31 +219,71 @@ TEST(EncoderTest, SnappyIsBlockFormatNotFramed) {
   EXPECT_NE(static_cast<unsigned char>(c[0]), 0xff);
   size_t len = 0;
   ASSERT_TRUE(snappy::GetUncompressedLength(c.data(), c.size(), &len));
-  EXPECT_EQ(len, enc.proto().size());
+  EXPECT_EQ(len, enc.proto_size());
 }
 
 TEST(EncoderTest, MultiBlockRequestIsSnappysOwnCompression) {
-  // A full 2000-sample batch is several of snappy's 64 KiB blocks: the
-  // streamed compression must give the same bytes as snappy's one-shot
-  // Compress of the same protobuf.
-  std::vector<std::string> encoded(2000);
-  std::vector<PendingSample> samples;
-  for (int i = 0; i < 2000; ++i) {
-    Labels l{{"__name__", "node_cpu_seconds_total"},
-             {"cpu", std::to_string(i)},
-             {"instance", "host.example.org:9100"},
-             {"job", "integrations/node_exporter"},
-             {"mode", i % 2 ? "user" : "system"}};
-    EncodeLabels(l, &encoded[i]);
-    samples.push_back({&encoded[i], 1700000000000 + i, i * 0.25, 0});
+  // A 6000-sample batch is several of snappy's 64 KiB blocks, and the
+  // encoder generates the protobuf in chunks while snappy reads it, with
+  // series whose samples are spread over the batch crossing chunk
+  // boundaries. Without exemplars the bytes must be what snappy's one-shot
+  // Compress makes of libprotobuf's serialization; with exemplars (which
+  // interleave with samples on the wire) the decoded request must equal it.
+  std::vector<std::string> encoded(500);
+  std::vector<Labels> labels;
+  for (int i = 0; i < 500; ++i) {
+    labels.push_back(Labels{{"__name__", "node_cpu_seconds_total"},
+                            {"cpu", std::to_string(i)},
+                            {"instance", "host.example.org:9100"},
+                            {"job", "integrations/node_exporter"},
+                            {"mode", i % 2 ? "user" : "system"}});
+    EncodeLabels(labels.back(), &encoded[i]);
   }
+  const Labels trace{{"trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"}};
+  std::string trace_bytes;
+  EncodeLabels(trace, &trace_bytes);
   BatchEncoder enc;
-  for (int round = 0; round < 2; ++round) {
+  for (bool with_exemplars : {false, true}) {
+    std::vector<PendingSample> samples;
+    for (int i = 0; i < 6000; ++i) {
+      PendingSample s{&encoded[(i * 7) % 500], 1700000000000 + i, i * 0.25, 0};
+      if (with_exemplars && i % 97 == 0) s.exemplar = &trace_bytes;
+      samples.push_back(s);
+    }
+    pb::WriteRequest want;
+    std::vector<pb::TimeSeries*> ts(500);
+    for (const PendingSample& s : samples) {
+      const size_t k = static_cast<size_t>(s.labels - &encoded[0]);
+      if (ts[k] == nullptr) {
+        ts[k] = want.add_timeseries();
+        AddLabels(labels[k], ts[k]);
+      }
+      if (s.exemplar != nullptr) {
+        auto* e = ts[k]->add_exemplars();
+        auto* l = e->add_labels();
+        l->set_name("trace_id");
+        l->set_value(std::string(trace.Get("trace_id")));
+        e->set_value(s.v);
+        e->set_timestamp(s.t);
+      } else {
+        auto* x = ts[k]->add_samples();
+        x->set_value(s.v);
+        x->set_timestamp(s.t);
+      }
+    }
+    const std::string proto = Serialize(want);
+    ASSERT_GT(proto.size(), 2u * 65536);  // three snappy blocks
     const std::string got(enc.EncodeSamples(samples));
-    ASSERT_GT(enc.proto().size(), 3u * 65536);
-    std::string want;
-    snappy::Compress(enc.proto().data(), enc.proto().size(), &want);
-    EXPECT_EQ(got, want) << "round " << round;
+    EXPECT_EQ(enc.proto_size(), proto.size());
+    if (!with_exemplars) {
+      std::string compressed;
+      snappy::Compress(proto.data(), proto.size(), &compressed);
+      EXPECT_EQ(got, compressed);
+    } else {
+      pb::WriteRequest decoded;
+      ASSERT_TRUE(decoded.ParseFromString(Uncompress(got)));
+      EXPECT_EQ(Serialize(decoded), proto);
+    }
   }
 }
 
