@@ -63,7 +63,7 @@ absl::Status ParseMounts(std::string_view text, std::string_view rootfs,
       while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
       if (std::string_view(e.mount_point).substr(0, root.size()) == root) {
         e.mount_point.erase(0, root.size());
-        if (e.mount_point.empty()) e.mount_point = "/";
+        if (e.mount_point.empty()) e.mount_point.push_back('/');  // (not = "/": GCC 12 -Wrestrict false positive, PR105651)
       }
     }
     e.fs_type.assign(f[2]);

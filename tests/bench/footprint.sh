@@ -14,7 +14,10 @@
 # measured window, RSS averaged over one sample a second, and VmHWM (peak).
 # Run A's cost is Prometheus + the three exporters; the databases and the
 # receiver are shown for context only. Series and samples delivered are
-# counted per job by querying the receiver over each window.
+# counted per job by querying the receiver over each window. The report also
+# gives the RSS floor of outpost's shared libraries (tests/bench/rss_floor.c:
+# the same libraries loaded and initialized by a program that does nothing
+# else) and outpost's RSS above it.
 #
 # Usage: tests/bench/footprint.sh [options] [path/to/outpost]
 #   --outpost PATH   outpost binary (also $OUTPOST; default build-release/outpost,
@@ -78,6 +81,8 @@ need_binary /usr/sbin/mariadbd mariadb-server
 need_binary redis-server redis-server
 need_binary curl curl
 need_binary python3 python3
+need_binary cc gcc
+need_binary readelf binutils
 if [ -z "$OUTPOST" ]; then
   OUTPOST=$REPO/build-release/outpost
   if [ ! -x "$OUTPOST" ]; then
@@ -342,12 +347,26 @@ measure_startup() {  # rep
     "$(awk -v a="$t0" -v b="$t_first" 'BEGIN {printf "%.3f", b - a}')" >>"$RESULTS"
 }
 
+# The RSS floor under outpost: tests/bench/rss_floor.c linked with the
+# outpost binary's own DT_NEEDED libraries, run with the libraries only
+# loaded and then with libcurl and MariaDB Connector/C initialized.
+measure_floor() {
+  local needed
+  needed=$(readelf -d "$OUTPOST" | sed -n 's/.*Shared library: \[\(.*\)\]/-l:\1/p')
+  [ -n "$needed" ] || die "readelf found no shared libraries in $OUTPOST"
+  # shellcheck disable=SC2086  # one -l: flag per word
+  cc -O2 -o "$T/rss_floor" "$HERE/rss_floor.c" -Wl,--no-as-needed $needed \
+    || die "building tests/bench/rss_floor.c failed"
+  printf 'floor\t%s\t%s\n' "$("$T/rss_floor")" "$("$T/rss_floor" --init)" >>"$RESULTS"
+}
+
 # --- main ------------------------------------------------------------------
 log "outpost: $OUTPOST; warm-up ${WARMUP}s, windows ${WINDOW1}s (1 s) / ${WINDOW15}s (15 s), $REPS repetition(s)"
 start_mariadb
 start_redis
 start_receiver
 log "MariaDB :$DB_PORT, Redis :$REDIS_PORT, receiver :$RECV_PORT"
+measure_floor
 for ((rep = 1; rep <= REPS; rep++)); do
   for iv in $INTERVALS; do
     win=$WINDOW15
@@ -374,6 +393,7 @@ counted = {}
 totals = collections.defaultdict(lambda: collections.defaultdict(lambda: [0.0, 0, 0]))  # (iv, side) -> rep -> [cpu, rss, hwm]
 series = collections.defaultdict(dict)      # (iv, rep, side) -> job -> (series, cmp, samples, w)
 startup = []
+floor = None                                 # (loaded, initialized) KiB
 for line in open(path):
     f = line.rstrip('\n').split('\t')
     if f[0] == 'proc':
@@ -387,6 +407,8 @@ for line in open(path):
     elif f[0] == 'series':
         _, iv, rep, side, job, n, c, smp, w = f
         series[(int(iv), rep, side)][job] = (int(n), int(c), int(smp), int(w))
+    elif f[0] == 'floor':
+        floor = (int(f[1]), int(f[2]))
     elif f[0] == 'startup':
         startup.append((float(f[2]), float(f[3])))
 
@@ -448,6 +470,9 @@ for iv in sorted({k[0] for k in procs}):
         us = {s: 1e6 * agg[s][0] / statistics.mean(per_min[s]) for s in agg if per_min.get(s) and statistics.mean(per_min[s]) > 0}
         print('\nratios B/A: CPU %.3f (target <= 0.10), RSS avg %.3f (target <= 0.167), VmHWM %.3f' % (rc, rr, rh))
         print('CPU per sample shipped: ' + ', '.join('%s %.2f us' % (s, us[s]) for s in sorted(us)))
+        if floor:
+            print('outpost RSS above the shared-library floor (%.1f MiB): %.1f MiB = %.3f of the stack'
+                  % (mib(floor[1]), agg['B'][1] - mib(floor[1]), (agg['B'][1] - mib(floor[1])) / agg['A'][1]))
         ok = rc <= 0.10 and rr <= 1 / 6.0
         summary.append('%ds: CPU %.3f/%.3f s/min = %.3f, RSS %.1f/%.1f MiB = %.3f%s' % (
             iv, agg['B'][0], agg['A'][0], rc, agg['B'][1], agg['A'][1], rr, '' if ok else ' (target missed)'))
@@ -456,6 +481,9 @@ for iv in sorted({k[0] for k in procs}):
 if startup:
     print('\noutpost startup (exec -> /-/ready, exec -> first sample at the receiver): ' +
           ', '.join('%.2f s / %.2f s' % s for s in startup))
+if floor:
+    print('\nshared-library floor (tests/bench/rss_floor.c linked with outpost\'s DT_NEEDED libraries): '
+          '%.1f MiB loaded, %.1f MiB with libcurl and MariaDB Connector/C initialized' % (mib(floor[0]), mib(floor[1])))
 print('\nSUMMARY footprint B/A: ' + '; '.join(summary) + ('; FAILED' if failures else '; ok'))
 for f in failures:
     print('FAIL: ' + f, file=sys.stderr)
