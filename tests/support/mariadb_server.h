@@ -28,12 +28,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/support/free_port.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
 
@@ -78,34 +80,28 @@ class MariadbServer {
       }
     }
     if (port_ == 0) port_ = FreePort();
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<std::string> args = {mariadbd,
-                                       "--no-defaults",
-                                       "--datadir=" + DataDir(),
-                                       "--tmpdir=" + tmp,
-                                       "--port=" + std::to_string(port_),
-                                       "--socket=" + Socket(),
-                                       "--pid-file=" + dir_ + "/mariadbd.pid",
-                                       "--bind-address=127.0.0.1",
-                                       "--performance_schema=ON",
-                                       // binlog_size needs binary logs.
-                                       "--log-bin=mysql-bin",
-                                       "--server-id=1",
-                                       "--innodb-buffer-pool-size=16M",
-                                       "--log-error=" + dir_ + "/error.log",
-                                       "--user=" + UserName()};
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    const std::vector<std::string> args = {mariadbd,
+                                           "--no-defaults",
+                                           "--datadir=" + DataDir(),
+                                           "--tmpdir=" + tmp,
+                                           "--port=" + std::to_string(port_),
+                                           "--socket=" + Socket(),
+                                           "--pid-file=" + dir_ + "/mariadbd.pid",
+                                           "--bind-address=127.0.0.1",
+                                           "--performance_schema=ON",
+                                           // binlog_size needs binary logs.
+                                           "--log-bin=mysql-bin",
+                                           "--server-id=1",
+                                           "--innodb-buffer-pool-size=16M",
+                                           "--log-error=" + dir_ + "/error.log",
+                                           "--user=" + UserName()};
+    SpawnOptions spawn = SpawnOptions::Log("/dev/null");  // it logs to error.log
+    spawn.stop_grace = std::chrono::seconds(20);
+    server_ = std::make_unique<SpawnedProcess>(args, spawn);
     for (int i = 0; i < 300; ++i) {  // ~30 s
       if (Sql("SELECT 1", "root") == 0) break;
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
+      if (!server_->running()) {
+        server_.reset();
         return Fail("mariadbd exited: " + ReadFile(dir_ + "/error.log"));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -127,20 +123,7 @@ class MariadbServer {
 
   // SIGTERM, wait up to 20 s, then SIGKILL. Keeps the data directory and
   // the port, so Start() brings the same server back.
-  void Stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  void Stop() { server_.reset(); }
 
   // Runs SQL with the mariadb client as `user` (root has no password);
   // returns the client's exit status. Output in last_output().
@@ -179,26 +162,17 @@ class MariadbServer {
   }
   // Runs a program from PATH with output to `log`; its exit status.
   int Run(std::vector<std::string> args, const std::string& log) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      FILE* f = freopen(log.c_str(), "w", stdout);
-      (void)f;
-      dup2(1, 2);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execvp(argv[0], argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
+    SpawnOptions spawn = SpawnOptions::Log(log);
+    spawn.search_path = true;
+    SpawnedProcess p(args, spawn);
+    const int status = p.Wait(std::chrono::minutes(5)).value_or(-1);
     last_output_ = ReadFile(log);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return status > 128 ? -1 : status;  // killed by a signal: -1, as before
   }
 
   std::string dir_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<SpawnedProcess> server_;
   bool initialized_ = false;
   std::string error_;
   std::string last_output_;

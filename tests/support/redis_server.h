@@ -25,11 +25,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/support/free_port.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
 
@@ -68,7 +70,7 @@ class RedisServer {
 
   // Starts the server (again) on the same port; waits until PING works.
   bool Start() {
-    if (pid_ > 0) return true;
+    if (server_ != nullptr) return true;
     if (access(o_.binary.c_str(), X_OK) != 0) {
       error_ = o_.binary + " not found (install redis-server)";
       return false;
@@ -90,29 +92,18 @@ class RedisServer {
       args.push_back(socket_path());
     }
     args.insert(args.end(), o_.extra_args.begin(), o_.extra_args.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Not the test's stdout/stderr: a server left behind by a crashed test
-      // must not hold a pipe the test's output goes to.
-      int devnull = open("/dev/null", O_WRONLY);
-      if (devnull >= 0) {
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-      }
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    // Not the test's stdout/stderr: a server left behind by a crashed test
+    // must not hold a pipe the test's output goes to.
+    SpawnOptions spawn = SpawnOptions::Log("/dev/null");
+    spawn.stop_grace = std::chrono::seconds(5);
+    server_ = std::make_unique<SpawnedProcess>(args, spawn);
     for (int i = 0; i < 200; ++i) {  // up to 10 s
       if (Cli({"PING"}) == "PONG") {
         error_.clear();
         return true;
       }
-      int st;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) {
-        pid_ = -1;
+      if (!server_->running()) {
+        server_.reset();
         error_ = "redis-server exited at start; see " + dir_ + "/redis.log";
         return false;
       }
@@ -123,21 +114,7 @@ class RedisServer {
   }
 
   // SIGTERM, wait up to 5 s, then SIGKILL.
-  void Stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      int st;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  void Stop() { server_.reset(); }
 
   // Runs redis-cli with `args`; returns its trimmed stdout.
   std::string Cli(const std::vector<std::string>& args) const {
@@ -157,7 +134,7 @@ class RedisServer {
     return out;
   }
 
-  bool ok() const { return error_.empty() && pid_ > 0; }
+  bool ok() const { return error_.empty() && server_ != nullptr; }
   const std::string& error() const { return error_; }
   int port() const { return port_; }
   std::string addr() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -207,7 +184,7 @@ class RedisServer {
   std::string dir_;
   std::string error_;
   int port_ = -1;
-  pid_t pid_ = -1;
+  std::unique_ptr<SpawnedProcess> server_;
 };
 
 }  // namespace outpost::testing

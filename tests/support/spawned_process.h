@@ -50,6 +50,10 @@ struct SpawnOptions {
   // not exited `stop_grace` later (a child ignoring it cannot hang a test).
   int stop_signal = SIGTERM;
   std::chrono::milliseconds stop_grace = std::chrono::seconds(30);
+  // argv[0] is looked up in PATH (posix_spawnp) instead of being a path.
+  bool search_path = false;
+  // Working directory of the child; empty: the test's.
+  std::string cwd;
 
   // stdout and stderr to `log`, the rest default.
   static SpawnOptions Log(const std::string& log) {
@@ -65,7 +69,7 @@ class SpawnedProcess {
   // failed, as a shell reports it).
   static constexpr int kSpawnFailed = 127;
 
-  // argv[0] is the program's path (no PATH search).
+  // argv[0] is the program's path (or a name in PATH: options.search_path).
   SpawnedProcess(const std::vector<std::string>& argv, const SpawnOptions& options)
       : stop_signal_(options.stop_signal), stop_grace_(options.stop_grace) {
     std::vector<char*> args;
@@ -80,6 +84,7 @@ class SpawnedProcess {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC;
+    if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, options.cwd.c_str());
     if (options.stdin_null) posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (!options.out.empty()) posix_spawn_file_actions_addopen(&fa, 1, options.out.c_str(), kFlags, 0644);
     if (!options.err.empty()) {
@@ -99,8 +104,9 @@ class SpawnedProcess {
     // glibc reports a failed exec (or a failed file action) here.
     spawn_error_ = args[0] == nullptr
                        ? EINVAL
-                       : posix_spawn(&pid_, args[0], &fa, &attr, args.data(),
-                                     options.env.has_value() ? envp.data() : environ);
+                       : (options.search_path ? posix_spawnp : posix_spawn)(
+                             &pid_, args[0], &fa, &attr, args.data(),
+                             options.env.has_value() ? envp.data() : environ);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     if (spawn_error_ != 0) {

@@ -251,20 +251,9 @@ TEST_F(CatalogTest, DashboardMetricNamesAreEmitted) {
 // Runs a program, returns {exit status, combined output}.
 std::pair<int, std::string> RunProgram(const std::vector<std::string>& argv) {
   outpost::testing::TempDir d;
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = freopen((d / "out").c_str(), "w", stdout);
-    (void)f;
-    dup2(1, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, outpost::testing::ReadAll(d / "out")};
+  outpost::testing::SpawnedProcess p(argv, d / "out");
+  const int code = p.Wait(std::chrono::minutes(5)).value_or(-1);
+  return {code > 128 ? -1 : code, outpost::testing::ReadAll(d / "out")};
 }
 
 const char kPromtool[] = "/usr/bin/promtool";

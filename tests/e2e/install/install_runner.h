@@ -50,39 +50,17 @@ inline RunResult RunProgram(const std::vector<std::string>& argv, const Env& env
   Env full = env;
   full.emplace("PATH", std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin");
   full.emplace("HOME", dir);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = open("/dev/null", O_RDONLY);
-    dup2(o, 1);
-    dup2(e, 2);
-    dup2(in, 0);
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<std::string> envs;
-    for (const auto& [k, v] : full) envs.push_back(k + "=" + v);
-    std::vector<char*> args, envp;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    for (std::string& s : envs) envp.push_back(s.data());
-    args.push_back(nullptr);
-    envp.push_back(nullptr);
-    execve(args[0], args.data(), envp.data());
-    _exit(127);
-  }
-  int status = 0;
-  int code = -1;
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < end) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (code == -1) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
+  SpawnOptions spawn;
+  spawn.out = out;
+  spawn.err = err;
+  spawn.stdin_null = true;
+  spawn.cwd = cwd;
+  spawn.env.emplace();
+  for (const auto& [k, v] : full) spawn.env->push_back(k + "=" + v);
+  SpawnedProcess p(argv, spawn);
+  std::optional<int> exited = p.Wait(std::chrono::seconds(60));
+  const int code = exited.value_or(-1);
+  if (!exited.has_value()) p.Signal(SIGKILL);
   return RunResult{code, ReadAll(out), ReadAll(err)};
 }
 

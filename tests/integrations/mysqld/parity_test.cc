@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "integrations/mysqld/mysqld.h"
 #include "tests/integrations/mysqld/shared_server.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::integrations::mysqld {
 namespace {
@@ -113,22 +114,20 @@ std::string ScrapeExporter(const std::string& dsn) {
   std::vector<std::string> args = {bin, "--web.listen-address=127.0.0.1:" + std::to_string(port),
                                    "--log.level=error", "--config.my-cnf=/nonexistent"};
   for (const std::string& c : kCollectors) args.push_back("--collect." + c);
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("DATA_SOURCE_NAME", dsn.c_str(), 1);
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
+  ::outpost::testing::SpawnOptions spawn;  // output: the test's
+  spawn.env.emplace();
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).starts_with("DATA_SOURCE_NAME=")) continue;
+    spawn.env->push_back(*e);
   }
+  spawn.env->push_back("DATA_SOURCE_NAME=" + dsn);
+  ::outpost::testing::SpawnedProcess exporter(args, spawn);
   std::string body;
   for (int i = 0; i < 200 && body.empty(); ++i) {  // up to ~10 s to start
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     body = HttpGetMetrics(port);
   }
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  exporter.Stop();
   EXPECT_FALSE(body.empty()) << "mysqld_exporter did not answer on port " << port;
   return body;
 }

@@ -23,6 +23,7 @@
 #include "core/base/exposition_parser.h"
 #include "gtest/gtest.h"
 #include "tests/support/free_port.h"
+#include "tests/support/spawned_process.h"
 #include "integrations/node/collector.h"
 #include "integrations/node/node.h"
 #include "tests/integrations/node/fixture_util.h"
@@ -39,6 +40,8 @@ std::string ExporterBinary() {
 }
 
 using ::outpost::testing::FreePort;
+using ::outpost::testing::SpawnedProcess;
+using ::outpost::testing::SpawnOptions;
 
 // GET http://127.0.0.1:port/metrics; "" when not reachable.
 std::string HttpGetMetrics(int port) {
@@ -79,21 +82,13 @@ std::string ScrapeNodeExporter(std::vector<std::string> args) {
   args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
   args.push_back("--web.disable-exporter-metrics");
   args.push_back("--log.level=error");
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  SpawnedProcess exporter(args, SpawnOptions{});  // output: the test's
   std::string body;
   for (int i = 0; i < 200 && body.empty(); ++i) {  // up to ~10 s to start
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     body = HttpGetMetrics(port);
   }
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  exporter.Stop();
   EXPECT_FALSE(body.empty()) << "node_exporter did not answer on port " << port;
   return body;
 }

@@ -26,6 +26,7 @@
 #include "integrations/redis/redis.h"
 #include "tests/support/free_port.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::integrations::redis {
 namespace {
@@ -35,32 +36,22 @@ std::string ExporterBinary() {
   return env != nullptr ? env : "/usr/bin/prometheus-redis-exporter";
 }
 
-class ExporterProcess {
+// The real exporter against `redis_addr`, on `port`; output discarded.
+class ExporterProcess : public ::outpost::testing::SpawnedProcess {
  public:
-  ExporterProcess(const std::string& redis_addr, int port, std::vector<std::string> flags) {
+  ExporterProcess(const std::string& redis_addr, int port, std::vector<std::string> flags)
+      : SpawnedProcess(Args(redis_addr, port, std::move(flags)),
+                       ::outpost::testing::SpawnOptions::Log("/dev/null")) {}
+
+ private:
+  static std::vector<std::string> Args(const std::string& redis_addr, int port,
+                                       std::vector<std::string> flags) {
     std::vector<std::string> args = {ExporterBinary(),
                                      "--web.listen-address=127.0.0.1:" + std::to_string(port),
                                      "--redis.addr=" + redis_addr};
     args.insert(args.end(), flags.begin(), flags.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    return args;
   }
-  ~ExporterProcess() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_;
 };
 
 // GET /metrics over HTTP/1.0 (no chunked encoding); status 0 when the
