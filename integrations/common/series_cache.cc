@@ -29,38 +29,38 @@ SeriesRef SeriesCache::Lookup(const MetricFamily& family, const std::vector<Labe
   return ref;
 }
 
-SeriesRef SeriesCache::Get(const MetricFamily& family, LabelPairs labels) {
+// `each(f)` calls f(name, value) for every label of the series. The key is
+// the family and the values (names are fixed per family); the label set is
+// only built on a miss.
+template <typename EachLabel>
+SeriesRef SeriesCache::GetWith(const MetricFamily& family, EachLabel each) {
   StartKey(family);
-  for (const auto& [name, value] : labels) {
+  each([this](std::string_view, std::string_view value) {
     key_.append(value);
     key_.push_back('\xff');
-  }
+  });
   ++used_;
   auto it = refs_.find(key_);
   if (it != refs_.end()) return it->second;
   --used_;
   scratch_.clear();
-  for (const auto& [name, value] : labels)
+  each([this](std::string_view name, std::string_view value) {
     scratch_.push_back(Label{std::string(name), std::string(value)});
+  });
   return Lookup(family, scratch_);
+}
+
+SeriesRef SeriesCache::Get(const MetricFamily& family, LabelPairs labels) {
+  return GetWith(family, [&](auto&& f) {
+    for (const auto& [name, value] : labels) f(name, value);
+  });
 }
 
 SeriesRef SeriesCache::Get(const MetricFamily& family, const std::vector<std::string_view>& names,
                            const std::vector<std::string_view>& values) {
-  StartKey(family);
-  for (std::string_view v : values) {
-    key_.append(v);
-    key_.push_back('\xff');
-  }
-  ++used_;
-  auto it = refs_.find(key_);
-  if (it != refs_.end()) return it->second;
-  --used_;
-  scratch_.clear();
-  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-    scratch_.push_back(Label{std::string(names[i]), std::string(values[i])});
-  }
-  return Lookup(family, scratch_);
+  return GetWith(family, [&](auto&& f) {
+    for (size_t i = 0; i < names.size() && i < values.size(); ++i) f(names[i], values[i]);
+  });
 }
 
 SeriesRef SeriesCache::Get(const MetricFamily& family, const Labels& labels,

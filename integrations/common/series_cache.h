@@ -61,6 +61,8 @@ class SeriesCache {
  private:
   void StartKey(const MetricFamily& family);
   SeriesRef Lookup(const MetricFamily& family, const std::vector<Label>& labels);
+  template <typename EachLabel>
+  SeriesRef GetWith(const MetricFamily& family, EachLabel each);
 
   Appender* app_ = nullptr;
   const Appender* last_app_ = nullptr;
