@@ -13,6 +13,7 @@
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
+#include "prometheus/labels.h"
 #include "prometheus/registry.h"
 
 namespace outpost::remote_write {
@@ -20,6 +21,10 @@ namespace outpost::remote_write {
 struct EndpointMetrics {
   EndpointMetrics(prometheus::Registry& registry, const std::string& name,
                   const std::string& url);
+  // `endpoint`: {remote_name, url}, the labels of every series but the
+  // watcher's (Prometheus labels that one {consumer}).
+  EndpointMetrics(prometheus::Registry& registry, const prometheus::Labels& endpoint,
+                  const std::string& name);
 
   prometheus::Counter& samples_total;
   prometheus::Counter& samples_failed_total;
