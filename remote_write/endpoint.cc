@@ -23,19 +23,24 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
     }
   }
   const std::string path = ProgressPath(wal_dir, config.name);
-  std::optional<Position> start;
+  std::optional<Progress> start;
   if (auto p = ReadProgress(path); p.ok()) {
-    start = *p;
+    start = *std::move(p);
   } else {
     log::Warn("remote write: unreadable progress file, sending the whole WAL",
               {{"remote_name", config.name}, {"err", ToStd(p.status().message())}});
   }
   std::unique_ptr<Endpoint> e(new Endpoint(config, path, registry, options,
-                                           start.value_or(Position{})));
+                                           start.value_or(Progress{})));
+  // The acknowledged position is on disk before a shard sends its next
+  // request: after a crash, nothing it delivered is sent again but the
+  // last request of each shard, which is still its series' newest sample
+  // at the receiver (accepted as a duplicate). fsync on the timer only.
+  e->queue_->OnAck([p = e.get()] { p->SaveProgress(/*sync=*/false); });
   if (absl::Status s = e->queue_->Start(); !s.ok()) return s;
   WatcherOptions wo;
   wo.wal_dir = wal_dir;
-  wo.start = start;
+  if (start) wo.start = start->acked;
   wo.external_labels = external_labels;
   wo.write_relabel_configs = std::move(relabels);
   wo.poll_interval = options.poll_interval;
@@ -52,36 +57,47 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
 }
 
 Endpoint::Endpoint(const config::RemoteWriteConfig& config, std::string progress_path,
-                   prometheus::Registry& registry, EndpointOptions options, Position start)
+                   prometheus::Registry& registry, EndpointOptions options,
+                   const Progress& start)
     : config_(config),
       progress_path_(std::move(progress_path)),
       options_(options),
       metrics_(registry, config.name, config.url),
       acks_(std::make_unique<AckTracker>(start)),
-      queue_(std::make_unique<QueueManager>(config, acks_.get(), &metrics_)),
-      saved_(start) {
-  metrics_.acked_segment.Set(static_cast<double>(start.segment));
-  metrics_.acked_offset.Set(static_cast<double>(start.offset));
+      queue_(std::make_unique<QueueManager>(config, acks_.get(), &metrics_)) {
+  saved_version_ = synced_version_ = acks_->version();
+  metrics_.acked_segment.Set(static_cast<double>(start.acked.segment));
+  metrics_.acked_offset.Set(static_cast<double>(start.acked.offset));
 }
 
 Endpoint::~Endpoint() { Stop(absl::ZeroDuration()); }
 
-void Endpoint::SaveProgress() {
-  const Position p = acks_->acked();
-  metrics_.acked_segment.Set(static_cast<double>(p.segment));
-  metrics_.acked_offset.Set(static_cast<double>(p.offset));
-  if (p == saved_) return;
-  if (absl::Status s = WriteProgress(progress_path_, p); !s.ok()) {
-    log::Error("remote write: cannot save progress",
-               {{"remote_name", config_.name}, {"err", ToStd(s.message())}});
+void Endpoint::SaveProgress(bool sync) {
+  absl::MutexLock l(&save_mu_);
+  if (acks_->version() == (sync ? synced_version_ : saved_version_)) return;
+  uint64_t version = 0;
+  const Progress p = acks_->Snapshot(&version);
+  metrics_.acked_segment.Set(static_cast<double>(p.acked.segment));
+  metrics_.acked_offset.Set(static_cast<double>(p.acked.offset));
+  if (absl::Status s = WriteProgress(progress_path_, p, sync); !s.ok()) {
+    if (!save_failed_) {  // once per state change
+      log::Error("remote write: cannot save progress",
+                 {{"remote_name", config_.name}, {"err", ToStd(s.message())}});
+    }
+    save_failed_ = true;
     return;
   }
-  saved_ = p;
+  if (save_failed_) {
+    log::Info("remote write: progress saved again", {{"remote_name", config_.name}});
+  }
+  save_failed_ = false;
+  saved_version_ = version;
+  if (sync) synced_version_ = version;
 }
 
 void Endpoint::ProgressLoop() {
   while (!stop_loops_.WaitForNotificationWithTimeout(options_.progress_interval)) {
-    SaveProgress();
+    SaveProgress(/*sync=*/true);
   }
 }
 
@@ -126,19 +142,38 @@ void Endpoint::Stop(absl::Duration flush_deadline) {
   if (stopped_) return;
   stopped_ = true;
   const absl::Time deadline = absl::Now() + flush_deadline;
-  // Read the WAL to its end; a full queue must not hold us past the deadline.
+  // Read the WAL to its end; a full queue must not hold us past the
+  // deadline, nor at all when the endpoint is down.
   absl::Notification drained;
   std::thread guard([&] {
-    if (!drained.WaitForNotificationWithDeadline(deadline)) queue_->Unblock();
+    while (!drained.WaitForNotificationWithTimeout(absl::Milliseconds(100))) {
+      if (absl::Now() >= deadline || queue_->failing()) {
+        queue_->Unblock();
+        return;
+      }
+    }
   });
   watcher_->Stop(/*drain=*/true);
   drained.Notify();
   guard.join();
-  queue_->Stop(deadline);
+  const bool failing = queue_->failing();
+  const size_t abandoned = queue_->Stop(deadline);
   stop_loops_.Notify();
   if (progress_thread_.joinable()) progress_thread_.join();
   if (metadata_thread_.joinable()) metadata_thread_.join();
-  SaveProgress();
+  SaveProgress(/*sync=*/true);
+  const Position p = acks_->acked();
+  if (p < watcher_->read_to()) {
+    log::Warn(failing ? "remote write endpoint down at shutdown; unsent samples stay in the WAL "
+                        "and are sent after the restart"
+                      : "remote write flush deadline passed; unsent samples stay in the WAL "
+                        "and are sent after the restart",
+              {{"remote_name", config_.name},
+               {"samples_queued", absl::StrCat(abandoned)},
+               {"resume_segment", absl::StrCat(p.segment)},
+               {"resume_offset", absl::StrCat(p.offset)},
+               {"wal_end_segment", absl::StrCat(watcher_->read_to().segment)}});
+  }
 }
 
 absl::StatusOr<std::unique_ptr<Manager>> Manager::Create(

@@ -11,12 +11,17 @@
 // An Endpoint = Watcher (watcher.h) -> QueueManager (queue_manager.h) ->
 // HttpClient (http_client.h), plus:
 // - progress: "<wal_dir>/remote_write/<name>.progress" holds the WAL
-//   position up to which everything was acknowledged; written atomically
-//   when it changed, at most every `progress_interval` (5 s), and at Stop.
-//   On start the endpoint resumes there, so data that was not acknowledged
-//   when the agent stopped or crashed is sent after the restart (possibly
-//   twice, never lost). Without a progress file, everything in the WAL is
-//   sent (the agent's first start has an empty WAL).
+//   position up to which everything was acknowledged, and the series done
+//   beyond it (progress.h); rewritten atomically after every acknowledged
+//   request, before its shard sends the next one (survives kill -9), and
+//   fsynced every `progress_interval` (5 s) and at Stop (survives power
+//   loss). On start the endpoint resumes there and skips what was done, so
+//   data not acknowledged when the agent stopped or crashed is sent after
+//   the restart, and what a receiver already took is not sent again but
+//   for the last request of each shard (the newest sample of its series:
+//   a duplicate Prometheus accepts). Never lost, never out of order.
+//   Without a progress file, everything in the WAL is sent (the agent's
+//   first start has an empty WAL).
 // - metadata: when metadata_config.send, the latest metadata of every metric
 //   family read from the WAL is sent every send_interval, in requests of at
 //   most metadata_config.max_samples_per_send entries.
@@ -65,7 +70,9 @@ class Endpoint {
 
   void Notify() { watcher_->Notify(); }
   // Reads the WAL to its end, sends what is queued until `flush_deadline`
-  // has passed, abandons the rest (it stays in the WAL), saves progress.
+  // has passed (not at all while the endpoint is failing), abandons the
+  // rest (it stays in the WAL, and a warning says where it resumes), saves
+  // progress.
   void Stop(absl::Duration flush_deadline);
 
   Position acked() const { return acks_->acked(); }
@@ -78,10 +85,11 @@ class Endpoint {
 
  private:
   Endpoint(const config::RemoteWriteConfig& config, std::string progress_path,
-           prometheus::Registry& registry, EndpointOptions options, Position start);
+           prometheus::Registry& registry, EndpointOptions options, const Progress& start);
   void ProgressLoop();
   void MetadataLoop();
-  void SaveProgress();
+  // Writes the progress file if it changed since the last (synced) write.
+  void SaveProgress(bool sync);
 
   const config::RemoteWriteConfig config_;
   const std::string progress_path_;
@@ -90,7 +98,10 @@ class Endpoint {
   std::unique_ptr<AckTracker> acks_;
   std::unique_ptr<QueueManager> queue_;
   std::unique_ptr<Watcher> watcher_;
-  Position saved_;
+  absl::Mutex save_mu_;  // one writer of the progress file at a time
+  uint64_t saved_version_ ABSL_GUARDED_BY(save_mu_) = 0;
+  uint64_t synced_version_ ABSL_GUARDED_BY(save_mu_) = 0;
+  bool save_failed_ ABSL_GUARDED_BY(save_mu_) = false;
   bool stopped_ = false;
   absl::Notification stop_loops_;
   std::thread progress_thread_;

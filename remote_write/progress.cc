@@ -27,14 +27,82 @@ uint64_t AckTracker::Push(Position end, uint64_t pending) {
 void AckTracker::Reset(Position p) {
   absl::MutexLock l(&mu_);
   acked_ = p;
+  done_.clear();
+  ++version_;
+}
+
+AckTracker::AckTracker(const Progress& start) : acked_(start.acked) {
+  for (const DoneSeries& d : start.done) {
+    if (d.end <= acked_) continue;
+    Done& e = done_[d.ref];
+    if (d.t >= e.t || e.end == Position{}) e = Done{d.t, d.end};
+    horizon_ = std::max(horizon_, d.end);
+  }
 }
 
 void AckTracker::Ack(uint64_t seq, uint64_t n) {
   absl::MutexLock l(&mu_);
+  AckLocked(seq, n);
+  AdvanceLocked();
+}
+
+void AckTracker::AckLocked(uint64_t seq, uint64_t n) {
   if (seq < first_seq_ || seq - first_seq_ >= entries_.size()) return;  // bug guard
   Entry& e = entries_[seq - first_seq_];
   e.pending -= std::min(e.pending, n);
+  ++version_;
+}
+
+void AckTracker::AckSamples(absl::Span<const PendingSample> batch) {
+  absl::MutexLock l(&mu_);
+  size_t i = 0;
+  while (i < batch.size()) {
+    size_t j = i + 1;
+    while (j < batch.size() && batch[j].seq == batch[i].seq) ++j;
+    AckLocked(batch[i].seq, j - i);
+    i = j;
+  }
   AdvanceLocked();
+  // What is still beyond the prefix (exemplars never make a request fail:
+  // Prometheus only counts out-of-order exemplars).
+  for (const PendingSample& p : batch) {
+    if (p.exemplar != nullptr || p.seq < first_seq_ ||
+        p.seq - first_seq_ >= entries_.size()) {
+      continue;
+    }
+    const Position end = entries_[p.seq - first_seq_].end;
+    auto [it, fresh] = done_.try_emplace(p.ref, Done{p.t, end});
+    if (!fresh && p.t >= it->second.t) it->second = Done{p.t, end};
+  }
+}
+
+bool AckTracker::IsDone(uint64_t ref, int64_t t) const {
+  absl::MutexLock l(&mu_);
+  auto it = done_.find(ref);
+  return it != done_.end() && t <= it->second.t;
+}
+
+Progress AckTracker::Snapshot(uint64_t* version) {
+  absl::MutexLock l(&mu_);
+  Progress p;
+  p.acked = acked_;
+  // Entries the prefix has passed are no longer needed.
+  for (auto it = done_.begin(); it != done_.end();) {
+    if (it->second.end <= acked_) {
+      done_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  p.done.reserve(done_.size());
+  for (const auto& [ref, d] : done_) p.done.push_back(DoneSeries{ref, d.t, d.end});
+  if (version != nullptr) *version = version_;
+  return p;
+}
+
+uint64_t AckTracker::version() const {
+  absl::MutexLock l(&mu_);
+  return version_;
 }
 
 void AckTracker::AdvanceLocked() {
@@ -42,6 +110,7 @@ void AckTracker::AdvanceLocked() {
     if (acked_ < entries_.front().end) acked_ = entries_.front().end;
     entries_.pop_front();
     ++first_seq_;
+    ++version_;
   }
 }
 
@@ -55,23 +124,38 @@ size_t AckTracker::outstanding() const {
   return entries_.size();
 }
 
-absl::StatusOr<std::optional<Position>> ReadProgress(const std::string& path) {
+absl::StatusOr<std::optional<Progress>> ReadProgress(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    if (errno == ENOENT) return std::optional<Position>();
+    if (errno == ENOENT) return std::optional<Progress>();
     return absl::InternalError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string text = ss.str();
-  std::vector<std::string> parts =
-      absl::StrSplit(absl::StripTrailingAsciiWhitespace(text), ' ');
-  Position p;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &p.segment) ||
-      !absl::SimpleAtoi(parts[1], &p.offset)) {
-    return absl::DataLossError(absl::StrCat("malformed progress file ", path));
+  const std::string text = ss.str();
+  Progress p;
+  size_t line_no = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    ++line_no;
+    const std::vector<absl::string_view> f =
+        absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), ' ');
+    bool ok;
+    if (line_no == 1) {
+      ok = f.size() == 2 && absl::SimpleAtoi(f[0], &p.acked.segment) &&
+           absl::SimpleAtoi(f[1], &p.acked.offset);
+    } else {
+      DoneSeries d;
+      ok = f.size() == 4 && absl::SimpleAtoi(f[0], &d.ref) && absl::SimpleAtoi(f[1], &d.t) &&
+           absl::SimpleAtoi(f[2], &d.end.segment) && absl::SimpleAtoi(f[3], &d.end.offset);
+      p.done.push_back(d);
+    }
+    if (!ok) {
+      return absl::DataLossError(
+          absl::StrCat("malformed progress file ", path, ":", line_no));
+    }
   }
-  return std::optional<Position>(p);
+  if (line_no == 0) return absl::DataLossError(absl::StrCat("empty progress file ", path));
+  return std::optional<Progress>(std::move(p));
 }
 
 namespace {
@@ -87,15 +171,18 @@ std::string Dirname(const std::string& path) {
 
 }  // namespace
 
-absl::Status WriteProgress(const std::string& path, Position p) {
+absl::Status WriteProgress(const std::string& path, const Progress& p, bool sync) {
   const std::string dir = Dirname(path);
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Errno("mkdir " + dir);
   const std::string tmp = path + ".tmp";
-  const std::string text = absl::StrCat(p.segment, " ", p.offset, "\n");
+  std::string text = absl::StrCat(p.acked.segment, " ", p.acked.offset, "\n");
+  for (const DoneSeries& d : p.done) {
+    absl::StrAppend(&text, d.ref, " ", d.t, " ", d.end.segment, " ", d.end.offset, "\n");
+  }
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("open " + tmp);
   const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  fsync(fd) == 0;
+                  (!sync || fsync(fd) == 0);
   const int saved = errno;
   close(fd);
   if (!ok) {
@@ -103,6 +190,7 @@ absl::Status WriteProgress(const std::string& path, Position p) {
     return Errno("write " + tmp);
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename " + tmp);
+  if (!sync) return absl::OkStatus();
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     fsync(dfd);

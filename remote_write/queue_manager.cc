@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/log.h"
 
@@ -11,6 +12,7 @@ namespace outpost::remote_write {
 
 struct QueueManager::Shard {
   std::deque<PendingSample> queue;
+  absl::flat_hash_set<uint64_t> refs;  // series in the batch being formed
   absl::Time batch_start = absl::InfiniteFuture();
   absl::CondVar cv;
   std::unique_ptr<HttpClient> client;
@@ -107,6 +109,14 @@ bool QueueManager::Append(absl::Span<const PendingSample> items) {
   return true;
 }
 
+bool QueueManager::WaitIdle() {
+  absl::MutexLock l(&mu_);
+  while (pending_ > 0 && !unblocked_ && !stopped_) {
+    change_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(100));
+  }
+  return !unblocked_ && !stopped_;
+}
+
 void QueueManager::Unblock() {
   absl::MutexLock l(&mu_);
   unblocked_ = true;
@@ -140,7 +150,19 @@ void QueueManager::RunShard(Shard* s) {
         s->cv.WaitWithDeadline(&mu_, s->batch_start + q_.batch_send_deadline);
       }
     }
-    const size_t n = std::min(max, s->queue.size());
+    // At most one sample of a series per request: a request that landed
+    // just before a crash, its answer lost, is sent again after the
+    // restart and is then all duplicates of its series' newest samples,
+    // which Prometheus accepts; with two samples of one series, the older
+    // would be out of order and the whole request refused. (Exemplars
+    // never fail a request.)
+    size_t n = 0;
+    s->refs.clear();
+    while (n < max && n < s->queue.size()) {
+      const PendingSample& p = s->queue[n];
+      if (p.exemplar == nullptr && !s->refs.insert(p.ref).second) break;
+      ++n;
+    }
     batch.assign(s->queue.begin(), s->queue.begin() + static_cast<long>(n));
     s->queue.erase(s->queue.begin(), s->queue.begin() + static_cast<long>(n));
     s->batch_start = s->queue.empty() ? absl::InfiniteFuture() : absl::Now();
@@ -148,11 +170,11 @@ void QueueManager::RunShard(Shard* s) {
     space_cv_.SignalAll();
     mu_.Unlock();
 
-    SendBatch(s, batch);
+    SendBatch(s, batch);  // may shrink `batch` (age limit, splits)
 
     mu_.Lock();
     s->busy = false;
-    pending_ -= std::min(pending_, batch.size());
+    pending_ -= std::min(pending_, n);
     metrics_->samples_pending.Set(static_cast<double>(pending_));
     if (s->retired) {
       --old_inflight_;
@@ -165,16 +187,52 @@ void QueueManager::RunShard(Shard* s) {
 }
 
 void QueueManager::AckBatch(absl::Span<const PendingSample> batch) {
-  size_t i = 0;
-  while (i < batch.size()) {
-    size_t j = i + 1;
-    while (j < batch.size() && batch[j].seq == batch[i].seq) ++j;
-    acks_->Ack(batch[i].seq, j - i);
-    i = j;
-  }
+  acks_->AckSamples(batch);
+  if (on_ack_) on_ack_();
+}
+
+void QueueManager::MarkFailing(const SendResult& r) {
+  if (failing_.load(std::memory_order_relaxed)) return;
+  const std::string pending_now = absl::StrCat(pending());
+  absl::MutexLock l(&log_mu_);
+  if (failing_.exchange(true)) return;
+  failing_since_ = absl::Now();
+  log::Warn("remote write endpoint failing; samples stay in the WAL and are retried",
+            {{"remote_name", config_.name},
+             {"status", r.http_status == 0 ? std::string("no answer") : absl::StrCat(r.http_status)},
+             {"err", r.detail},
+             {"samples_pending", pending_now}});
+  change_cv_.SignalAll();  // a Stop waiting for the flush gives up now
+}
+
+void QueueManager::MarkHealthy() {
+  if (!failing_.load(std::memory_order_relaxed)) return;
+  const std::string pending_now = absl::StrCat(pending());
+  absl::MutexLock l(&log_mu_);
+  if (!failing_.exchange(false)) return;
+  log::Warn("remote write endpoint recovered",
+            {{"remote_name", config_.name},
+             {"failed_for", absl::FormatDuration(absl::Trunc(absl::Now() - failing_since_,
+                                                             absl::Milliseconds(1)))},
+             {"samples_pending", pending_now}});
 }
 
 void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
+  // Enough to isolate one refused sample: two requests per halving.
+  int budget = 2;
+  for (size_t n = batch.size(); n > 1; n = (n + 1) / 2) budget += 2;
+  const bool may_split = absl::GetCurrentTimeNanos() >= split_off_until_.load();
+  if (!may_split) budget = 0;
+  const int full = budget;
+  size_t delivered = 0;
+  SendPart(s, batch, &budget, &delivered);
+  if (budget < full && delivered == 0) {  // split, and nothing got through
+    split_off_until_.store(absl::GetCurrentTimeNanos() + absl::ToInt64Nanoseconds(absl::Minutes(1)));
+  }
+}
+
+bool QueueManager::SendPart(Shard* s, std::vector<PendingSample>& batch, int* budget,
+                            size_t* delivered) {
   int attempt = 0;
   absl::Duration previous = absl::ZeroDuration();
   for (;;) {
@@ -189,8 +247,8 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
         batch.erase(batch.begin(), old_end);
       }
     }
-    if (batch.empty()) return;
-    if (s->client == nullptr) return;  // unreachable: Start validated the URL
+    if (batch.empty()) return true;
+    if (s->client == nullptr) return true;  // unreachable: Start validated the URL
     const std::string_view body = s->encoder.EncodeSamples(batch);
     const absl::Time begin = absl::Now();
     const SendResult r = s->client->Send(body, attempt);
@@ -201,6 +259,7 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
     for (const PendingSample& p : batch) exemplars += p.exemplar != nullptr;
     const double n = static_cast<double>(batch.size()) - exemplars;
     if (r.outcome == SendOutcome::kOk) {
+      MarkHealthy();
       metrics_->samples_total.Increment(n);
       if (exemplars > 0) metrics_->exemplars_total.Increment(exemplars);
       metrics_->bytes_total.Increment(static_cast<double>(body.size()));
@@ -213,10 +272,20 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
         metrics_->highest_sent_timestamp_seconds.Set(secs);
       }
       out_count_.fetch_add(batch.size(), std::memory_order_relaxed);
+      *delivered += batch.size();
       AckBatch(batch);
-      return;
+      return true;
     }
     if (r.outcome == SendOutcome::kDrop) {
+      MarkHealthy();  // it answered
+      if (r.http_status == 400 && batch.size() > 1 && *budget >= 2) {
+        *budget -= 2;
+        // In order: the first half's samples of a series precede the second's.
+        std::vector<PendingSample> second(batch.begin() + static_cast<long>(batch.size() / 2),
+                                          batch.end());
+        batch.resize(batch.size() / 2);
+        return SendPart(s, batch, budget, delivered) && SendPart(s, second, budget, delivered);
+      }
       metrics_->samples_failed_total.Increment(n);
       if (exemplars > 0) metrics_->exemplars_failed_total.Increment(exemplars);
       {
@@ -231,10 +300,11 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
         }
       }
       AckBatch(batch);
-      return;
+      return true;
     }
     // Recoverable.
-    if (hard_stop_.load()) return;
+    MarkFailing(r);
+    if (hard_stop_.load()) return false;
     metrics_->samples_retried_total.Increment(n);
     if (exemplars > 0) metrics_->exemplars_retried_total.Increment(exemplars);
     ++attempt;
@@ -244,7 +314,7 @@ void QueueManager::SendBatch(Shard* s, std::vector<PendingSample>& batch) {
     previous = wait;
     log::Debug("recoverable error sending samples, retrying",
                {{"remote_name", config_.name}, {"err", r.detail}});
-    if (hard_stop_note_.WaitForNotificationWithTimeout(wait)) return;
+    if (hard_stop_note_.WaitForNotificationWithTimeout(wait)) return false;
   }
 }
 
@@ -338,11 +408,12 @@ void QueueManager::ReshardLoop() {
   }
 }
 
-void QueueManager::Stop(absl::Time deadline) {
+size_t QueueManager::Stop(absl::Time deadline) {
   bool timed_out = false;
+  size_t abandoned = 0;
   {
     absl::MutexLock l(&mu_);
-    if (stopped_ && running_ == 0 && retiring_.empty() && shards_.empty()) return;
+    if (stopped_ && running_ == 0 && retiring_.empty() && shards_.empty()) return 0;
     stopped_ = true;
     flushing_ = true;
     for (auto& s : shards_) {
@@ -350,12 +421,20 @@ void QueueManager::Stop(absl::Time deadline) {
       s->cv.Signal();
     }
     space_cv_.SignalAll();
+    // An endpoint that is down gets no flush time: what it has not taken
+    // is in the WAL and is sent after the restart.
     while (running_ > 0) {
-      if (change_cv_.WaitWithDeadline(&mu_, deadline)) {
+      if (failing()) {
+        timed_out = true;
+        break;
+      }
+      const absl::Time step = std::min(deadline, absl::Now() + absl::Milliseconds(100));
+      if (change_cv_.WaitWithDeadline(&mu_, step) && step == deadline) {
         timed_out = running_ > 0;
         break;
       }
     }
+    if (timed_out) abandoned = pending_;
     if (timed_out && !hard_stop_.exchange(true)) {
       hard_stop_note_.Notify();
       for (auto& s : shards_) {
@@ -380,10 +459,7 @@ void QueueManager::Stop(absl::Time deadline) {
     if (s->thread.joinable()) s->thread.join();
   }
   ReapRetired(true);
-  if (timed_out) {
-    log::Warn("remote write flush deadline passed; unsent samples stay in the WAL",
-              {{"remote_name", config_.name}});
-  }
+  return abandoned;
 }
 
 }  // namespace outpost::remote_write

@@ -159,15 +159,34 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       (void)wal::DecodeSamples(rec, &dec_samples_);
       items_.clear();
       size_t dropped = 0;
+      // Re-read after a restart: what was done before is not sent again
+      // (progress.h); past that, new samples go out only once the re-sent
+      // ones were answered, never in one request with them.
+      const bool resend = end <= acks_->resend_horizon();
+      if (!resend && !resend_over_) {
+        resend_over_ = true;
+        if (resent_ > 0 && !queue_->WaitIdle()) return false;
+        if (skipped_ > 0 || resent_ > 0) {
+          log::Info("remote write resumed after a restart",
+                    {{"remote_name", options_.name},
+                     {"samples_sent_before", absl::StrCat(skipped_)},
+                     {"samples_sent_again", absl::StrCat(resent_)}});
+        }
+      }
       for (const wal::RefSample& s : dec_samples_) {
         auto it = series_.find(s.ref);
         if (it == series_.end() || it->second->dropped) {
           ++dropped;
           continue;
         }
+        if (resend && acks_->IsDone(s.ref, s.t)) {
+          ++skipped_;
+          continue;
+        }
         highest_t_ = std::max(highest_t_, s.t);
         items_.push_back(PendingSample{&it->second->label_bytes, s.t, s.v, 0, s.ref});
       }
+      if (resend) resent_ += items_.size();
       if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
       metrics_->highest_timestamp_seconds.Set(static_cast<double>(highest_t_) / 1000.0);
       const uint64_t seq = acks_->Push(end, items_.size());

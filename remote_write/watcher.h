@@ -4,7 +4,9 @@
 // Start-up: reads the newest checkpoint (series, metadata), then the series
 // and metadata of the segments before the start position, then everything
 // from the start position on (samples of records ending at or before the
-// start offset are skipped: they were acknowledged before). Data the WAL
+// start offset are skipped: they were acknowledged before; so are those
+// the AckTracker knows were done beyond it, up to its resend horizon,
+// and samples past the horizon wait until the re-sent ones were answered). Data the WAL
 // no longer holds (the start lies in or before the checkpoint, or before
 // the oldest segment) is logged as lost; Prometheus never sends checkpoint
 // samples either.
@@ -100,6 +102,8 @@ class Watcher {
   std::vector<MetadataEntry> Metadata() const;
   // Series in the cache (tests, memory estimates).
   size_t series() const;
+  // The end of the last record read (after Stop).
+  Position read_to() const { return last_pushed_; }
 
  private:
   struct SeriesEntry {
@@ -154,6 +158,10 @@ class Watcher {
   std::optional<uint64_t> checkpoint_read_;  // newest checkpoint read
   absl::Time last_gc_check_ = absl::InfinitePast();
   Position last_pushed_;  // end of the last record handed to the AckTracker
+  // Samples re-read after a restart: skipped as done before, sent again.
+  uint64_t skipped_ = 0;
+  uint64_t resent_ = 0;
+  bool resend_over_ = false;  // read past AckTracker::resend_horizon()
   // Forgotten entries, freed once acked() reaches the position.
   std::vector<std::pair<Position, std::vector<std::unique_ptr<SeriesEntry>>>> retired_;
 

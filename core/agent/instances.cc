@@ -1,5 +1,7 @@
 #include "core/agent/instances.h"
 
+#include <thread>
+
 #include "core/base/log.h"
 
 namespace outpost {
@@ -112,7 +114,13 @@ absl::Status MetricsInstances::Apply(const config::Config& cfg) {
 }
 
 void MetricsInstances::Stop() {
-  for (auto& [name, in] : instances_) Close(in, in.cfg.write_stale_on_shutdown);
+  // In parallel: each instance's flush deadline runs at the same time, so
+  // stopping takes the longest of them, not their sum.
+  std::vector<std::thread> closing;
+  for (auto& [name, in] : instances_) {
+    closing.emplace_back([this, &in] { Close(in, in.cfg.write_stale_on_shutdown); });
+  }
+  for (std::thread& t : closing) t.join();
   std::lock_guard<std::mutex> l(mu_);
   instances_.clear();
 }

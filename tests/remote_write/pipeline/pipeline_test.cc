@@ -134,8 +134,9 @@ TEST_F(PipelineTest, EverySampleArrivesInOrderAcrossSegments) {
   // Progress reached the end of the last record.
   auto p = ReadProgress(e->progress_path());
   ASSERT_TRUE(p.ok() && p->has_value());
-  EXPECT_EQ((*p)->segment, writer_->segment());
-  EXPECT_EQ((*p)->offset, writer_->segment_offset());
+  EXPECT_EQ((*p)->acked.segment, writer_->segment());
+  EXPECT_EQ((*p)->acked.offset, writer_->segment_offset());
+  EXPECT_TRUE((*p)->done.empty());
 }
 
 TEST_F(PipelineTest, WriteRelabelConfigsApplied) {
@@ -201,23 +202,34 @@ TEST_F(PipelineTest, Http429HonoursRetryAfter) {
   ExpectComplete(0, 4);
 }
 
-TEST_F(PipelineTest, Http400IsDroppedCountedNeverResent) {
+// A receiver that refuses a request for one old sample and takes none of
+// it (Prometheus): the refused samples are dropped, counted and never
+// sent again; the samples that shared their requests all arrive.
+TEST_F(PipelineTest, Http400DropsOnlyRefusedSamplesCountedNeverResent) {
+  testing::ReceiverOptions ro;
+  ro.reject_out_of_order = true;
+  rx_ = FaultReceiver::Start(ro);
+  ASSERT_NE(rx_, nullptr);
   WriteSeries(5);
-  WriteSamples(0, 4);  // 20 samples, one batch: rejected
+  WriteSamples(4, 8);
   auto c = Config();
   c.queue_config.min_shards = c.queue_config.max_shards = 1;
-  rx_->Push({400, "", absl::ZeroDuration(), "out of order sample"});
   auto e = Start(c);
-  ASSERT_TRUE(rx_->WaitForRequests(1, absl::Seconds(20)));
-  absl::SleepFor(absl::Milliseconds(300));
-  WriteSamples(4, 8);
-  e->Notify();
   ASSERT_TRUE(rx_->WaitForSamples(20, absl::Seconds(20)));
+  // Older than what the receiver holds, then new ones: one batch each
+  // round (one sample per series per request).
+  for (int64_t t = 0; t < 4; ++t) {
+    WriteSamples(t, t + 1);
+    WriteSamples(8 + t, 9 + t);
+  }
+  e->Notify();
+  ASSERT_TRUE(rx_->WaitForSamples(40, absl::Seconds(20)));
   absl::SleepFor(absl::Milliseconds(300));
   e->Stop(absl::Seconds(5));
-  ExpectComplete(4, 8);  // the rejected batch never came back
+  ExpectComplete(4, 12);  // the refused samples never came back
   EXPECT_EQ(Metric("prometheus_remote_storage_samples_failed_total"), 20);
-  EXPECT_EQ(Metric("prometheus_remote_storage_samples_total"), 20);
+  EXPECT_EQ(Metric("prometheus_remote_storage_samples_total"), 40);
+  EXPECT_FALSE(rx_->refused().empty());
   for (const auto& r : rx_->requests()) EXPECT_EQ(r.retry_attempt, 0);
   EXPECT_EQ(e->acked().offset, writer_->segment_offset());
 }
@@ -306,7 +318,7 @@ TEST_F(PipelineTest, ProgressPastTheEndOfAReplacedWalStartsOver) {
   WriteSeries(4);
   WriteSamples(0, 5);
   auto c = Config();
-  ASSERT_TRUE(WriteProgress(ProgressPath(dir_, c.name), Position{99, 4096}).ok());
+  ASSERT_TRUE(WriteProgress(ProgressPath(dir_, c.name), Progress{Position{99, 4096}, {}}).ok());
   auto e = Start(c);
   ASSERT_TRUE(rx_->WaitForSamples(20, absl::Seconds(20)));
   e->Stop(absl::Seconds(5));

@@ -57,6 +57,15 @@ void FaultReceiver::Up() {
   for (int i = 0; i < 50 && !Listen(); ++i) absl::SleepFor(absl::Milliseconds(100));
 }
 
+// {name="value",...} of a request's series, as series() keys it.
+static std::string SeriesKey(const outpost_test::prompb::TimeSeries& ts) {
+  std::string key = "{";
+  for (int i = 0; i < ts.labels_size(); ++i) {
+    absl::StrAppend(&key, i ? "," : "", ts.labels(i).name(), "=\"", ts.labels(i).value(), "\"");
+  }
+  return key + "}";
+}
+
 bool FaultReceiver::Handle(void* c) {
   auto* conn = static_cast<mg_connection*>(c);
   const mg_request_info* ri = mg_get_request_info(conn);
@@ -106,20 +115,36 @@ bool FaultReceiver::Handle(void* c) {
   } else if (!req.ParseFromString(raw)) {
     errs.push_back("body is not a WriteRequest");
   }
-  const bool ok = action.status / 100 == 2;
+  bool ok = action.status / 100 == 2;
   {
     absl::MutexLock l(&mu_);
+    if (ok && options_.reject_out_of_order) {
+      for (const auto& ts : req.timeseries()) {
+        auto it = newest_.find(SeriesKey(ts));
+        for (const auto& s : ts.samples()) {
+          if (it != newest_.end() && s.timestamp() < it->second) {
+            if (ok) {
+              refused_.push_back(absl::StrCat(it->first, " ", s.timestamp(), " after ",
+                                              it->second));
+            }
+            ok = false;
+          }
+        }
+      }
+      if (!ok) {
+        action.status = info.status = 400;
+        action.body = "out of order sample";
+      }
+    }
     for (const auto& ts : req.timeseries()) {
-      std::string key = "{";
+      const std::string key = SeriesKey(ts);
       for (int i = 0; i < ts.labels_size(); ++i) {
         const auto& lb = ts.labels(i);
         if (i > 0 && !(ts.labels(i - 1).name() < lb.name())) {
           errs.push_back("labels not sorted/unique: " + lb.name());
         }
         if (lb.name().empty() || lb.value().empty()) errs.push_back("empty label name/value");
-        absl::StrAppend(&key, i ? "," : "", lb.name(), "=\"", lb.value(), "\"");
       }
-      key += "}";
       info.series.push_back(key);
       info.samples += static_cast<size_t>(ts.samples_size());
       if (!ok) continue;
@@ -150,6 +175,11 @@ bool FaultReceiver::Handle(void* c) {
   mg_write(conn, head.data(), head.size());
   if (!action.body.empty()) mg_write(conn, action.body.data(), action.body.size());
   return true;
+}
+
+std::vector<std::string> FaultReceiver::refused() const {
+  absl::MutexLock l(&mu_);
+  return refused_;
 }
 
 size_t FaultReceiver::accepted_samples() const {

@@ -34,6 +34,11 @@ struct Action {
 struct ReceiverOptions {
   // Expected Authorization header value ("" = none expected).
   std::string expect_authorization;
+  // As Prometheus' receiver: a request holding a sample older than the
+  // newest one taken for its series is answered 400 "out of order sample"
+  // and none of it is taken (storage/remote/write_handler.go rolls the
+  // appender back).
+  bool reject_out_of_order = false;
 };
 
 struct RequestInfo {
@@ -70,6 +75,9 @@ class FaultReceiver {
   std::vector<RequestInfo> requests() const;
   // Protocol violations seen (bad headers, unsorted labels, order...).
   std::vector<std::string> errors() const;
+  // With reject_out_of_order: each request refused, by its first old
+  // sample ("<series> <t> after <newest t>").
+  std::vector<std::string> refused() const;
   size_t metadata_received() const;
 
   // Called by the civetweb handler.
@@ -92,6 +100,7 @@ class FaultReceiver {
   std::map<std::string, int64_t> newest_ ABSL_GUARDED_BY(mu_);
   std::vector<RequestInfo> requests_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> errors_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> refused_ ABSL_GUARDED_BY(mu_);
   size_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
   size_t metadata_ ABSL_GUARDED_BY(mu_) = 0;
 };
