@@ -265,7 +265,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       PublishLocked();
       return absl::OkStatus();
     }
-    absl::Status s = RecoverLocked();
+    absl::Status s = error_.ok() ? absl::OkStatus() : writer_->Recover();
     if (s.ok()) s = writer_->AddRecords(absl::MakeConstSpan(recs, n));
     if (!s.ok()) {
       // Nothing of the batch is in the log: the next commit writes its
@@ -280,6 +280,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       PublishLocked();
       return s;
     }
+    if (!error_.ok()) ResumedLocked();
     // The records are in the segment the writer is at now (a rotation
     // happens before a batch, never inside it).
     NoteSamples(writer_->segment(), kept, min_ts, max_ts);
@@ -339,9 +340,7 @@ void Storage::WriteFailedLocked(const absl::Status& s, uint64_t samples) {
               {"err", ToStd(s.message())}});
 }
 
-absl::Status Storage::RecoverLocked() {
-  if (error_.ok()) return absl::OkStatus();
-  if (absl::Status s = writer_->Recover(); !s.ok()) return s;
+void Storage::ResumedLocked() {
   // The failed segment was cut back: recount what is on disk.
   base_size_ = static_cast<int64_t>(DirSize()) -
                static_cast<int64_t>(writer_->stats().bytes_written);
@@ -355,7 +354,6 @@ absl::Status Storage::RecoverLocked() {
              {"segment", SegmentName(writer_->segment())}});
   error_ = absl::OkStatus();
   dropped_while_failing_ = 0;
-  return absl::OkStatus();
 }
 
 absl::Status Storage::Close() {

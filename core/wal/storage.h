@@ -248,9 +248,8 @@ class Storage final : public SampleSink {
   // failing state (logged once).
   void WriteFailedLocked(const absl::Status& s, uint64_t samples)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // In the failing state, tries to recover the writer; OK when writes may
-  // go on (logged once).
-  absl::Status RecoverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A write succeeded after failures: leaves the failing state (logged).
+  void ResumedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Env* const env_;
   const std::string dir_;
