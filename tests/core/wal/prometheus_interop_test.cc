@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <string>
 #include <thread>
@@ -154,6 +155,23 @@ class PrometheusInteropTest : public ::testing::Test {
   void WriteConfig(const std::string& body) {
     std::ofstream(dir_ + "/prometheus.yml") << body;
   }
+  // Starts prometheus on dir_/data (the WAL under test in dir_/data/wal)
+  // and checks its own metrics: the WAL replayed without corruptions into
+  // kSeries head series. nullptr if it did not start.
+  std::unique_ptr<PrometheusProcess> StartOnData() {
+    WriteConfig("global:\n  scrape_interval: 1h\n");
+    auto prom = std::make_unique<PrometheusProcess>(
+        dir_, FreePort(), std::vector<std::string>{"--storage.tsdb.path=" + dir_ + "/data"});
+    if (!prom->started() || !prom->WaitReady()) {
+      ADD_FAILURE() << "prometheus did not start: " << prom->Log();
+      return nullptr;
+    }
+    // Prometheus' own metrics at /metrics (it does not scrape itself here).
+    const std::string metrics = HttpGet(prom->Url("/metrics"));
+    EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_wal_corruptions_total"), 0) << prom->Log();
+    EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_head_series"), kSeries);
+    return prom;
+  }
   std::string dir_;
 };
 
@@ -194,16 +212,9 @@ TEST_F(PrometheusInteropTest, PrometheusReplaysAnOutpostWal) {
   }
   std::filesystem::create_directories(dir_ + "/data");
   std::filesystem::copy(src, dir_ + "/data/wal");
-  WriteConfig("global:\n  scrape_interval: 1h\n");
-
-  PrometheusProcess prom(dir_, FreePort(), {"--storage.tsdb.path=" + dir_ + "/data"});
-  ASSERT_TRUE(prom.started());
-  ASSERT_TRUE(prom.WaitReady()) << prom.Log();
-
-  // Prometheus' own metrics at /metrics (it does not scrape itself here).
-  const std::string metrics = HttpGet(prom.Url("/metrics"));
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_wal_corruptions_total"), 0) << prom.Log();
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_head_series"), kSeries);
+  auto started = StartOnData();
+  ASSERT_NE(started, nullptr);
+  PrometheusProcess& prom = *started;
 
   EXPECT_EQ(QueryValue(HttpGet(prom.Url("/api/v1/query?query=count(outpost_interop_metric)"))),
             kSeries);
@@ -250,13 +261,9 @@ TEST_F(PrometheusInteropTest, PrometheusReplaysAWalThatRecoveredFromAFullDisk) {
   for (const std::string& n : *names) {
     std::ofstream(dir_ + "/data/wal/" + n, std::ios::binary) << env.Contents(src + "/" + n);
   }
-  WriteConfig("global:\n  scrape_interval: 1h\n");
-  PrometheusProcess prom(dir_, FreePort(), {"--storage.tsdb.path=" + dir_ + "/data"});
-  ASSERT_TRUE(prom.started());
-  ASSERT_TRUE(prom.WaitReady()) << prom.Log();
-  const std::string metrics = HttpGet(prom.Url("/metrics"));
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_wal_corruptions_total"), 0) << prom.Log();
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_head_series"), kSeries);
+  auto started = StartOnData();
+  ASSERT_NE(started, nullptr);
+  PrometheusProcess& prom = *started;
   EXPECT_EQ(QueryValue(HttpGet(prom.Url(
                 "/api/v1/query?query=sum(count_over_time(outpost_disk_full_metric[1h]))"))),
             kSeries * written);
