@@ -4,6 +4,8 @@
 // Ownership: every New*File returns a unique_ptr the caller owns; closing
 // happens in the destructor if Close() was not called. Errors are
 // absl::Status values naming the path and errno text; nothing throws.
+// A full disk (ENOSPC, EDQUOT) is absl::ResourceExhausted, so callers can
+// tell it from other write errors.
 //
 // Thread-safety: an Env may be used from several threads; a single file
 // object may not.
@@ -68,6 +70,9 @@ class Env {
   virtual absl::Status RenameFile(const std::string& from,
                                   const std::string& to) = 0;
   virtual absl::Status RemoveFile(const std::string& path) = 0;
+  // Sets the size of an existing file: cuts it, or extends it with zero
+  // bytes (a hole: needs no free space). Durable (fsynced) on return.
+  virtual absl::Status TruncateFile(const std::string& path, uint64_t size) = 0;
   // Removes a file or a directory tree; OK if `path` does not exist.
   virtual absl::Status RemoveAll(const std::string& path) = 0;
   // Creates `dir` and its parents; OK if it exists.

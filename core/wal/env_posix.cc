@@ -19,6 +19,7 @@ absl::Status PosixError(const std::string& what, const std::string& path,
                         int err) {
   std::string msg = absl::StrCat(what, " ", path, ": ", std::strerror(err));
   if (err == ENOENT) return absl::NotFoundError(msg);
+  if (err == ENOSPC || err == EDQUOT) return absl::ResourceExhaustedError(msg);
   return absl::InternalError(msg);
 }
 
@@ -127,6 +128,18 @@ class PosixEnv final : public Env {
   absl::Status RemoveFile(const std::string& path) override {
     if (::unlink(path.c_str()) != 0) return PosixError("unlink", path, errno);
     return absl::OkStatus();
+  }
+  absl::Status TruncateFile(const std::string& path, uint64_t size) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open", path, errno);
+    absl::Status s;
+    if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+      s = PosixError("truncate", path, errno);
+    } else if (::fdatasync(fd) != 0) {
+      s = PosixError("fdatasync", path, errno);
+    }
+    ::close(fd);
+    return s;
   }
   absl::Status RemoveAll(const std::string& path) override {
     std::error_code ec;

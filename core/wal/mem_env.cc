@@ -10,19 +10,27 @@ namespace outpost::wal {
 
 class MemWritableFile final : public WritableFile {
  public:
-  MemWritableFile(std::shared_ptr<MemEnv::File> file, absl::Mutex* mu,
-                  std::shared_ptr<int> syncs)
-      : file_(std::move(file)), mu_(mu), syncs_(std::move(syncs)) {}
+  MemWritableFile(std::shared_ptr<MemEnv::File> file, MemEnv* env, std::string path)
+      : file_(std::move(file)), env_(env), path_(std::move(path)) {}
   absl::Status Append(std::string_view data) override {
     if (closed_) return absl::FailedPreconditionError("append to closed file");
-    absl::MutexLock l(mu_);
+    absl::MutexLock l(&env_->mu_);
+    if (env_->capacity_ > 0) {
+      const uint64_t used = env_->UsedLocked();
+      const uint64_t room = env_->capacity_ > used ? env_->capacity_ - used : 0;
+      if (data.size() > room) {
+        file_->data.append(data.substr(0, room));
+        return absl::ResourceExhaustedError(
+            absl::StrCat("write ", path_, ": No space left on device"));
+      }
+    }
     file_->data.append(data);
     return absl::OkStatus();
   }
   absl::Status Flush() override { return absl::OkStatus(); }
   absl::Status Sync() override {
-    absl::MutexLock l(mu_);
-    ++*syncs_;
+    absl::MutexLock l(&env_->mu_);
+    ++*env_->syncs_;
     return absl::OkStatus();
   }
   absl::Status Close() override {
@@ -32,8 +40,8 @@ class MemWritableFile final : public WritableFile {
 
  private:
   std::shared_ptr<MemEnv::File> file_;
-  absl::Mutex* mu_;
-  std::shared_ptr<int> syncs_;
+  MemEnv* const env_;
+  const std::string path_;
   bool closed_ = false;
 };
 
@@ -78,7 +86,7 @@ absl::StatusOr<std::unique_ptr<WritableFile>> MemEnv::NewWritableFile(
   if (dirs_.count(path)) return absl::InternalError(absl::StrCat(path, " is a directory"));
   auto file = std::make_shared<File>();
   files_[path] = file;
-  return std::make_unique<MemWritableFile>(file, &mu_, syncs_);
+  return std::make_unique<MemWritableFile>(file, this, path);
 }
 
 absl::StatusOr<std::vector<std::string>> MemEnv::GetChildren(
@@ -150,6 +158,15 @@ absl::Status MemEnv::RemoveFile(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status MemEnv::TruncateFile(const std::string& path, uint64_t size) {
+  absl::MutexLock l(&mu_);
+  auto it = files_.find(path);
+  if (it == files_.end()) return absl::NotFoundError(absl::StrCat("truncate ", path));
+  it->second->data.resize(size, '\0');
+  ++*syncs_;
+  return absl::OkStatus();
+}
+
 absl::Status MemEnv::RemoveAll(const std::string& path) {
   absl::MutexLock l(&mu_);
   std::string prefix = path + "/";
@@ -186,6 +203,22 @@ void MemEnv::SetContents(const std::string& path, std::string data) {
   auto& f = files_[path];
   if (!f) f = std::make_shared<File>();
   f->data = std::move(data);
+}
+
+void MemEnv::SetCapacity(uint64_t bytes) {
+  absl::MutexLock l(&mu_);
+  capacity_ = bytes;
+}
+
+uint64_t MemEnv::UsedLocked() const {
+  uint64_t n = 0;
+  for (const auto& [path, f] : files_) n += f->data.size();
+  return n;
+}
+
+uint64_t MemEnv::used_bytes() const {
+  absl::MutexLock l(&mu_);
+  return UsedLocked();
 }
 
 int MemEnv::syncs() const {

@@ -30,6 +30,7 @@ std::string_view CorruptionKindName(CorruptionKind kind) {
     case CorruptionKind::kTornRecord: return "torn_record";
     case CorruptionKind::kBadCompression: return "bad_compression";
     case CorruptionKind::kUnsupported: return "unsupported";
+    case CorruptionKind::kZeroedPage: return "zeroed_page";
   }
   return "unknown";
 }
@@ -56,6 +57,14 @@ void SegmentReader::Report(CorruptionKind kind, uint64_t offset,
 SegmentReader::Next SegmentReader::ReadFragment(Fragment* f) {
   for (;;) {
     if (pos_ >= page_len_) {
+      if (eof_ && zeroed_ && status_.ok()) {
+        zeroed_ = false;
+        torn_at_ = zeroed_at_;
+        if (last_) return Next::kTorn;
+        Report(CorruptionKind::kZeroedPage, zeroed_at_, page_start_ + page_len_ - zeroed_at_,
+               "zeroed page at the end of a segment that is not the last");
+        return Next::kDamaged;
+      }
       if (eof_) return Next::kEof;
       page_start_ += page_len_;
       pos_ = page_len_ = 0;
@@ -67,7 +76,7 @@ SegmentReader::Next SegmentReader::ReadFragment(Fragment* f) {
       }
       page_len_ = *n;
       if (page_len_ < kPageSize) eof_ = true;
-      if (page_len_ == 0) return Next::kEof;
+      if (page_len_ == 0) continue;  // the end: handled above
     }
     const size_t avail = page_len_ - pos_;
     const uint64_t offset = page_start_ + pos_;
@@ -77,13 +86,27 @@ SegmentReader::Next SegmentReader::ReadFragment(Fragment* f) {
       // The rest of the page must be zero (Prometheus checks this too).
       const char* p = page_.get() + pos_;
       bool zero = std::all_of(p + 1, p + avail, [](char c) { return c == 0; });
+      const bool whole_page = pos_ == 0;
       DropRestOfPage();
       if (!zero) {
         Report(CorruptionKind::kNonZeroPadding, offset, avail,
                "unexpected non-zero byte in padded page");
         return Next::kDamaged;
       }
+      // Every page a writer completes starts with a fragment (ours and
+      // Prometheus' WL.log alike): a page of zeros lost its records.
+      // Reported when data follows it, before that data is read.
+      if (whole_page && !zeroed_) {
+        zeroed_ = true;
+        zeroed_at_ = offset;
+      }
       continue;
+    }
+    if (zeroed_) {
+      zeroed_ = false;
+      Report(CorruptionKind::kZeroedPage, zeroed_at_, offset - zeroed_at_,
+             "zeroed page inside the segment");
+      return Next::kDamaged;  // pos_ unchanged: the fragment is read next
     }
     if (avail < kHeaderSize) {
       DropRestOfPage();

@@ -2,14 +2,16 @@
 //
 // Error policy (one switch, SegmentReader::ReadRecord and ReadFragment):
 //   - A torn tail of the LAST segment (a header, fragment or FIRST..MIDDLE
-//     sequence cut by end of file) is the end of the log: not an error,
-//     not reported; torn_tail() says it happened.
+//     sequence cut by end of file, or zeroed pages up to the end) is the end
+//     of the log: not an error, not reported; torn_tail() says it happened.
 //   - Everything else is damage, reported to the Reporter with segment and
 //     offset and counted: bad CRC, bad length (larger than what is left of
 //     the page), unknown fragment type, a MIDDLE/LAST without FIRST or a
 //     FULL/FIRST inside a record, non-zero padding, a record torn at the end
 //     of a segment that is not the last, undecodable snappy, and zstd
-//     records ("zstd not supported"). After damage the reader drops the
+//     records ("zstd not supported"), and a zeroed page (a page with no
+//     record at its start: no writer leaves one; e.g. blocks a crash left
+//     unwritten) followed by more data. After damage the reader drops the
 //     rest of the page (the length is not trusted) and resynchronises on
 //     the next FULL/FIRST fragment, so the records after it are still read.
 //     MIDDLE/LAST fragments of the damaged record are skipped silently.
@@ -44,6 +46,7 @@ enum class CorruptionKind {
   kTornRecord,      // record cut at the end of a segment that is not the last
   kBadCompression,  // snappy data that does not decode
   kUnsupported,     // zstd
+  kZeroedPage,      // a page of zeros (no record at its start)
 };
 std::string_view CorruptionKindName(CorruptionKind kind);
 
@@ -119,6 +122,8 @@ class SegmentReader {
   bool eof_ = false;
   bool resyncing_ = false;
   uint64_t torn_at_ = 0;          // offset of a fragment cut by EOF
+  bool zeroed_ = false;           // zeroed pages seen since the last fragment
+  uint64_t zeroed_at_ = 0;        // offset of the first of them
   std::string scratch_;           // fragments of a record being assembled
   std::string uncompressed_;
 

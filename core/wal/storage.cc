@@ -7,6 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/base/absl_compat.h"
+#include "core/base/log.h"
 #include "core/base/scratch.h"
 #include "core/wal/records.h"
 
@@ -171,22 +174,22 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
   {
     absl::MutexLock lock(&mu_);
     if (closed_) return absl::FailedPreconditionError("WAL storage closed");
-    if (!error_.ok()) return error_;
     const uint64_t segment = writer_->segment();
 
     // Series records first: any series of this batch not yet in the log
     // (also on rollback, so the refs handed out stay resolvable).
     series_buf_.clear();
     AppendSeriesHeader(&series_buf_);
-    size_t n_series = 0;
+    logged_series_.clear();
     for (uint64_t ref : batch.new_series) {
       SeriesEntry* e = series_.Find(ref);
       if (e == nullptr || e->written) continue;
       AppendSeriesEntry(e->ref, *e->encoded_labels, &series_buf_);
       e->written = true;
       e->last_segment = segment;
-      ++n_series;
+      logged_series_.push_back(ref);
     }
+    const size_t n_series = logged_series_.size();
 
     // Samples: keep those strictly after their series' last timestamp
     // (Prometheus agent rejects t <= lastTs, tsdb/agent/db.go).
@@ -262,11 +265,22 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       PublishLocked();
       return absl::OkStatus();
     }
-    if (absl::Status s = writer_->AddRecords(absl::MakeConstSpan(recs, n)); !s.ok()) {
-      error_ = s;
+    absl::Status s = error_.ok() ? absl::OkStatus() : writer_->Recover();
+    if (s.ok()) s = writer_->AddRecords(absl::MakeConstSpan(recs, n));
+    if (!s.ok()) {
+      // Nothing of the batch is in the log: the next commit writes its
+      // Series and Metadata records again.
+      for (uint64_t ref : logged_series_) {
+        if (SeriesEntry* e = series_.Find(ref)) e->written = false;
+      }
+      for (const RefMetadata& m : meta_scratch_) {
+        if (SeriesEntry* e = series_.Find(m.ref)) e->metadata = nullptr;
+      }
+      WriteFailedLocked(s, kept);
       PublishLocked();
       return s;
     }
+    if (!error_.ok()) ResumedLocked();
     // The records are in the segment the writer is at now (a rotation
     // happens before a batch, never inside it).
     NoteSamples(writer_->segment(), kept, min_ts, max_ts);
@@ -277,6 +291,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     ReleaseIfOversized(exemplars_buf_, kept_exemplars > 0 ? exemplars_buf_.size() : 0);
     ReleaseIfOversized(meta_buf_, meta_scratch_.empty() ? 0 : meta_buf_.size());
     ReleaseIfOversized(meta_scratch_, meta_scratch_.size());
+    ReleaseIfOversized(logged_series_, logged_series_.size());
     PublishLocked();
   }
   {
@@ -305,9 +320,40 @@ absl::Status Storage::Sync() {
   if (closed_) return absl::FailedPreconditionError("WAL storage closed");
   if (!error_.ok()) return error_;
   absl::Status s = writer_->Sync();
-  if (!s.ok()) error_ = s;
+  if (!s.ok()) WriteFailedLocked(s, 0);
   PublishLocked();
   return s;
+}
+
+void Storage::WriteFailedLocked(const absl::Status& s, uint64_t samples) {
+  ++stats_.writes_failed;
+  const bool disk_full = absl::IsResourceExhausted(s);
+  (disk_full ? stats_.samples_dropped_disk_full : stats_.samples_dropped_write_error) += samples;
+  dropped_while_failing_ += samples;
+  if (!error_.ok()) return;  // logged when the state changed
+  error_ = s;
+  failing_since_ = absl::Now();
+  log::Error(disk_full ? "WAL disk full: samples are dropped until space is freed"
+                       : "WAL write failed: samples are dropped until writes succeed",
+             {{"dir", dir_},
+              {"reason", disk_full ? "disk_full" : "write_error"},
+              {"err", ToStd(s.message())}});
+}
+
+void Storage::ResumedLocked() {
+  // The failed segment was cut back: recount what is on disk.
+  base_size_ = static_cast<int64_t>(DirSize()) -
+               static_cast<int64_t>(writer_->stats().bytes_written);
+  log::Warn("WAL writes resumed",
+            {{"dir", dir_},
+             {"failing_since", absl::FormatTime(absl::RFC3339_sec, failing_since_,
+                                                absl::UTCTimeZone())},
+             {"failed_for", absl::FormatDuration(absl::Trunc(absl::Now() - failing_since_,
+                                                             absl::Seconds(1)))},
+             {"samples_dropped", absl::StrCat(dropped_while_failing_)},
+             {"segment", SegmentName(writer_->segment())}});
+  error_ = absl::OkStatus();
+  dropped_while_failing_ = 0;
 }
 
 absl::Status Storage::Close() {

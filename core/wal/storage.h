@@ -56,8 +56,19 @@
 // once (commits serialize). A SinkAppender is used by one thread at a time
 // and must not outlive its Storage.
 //
-// Errors: a write error is returned by Commit and makes the storage
-// read-only (every later Commit returns it); reopen to recover.
+// Errors: a write error (a full disk included) is returned by Commit; the
+// samples of that commit are dropped and counted
+// (agent_wal_samples_dropped_total{reason="disk_full"|"write_error"},
+// prometheus_tsdb_wal_writes_failed_total) and one error is logged when
+// writes start failing. Every later Commit (and Truncate) first tries
+// Writer::Recover(): the failed segment is cut back to its last whole
+// record and writing goes on in a new segment, so the log stays readable
+// by ours and Prometheus' readers; one warning says when writes resumed
+// and how much was dropped meanwhile. Nothing is buffered in memory while
+// the disk is full (as in Prometheus' agent, whose failed WAL write fails
+// the commit). Like Prometheus, outpost does not put WAL state in
+// /-/healthy: Prometheus' /-/healthy always answers 200 (web/web.go), it
+// only says the process is up; the self-metrics above say the rest.
 #ifndef OUTPOST_CORE_WAL_STORAGE_H_
 #define OUTPOST_CORE_WAL_STORAGE_H_
 
@@ -181,7 +192,13 @@ class Storage final : public SampleSink {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReplayRecord(std::string_view rec, uint64_t segment, ReplayScratch& scratch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Renames dir/name to dir/name.corrupt; with `replace`, leaves an empty
+  // Counts and logs gaps in the segment numbers of `segs` within
+  // [first_segment, end_segment), and fills them with empty segments; a
+  // checkpoint must also have segments, from 0 on.
+  void CheckSequence(const std::string& path, const std::vector<uint64_t>& segs,
+                     uint64_t first_segment, uint64_t end_segment, bool checkpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Renames dir/name to dir/name.corrupt (.corrupt.N when taken); with `replace`, leaves an empty
   // file under the old name so the segment sequence stays whole.
   void Quarantine(const std::string& dir, const std::string& name, bool replace)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -227,6 +244,12 @@ class Storage final : public SampleSink {
   std::unique_ptr<Batch> TakeBatch();
   void ReturnBatch(std::unique_ptr<Batch> batch);
   void PublishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A write of `samples` samples failed with `s`: counts them, enters the
+  // failing state (logged once).
+  void WriteFailedLocked(const absl::Status& s, uint64_t samples)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A write succeeded after failures: leaves the failing state (logged).
+  void ResumedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Env* const env_;
   const std::string dir_;
@@ -238,7 +261,7 @@ class Storage final : public SampleSink {
   StorageStats stats_ ABSL_GUARDED_BY(mu_);
   // Bytes on disk minus the writer's bytes_written: their sum is the size.
   int64_t base_size_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Status error_ ABSL_GUARDED_BY(mu_);      // sticky write error
+  absl::Status error_ ABSL_GUARDED_BY(mu_);      // the write failure in force
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   std::function<std::optional<uint64_t>()> lowest_needed_ ABSL_GUARDED_BY(mu_);
   // Series GC'd by Truncate, with the segment their record must outlive.
@@ -250,6 +273,10 @@ class Storage final : public SampleSink {
   std::string meta_buf_ ABSL_GUARDED_BY(mu_);
   std::string exemplars_buf_ ABSL_GUARDED_BY(mu_);
   std::vector<RefMetadata> meta_scratch_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> logged_series_ ABSL_GUARDED_BY(mu_);  // refs in series_buf_
+  // Write-failure state: error_ is set while writes fail.
+  absl::Time failing_since_ ABSL_GUARDED_BY(mu_);
+  uint64_t dropped_while_failing_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<Batch>> spare_batches_ ABSL_GUARDED_BY(pool_mu_);

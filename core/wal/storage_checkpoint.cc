@@ -31,7 +31,11 @@ absl::Status Storage::Truncate(const TruncateOptions& opts) {
   const int64_t mint_ms = opts.mint_ms;
   absl::MutexLock lock(&mu_);
   if (closed_) return absl::FailedPreconditionError("WAL storage closed");
-  if (!error_.ok()) return error_;
+  // Writes are failing: the writer must recover first (a commit that then
+  // writes says that writes resumed).
+  if (!error_.ok()) {
+    if (absl::Status s = writer_->Recover(); !s.ok()) return s;
+  }
   ++stats_.truncations;
 
   // 1. GC: series with no sample at or after mint (and whose record is in
@@ -49,7 +53,7 @@ absl::Status Storage::Truncate(const TruncateOptions& opts) {
   // 2. Cut a segment so everything written so far is in a finished one.
   absl::StatusOr<uint64_t> cur = writer_->NextSegment();
   if (!cur.ok()) {
-    error_ = cur.status();
+    WriteFailedLocked(cur.status(), 0);
     ++stats_.truncations_failed;
     PublishLocked();
     return cur.status();

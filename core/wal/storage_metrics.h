@@ -45,6 +45,13 @@ struct StorageStats {
   // (agent_wal_samples_dropped_total{reason}).
   uint64_t samples_dropped_max_wal_time = 0;
   uint64_t samples_dropped_max_wal_size = 0;
+  // Samples of commits the WAL could not write, by cause (the same
+  // counter, reason "disk_full" or "write_error").
+  uint64_t samples_dropped_disk_full = 0;
+  uint64_t samples_dropped_write_error = 0;
+  // Failed write attempts (commits and fsyncs); keeps rising while the
+  // disk stays full (prometheus_tsdb_wal_writes_failed_total).
+  uint64_t writes_failed = 0;
   uint64_t fsyncs = 0;
   double fsync_seconds = 0;
 };

@@ -52,6 +52,8 @@ class PrometheusStorageMetrics final : public StorageMetrics {
                      "Total number of out of order samples ingestion failed attempts.")),
         corruptions_(Counter(r, labels_, "prometheus_tsdb_wal_corruptions_total",
                              "Total number of WAL corruptions.")),
+        writes_failed_(Counter(r, labels_, "prometheus_tsdb_wal_writes_failed_total",
+                               "Total number of write log writes that failed.")),
         truncations_(Counter(r, labels_, "prometheus_tsdb_wal_truncations_total",
                              "Total number of write log truncations attempted.")),
         truncations_failed_(Counter(r, labels_, "prometheus_tsdb_wal_truncations_failed_total",
@@ -63,10 +65,13 @@ class PrometheusStorageMetrics final : public StorageMetrics {
         dropped_family_(prometheus::BuildCounter()
                             .Name("agent_wal_samples_dropped_total")
                             .Help("Samples removed from the WAL before every remote-write "
-                                  "endpoint acknowledged them, by reason.")
+                                  "endpoint acknowledged them, or never written to it, "
+                                  "by reason.")
                             .Register(r)),
         dropped_time_(dropped_family_.Add(With(labels_, "reason", "max_wal_time"))),
         dropped_size_(dropped_family_.Add(With(labels_, "reason", "max_wal_size"))),
+        dropped_disk_full_(dropped_family_.Add(With(labels_, "reason", "disk_full"))),
+        dropped_write_error_(dropped_family_.Add(With(labels_, "reason", "write_error"))),
         // Prometheus' objectives for this summary (tsdb/wlog/wlog.go).
         fsync_(prometheus::BuildSummary()
                    .Name("prometheus_tsdb_wal_fsync_duration_seconds")
@@ -84,6 +89,7 @@ class PrometheusStorageMetrics final : public StorageMetrics {
     Bump(appended_, s.samples_appended, last_.samples_appended);
     Bump(ooo_, s.out_of_order_samples, last_.out_of_order_samples);
     Bump(corruptions_, s.corruptions, last_.corruptions);
+    Bump(writes_failed_, s.writes_failed, last_.writes_failed);
     Bump(truncations_, s.truncations, last_.truncations);
     Bump(truncations_failed_, s.truncations_failed, last_.truncations_failed);
     Bump(checkpoints_, s.checkpoint_creations, last_.checkpoint_creations);
@@ -91,6 +97,9 @@ class PrometheusStorageMetrics final : public StorageMetrics {
          last_.checkpoint_creations_failed);
     Bump(dropped_time_, s.samples_dropped_max_wal_time, last_.samples_dropped_max_wal_time);
     Bump(dropped_size_, s.samples_dropped_max_wal_size, last_.samples_dropped_max_wal_size);
+    Bump(dropped_disk_full_, s.samples_dropped_disk_full, last_.samples_dropped_disk_full);
+    Bump(dropped_write_error_, s.samples_dropped_write_error,
+         last_.samples_dropped_write_error);
     // The storage sees fsyncs as totals: spread the new time evenly.
     if (s.fsyncs > last_.fsyncs) {
       const uint64_t n = s.fsyncs - last_.fsyncs;
@@ -127,6 +136,7 @@ class PrometheusStorageMetrics final : public StorageMetrics {
   prometheus::Counter& appended_;
   prometheus::Counter& ooo_;
   prometheus::Counter& corruptions_;
+  prometheus::Counter& writes_failed_;
   prometheus::Counter& truncations_;
   prometheus::Counter& truncations_failed_;
   prometheus::Counter& checkpoints_;
@@ -134,6 +144,8 @@ class PrometheusStorageMetrics final : public StorageMetrics {
   prometheus::Family<prometheus::Counter>& dropped_family_;
   prometheus::Counter& dropped_time_;
   prometheus::Counter& dropped_size_;
+  prometheus::Counter& dropped_disk_full_;
+  prometheus::Counter& dropped_write_error_;
   prometheus::Summary& fsync_;
   StorageStats last_;
 };

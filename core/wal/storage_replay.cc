@@ -121,6 +121,7 @@ void Storage::ReplayDir(const std::string& path, uint64_t first_segment,
     ++stats_.corruptions;
     return;
   }
+  CheckSequence(path, *segs, first_segment, end_segment, /*checkpoint=*/!scratch.note_segments);
   for (uint64_t idx : *segs) {
     if (idx < first_segment || idx >= end_segment) continue;
     const std::string name = SegmentName(idx);
@@ -218,9 +219,49 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
   }
 }
 
+void Storage::CheckSequence(const std::string& path, const std::vector<uint64_t>& segs,
+                            uint64_t first_segment, uint64_t end_segment, bool checkpoint) {
+  // Prometheus refuses the whole WAL when segment numbers have a gap
+  // ("segments are not sequential", tsdb/wlog/wlog.go listSegments), and
+  // its agent cannot repair that (wlog.Repair handles CorruptionErr only),
+  // so it stops at start. Here the gap is counted and logged, filled with
+  // empty segments (so the sequence is whole again for every reader) and
+  // replay goes on with the segments around it.
+  std::optional<uint64_t> expect;  // the next segment number
+  if (checkpoint) {
+    // A checkpoint is written from segment 0 on (Prometheus' too): an
+    // empty one lost its files.
+    if (segs.empty()) {
+      ++stats_.corruptions;
+      log::Error("WAL checkpoint has no segment: its series are lost", {{"dir", path}});
+      return;
+    }
+    expect = 0;
+  }
+  for (uint64_t idx : segs) {
+    if (idx < first_segment || idx >= end_segment) continue;
+    if (expect && idx > *expect) {
+      ++stats_.corruptions;
+      log::Error("WAL segments missing, replaying around them",
+                 {{"dir", path},
+                  {"first_missing", SegmentName(*expect)},
+                  {"last_missing", SegmentName(idx - 1)}});
+      for (uint64_t m = *expect; m < idx; ++m) {
+        absl::StatusOr<std::unique_ptr<WritableFile>> f =
+            env_->NewWritableFile(JoinPath(path, SegmentName(m)));
+        if (f.ok()) (void)(*f)->Close();
+      }
+      (void)env_->SyncDir(path);
+    }
+    expect = idx + 1;
+  }
+}
+
 void Storage::Quarantine(const std::string& dir, const std::string& name, bool replace) {
   const std::string from = JoinPath(dir, name);
-  const std::string to = from + ".corrupt";
+  // A name not taken yet: an earlier quarantine's copy is kept.
+  std::string to = from + ".corrupt";
+  for (int i = 1; env_->FileExists(to); ++i) to = absl::StrCat(from, ".corrupt.", i);
   ++stats_.quarantined;
   ++stats_.corruptions;
   absl::Status s = env_->RenameFile(from, to);

@@ -14,9 +14,13 @@
 namespace outpost::wal {
 namespace {
 
-// Scans the last segment; if it ends torn or damaged, or not on a page
-// boundary, truncates it after its last whole record and zero-pads the
-// page (Prometheus' OpenWriteSegment pads a torn page the same way).
+// Scans the last segment; if it ends torn or damaged, truncates it after
+// its last whole record, and zero-pads a partial last page (Prometheus'
+// OpenWriteSegment pads a torn page the same way). A torn end is reported
+// as a torn record (damage is reported by the reader). Damage followed by
+// whole records stays, as in any other segment (counted, skipped by
+// readers); Prometheus' Repair instead drops everything from the first
+// damage on (tsdb/wlog/wlog.go), which would lose those records.
 absl::StatusOr<uint64_t> RepairTail(Env* env, const std::string& dir,
                                     uint64_t segment, Reporter* reporter) {
   const std::string path = JoinPath(dir, SegmentName(segment));
@@ -26,12 +30,17 @@ absl::StatusOr<uint64_t> RepairTail(Env* env, const std::string& dir,
   if (!f.ok()) return f.status();
   SegmentReader r(f->get(), segment, /*last=*/true, reporter);
   std::string_view rec;
-  while (r.ReadRecord(&rec)) {
-  }
+  uint64_t damage_before_last_record = 0;
+  while (r.ReadRecord(&rec)) damage_before_last_record = r.corruptions();
   if (!r.status().ok()) return r.status();
-  if (!r.damaged() && !r.torn_tail() && *size % kPageSize == 0) return 0;
-  // Undamaged: keep the padding after the last record too.
-  uint64_t keep = r.damaged() || r.torn_tail() ? r.good_end() : *size;
+  const bool damaged_end = r.corruptions() > damage_before_last_record;
+  if (!damaged_end && !r.torn_tail() && *size % kPageSize == 0) return 0;
+  // A clean end: keep the padding after the last record too.
+  const uint64_t keep = damaged_end || r.torn_tail() ? r.end_offset() : *size;
+  if (r.torn_tail() && !damaged_end && reporter != nullptr) {
+    reporter->Report(Corruption{segment, keep, *size - keep, keep, CorruptionKind::kTornRecord,
+                                "last segment ends in a torn record or zeroed pages"});
+  }
   if (absl::Status s = TruncateSegment(env, dir, segment, keep); !s.ok()) return s;
   return *size - keep;
 }
@@ -89,6 +98,8 @@ absl::Status Writer::OpenSegment(uint64_t index) {
   if (!f.ok()) return Fail(f.status());
   file_ = std::move(*f);
   segment_ = index;
+  good_segment_ = index;
+  good_offset_ = 0;
   done_pages_ = 0;
   page_alloc_ = page_flushed_ = 0;
   std::memset(page_.get(), 0, kPageSize);
@@ -194,6 +205,38 @@ absl::Status Writer::AddRecords(absl::Span<const std::string_view> records) {
       return Fail(s);
     }
   }
+  good_segment_ = segment_;
+  good_offset_ = segment_offset();
+  return absl::OkStatus();
+}
+
+absl::Status Writer::Recover() {
+  if (error_.ok()) return absl::OkStatus();
+  if (closed_) return error_;
+  if (file_ != nullptr) {
+    (void)file_->Close();
+    file_.reset();
+  }
+  // A rotation inside the failed batch finished the previous segment
+  // cleanly: then only the new one holds partial data, and it holds
+  // nothing whole.
+  const uint64_t keep = good_segment_ == segment_ ? good_offset_ : 0;
+  uint64_t next = segment_;
+  if (keep > 0) {
+    const std::string path = JoinPath(dir_, SegmentName(segment_));
+    // Cut what the failed write left, then pad with a hole (no space
+    // needed) up to the page boundary.
+    if (absl::Status s = env_->TruncateFile(path, keep); !s.ok()) return s;
+    const uint64_t padded = (keep + kPageSize - 1) / kPageSize * kPageSize;
+    if (padded != keep) {
+      if (absl::Status s = env_->TruncateFile(path, padded); !s.ok()) return s;
+    }
+    next = segment_ + 1;
+  }
+  // (An empty segment is simply started again: a disk that stays full
+  // does not leave a trail of empty segments.)
+  if (absl::Status s = OpenSegment(next); !s.ok()) return s;
+  error_ = absl::OkStatus();
   return absl::OkStatus();
 }
 
@@ -221,7 +264,7 @@ absl::StatusOr<uint64_t> Writer::NextSegment() {
 
 absl::Status Writer::Close() {
   if (closed_) return error_;
-  if (!error_.ok()) {
+  if (!error_.ok() || file_ == nullptr) {  // (Open failed before a segment)
     closed_ = true;
     if (file_) (void)file_->Close();
     return error_;

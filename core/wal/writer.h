@@ -22,9 +22,17 @@
 //   So without Sync(), a power loss can cost what was written since the
 //   last rotation (up to one segment).
 //
-// Errors: an I/O error is returned and makes the Writer unusable (every
-// later call returns the same error); reopen to continue, which repairs
-// whatever was half written.
+// Errors: an I/O error (a full disk: ResourceExhausted) is returned and
+// makes the Writer refuse every later call with the same error until
+// Recover() succeeds (or it is reopened, which repairs whatever was half
+// written). Recover() cuts the failed segment back to its last whole
+// record, zero-pads the page and goes on in a fresh segment, so readers
+// (ours and Prometheus') never meet a torn or misaligned page. Prometheus'
+// WL.log keeps writing into the half-flushed page instead (its TODO there;
+// prometheus/prometheus#13027).
+//
+// Open() on a last segment it cannot read (a directory, no permission)
+// returns the error naming the file; nothing is left open.
 //
 // Thread-safety: none; one owner thread (the WAL has one writer).
 //
@@ -93,6 +101,10 @@ class Writer {
   absl::StatusOr<uint64_t> NextSegment();
   // Pads the last page, fsyncs and closes. Idempotent.
   absl::Status Close();
+  // After a failed write: see "Errors" above. OK when nothing failed; the
+  // error of the attempt when it fails again (retry later).
+  absl::Status Recover();
+  bool failed() const { return !error_.ok(); }
 
   const std::string& dir() const { return dir_; }
   // Index of the segment being written and the bytes written to it.
@@ -122,7 +134,10 @@ class Writer {
   size_t page_flushed_ = 0;     // bytes of page_ already handed to the file
   std::unique_ptr<char[]> page_;  // kPageSize bytes
   std::string compressed_;        // reused snappy output buffer
-  absl::Status error_;            // sticky
+  absl::Status error_;            // sticky until Recover()
+  // End of the last whole record written (the state Recover() restores).
+  uint64_t good_segment_ = 0;
+  uint64_t good_offset_ = 0;
   bool closed_ = false;
   WriterStats stats_;
 };

@@ -3,6 +3,9 @@
 //  1. A WAL written by outpost's Writer is copied to DIR/wal and replayed by
 //     `prometheus --storage.tsdb.path=DIR` as its own head WAL: same number
 //     of head series, zero WAL corruptions, samples queryable.
+//  1b. The same for a WAL whose disk filled up mid-commit and came back
+//     (issue 26 part 2, prometheus/prometheus#13027): the Storage's
+//     recovery leaves no torn or misaligned page behind.
 //  2. A WAL written by `prometheus --enable-feature=agent` scraping itself
 //     is read back by outpost's Reader: no damage, every record decodes,
 //     every sample belongs to a series record.
@@ -22,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <string>
 #include <thread>
@@ -29,8 +33,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "core/wal/env.h"
+#include "core/wal/mem_env.h"
 #include "core/wal/reader.h"
 #include "core/wal/records.h"
+#include "core/wal/storage.h"
 #include "core/wal/writer.h"
 #include "gtest/gtest.h"
 #include "tests/support/free_port.h"
@@ -149,6 +155,23 @@ class PrometheusInteropTest : public ::testing::Test {
   void WriteConfig(const std::string& body) {
     std::ofstream(dir_ + "/prometheus.yml") << body;
   }
+  // Starts prometheus on dir_/data (the WAL under test in dir_/data/wal)
+  // and checks its own metrics: the WAL replayed without corruptions into
+  // kSeries head series. nullptr if it did not start.
+  std::unique_ptr<PrometheusProcess> StartOnData() {
+    WriteConfig("global:\n  scrape_interval: 1h\n");
+    auto prom = std::make_unique<PrometheusProcess>(
+        dir_, FreePort(), std::vector<std::string>{"--storage.tsdb.path=" + dir_ + "/data"});
+    if (!prom->started() || !prom->WaitReady()) {
+      ADD_FAILURE() << "prometheus did not start: " << prom->Log();
+      return nullptr;
+    }
+    // Prometheus' own metrics at /metrics (it does not scrape itself here).
+    const std::string metrics = HttpGet(prom->Url("/metrics"));
+    EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_wal_corruptions_total"), 0) << prom->Log();
+    EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_head_series"), kSeries);
+    return prom;
+  }
   std::string dir_;
 };
 
@@ -189,16 +212,9 @@ TEST_F(PrometheusInteropTest, PrometheusReplaysAnOutpostWal) {
   }
   std::filesystem::create_directories(dir_ + "/data");
   std::filesystem::copy(src, dir_ + "/data/wal");
-  WriteConfig("global:\n  scrape_interval: 1h\n");
-
-  PrometheusProcess prom(dir_, FreePort(), {"--storage.tsdb.path=" + dir_ + "/data"});
-  ASSERT_TRUE(prom.started());
-  ASSERT_TRUE(prom.WaitReady()) << prom.Log();
-
-  // Prometheus' own metrics at /metrics (it does not scrape itself here).
-  const std::string metrics = HttpGet(prom.Url("/metrics"));
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_wal_corruptions_total"), 0) << prom.Log();
-  EXPECT_EQ(MetricValue(metrics, "prometheus_tsdb_head_series"), kSeries);
+  auto started = StartOnData();
+  ASSERT_NE(started, nullptr);
+  PrometheusProcess& prom = *started;
 
   EXPECT_EQ(QueryValue(HttpGet(prom.Url("/api/v1/query?query=count(outpost_interop_metric)"))),
             kSeries);
@@ -208,6 +224,49 @@ TEST_F(PrometheusInteropTest, PrometheusReplaysAnOutpostWal) {
   EXPECT_EQ(QueryValue(HttpGet(prom.Url(
                 "/api/v1/query?query=outpost_interop_metric{series=\"42\"}"))),
             42 * 1000.0 + kSteps - 1);
+  prom.Stop();
+  EXPECT_EQ(prom.Log().find("level=error"), std::string::npos) << prom.Log();
+}
+
+TEST_F(PrometheusInteropTest, PrometheusReplaysAWalThatRecoveredFromAFullDisk) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  MemEnv env;  // with a byte budget: a disk that fills up
+  const std::string src = "/outpost_wal";
+  int written = 0;
+  {
+    auto st = Storage::Open(&env, src, {.segment_size = 4 * kPageSize});
+    ASSERT_TRUE(st.ok()) << st.status();
+    for (int step = 0; step < kSteps; ++step) {
+      if (step == 1) env.SetCapacity(env.used_bytes() + 100);  // cut mid-record
+      if (step == 4) env.SetCapacity(0);                       // space is back
+      auto app = (*st)->NewAppender();
+      const int64_t t = now_ms - (kSteps - 1 - step) * 60'000;
+      for (int i = 0; i < kSeries; ++i) {
+        app->Append(app->Ref(Labels{{"__name__", "outpost_disk_full_metric"},
+                                    {"job", "interop"},
+                                    {"series", std::to_string(i)}}),
+                    t, i * 1000.0 + step);
+      }
+      const absl::Status s = app->Commit();
+      EXPECT_EQ(s.ok(), step == 0 || step >= 4) << "step " << step << ": " << s;
+      written += s.ok();
+    }
+    ASSERT_TRUE((*st)->Close().ok());
+  }
+  std::filesystem::create_directories(dir_ + "/data/wal");
+  auto names = env.GetChildren(src);
+  ASSERT_TRUE(names.ok());
+  for (const std::string& n : *names) {
+    std::ofstream(dir_ + "/data/wal/" + n, std::ios::binary) << env.Contents(src + "/" + n);
+  }
+  auto started = StartOnData();
+  ASSERT_NE(started, nullptr);
+  PrometheusProcess& prom = *started;
+  EXPECT_EQ(QueryValue(HttpGet(prom.Url(
+                "/api/v1/query?query=sum(count_over_time(outpost_disk_full_metric[1h]))"))),
+            kSeries * written);
   prom.Stop();
   EXPECT_EQ(prom.Log().find("level=error"), std::string::npos) << prom.Log();
 }
