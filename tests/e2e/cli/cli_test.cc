@@ -44,13 +44,6 @@ std::string AgentConfig(const std::string& wal, bool node, const std::string& ex
   return c + extra;
 }
 
-int PortFromLog(const std::string& err) {
-  std::smatch m;
-  static const std::regex re("msg=\"outpost started\" http_address=[0-9.]+:([0-9]+)");
-  if (!std::regex_search(err, m, re)) return 0;
-  return std::stoi(m[1]);
-}
-
 template <typename F>
 bool Eventually(F cond, seconds limit = seconds(30)) {
   const auto end = std::chrono::steady_clock::now() + limit;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -98,6 +99,14 @@ class Process {
   std::string out_path_, err_path_;
   SpawnedProcess child_;
 };
+
+// The HTTP port of an agent started with -server.http.address=...:0, from
+// its "outpost started" log line; 0 when not there (yet).
+inline int PortFromLog(const std::string& err) {
+  std::smatch m;
+  static const std::regex re("msg=\"outpost started\" http_address=[0-9.]+:([0-9]+)");
+  return std::regex_search(err, m, re) ? std::stoi(m[1]) : 0;
+}
 
 // Runs to completion (bounded) and returns {exit code, stdout, stderr}.
 struct RunResult {

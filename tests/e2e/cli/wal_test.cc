@@ -36,12 +36,6 @@ std::string Config(const std::string& wal) {
          "        action: drop\n";
 }
 
-int PortFromLog(const std::string& err) {
-  std::smatch m;
-  static const std::regex re("http_address=[0-9.]+:([0-9]+)");
-  return std::regex_search(err, m, re) ? std::stoi(m[1]) : 0;
-}
-
 size_t CountUp(const WalContent& c, const std::string& job) {
   size_t n = 0;
   for (auto& [ref, l] : c.series) {
