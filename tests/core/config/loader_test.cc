@@ -114,8 +114,8 @@ TEST(LoaderTest, WrongTypes) {
 }
 
 TEST(LoaderTest, Durations) {
-  EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_interval: 0s\n"),
-            "agent.yaml:3:22: metrics.global.scrape_interval: duration must be greater than 0");
+  EXPECT_EQ(OnlyError("metrics:\n  wal_cleanup_age: 0s\n"),
+            "agent.yaml:2:20: metrics.wal_cleanup_age: duration must be greater than 0");
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_interval: -1m\n"),
             "agent.yaml:3:22: metrics.global.scrape_interval: invalid duration \"-1m\"");
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_timeout: 5x\n"),
