@@ -8,20 +8,13 @@
 
 #include "core/config/loader.h"
 #include "integrations/registry.h"
+#include "tests/core/config/load_text.h"
 
 namespace outpost::config {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-LoadResult LoadText(const std::string& text) {
-  LoadOptions o;
-  o.path = "agent.yaml";
-  o.text = text;
-  o.registry = &integrations::Builtin();
-  return LoadFull(o);
-}
 
 std::vector<std::string> Errors(const std::string& text) { return LoadText(text).errors.errors; }
 
