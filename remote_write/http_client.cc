@@ -16,6 +16,7 @@
 #include "core/base/build_info.h"
 #include "core/base/log.h"
 #include "core/config/reserved_headers.h"
+#include "core/config/url.h"
 #include "remote_write/auth_http.h"
 
 namespace outpost::remote_write {
@@ -157,7 +158,7 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
   if (!SplitUrl(config.url, &scheme, &host, &port, &rest) ||
       (scheme != "http" && scheme != "https")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("remote_write url \"", config.url,
+        absl::StrCat("remote_write url \"", config::MaskUrlPassword(config.url),
                      "\": want http:// or https:// with a host"));
   }
   auto impl = std::make_unique<Impl>();
@@ -183,7 +184,8 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     UrlParts parts;
     if (!SplitHttpUrl(config.url, &parts)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("remote_write url \"", config.url, "\": want http:// or https://"));
+          absl::StrCat("remote_write url \"", config::MaskUrlPassword(config.url),
+                       "\": want http:// or https://"));
     }
     impl->auth = std::move(auth);
     impl->auth_host = impl->host_header.empty() ? parts.host : impl->host_header.substr(6);

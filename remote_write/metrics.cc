@@ -1,5 +1,7 @@
 #include "remote_write/metrics.h"
 
+#include "core/config/url.h"
+
 namespace outpost::remote_write {
 namespace {
 
@@ -18,7 +20,8 @@ prometheus::Gauge& G(prometheus::Registry& r, const char* name, const char* help
 
 EndpointMetrics::EndpointMetrics(prometheus::Registry& r, const std::string& name,
                                  const std::string& url)
-    : EndpointMetrics(r, Labels{{"remote_name", name}, {"url", url}}, name) {}
+    : EndpointMetrics(r, Labels{{"remote_name", name}, {"url", config::MaskUrlPassword(url)}},
+                      name) {}
 
 EndpointMetrics::EndpointMetrics(prometheus::Registry& r, const Labels& l,
                                  const std::string& name)

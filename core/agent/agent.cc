@@ -17,6 +17,7 @@
 #include "core/base/log.h"
 #include "core/config/dump.h"
 #include "core/config/loader.h"
+#include "core/config/url.h"
 
 namespace outpost {
 namespace {
@@ -374,7 +375,7 @@ void Agent::SetupRoutes() {
         out += ",\"target_group\":";
         AppendJsonString(out, t.job);
         out += ",\"endpoint\":";
-        AppendJsonString(out, t.target.url);
+        AppendJsonString(out, config::MaskUrlPassword(t.target.url));
         out += absl::StrCat(",\"state\":\"", state, "\",\"labels\":");
         labels_json(out, t.target.labels);
         out += ",\"discovered_labels\":";

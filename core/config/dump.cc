@@ -4,6 +4,7 @@
 #include "core/config/loader_internal.h"
 #include "yaml-cpp/yaml.h"
 #include "core/config/str_util.h"
+#include "core/config/url.h"
 
 namespace outpost::config {
 
@@ -27,6 +28,11 @@ void Bool(YAML::Emitter& out, std::string_view key, bool v) {
 template <typename T>
 void Num(YAML::Emitter& out, std::string_view key, T v) {
   out << YAML::Key << std::string(key) << YAML::Value << v;
+}
+
+// A URL: its password masked.
+void Url(YAML::Emitter& out, std::string_view key, std::string_view url) {
+  Str(out, key, MaskUrlPassword(url));
 }
 
 void Secret(YAML::Emitter& out, std::string_view key, const config::Secret& s) {
@@ -101,7 +107,7 @@ void EmitRelabelConfigs(YAML::Emitter& out, const std::vector<relabel::Config>& 
 
 void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   out << YAML::BeginMap;
-  Str(out, "url", rw.url);
+  Url(out, "url", rw.url);
   if (!rw.name.empty()) Str(out, "name", rw.name);
   Dur(out, "remote_timeout", rw.remote_timeout);
   StrMap(out, "headers", rw.headers);
@@ -131,10 +137,10 @@ void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
     Secret(out, "client_secret", o.client_secret);
     Str(out, "client_secret_file", o.client_secret_file);
     StrList(out, "scopes", o.scopes);
-    Str(out, "token_url", o.token_url);
+    Url(out, "token_url", o.token_url);
     StrMap(out, "endpoint_params", o.endpoint_params);
     Tls(out, o.tls_config);
-    Str(out, "proxy_url", o.proxy_url);
+    Url(out, "proxy_url", o.proxy_url);
     out << YAML::EndMap;
   }
   if (rw.sigv4) {
@@ -147,7 +153,7 @@ void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
     out << YAML::EndMap;
   }
   Tls(out, rw.tls_config);
-  Str(out, "proxy_url", rw.proxy_url);
+  Url(out, "proxy_url", rw.proxy_url);
   Bool(out, "follow_redirects", rw.follow_redirects);
   const QueueConfig& q = rw.queue_config;
   out << YAML::Key << "queue_config" << YAML::Value << YAML::BeginMap;

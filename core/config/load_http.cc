@@ -2,35 +2,21 @@
 // config/http_config.go) shared by remote_write and scrape_configs.
 #include <fstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "core/config/loader_internal.h"
 #include "core/config/str_util.h"
+#include "core/config/url.h"
 
 namespace outpost::config::internal {
 
-// An absolute http(s) URL with a host, no spaces or control characters.
-bool ValidHttpUrl(std::string_view url) {
-  std::string lower = absl::AsciiStrToLower(Sv(url));
-  std::string_view rest;
-  if (absl::StartsWith(lower, "http://")) {
-    rest = url.substr(7);
-  } else if (absl::StartsWith(lower, "https://")) {
-    rest = url.substr(8);
-  } else {
-    return false;
+void CheckHttpUrl(MapReader& m, std::string_view key, std::string_view url,
+                  std::string_view not_http) {
+  if (!IsAbsoluteHttpUrl(url)) {
+    // The URL may hold credentials: not echoed.
+    m.ValueError(key, not_http);
+  } else if (std::string problem = UrlSyntaxProblem(url); !problem.empty()) {
+    m.ValueError(key, Cat("invalid URL: ", problem));
   }
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') {
-      return false;
-    }
-  }
-  size_t host_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, host_end);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  return !authority.empty() && authority[0] != ':';
 }
 
 // A *_file must be readable when the config is loaded.
@@ -117,9 +103,7 @@ void ReadHttpClient(MapReader& m, HttpClientConfig* out) {
     ReadTls(t, &out->tls_config);
   }
   m.String("proxy_url", &out->proxy_url);
-  if (!out->proxy_url.empty() && !ValidHttpUrl(out->proxy_url)) {
-    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
-  }
+  if (!out->proxy_url.empty()) CheckHttpUrl(m, "proxy_url", out->proxy_url);
   m.Bool("follow_redirects", &out->follow_redirects);
   m.Bool("enable_http2", &out->enable_http2);
   for (std::string_view k : {"oauth2", "no_proxy", "proxy_from_environment",

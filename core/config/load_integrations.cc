@@ -44,22 +44,14 @@ bool LooksLikeIntegrationsNext(const MapReader& m) {
 void ReadCommon(MapReader& m, const MetricsConfig& metrics, const IntegrationsConfig& manager,
                 IntegrationCommon* c) {
   c->scrape_integration = manager.scrape_integrations;
-  c->scrape_interval = metrics.global.scrape_interval;
   m.Bool("enabled", &c->enabled);
   m.String("instance", &c->instance);
   m.Bool("scrape_integration", &c->scrape_integration);
-  m.Duration("scrape_interval", &c->scrape_interval);
-  absl::Duration timeout = absl::ZeroDuration();
-  m.Duration("scrape_timeout", &timeout);
-  if (timeout == absl::ZeroDuration()) {
-    c->scrape_timeout = std::min(metrics.global.scrape_timeout, c->scrape_interval);
-  } else {
-    c->scrape_timeout = timeout;
-    if (timeout > c->scrape_interval) {
-      m.Error("scrape_timeout", Cat("scrape_timeout (", FormatPromDuration(timeout),
-                                             ") greater than scrape_interval (",
-                                             FormatPromDuration(c->scrape_interval), ")"));
-    }
+  if (!ReadScrapeTiming(m, metrics.global.scrape_interval, metrics.global.scrape_timeout,
+                        &c->scrape_interval, &c->scrape_timeout)) {
+    m.Error("scrape_timeout", Cat("scrape_timeout (", FormatPromDuration(c->scrape_timeout),
+                                  ") greater than scrape_interval (",
+                                  FormatPromDuration(c->scrape_interval), ")"));
   }
   m.RelabelConfigs("relabel_configs", &c->relabel_configs);
   m.RelabelConfigs("metric_relabel_configs", &c->metric_relabel_configs);
@@ -142,7 +134,7 @@ void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
     return;
   }
   m.Bool("scrape_integrations", &out->scrape_integrations);
-  m.StringMap("labels", &out->labels);
+  m.LabelMap("labels", &out->labels);
   ReadRemoteWriteList(m, "prometheus_remote_write", "integrations", &out->prometheus_remote_write);
   m.Duration("integration_restart_backoff", &out->integration_restart_backoff);
   // Outpost-only: the integrations WAL's limits (config.h).

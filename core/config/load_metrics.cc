@@ -94,12 +94,10 @@ void ReadOAuth2(MapReader& m, OAuth2Config* out) {
   CheckFile(m, "client_secret_file", out->client_secret_file);
   if (out->token_url.empty()) {
     m.Error("", "oauth2 token_url must be configured");
-  } else if (!ValidHttpUrl(out->token_url)) {
-    m.ValueError("token_url", "invalid URL: must be an absolute http or https URL");
+  } else {
+    CheckHttpUrl(m, "token_url", out->token_url);
   }
-  if (!out->proxy_url.empty() && !ValidHttpUrl(out->proxy_url)) {
-    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
-  }
+  if (!out->proxy_url.empty()) CheckHttpUrl(m, "proxy_url", out->proxy_url);
   m.Finish();
 }
 
@@ -111,9 +109,8 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
     m.String("url", &rw->url);
     if (rw->url.empty()) {
       m.ValueError("url", "url for remote_write is empty");
-    } else if (!ValidHttpUrl(rw->url)) {
-      // The URL may hold credentials: do not echo it.
-      m.ValueError("url", "invalid URL: must be an absolute http or https URL");
+    } else {
+      CheckHttpUrl(m, "url", rw->url);
     }
   }
   m.String("name", &rw->name);
@@ -170,9 +167,7 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
     ReadTls(t, &rw->tls_config);
   }
   m.String("proxy_url", &rw->proxy_url);
-  if (!rw->proxy_url.empty() && !ValidHttpUrl(rw->proxy_url)) {
-    m.ValueError("proxy_url", "invalid URL: must be an absolute http or https URL");
-  }
+  if (!rw->proxy_url.empty()) CheckHttpUrl(m, "proxy_url", rw->proxy_url);
   m.Bool("follow_redirects", &rw->follow_redirects);
   if (m.Has("queue_config")) {
     MapReader q = m.Map("queue_config");
@@ -192,27 +187,18 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
 }
 
 void ReadGlobal(MapReader& m, GlobalConfig* g) {
-  m.Duration("scrape_interval", &g->scrape_interval);
-  absl::Duration timeout = absl::ZeroDuration();
-  m.Duration("scrape_timeout", &timeout);
-  // Prometheus GlobalConfig.UnmarshalYAML: an unset timeout is the default
-  // (10s) but never more than the interval.
-  if (timeout == absl::ZeroDuration()) {
-    g->scrape_timeout = std::min(g->scrape_timeout, g->scrape_interval);
-  } else {
-    g->scrape_timeout = timeout;
-    if (timeout > g->scrape_interval) {
-      m.Error("scrape_timeout", Cat("scrape_timeout (", FormatPromDuration(timeout),
-                                             ") greater than scrape_interval (",
-                                             FormatPromDuration(g->scrape_interval), ")"));
-    }
+  if (!ReadScrapeTiming(m, g->scrape_interval, g->scrape_timeout, &g->scrape_interval,
+                        &g->scrape_timeout)) {
+    m.Error("scrape_timeout", Cat("scrape_timeout (", FormatPromDuration(g->scrape_timeout),
+                                  ") greater than scrape_interval (",
+                                  FormatPromDuration(g->scrape_interval), ")"));
   }
   if (m.Has("evaluation_interval")) {
     absl::Duration ignored;
     m.Duration("evaluation_interval", &ignored);
     m.Warn("evaluation_interval", "ignored: there is no rule evaluation in agent mode");
   }
-  m.StringMap("external_labels", &g->external_labels);
+  m.LabelMap("external_labels", &g->external_labels);
   ReadRemoteWriteList(m, "remote_write", "global", &g->remote_write);
   for (std::string_view k :
        {"scrape_protocols", "query_log_file", "body_size_limit", "sample_limit", "target_limit",
@@ -253,6 +239,17 @@ void ReadInstance(MapReader& m, const GlobalConfig& global, InstanceConfig* c) {
 }
 
 }  // namespace
+
+bool ReadScrapeTiming(MapReader& m, absl::Duration default_interval,
+                      absl::Duration default_timeout, absl::Duration* interval,
+                      absl::Duration* timeout) {
+  absl::Duration i = absl::ZeroDuration(), t = absl::ZeroDuration();
+  m.Duration("scrape_interval", &i, /*allow_zero=*/true);
+  m.Duration("scrape_timeout", &t, /*allow_zero=*/true);
+  *interval = i == absl::ZeroDuration() ? default_interval : i;
+  *timeout = t == absl::ZeroDuration() ? std::min(default_timeout, *interval) : t;
+  return *timeout <= *interval;
+}
 
 void ReadRemoteWriteList(MapReader& parent, std::string_view key, std::string_view owner,
                          std::vector<RemoteWriteConfig>* out) {

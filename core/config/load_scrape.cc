@@ -9,6 +9,7 @@
 #include "core/config/duration.h"
 #include "core/config/loader_internal.h"
 #include "core/config/str_util.h"
+#include "core/config/url.h"
 
 namespace outpost::config::internal {
 namespace {
@@ -30,7 +31,7 @@ constexpr std::string_view kOtherDiscoveries[] = {
 
 void ReadStatic(MapReader& m, TargetGroup* g) {
   m.StringList("targets", &g->targets);
-  m.StringMap("labels", &g->labels);
+  m.LabelMap("labels", &g->labels);
   for (const std::string& t : g->targets) {
     // Prometheus' CheckTargetAddress.
     if (t.find('/') != std::string::npos) {
@@ -57,8 +58,8 @@ void ReadHttpSd(MapReader& m, HttpSdConfig* h) {
   // Prometheus discovery/http: SDConfig.UnmarshalYAML.
   if (h->url.empty()) {
     m.Error(m.Has("url") ? "url" : "", "URL is missing");
-  } else if (!ValidHttpUrl(h->url)) {
-    m.ValueError("url", "URL scheme must be 'http' or 'https' and the host must be set");
+  } else {
+    CheckHttpUrl(m, "url", h->url, "URL scheme must be 'http' or 'https' and the host must be set");
   }
   m.Duration("refresh_interval", &h->refresh_interval);
   ReadHttpClient(m, &h->http);
@@ -91,20 +92,11 @@ void ReadDnsSd(MapReader& m, DnsSdConfig* d) {
 void ReadOne(MapReader& m, const GlobalConfig& global, ScrapeConfig* c) {
   m.String("job_name", &c->job_name);
   if (c->job_name.empty()) m.Error(m.Has("job_name") ? "job_name" : "", "job_name is empty");
-  c->scrape_interval = global.scrape_interval;
-  m.Duration("scrape_interval", &c->scrape_interval);
-  absl::Duration timeout = absl::ZeroDuration();
-  m.Duration("scrape_timeout", &timeout);
-  // Prometheus: an unset timeout is the global one, capped at the interval.
-  if (timeout == absl::ZeroDuration()) {
-    c->scrape_timeout = std::min(global.scrape_timeout, c->scrape_interval);
-  } else {
-    c->scrape_timeout = timeout;
-    if (timeout > c->scrape_interval) {
-      m.Error("scrape_timeout",
-              Cat("scrape timeout greater than scrape interval for scrape config with job name \"",
-                  c->job_name, "\""));
-    }
+  if (!ReadScrapeTiming(m, global.scrape_interval, global.scrape_timeout, &c->scrape_interval,
+                        &c->scrape_timeout)) {
+    m.Error("scrape_timeout",
+            Cat("scrape timeout greater than scrape interval for scrape config with job name \"",
+                c->job_name, "\""));
   }
   m.String("metrics_path", &c->metrics_path);
   m.String("scheme", &c->scheme);
@@ -200,7 +192,9 @@ void EmitHttpClient(YAML::Emitter& out, const HttpClientConfig& h) {
   }
   out << YAML::Key << "insecure_skip_verify" << YAML::Value << t.insecure_skip_verify;
   out << YAML::EndMap;
-  if (!h.proxy_url.empty()) out << YAML::Key << "proxy_url" << YAML::Value << h.proxy_url;
+  if (!h.proxy_url.empty()) {
+    out << YAML::Key << "proxy_url" << YAML::Value << MaskUrlPassword(h.proxy_url);
+  }
   out << YAML::Key << "follow_redirects" << YAML::Value << h.follow_redirects;
   out << YAML::Key << "enable_http2" << YAML::Value << h.enable_http2;
 }
@@ -262,7 +256,10 @@ void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs
     if (!c.static_configs.empty()) {
       out << YAML::Key << "static_configs" << YAML::Value << YAML::BeginSeq;
       for (const TargetGroup& g : c.static_configs) {
-        out << YAML::BeginMap << YAML::Key << "targets" << YAML::Value << YAML::Flow << g.targets;
+        out << YAML::BeginMap << YAML::Key << "targets" << YAML::Value << YAML::Flow
+            << YAML::BeginSeq;
+        for (const std::string& t : g.targets) out << MaskUrlPassword(t);
+        out << YAML::EndSeq;
         if (!g.labels.empty()) out << YAML::Key << "labels" << YAML::Value << g.labels;
         out << YAML::EndMap;
       }
@@ -284,7 +281,7 @@ void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs
         EmitHttpClient(out, h.http);
         out << YAML::Key << "refresh_interval" << YAML::Value
             << FormatPromDuration(h.refresh_interval);
-        out << YAML::Key << "url" << YAML::Value << h.url << YAML::EndMap;
+        out << YAML::Key << "url" << YAML::Value << MaskUrlPassword(h.url) << YAML::EndMap;
       }
       out << YAML::EndSeq;
     }

@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "core/config/digest.h"
 #include "core/config/loader_internal.h"
@@ -116,6 +119,87 @@ std::pair<int, int> LineCol(std::string_view file, std::string_view line) {
   return {l, c};
 }
 
+// The first character of `text` that YAML does not allow in a stream
+// (Go's yaml.v2 reader: invalid UTF-8, or not YAML 1.1 c-printable: only
+// tab, LF, CR, 0x20-0x7E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD and
+// U+10000-U+10FFFF), as its 0-based line and column (in bytes) and what is
+// wrong with it; nullopt when there is none.
+struct BadChar {
+  int line = 0;
+  int column = 0;
+  std::string what;
+};
+std::optional<BadChar> FindBadChar(std::string_view text) {
+  BadChar b;
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        ++b.line;
+        b.column = 0;
+        ++i;
+        continue;
+      }
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+        b.what = absl::StrFormat("control character 0x%02x is not allowed", c);
+        return b;
+      }
+      ++i;
+      ++b.column;
+      continue;
+    }
+    // UTF-8: the length from the lead byte, then continuation bytes, then
+    // no overlong forms or surrogates (RFC 3629).
+    const size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    uint32_t cp = len == 4 ? c & 0x07 : len == 3 ? c & 0x0f : c & 0x1f;
+    bool ok = len != 0 && i + len <= text.size() && !(len == 3 && c > 0xef);
+    for (size_t k = 1; ok && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      ok = (cc & 0xc0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) &&
+         !(len == 4 && (cp < 0x10000 || cp > 0x10ffff));
+    if (!ok) {
+      b.what = absl::StrFormat("invalid UTF-8 (byte 0x%02x)", c);
+      return b;
+    }
+    if ((cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff) {
+      b.what = absl::StrFormat("character U+%04X is not allowed", cp);
+      return b;
+    }
+    i += len;
+    b.column += static_cast<int>(len);
+  }
+  return std::nullopt;
+}
+
+bool Before(const YAML::Mark& a, const BadChar& b) {
+  return a.line < b.line || (a.line == b.line && a.column <= b.column);
+}
+
+// The key path of the map entry or list item of `node` (recursively) in
+// which `at` lies: the last one starting before it (up to a key that is
+// not text).
+std::string PathAt(const YAML::Node& node, const BadChar& at, const std::string& path) {
+  if (node.IsMap()) {
+    std::optional<std::pair<std::string, YAML::Node>> last;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!Before(it->first.Mark(), at)) break;
+      last.emplace(it->first.IsScalar() ? it->first.Scalar() : "?", it->second);
+    }
+    // A key that is itself the garbage is not echoed.
+    if (!last || FindBadChar(last->first)) return path;
+    return PathAt(last->second, at, path.empty() ? last->first : Cat(path, ".", last->first));
+  }
+  if (node.IsSequence()) {
+    for (size_t i = node.size(); i-- > 0;) {
+      if (Before(node[i].Mark(), at)) return PathAt(node[i], at, Cat(path, "[", i, "]"));
+    }
+  }
+  return path;
+}
+
 void SortByPosition(const std::string& file, std::vector<std::string>* lines) {
   std::stable_sort(lines->begin(), lines->end(), [&](const std::string& a, const std::string& b) {
     return LineCol(file, a) < LineCol(file, b);
@@ -131,8 +215,12 @@ LoadResult LoadFull(const LoadOptions& opts) {
   Errors& errors = result.errors;
   errors.file = opts.path;
   std::string raw;
+  std::error_code ec;
   if (opts.text.has_value()) {
     raw = *opts.text;
+  } else if (std::filesystem::is_directory(opts.path, ec)) {
+    errors.errors.push_back(Cat(opts.path, ": cannot read config file: ", std::strerror(EISDIR)));
+    return result;
   } else {
     std::ifstream in(opts.path, std::ios::binary);
     if (!in) {
@@ -168,13 +256,21 @@ LoadResult LoadFull(const LoadOptions& opts) {
     text = *std::move(expanded);
   }
   YAML::Node root;
+  const std::optional<BadChar> bad = FindBadChar(text);
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     // Do not echo the source text: it may hold secrets.
-    AddError(&errors, e.mark, "", Cat("yaml: ", e.msg));
-    return result;
+    if (!bad) AddError(&errors, e.mark, "", Cat("yaml: ", e.msg));
   }
+  if (bad) {
+    // The key it is under when the parser got that far.
+    YAML::Mark mark = YAML::Mark::null_mark();
+    mark.line = bad->line;
+    mark.column = bad->column;
+    AddError(&errors, mark, PathAt(root, *bad, ""), bad->what);
+  }
+  if (!errors.ok()) return result;
   Config cfg;
   cfg.source_file = opts.path;
   try {

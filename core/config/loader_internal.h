@@ -24,13 +24,25 @@ void ReadMetrics(MapReader& m, MetricsConfig* out);
 void ReadRemoteWriteList(MapReader& parent, std::string_view key, std::string_view owner,
                          std::vector<RemoteWriteConfig>* out);
 
+// scrape_interval and scrape_timeout of `m` (Prometheus GlobalConfig and
+// ScrapeConfig UnmarshalYAML, config/config.go): an absent or 0 interval is
+// `default_interval`; an absent or 0 timeout is `default_timeout`, capped
+// at the interval. Returns false when a set timeout is greater than the
+// interval (the caller reports it in its own words).
+bool ReadScrapeTiming(MapReader& m, absl::Duration default_interval,
+                      absl::Duration default_timeout, absl::Duration* interval,
+                      absl::Duration* timeout);
+
 // Reads the `integrations` block; `metrics` supplies the defaults.
 void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
                       const IntegrationRegistry& registry, IntegrationsConfig* out);
 
 // load_http.cc: pieces of Prometheus' HTTPClientConfig.
-// An absolute http(s) URL with a host, no spaces or control characters.
-bool ValidHttpUrl(std::string_view url);
+// Reports `url`, the value of `key`, when it is not a valid http(s) URL
+// (url.h): `not_http` when it is not an absolute http(s) URL with a host,
+// else "invalid URL: <what is wrong>". The URL itself is never echoed.
+void CheckHttpUrl(MapReader& m, std::string_view key, std::string_view url,
+                  std::string_view not_http = "invalid URL: must be an absolute http or https URL");
 // A *_file must be readable when the config is loaded: a value error if not.
 void CheckFile(MapReader& m, std::string_view key, const std::string& path);
 // Read `basic_auth` / `authorization` of `m` when present (each block is

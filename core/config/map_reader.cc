@@ -299,12 +299,26 @@ void MapReader::StringList(std::string_view key, std::vector<std::string>* out) 
 }
 
 void MapReader::StringMap(std::string_view key, std::map<std::string, std::string>* out) {
+  ReadStringMap(key, /*label_names=*/false, out);
+}
+
+void MapReader::LabelMap(std::string_view key, std::map<std::string, std::string>* out) {
+  ReadStringMap(key, /*label_names=*/true, out);
+}
+
+void MapReader::ReadStringMap(std::string_view key, bool label_names,
+                              std::map<std::string, std::string>* out) {
   const Entry* e = Lookup(key);
   if (e == nullptr || e->value.IsNull()) return;
   MapReader sub(e->value, KeyPath(key), errors_);
   if (!e->value.IsMap()) return;  // reported by sub
   std::map<std::string, std::string> result;
   for (const Entry& item : sub.entries_) {
+    if (label_names && !relabel::IsValidLabelName(item.key)) {
+      // prometheus/common model.LabelSet UnmarshalYAML.
+      AddError(errors_, item.key_node.Mark(), sub.KeyPath(item.key),
+               Cat(Quote(item.key), " is not a valid label name"));
+    }
     if (item.value.IsNull()) {
       result[item.key] = "";
     } else if (item.value.IsScalar()) {

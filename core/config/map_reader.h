@@ -67,6 +67,9 @@ class MapReader {
   void Secret(std::string_view key, config::Secret* out);
   void StringList(std::string_view key, std::vector<std::string>* out);
   void StringMap(std::string_view key, std::map<std::string, std::string>* out);
+  // A StringMap whose keys are label names ([a-zA-Z_][a-zA-Z0-9_]*, as
+  // Prometheus' model.LabelSet): each bad name is an error at its key.
+  void LabelMap(std::string_view key, std::map<std::string, std::string>* out);
   // A string that must compile with RE2 (not anchored here).
   void Regex(std::string_view key, std::string* out);
   void RelabelConfigs(std::string_view key, std::vector<relabel::Config>* out);
@@ -134,6 +137,8 @@ class MapReader {
   // The scalar text of a present, non-null value; reports a type error
   // naming `what` when the value is a list or a map.
   const Entry* Scalar(std::string_view key, std::string_view what);
+  void ReadStringMap(std::string_view key, bool label_names,
+                     std::map<std::string, std::string>* out);
 
   YAML::Node node_;
   std::string path_;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/base/absl_compat.h"
+#include "core/config/url.h"
 #include "core/scrape/target.h"
 
 namespace outpost::scrape {
@@ -37,7 +38,7 @@ absl::StatusOr<std::vector<Labels>> HttpSd::Fetch() {
     st = absl::InvalidArgumentError(absl::StrCat("unsupported content type \"", content_type, "\""));
   }
   absl::StatusOr<std::vector<config::TargetGroup>> groups =
-      st.ok() ? ParseTargetGroups(cfg_.url, body) : st;
+      st.ok() ? ParseTargetGroups(config::MaskUrlPassword(cfg_.url), body) : st;
   if (!groups.ok()) {
     if (metrics_ != nullptr) metrics_->sd_http_failures.Increment();
     return groups.status();
@@ -45,7 +46,7 @@ absl::StatusOr<std::vector<Labels>> HttpSd::Fetch() {
   std::vector<Labels> out;
   for (const config::TargetGroup& g : *groups) {
     for (Labels& l : GroupTargets(g)) {
-      l.Set("__meta_url", cfg_.url);
+      l.Set("__meta_url", config::MaskUrlPassword(cfg_.url));
       out.push_back(std::move(l));
     }
   }

@@ -1,6 +1,7 @@
 #include "core/scrape/scrape_loop.h"
 
 #include "core/base/log.h"
+#include "core/config/url.h"
 #include "core/scrape/http_scraper.h"
 
 namespace outpost::scrape {
@@ -56,7 +57,7 @@ void ScrapeLoop::Stop(bool mark_stale) {
   if (mark_stale) {
     if (absl::Status st = cache_.MarkAllStale(absl::Now()); !st.ok()) {
       log::Warn("writing staleness markers failed",
-                {{"target", target_.url}, {"err", std::string(st.message())}});
+                {{"target", config::MaskUrlPassword(target_.url)}, {"err", std::string(st.message())}});
     }
   }
 }
@@ -94,7 +95,8 @@ void ScrapeLoop::ScrapeOnce(absl::Time start) {
   health_.last_scrape = start;
   health_.last_duration = took;
   if (!st.ok() && was_up) {
-    log::Warn("scrape failed", {{"target", target_.url}, {"err", health_.last_error}});
+    log::Warn("scrape failed",
+              {{"target", config::MaskUrlPassword(target_.url)}, {"err", health_.last_error}});
   }
 }
 

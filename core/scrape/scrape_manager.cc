@@ -148,7 +148,7 @@ void ScrapeManager::Sync(Job& job, const std::vector<Labels>& discovered) {
     if (!t.ok()) {
       log::Warn("dropping invalid target",
                 {{"instance", instance_}, {"job", job.cfg.job_name},
-                 {"target", d.ToString()}, {"err", std::string(t.status().message())}});
+                 {"target", MaskDiscovered(d).ToString()}, {"err", std::string(t.status().message())}});
       continue;
     }
     if (!t->has_value()) continue;  // dropped by relabeling

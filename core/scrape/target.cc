@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/config/duration.h"
+#include "core/config/url.h"
 #include "core/relabel/relabel.h"
 #include "yaml-cpp/yaml.h"
 
@@ -31,6 +32,9 @@ std::string QueryEscape(std::string_view s) {
 }
 
 bool HasPort(std::string_view addr) {
+  // Not in a user info ("user:pw@host"): curl sends it as basic auth.
+  // (Prometheus' net.SplitHostPort sees too many colons and appends a port.)
+  if (const size_t at = addr.rfind('@'); at != std::string_view::npos) addr.remove_prefix(at + 1);
   if (!addr.empty() && addr.front() == '[') {  // [v6]:port
     const size_t close = addr.find(']');
     return close != std::string_view::npos && close + 1 < addr.size() && addr[close + 1] == ':';
@@ -43,6 +47,13 @@ bool HasPort(std::string_view addr) {
 }  // namespace
 
 uint64_t Target::Hash() const { return absl::HashOf(labels.Hash(), url); }
+
+Labels MaskDiscovered(Labels discovered) {
+  if (discovered.Has("__address__")) {
+    discovered.Set("__address__", config::MaskUrlPassword(discovered.Get("__address__")));
+  }
+  return discovered;
+}
 
 std::vector<Labels> GroupTargets(const config::TargetGroup& group) {
   std::vector<Labels> out;
@@ -70,7 +81,7 @@ absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
     if (!v.empty()) set_default(absl::StrCat("__param_", k), v.front());
   }
   Target t;
-  t.discovered = l;
+  t.discovered = MaskDiscovered(l);
   if (!relabel::Process(cfg.relabel_configs, l)) return std::nullopt;
   std::string addr(l.Get("__address__"));
   if (addr.empty()) return absl::InvalidArgumentError("no address");
@@ -87,7 +98,8 @@ absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
   }
   if (addr.find('/') != std::string::npos) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid label value for \"__address__\": \"", addr, "\""));
+        absl::StrCat("invalid label value for \"__address__\": \"",
+                     config::MaskUrlPassword(addr), "\""));
   }
   absl::StatusOr<absl::Duration> interval =
       config::ParseDuration(l.Get("__scrape_interval__"));
@@ -133,7 +145,9 @@ absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
   for (const Label& x : l) {
     if (!absl::StartsWith(x.name, "__")) t.labels.Set(x.name, x.value);
   }
-  if (!t.labels.Has("instance")) t.labels.Set("instance", addr);
+  // The URL keeps the password (curl sends it as basic auth); the
+  // instance label, written to the WAL and shipped, does not.
+  if (!t.labels.Has("instance")) t.labels.Set("instance", config::MaskUrlPassword(addr));
   return std::optional<Target>(std::move(t));
 }
 

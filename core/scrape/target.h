@@ -22,8 +22,8 @@ namespace outpost::scrape {
 
 struct Target {
   Labels labels;      // the target's labels (job, instance, ...)
-  Labels discovered;  // what discovery gave, before relabeling
-  std::string url;    // scheme://address/path?params
+  Labels discovered;  // what discovery gave, before relabeling (masked)
+  std::string url;    // scheme://address/path?params, password included
   absl::Duration interval;
   absl::Duration timeout;
   // Identity of the target within its job: labels and URL.
@@ -34,6 +34,10 @@ struct Target {
 // with it (no address, a bad interval label, ...).
 absl::StatusOr<std::optional<Target>> PopulateTarget(const Labels& discovered,
                                                      const config::ScrapeConfig& cfg);
+
+// `discovered` for display (targets API, logs): the password of
+// __address__ masked (config/url.h). (http_sd masks __meta_url itself.)
+Labels MaskDiscovered(Labels discovered);
 
 // The discovered labels of each target of a group: the group's labels plus
 // __address__.

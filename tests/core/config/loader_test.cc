@@ -9,6 +9,7 @@
 
 #include "core/config/dump.h"
 #include "integrations/registry.h"
+#include "tests/core/config/load_text.h"
 
 namespace outpost::config {
 namespace {
@@ -19,21 +20,6 @@ using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-LoadResult LoadText(const std::string& text, bool expand_env = false,
-                    std::map<std::string, std::string> env = {}) {
-  LoadOptions o;
-  o.path = "agent.yaml";
-  o.text = text;
-  o.expand_env = expand_env;
-  o.registry = &integrations::Builtin();
-  o.getenv = [env](std::string_view name) -> std::optional<std::string> {
-    auto it = env.find(std::string(name));
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  };
-  return LoadFull(o);
-}
 
 // The only error of loading `text`.
 std::string OnlyError(const std::string& text) {
@@ -114,8 +100,8 @@ TEST(LoaderTest, WrongTypes) {
 }
 
 TEST(LoaderTest, Durations) {
-  EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_interval: 0s\n"),
-            "agent.yaml:3:22: metrics.global.scrape_interval: duration must be greater than 0");
+  EXPECT_EQ(OnlyError("metrics:\n  wal_cleanup_age: 0s\n"),
+            "agent.yaml:2:20: metrics.wal_cleanup_age: duration must be greater than 0");
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_interval: -1m\n"),
             "agent.yaml:3:22: metrics.global.scrape_interval: invalid duration \"-1m\"");
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    scrape_timeout: 5x\n"),

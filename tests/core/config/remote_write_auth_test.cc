@@ -10,6 +10,7 @@
 #include "core/config/loader_internal.h"
 #include "core/config/loader.h"
 #include "integrations/registry.h"
+#include "tests/core/config/load_text.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::config {
@@ -18,14 +19,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-
-LoadResult LoadText(const std::string& text) {
-  LoadOptions o;
-  o.path = "agent.yaml";
-  o.text = text;
-  o.registry = &integrations::Builtin();
-  return LoadFull(o);
-}
 
 std::string Rw(const std::string& body) {
   return "metrics:\n  global:\n    remote_write:\n      - url: https://aps.example/api/v1/remote_write\n" +

@@ -6,6 +6,7 @@
 #include "core/config/dump.h"
 #include "core/config/loader.h"
 #include "integrations/registry.h"
+#include "tests/core/config/load_text.h"
 
 namespace outpost::config {
 namespace {
@@ -14,14 +15,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-
-LoadResult LoadText(const std::string& text) {
-  LoadOptions o;
-  o.path = "agent.yaml";
-  o.text = text;
-  o.registry = &integrations::Builtin();
-  return LoadFull(o);
-}
 
 TEST(ScrapeConfigTest, DefaultsFromGlobal) {
   LoadResult r = LoadText(
