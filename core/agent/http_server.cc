@@ -133,9 +133,10 @@ absl::Status HttpServer::Start(const std::string& address) {
                           : absl::StrCat(host, ":", port);
   std::vector<std::string> options = {
       "listening_ports", ports,
-      "num_threads", "4",
+      "num_threads", std::to_string(kWorkers),
       "enable_keep_alive", "yes",
-      "request_timeout_ms", "30000",
+      "request_timeout_ms", std::to_string(kHeaderTimeoutMs),
+      "keep_alive_timeout_ms", std::to_string(kKeepAliveIdleMs),
   };
   CivetCallbacks callbacks;
   callbacks.log_message = [](const mg_connection*, const char*) { return 1; };  // quiet
