@@ -20,27 +20,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int ConnectTo(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Slowloris: `n` connections that send one byte of request headers a
 // second and never finish them. A background thread drives them and
 // records when the server closed each one.
 class SlowClients {
  public:
   SlowClients(int port, int n) : start_(Clock::now()) {
-    for (int i = 0; i < n; ++i) conns_.push_back(Conn{ConnectTo(port), 0, {}});
+    for (int i = 0; i < n; ++i) conns_.push_back(Conn{testing::ConnectLoopback(port), 0, {}});
+    open_ = n;
     thread_ = std::thread([this] { Run(); });
   }
   ~SlowClients() {
@@ -69,19 +56,18 @@ class SlowClients {
   }
 
  private:
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
   struct Conn {
     int fd;
     size_t sent;
     Clock::duration closed_after;
     bool closed = false;
   };
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
   void Run() {
     static const std::string kHead = "GET /-/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
-    open_ = static_cast<int>(conns_.size());
     for (auto next_send = Clock::now(); !stop_;) {
       const bool send_now = Clock::now() >= next_send;
       if (send_now) next_send += std::chrono::seconds(1);
@@ -206,10 +192,8 @@ TEST(HttpServerTest, ThousandConcurrentRequests) {
       for (int j = 0; j < kEach / 2; ++j) {
         if (testing::HttpRequestTo(s.port(), "GET", "/-/ready").body == "ready\n") ++ok;
       }
-      int fd = ConnectTo(s.port());
+      const int fd = testing::ConnectLoopback(s.port());
       if (fd < 0) return;
-      timeval tv{10, 0};
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
       const std::string req = "GET /-/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
       std::string raw;
       for (int j = 0; j < kEach / 2; ++j) {
