@@ -2,12 +2,14 @@
 // libcivetweb). Handlers are plain functions from a request to a response;
 // routes match by exact path or by prefix (a route ending in '/').
 //
-// Thread-safety: handlers run on civetweb's worker threads (kWorkers) and
+// Thread-safety: handlers run on kHandlerThreads threads of the server and
 // must be thread-safe. Routes are fixed before Start().
 //
 // Slow and idle clients (issue 26): civetweb serves a connection on one
 // worker thread from accept to close, so each open connection that has not
-// finished its request headers holds a worker. Bounds:
+// finished its request headers holds a worker. The workers only read
+// requests and write replies; they hand each request to the handler threads
+// and wait. Bounds:
 //   - a request's headers must arrive within kHeaderTimeoutMs, counted from
 //     the start of the request, not per recv (civetweb's read_message checks
 //     the time since the request began after every read; measured with
@@ -18,8 +20,11 @@
 //     kWorkers - kMaxSlowClients workers to /-/ready, /metrics, ... More of
 //     them delay other requests (queued in the accept queue, not dropped)
 //     until their header timeout cuts them off.
-// Each worker costs ~16 KiB RSS (its touched stack and request buffer).
+// An idle worker costs ~20 KiB RSS (its touched stack and request buffer).
 // kHeaderTimeoutMs also bounds each wait for a client to take response bytes.
+// At most kHandlerThreads handlers run at once (4 civetweb workers ran them
+// before issue 26), so that response bodies are allocated in few threads'
+// malloc arenas (see Executor in http_server.cc).
 #ifndef OUTPOST_CORE_AGENT_HTTP_SERVER_H_
 #define OUTPOST_CORE_AGENT_HTTP_SERVER_H_
 
@@ -56,6 +61,7 @@ class HttpServer {
   static constexpr int kMaxSlowClients = 24;
   static constexpr int kHeaderTimeoutMs = 5000;
   static constexpr int kKeepAliveIdleMs = 500;
+  static constexpr int kHandlerThreads = 4;
 
   HttpServer();
   ~HttpServer();
@@ -72,6 +78,7 @@ class HttpServer {
 
  private:
   class Adapter;
+  class Executor;
   struct RouteEntry {
     std::string path;
     std::vector<std::string> methods;
@@ -80,6 +87,7 @@ class HttpServer {
   HttpResponse Dispatch(const HttpRequest& req) const;
 
   std::vector<RouteEntry> routes_;
+  std::unique_ptr<Executor> executor_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<CivetServer> server_;
   int port_ = 0;
