@@ -62,10 +62,11 @@ inline std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-inline HttpResult HttpRequestTo(int port, const std::string& method, const std::string& path) {
-  HttpResult out;
+// A TCP connection to 127.0.0.1:port whose reads time out after 10 s;
+// -1 when it fails.
+inline int ConnectLoopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return out;
+  if (fd < 0) return -1;
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   sockaddr_in addr{};
@@ -74,8 +75,15 @@ inline HttpResult HttpRequestTo(int port, const std::string& method, const std::
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     close(fd);
-    return out;
+    return -1;
   }
+  return fd;
+}
+
+inline HttpResult HttpRequestTo(int port, const std::string& method, const std::string& path) {
+  HttpResult out;
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return out;
   const std::string req = method + " " + path +
                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                           "Connection: close\r\n\r\n";
