@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
   }
   const std::string path = ProgressPath(wal_dir, config.name);
   std::optional<Progress> start;
-  if (auto p = ReadProgress(path); p.ok()) {
+  if (auto p = ReadProgressPair(path); p.ok()) {
     start = *std::move(p);
   } else {
     log::Warn("remote write: unreadable progress file, sending the whole WAL",
@@ -61,11 +61,13 @@ Endpoint::Endpoint(const config::RemoteWriteConfig& config, std::string progress
                    const Progress& start)
     : config_(config),
       progress_path_(std::move(progress_path)),
+      live_(progress_path_ + ".live"),
       options_(options),
       metrics_(registry, config.name, config.url),
       acks_(std::make_unique<AckTracker>(start)),
       queue_(std::make_unique<QueueManager>(config, acks_.get(), &metrics_)) {
   saved_version_ = synced_version_ = acks_->version();
+  seq_ = start.seq;
   metrics_.acked_segment.Set(static_cast<double>(start.acked.segment));
   metrics_.acked_offset.Set(static_cast<double>(start.acked.offset));
 }
@@ -76,10 +78,12 @@ void Endpoint::SaveProgress(bool sync) {
   absl::MutexLock l(&save_mu_);
   if (acks_->version() == (sync ? synced_version_ : saved_version_)) return;
   uint64_t version = 0;
-  const Progress p = acks_->Snapshot(&version);
+  Progress p = acks_->Snapshot(&version);
+  p.seq = ++seq_;
   metrics_.acked_segment.Set(static_cast<double>(p.acked.segment));
   metrics_.acked_offset.Set(static_cast<double>(p.acked.offset));
-  if (absl::Status s = WriteProgress(progress_path_, p, sync); !s.ok()) {
+  if (absl::Status s = sync ? WriteProgress(progress_path_, p, /*sync=*/true) : live_.Write(p);
+      !s.ok()) {
     if (!save_failed_) {  // once per state change
       log::Error("remote write: cannot save progress",
                  {{"remote_name", config_.name}, {"err", ToStd(s.message())}});

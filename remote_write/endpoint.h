@@ -12,10 +12,10 @@
 // HttpClient (http_client.h), plus:
 // - progress: "<wal_dir>/remote_write/<name>.progress" holds the WAL
 //   position up to which everything was acknowledged, and the series done
-//   beyond it (progress.h); rewritten atomically after every acknowledged
-//   request, before its shard sends the next one (survives kill -9), and
-//   fsynced every `progress_interval` (5 s) and at Stop (survives power
-//   loss). On start the endpoint resumes there and skips what was done, so
+//   beyond it (progress.h); "<name>.progress.live" is overwritten after
+//   every acknowledged request, before its shard sends the next one
+//   (survives kill -9), and "<name>.progress" replaced and fsynced every
+//   `progress_interval` (5 s) and at Stop (survives power loss). On start the endpoint resumes there and skips what was done, so
 //   data not acknowledged when the agent stopped or crashed is sent after
 //   the restart, and what a receiver already took is not sent again but
 //   for the last request of each shard (the newest sample of its series:
@@ -93,6 +93,7 @@ class Endpoint {
 
   const config::RemoteWriteConfig config_;
   const std::string progress_path_;
+  LiveProgressFile live_ ABSL_GUARDED_BY(save_mu_);
   const EndpointOptions options_;
   EndpointMetrics metrics_;
   std::unique_ptr<AckTracker> acks_;
@@ -102,6 +103,7 @@ class Endpoint {
   uint64_t saved_version_ ABSL_GUARDED_BY(save_mu_) = 0;
   uint64_t synced_version_ ABSL_GUARDED_BY(save_mu_) = 0;
   bool save_failed_ ABSL_GUARDED_BY(save_mu_) = false;
+  uint64_t seq_ ABSL_GUARDED_BY(save_mu_) = 0;
   bool stopped_ = false;
   absl::Notification stop_loops_;
   std::thread progress_thread_;

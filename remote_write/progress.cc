@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/base/scratch.h"
+#include "core/wal/crc32c.h"
 
 namespace outpost::remote_write {
 
@@ -124,40 +126,6 @@ size_t AckTracker::outstanding() const {
   return entries_.size();
 }
 
-absl::StatusOr<std::optional<Progress>> ReadProgress(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    if (errno == ENOENT) return std::optional<Progress>();
-    return absl::InternalError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  Progress p;
-  size_t line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    ++line_no;
-    const std::vector<absl::string_view> f =
-        absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), ' ');
-    bool ok;
-    if (line_no == 1) {
-      ok = f.size() == 2 && absl::SimpleAtoi(f[0], &p.acked.segment) &&
-           absl::SimpleAtoi(f[1], &p.acked.offset);
-    } else {
-      DoneSeries d;
-      ok = f.size() == 4 && absl::SimpleAtoi(f[0], &d.ref) && absl::SimpleAtoi(f[1], &d.t) &&
-           absl::SimpleAtoi(f[2], &d.end.segment) && absl::SimpleAtoi(f[3], &d.end.offset);
-      p.done.push_back(d);
-    }
-    if (!ok) {
-      return absl::DataLossError(
-          absl::StrCat("malformed progress file ", path, ":", line_no));
-    }
-  }
-  if (line_no == 0) return absl::DataLossError(absl::StrCat("empty progress file ", path));
-  return std::optional<Progress>(std::move(p));
-}
-
 namespace {
 
 absl::Status Errno(const std::string& what) {
@@ -169,16 +137,95 @@ std::string Dirname(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+void FormatProgress(const Progress& p, std::string* out) {
+  out->clear();
+  absl::StrAppend(out, p.acked.segment, " ", p.acked.offset, "\n");
+  for (const DoneSeries& d : p.done) {
+    absl::StrAppend(out, d.ref, " ", d.t, " ", d.end.segment, " ", d.end.offset, "\n");
+  }
+  absl::StrAppend(out, "end ", p.seq, " ", absl::Hex(wal::Crc32c(*out), absl::kZeroPad8), "\n");
+}
+
+// `require_end`: the live file must carry its end line (and stops there:
+// bytes after it are left over from a longer earlier save).
+absl::StatusOr<Progress> ParseProgress(absl::string_view text, const std::string& path,
+                                       bool require_end) {
+  Progress p;
+  size_t line_no = 0, pos = 0;
+  bool ended = false;
+  auto bad = [&](const char* what) {
+    return absl::DataLossError(absl::StrCat(what, " progress file ", path, ":", line_no));
+  };
+  while (pos < text.size() && !ended) {
+    size_t eol = text.find('\n', pos);
+    if (eol == absl::string_view::npos) eol = text.size();
+    const absl::string_view line = text.substr(pos, eol - pos);
+    const size_t line_start = pos;
+    pos = eol + 1;
+    if (line.empty()) continue;
+    ++line_no;
+    const std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
+    if (line_no > 1 && f.size() == 3 && f[0] == "end") {
+      uint32_t crc = 0;
+      if (!absl::SimpleAtoi(f[1], &p.seq) || !absl::SimpleHexAtoi(f[2], &crc)) {
+        return bad("malformed");
+      }
+      if (crc != wal::Crc32c(std::string_view(text.data(), line_start))) {
+        return bad("checksum mismatch in");
+      }
+      ended = true;
+      continue;
+    }
+    bool ok;
+    if (line_no == 1) {
+      ok = f.size() == 2 && absl::SimpleAtoi(f[0], &p.acked.segment) &&
+           absl::SimpleAtoi(f[1], &p.acked.offset);
+    } else {
+      DoneSeries d;
+      ok = f.size() == 4 && absl::SimpleAtoi(f[0], &d.ref) && absl::SimpleAtoi(f[1], &d.t) &&
+           absl::SimpleAtoi(f[2], &d.end.segment) && absl::SimpleAtoi(f[3], &d.end.offset);
+      p.done.push_back(d);
+    }
+    if (!ok) return bad("malformed");
+  }
+  if (line_no == 0) return absl::DataLossError(absl::StrCat("empty progress file ", path));
+  if (require_end && !ended) return bad("unterminated");
+  return p;
+}
+
+absl::StatusOr<std::optional<Progress>> ReadOne(const std::string& path, bool require_end) {
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<Progress>();
+    return absl::InternalError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto p = ParseProgress(ss.str(), path, require_end);
+  if (!p.ok()) return p.status();
+  return std::optional<Progress>(*std::move(p));
+}
+
 }  // namespace
+
+absl::StatusOr<std::optional<Progress>> ReadProgress(const std::string& path) {
+  return ReadOne(path, /*require_end=*/false);
+}
+
+absl::StatusOr<std::optional<Progress>> ReadProgressPair(const std::string& path) {
+  auto synced = ReadOne(path, /*require_end=*/false);
+  auto live = ReadOne(path + ".live", /*require_end=*/true);
+  if (!live.ok() || !live->has_value()) return synced.ok() ? synced : synced.status();
+  if (!synced.ok() || !synced->has_value() || (*live)->seq > (*synced)->seq) return live;
+  return synced;
+}
 
 absl::Status WriteProgress(const std::string& path, const Progress& p, bool sync) {
   const std::string dir = Dirname(path);
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Errno("mkdir " + dir);
   const std::string tmp = path + ".tmp";
-  std::string text = absl::StrCat(p.acked.segment, " ", p.acked.offset, "\n");
-  for (const DoneSeries& d : p.done) {
-    absl::StrAppend(&text, d.ref, " ", d.t, " ", d.end.segment, " ", d.end.offset, "\n");
-  }
+  std::string text;
+  FormatProgress(p, &text);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("open " + tmp);
   const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
@@ -196,6 +243,28 @@ absl::Status WriteProgress(const std::string& path, const Progress& p, bool sync
     fsync(dfd);
     close(dfd);
   }
+  return absl::OkStatus();
+}
+
+LiveProgressFile::~LiveProgressFile() {
+  if (fd_ >= 0) close(fd_);
+}
+
+absl::Status LiveProgressFile::Write(const Progress& p) {
+  if (fd_ < 0) {
+    const std::string dir = Dirname(path_);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Errno("mkdir " + dir);
+    fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Errno("open " + path_);
+  }
+  FormatProgress(p, &buf_);
+  if (pwrite(fd_, buf_.data(), buf_.size(), 0) != static_cast<ssize_t>(buf_.size())) {
+    const absl::Status s = Errno("write " + path_);
+    close(fd_);
+    fd_ = -1;
+    return s;
+  }
+  ReleaseIfOversized(buf_, buf_.size());
   return absl::OkStatus();
 }
 

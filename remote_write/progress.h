@@ -22,11 +22,20 @@
 // acked() passes their record, so the table stays as small as the window
 // of in-flight records (with one shard: part of one record).
 //
-// Progress file, replaced atomically (write "<path>.tmp", rename; Sync
-// also fsyncs the file and the directory):
+// Progress files, text:
 //   <segment> <offset>\n                 acked()
 //   <ref> <t> <segment> <offset>\n       one line per done-beyond entry
-// The first line alone is the format of earlier versions.
+//   end <seq> <crc32c>\n                 save number; CRC-32C (hex) of the
+//                                        bytes before this line
+// Two of them per endpoint: "<name>.progress", replaced atomically and
+// fsynced (write "<path>.tmp", fsync, rename, fsync the directory) every few
+// seconds, and "<name>.progress.live", overwritten in place with one
+// pwrite after every acknowledged request (a rename each time costs ext4 a
+// journal commit: replace-via-rename forces the data out). A crash of the
+// process cannot tear a pwrite; a power loss can, and the CRC then makes
+// the reader fall back to the fsynced file. The reader takes the valid
+// file with the higher seq. A file without the end line is the format of
+// earlier versions (seq 0; the live file must have it).
 //
 // Thread-safety: AckTracker is thread-safe. The file functions are
 // stateless.
@@ -69,6 +78,7 @@ struct DoneSeries {
 struct Progress {
   Position acked;
   std::vector<DoneSeries> done;  // beyond `acked`
+  uint64_t seq = 0;              // save number: the higher is newer
 };
 
 class AckTracker {
@@ -130,10 +140,29 @@ class AckTracker {
 // Reads a progress file; nullopt when it does not exist. A malformed file
 // is an error (the caller logs it and starts from the oldest segment).
 absl::StatusOr<std::optional<Progress>> ReadProgress(const std::string& path);
-// Writes it atomically; creates the parent directory if needed. `sync`:
-// fsync the file before the rename and the directory after it (survives
-// power loss; without, it survives a crash of the process).
+// Reads "<path>" and "<path>.live" and returns the valid one with the
+// higher seq; nullopt when neither exists. An error only when neither is
+// valid (the error of the fsynced file).
+absl::StatusOr<std::optional<Progress>> ReadProgressPair(const std::string& path);
+// Writes `path` atomically; creates the parent directory if needed.
+// `sync`: fsync the file before the rename and the directory after it
+// (survives power loss; without, it survives a crash of the process).
 absl::Status WriteProgress(const std::string& path, const Progress& p, bool sync = true);
+
+// "<path>.live", overwritten in place (one pwrite) on every save.
+class LiveProgressFile {
+ public:
+  explicit LiveProgressFile(std::string path) : path_(std::move(path)) {}
+  ~LiveProgressFile();
+  LiveProgressFile(const LiveProgressFile&) = delete;
+  LiveProgressFile& operator=(const LiveProgressFile&) = delete;
+  absl::Status Write(const Progress& p);
+
+ private:
+  const std::string path_;
+  int fd_ = -1;
+  std::string buf_;
+};
 
 // "<wal_dir>/remote_write/<name>.progress", with characters of `name`
 // outside [A-Za-z0-9_.-] replaced by '_'.

@@ -12,7 +12,12 @@ namespace outpost::remote_write {
 
 struct QueueManager::Shard {
   std::deque<PendingSample> queue;
-  absl::flat_hash_set<uint64_t> refs;  // series in the batch being formed
+  // The next batch: the first `next` samples of the queue, at most one
+  // per series (refs) and max_samples_per_send in all; `full` once it
+  // cannot grow (max reached, or the sample after it repeats a series).
+  absl::flat_hash_set<uint64_t> refs;
+  size_t next = 0;
+  bool full = false;
   absl::Time batch_start = absl::InfiniteFuture();
   absl::CondVar cv;
   std::unique_ptr<HttpClient> client;
@@ -23,6 +28,33 @@ struct QueueManager::Shard {
   bool busy = false;      // a batch is in flight
   bool done = false;      // the thread has returned (may be joined)
   std::mt19937_64 rng{std::random_device{}()};
+
+  // Extends the next batch over the queued samples it has not looked at.
+  // At most one sample of a series per request: a request that landed
+  // just before a crash, its answer lost, is sent again after the restart
+  // and is then all duplicates of its series' newest samples, which
+  // Prometheus accepts; with two samples of one series the older would be
+  // out of order and the whole request refused. (Exemplars never fail a
+  // request.)
+  void Grow(size_t max) {
+    while (!full && next < queue.size()) {
+      const PendingSample& p = queue[next];
+      if (p.exemplar == nullptr && !refs.insert(p.ref).second) {
+        full = true;
+        break;
+      }
+      full = ++next >= max;
+    }
+  }
+  // Takes the next batch into `batch` and starts the one after it.
+  void Take(std::vector<PendingSample>* batch, size_t max) {
+    batch->assign(queue.begin(), queue.begin() + static_cast<long>(next));
+    queue.erase(queue.begin(), queue.begin() + static_cast<long>(next));
+    refs.clear();
+    next = 0;
+    full = false;
+    Grow(max);
+  }
 };
 
 absl::Duration RetryDelay(const config::QueueConfig& q, int attempt,
@@ -88,6 +120,7 @@ absl::Status QueueManager::Start() {
 bool QueueManager::Append(absl::Span<const PendingSample> items) {
   absl::MutexLock l(&mu_);
   const size_t cap = static_cast<size_t>(std::max(1, q_.capacity));
+  const size_t max = static_cast<size_t>(std::max(1, q_.max_samples_per_send));
   for (const PendingSample& it : items) {
     for (;;) {
       if (unblocked_ || stopped_ || shards_.empty()) return false;
@@ -96,7 +129,9 @@ bool QueueManager::Append(absl::Span<const PendingSample> items) {
         if (s->queue.empty()) s->batch_start = absl::Now();
         s->queue.push_back(it);
         ++pending_;
-        if (s->queue.size() >= static_cast<size_t>(q_.max_samples_per_send)) s->cv.Signal();
+        const bool was_full = s->full;
+        s->Grow(max);
+        if (s->full && !was_full) s->cv.Signal();
         else if (s->queue.size() == 1) s->cv.Signal();  // arms the deadline
         break;
       }
@@ -140,7 +175,7 @@ void QueueManager::RunShard(Shard* s) {
       const bool gated = old_inflight_ > 0 && !s->retired;
       const absl::Time now = absl::Now();
       if (!gated && !s->queue.empty() &&
-          (s->queue.size() >= max || flushing_ || s->exit ||
+          (s->full || flushing_ || s->exit ||
            now >= s->batch_start + q_.batch_send_deadline)) {
         break;
       }
@@ -150,22 +185,16 @@ void QueueManager::RunShard(Shard* s) {
         s->cv.WaitWithDeadline(&mu_, s->batch_start + q_.batch_send_deadline);
       }
     }
-    // At most one sample of a series per request: a request that landed
-    // just before a crash, its answer lost, is sent again after the
-    // restart and is then all duplicates of its series' newest samples,
-    // which Prometheus accepts; with two samples of one series, the older
-    // would be out of order and the whole request refused. (Exemplars
-    // never fail a request.)
-    size_t n = 0;
-    s->refs.clear();
-    while (n < max && n < s->queue.size()) {
-      const PendingSample& p = s->queue[n];
-      if (p.exemplar == nullptr && !s->refs.insert(p.ref).second) break;
-      ++n;
+    const size_t n = s->next;
+    const bool cut = s->full && n < max;  // by a repeated series
+    s->Take(&batch, max);
+    // The samples left behind by a repeated series were already waiting:
+    // their deadline runs from when the batch's did.
+    if (s->queue.empty()) {
+      s->batch_start = absl::InfiniteFuture();
+    } else if (!cut) {
+      s->batch_start = absl::Now();
     }
-    batch.assign(s->queue.begin(), s->queue.begin() + static_cast<long>(n));
-    s->queue.erase(s->queue.begin(), s->queue.begin() + static_cast<long>(n));
-    s->batch_start = s->queue.empty() ? absl::InfiniteFuture() : absl::Now();
     s->busy = true;
     space_cv_.SignalAll();
     mu_.Unlock();
@@ -338,6 +367,9 @@ void QueueManager::SetShards(int n) {
       to->queue.push_back(p);
     }
     old->queue.clear();
+    old->refs.clear();
+    old->next = 0;
+    old->full = false;
     old->retired = true;
     old->exit = true;
     if (old->busy) ++old_inflight_;
@@ -346,6 +378,7 @@ void QueueManager::SetShards(int n) {
   }
   shards_ = std::move(fresh);
   for (auto& s : shards_) {
+    s->Grow(static_cast<size_t>(std::max(1, q_.max_samples_per_send)));
     Shard* sp = s.get();
     ++running_;
     sp->thread = std::thread([this, sp] { RunShard(sp); });

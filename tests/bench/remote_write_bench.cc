@@ -189,6 +189,8 @@ void BM_WalToNullReceiver(benchmark::State& state) {
   c.url = "http://127.0.0.1:" + std::to_string(rx.port()) + "/api/v1/write";
   c.name = "bench";
   c.queue_config.min_shards = c.queue_config.max_shards = 2;
+  // A backlog drains: no batch waits for more samples at the tail.
+  c.queue_config.batch_send_deadline = absl::Milliseconds(5);
   c.metadata_config.send = false;
   for (auto _ : state) {
     state.PauseTiming();

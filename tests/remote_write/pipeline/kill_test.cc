@@ -74,6 +74,10 @@ TEST(KillTest, Kill9WhileSendingThenRestartLosesNothing) {
   auto saved = ReadProgress(ProgressPath(dir, c.name));
   ASSERT_TRUE(saved.ok() && saved->has_value());
 
+  // The receiver answers after 20 ms: let it finish the killed agent's
+  // last requests (they land, unanswered) before the restart sends newer
+  // samples of the same series, as a real restart (seconds) would.
+  absl::SleepFor(absl::Milliseconds(200));
   WriteScrapes(w->get(), kSeries, 2001, 2101);  // written after the crash
   prometheus::Registry reg;
   auto e = Endpoint::Create(c, dir, {}, reg, o);

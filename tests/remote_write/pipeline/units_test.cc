@@ -100,6 +100,44 @@ TEST(ProgressFileTest, RoundTripAndErrors) {
   }
 }
 
+// The in-place file written after every request and the fsynced one: the
+// valid one with the higher seq wins; a torn live file is passed over.
+TEST(ProgressFileTest, LiveFileNewerWinsTornLiveIsIgnored) {
+  const std::string dir = ::testing::TempDir() + "/rw_progress_pair";
+  std::filesystem::remove_all(dir);
+  const std::string path = ProgressPath(dir, "pair");
+  auto none = ReadProgressPair(path);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(WriteProgress(path, Progress{Position{1, 100}, {}, 5}).ok());
+  LiveProgressFile live(path + ".live");
+  // A long save, then a shorter newer one over it (bytes left behind).
+  ASSERT_TRUE(live.Write(Progress{Position{1, 150}, {{1, 2, {1, 300}}, {2, 3, {1, 400}}}, 6}).ok());
+  ASSERT_TRUE(live.Write(Progress{Position{1, 200}, {{7, 8, {1, 300}}}, 7}).ok());
+  auto p = ReadProgressPair(path);
+  ASSERT_TRUE(p.ok() && p->has_value()) << p.status();
+  EXPECT_EQ((*p)->acked, (Position{1, 200}));
+  EXPECT_EQ((*p)->done, (std::vector<DoneSeries>{{7, 8, {1, 300}}}));
+  EXPECT_EQ((*p)->seq, 7u);
+  // The fsynced file written later wins.
+  ASSERT_TRUE(WriteProgress(path, Progress{Position{1, 250}, {}, 8}).ok());
+  p = ReadProgressPair(path);
+  ASSERT_TRUE(p.ok() && p->has_value());
+  EXPECT_EQ((*p)->acked, (Position{1, 250}));
+  // A torn live write (power loss) fails its checksum: the fsynced file.
+  ASSERT_TRUE(live.Write(Progress{Position{1, 300}, {}, 9}).ok());
+  {
+    std::fstream f(path + ".live", std::ios::in | std::ios::out);
+    f.seekp(0);
+    f << "2";  // "1 300" -> "2 300"
+  }
+  p = ReadProgressPair(path);
+  ASSERT_TRUE(p.ok() && p->has_value());
+  EXPECT_EQ((*p)->acked, (Position{1, 250}));
+  EXPECT_FALSE(ReadProgress(path + ".live").ok());
+}
+
 TEST(RetryDelayTest, DoublesCapsJittersAndNeverShrinks) {
   config::QueueConfig q;
   q.min_backoff = absl::Milliseconds(30);
