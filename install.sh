@@ -226,6 +226,7 @@ say "installing outpost ($("$BINARY" -version 2>&1 | head -n 1)) into $BIN_DIR"
 make_user_and_dirs
 install_binary
 install_config
+install_env_file
 install_unit
 install_dashboards
 

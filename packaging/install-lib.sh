@@ -421,21 +421,30 @@ install_config() {
   fi
 }
 
-# install_unit: the env file (kept unless missing or --force-config) and
-# the systemd unit, rendered from packaging/.
+# install_env_file: the env file, rendered from packaging/ (kept unless
+# missing or --force-config). install_unit: the systemd unit. Both write
+# under DEST (empty but for packaging/stage-package.sh, the Debian
+# package's staging root); the paths inside them are the installed ones.
+install_env_file() {
+  unit_vars
+  if [ ! -f "${DEST:-}$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ]; then
+    render "$SRC/packaging/outpost.default" >"${DEST:-}$ENV_FILE"
+    chmod 0644 "${DEST:-}$ENV_FILE"
+  fi
+}
 install_unit() {
+  unit_vars
+  render "$SRC/packaging/outpost.service" >"${DEST:-}$UNIT_FILE"
+  chmod 0644 "${DEST:-}$UNIT_FILE"
+}
+unit_vars() {
   V=([CONFIG_FILE]="$CONFIG_FILE" [HTTP_ADDRESS]="$HTTP_ADDRESS" [ENV_FILE]="$ENV_FILE"
      [DATA_DIR]="$DATA_DIR" [BIN_DIR]="$BIN_DIR")
-  if [ ! -f "$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ]; then
-    render "$SRC/packaging/outpost.default" >"$ENV_FILE"
-    chmod 0644 "$ENV_FILE"
-  fi
-  render "$SRC/packaging/outpost.service" >"$UNIT_FILE"
-  chmod 0644 "$UNIT_FILE"
 }
 
 # install_dashboards: the dashboards, the Grafana provisioning file (its
-# path points at this install) and the rules, whichever exist.
+# path points at this install) and the rules, whichever exist (under DEST,
+# as install_unit).
 install_dashboards() {
   [ -d "$SRC/dashboards" ] || return 0
   local n=0 f rel dest
@@ -448,6 +457,7 @@ install_dashboards() {
       *.json) dest="$SHARE_DIR/dashboards/$rel" ;;
       *) continue ;;
     esac
+    dest="${DEST:-}$dest"
     install -d -m 0755 "$(dirname "$dest")"
     if [[ "$rel" == provisioning/* ]]; then
       sed "s|/usr/local/share/outpost|$SHARE_DIR|g" "$f" >"$dest"
@@ -458,7 +468,7 @@ install_dashboards() {
     n=$((n + 1))
   done < <(find "$SRC/dashboards" -type f \( -name '*.json' -o -path "$SRC/dashboards/provisioning/*" \
              -o -path "$SRC/dashboards/rules/*.yaml" \) -print0 | sort -z)
-  echo "    $n dashboard, provisioning and rule files in $SHARE_DIR"
+  echo "    $n dashboard, provisioning and rule files in ${DEST:-}$SHARE_DIR"
 }
 
 # --- start without systemd ------------------------------------------------------------
