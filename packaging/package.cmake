@@ -9,45 +9,8 @@
 # (CPACK_DEBIAN_PACKAGE_SHLIBDEPS), the maintainer scripts and conffiles are
 # packaging/deb/, and the files besides the binary are staged by
 # packaging/stage-package.sh with install.sh's own jobs (same unit, env
-# file, dashboards).
+# file, dashboards). The version is OUTPOST_VERSION (packaging/version.cmake).
 
-# Version, from `git describe --tags --match v[0-9]*` (Debian syntax):
-#   v1.2.0 -> 1.2.0; v1.2.0-5-gabc1234 -> 1.2.0+git5.gabc1234 (sorts after
-#   1.2.0); v1.3.0-rc1 -> 1.3.0~rc1 (sorts before 1.3.0).
-# A checkout with no such tag: <project version>~git<commits>.g<revision>
-# (before that release, and increasing with each commit). Not a git
-# checkout: the project version. -DOUTPOST_PACKAGE_VERSION=V overrides it.
-# Read when CMake configures (re-run cmake after a new tag).
-function(outpost_package_version out)
-  execute_process(COMMAND git describe --tags --match "v[0-9]*"
-                  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} RESULT_VARIABLE rc
-                  OUTPUT_VARIABLE described OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  execute_process(COMMAND git rev-list --count HEAD
-                  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} RESULT_VARIABLE count_rc
-                  OUTPUT_VARIABLE count OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(rc EQUAL 0)
-    string(REGEX REPLACE "^v" "" described "${described}")
-    set(after "")
-    if(described MATCHES "^(.*)-([0-9]+)-g([0-9a-f]+)$")
-      set(described "${CMAKE_MATCH_1}")
-      set(after "+git${CMAKE_MATCH_2}.g${CMAKE_MATCH_3}")
-    endif()
-    string(REPLACE "-" "~" described "${described}")
-    set(${out} "${described}${after}" PARENT_SCOPE)
-  elseif(count_rc EQUAL 0 AND NOT OUTPOST_REVISION STREQUAL "unknown")
-    set(${out} "${PROJECT_VERSION}~git${count}.g${OUTPOST_REVISION}" PARENT_SCOPE)
-  else()
-    set(${out} "${PROJECT_VERSION}" PARENT_SCOPE)
-  endif()
-endfunction()
-
-if(NOT OUTPOST_PACKAGE_VERSION)
-  outpost_package_version(OUTPOST_PACKAGE_VERSION)
-endif()
-if(NOT OUTPOST_PACKAGE_VERSION MATCHES "^[0-9][A-Za-z0-9.+~]*$")
-  message(FATAL_ERROR "OUTPOST_PACKAGE_VERSION \"${OUTPOST_PACKAGE_VERSION}\" is not a Debian "
-                      "upstream version (a digit, then letters, digits and . + ~)")
-endif()
 set(OUTPOST_PACKAGE_MAINTAINER "outpost maintainers <outpost@example.org>"
     CACHE STRING "Maintainer field of the Debian package")
 
@@ -61,7 +24,7 @@ if(NOT changelog_date)
   string(TIMESTAMP changelog_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
 endif()
 file(WRITE ${doc}/changelog
-     "outpost (${OUTPOST_PACKAGE_VERSION}) unstable; urgency=medium\n\n"
+     "outpost (${OUTPOST_VERSION}) unstable; urgency=medium\n\n"
      "  * Built from git revision ${OUTPOST_REVISION} (branch ${OUTPOST_BRANCH}).\n\n"
      " -- ${OUTPOST_PACKAGE_MAINTAINER}  ${changelog_date}\n")
 foreach(pair "changelog|changelog.gz" "${PROJECT_SOURCE_DIR}/packaging/outpost.1|outpost.1.gz")
@@ -90,13 +53,13 @@ install(CODE "
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME outpost)
-set(CPACK_PACKAGE_VERSION ${OUTPOST_PACKAGE_VERSION})
+set(CPACK_PACKAGE_VERSION ${OUTPOST_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_PACKAGE_VERSION ${OUTPOST_PACKAGE_VERSION})
+set(CPACK_DEBIAN_PACKAGE_VERSION ${OUTPOST_VERSION})
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${OUTPOST_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
