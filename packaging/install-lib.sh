@@ -10,7 +10,8 @@
 # SCRAPE_INTERVAL, SCRAPE_TIMEOUT, FORCE_CONFIG, NO_DEPS, PREFIX,
 # BUILD_DEPS), the paths (BIN_DIR ... PID_FILE, SYSTEM) and WORK (a private
 # temp dir). Sets WANT and AUTO (stacks), H and P (split_hostport),
-# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost).
+# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost,
+# unpack_package). With --package also PACKAGE and ROOT.
 # Errors: bad input is die (exit 2, nothing changed yet), a failed step
 # fail (exit 1).
 # shellcheck disable=SC2154,SC2153  # the globals above are assigned in install.sh
@@ -299,7 +300,7 @@ prepare_config() {
   } >"$WORK/fresh.yaml"
   CONFIG_ACTION="write"
   MERGED=""
-  if [ -f "$CONFIG_FILE" ] && [ "$FORCE_CONFIG" -ne 1 ]; then
+  if [ -f "$CONFIG_FILE" ] && [ "$FORCE_CONFIG" -ne 1 ] && ! pristine_conffile "$CONFIG_FILE"; then
     CONFIG_ACTION=merge
     merge_into "$CONFIG_FILE" "$WORK/agent.yaml"
     if [ -n "$RW_URL" ] && ! grep -qF -- "$RW_URL" "$CONFIG_FILE"; then
@@ -357,13 +358,81 @@ ensure_build_deps() {
   fi
 }
 
-# build_outpost: a Release build in $SRC/build-release; BINARY is its outpost.
-build_outpost() {
-  say "building outpost (Release; an existing build is reused incrementally)"
+# build_release TARGET: builds TARGET in the Release build $SRC/build-release
+# (an existing one is reused incrementally).
+build_release() {
   cmake -S "$SRC" -B "$SRC/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DOUTPOST_BUILD_TESTS=OFF -DOUTPOST_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$SRC/build-release" --target outpost -j "$(nproc)"
+  cmake --build "$SRC/build-release" --target "$1" -j "$(nproc)"
+}
+
+# build_outpost: BINARY is the Release build's outpost.
+build_outpost() {
+  say "building outpost (Release; an existing build is reused incrementally)"
+  build_release outpost
   BINARY="$SRC/build-release/outpost"
+}
+
+# build_package: the Debian package of a Release build
+# (build-release/outpost_<version>_<arch>.deb); prints its path.
+build_package() {
+  local deb
+  say "building the Debian package (Release; an existing build is reused incrementally)"
+  rm -f "$SRC"/build-release/outpost_*.deb
+  build_release package
+  deb="$(find "$SRC/build-release" -maxdepth 1 -name 'outpost_*.deb' -print -quit)"
+  [ -n "$deb" ] || fail "the package target wrote no outpost_*.deb in $SRC/build-release"
+  echo "built $deb"
+  echo "install it on each host with: ./install.sh --package $(basename "$deb") [--stack ...]"
+}
+
+# --- the Debian package --------------------------------------------------------------
+# admin_dir: the dpkg database of this install (PREFIX's own with --prefix).
+admin_dir() { echo "${ROOT}/var/lib/dpkg"; }
+
+# pristine_conffile FILE: FILE is the outpost package's conffile as shipped
+# (dpkg's recorded md5sum), so install.sh may write over it as if absent.
+pristine_conffile() {
+  local rel="${1#"$ROOT"}" sum
+  sum="$(dpkg-query --admindir="$(admin_dir)" -W -f='${Conffiles}\n' outpost 2>/dev/null |
+    awk -v f="$rel" '$1 == f { print $2 }')" || return 1
+  [ -n "$sum" ] && [ "$(md5sum <"$1" | cut -d' ' -f1)" = "$sum" ]
+}
+
+# unpack_package: the package's outpost into $WORK/pkg; BINARY is it when
+# it runs here (its libraries are installed), else empty.
+unpack_package() {
+  dpkg-deb -x "$PACKAGE" "$WORK/pkg"
+  BINARY="$WORK/pkg/usr/bin/outpost"
+  "$BINARY" -version >/dev/null 2>&1 || BINARY=""
+}
+
+# install_package: PACKAGE with its dependencies (apt-get; dpkg with
+# --no-deps), keeping conffiles the admin changed. With --prefix: into the
+# throwaway root PREFIX with its own dpkg database; the maintainer scripts
+# run on this host with DPKG_ROOT=PREFIX (no user unless PREFIX/etc/passwd
+# exists, no systemctl) and the libraries are this host's (--force-depends).
+install_package() {
+  local -a keep=(--force-confdef --force-confold)
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -n "$PREFIX" ]; then
+    install -d "$(admin_dir)/info" "$(admin_dir)/updates"
+    touch "$(admin_dir)/status" "$(admin_dir)/available"
+    dpkg --root="$PREFIX" --force-script-chrootless --force-depends "${keep[@]}" -i "$PACKAGE" >/dev/null 2>"$WORK/dpkg.err" ||
+      fail "dpkg could not install $PACKAGE into $PREFIX: $(grep -v 'depends on\|not installed\|dependency problems' "$WORK/dpkg.err" | tail -n 3)"
+  elif [ "$NO_DEPS" -eq 1 ]; then
+    dpkg "${keep[@]}" -i "$PACKAGE" >/dev/null || fail "dpkg could not install $PACKAGE"
+  else
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef \
+      -o Dpkg::Options::=--force-confold "$PACKAGE" >/dev/null ||
+      fail "apt-get could not install $PACKAGE"
+  fi
+  # A unit an older install.sh wrote would hide the package's.
+  if [ "$SYSTEM" -eq 1 ] && grep -qs '^ExecStart=/usr/local/bin/outpost ' /etc/systemd/system/outpost.service; then
+    rm -f /etc/systemd/system/outpost.service
+    echo "    removed /etc/systemd/system/outpost.service (from a source install); the package's unit is used"
+  fi
 }
 
 # --- install ------------------------------------------------------------------------
@@ -427,7 +496,7 @@ install_config() {
 # package's staging root); the paths inside them are the installed ones.
 install_env_file() {
   unit_vars
-  if [ ! -f "${DEST:-}$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ]; then
+  if [ ! -f "${DEST:-}$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ] || pristine_conffile "$ENV_FILE"; then
     render "$SRC/packaging/outpost.default" >"${DEST:-}$ENV_FILE"
     chmod 0644 "${DEST:-}$ENV_FILE"
   fi

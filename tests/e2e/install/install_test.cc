@@ -293,8 +293,11 @@ TEST(InstallTest, ScriptIsShellcheckClean) {
       << "shellcheck is missing: apt-get install -y shellcheck";
   TempDir tmp;
   // -x: install.sh is checked with the library it sources; the library
-  // is also checked on its own.
-  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib}, {}, tmp.path());
+  // is also checked on its own. So are the Debian package's scripts.
+  const std::string pkg = std::string(OUTPOST_SOURCE_DIR) + "/packaging/";
+  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "stage-package.sh",
+                            pkg + "deb/postinst", pkg + "deb/prerm", pkg + "deb/postrm"},
+                           {}, tmp.path());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
 }
 
