@@ -36,6 +36,8 @@
 #   password    /etc/outpost/remote-write-password (0600) | DIR/etc/outpost/...
 #   env file    /etc/default/outpost                  | DIR/etc/default/outpost
 #   unit        /etc/systemd/system/outpost.service   | DIR/etc/systemd/system/...
+#   drop-in     /etc/systemd/system/outpost.service.d/capabilities.conf, when
+#               a stack needs a capability (node: CAP_DAC_READ_SEARCH)
 #   dashboards  /usr/local/share/outpost/{dashboards,provisioning,rules}
 #                                                     | DIR/share/outpost/...
 #   data (WAL)  /var/lib/outpost                      | DIR/var/lib/outpost
@@ -226,6 +228,7 @@ CONFIG_FILE="$CONFIG_DIR/agent.yaml"
 PASSWORD_FILE="$CONFIG_DIR/remote-write-password"
 ENV_FILE="$ROOT/etc/default/outpost"
 UNIT_FILE="$ROOT/etc/systemd/system/outpost.service"
+DROPIN_DIR="$UNIT_FILE.d"
 DATA_DIR="$ROOT/var/lib/outpost"
 LOG_DIR="$ROOT/var/log/outpost"
 PID_FILE="$DATA_DIR/outpost.pid"
@@ -266,6 +269,7 @@ if [ -z "$PACKAGE" ]; then
 fi
 install_config
 install_env_file
+install_capabilities
 if [ -z "$PACKAGE" ]; then
   install_unit
   install_dashboards

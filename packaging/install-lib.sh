@@ -506,6 +506,28 @@ install_unit() {
   render "$SRC/packaging/outpost.service" >"${DEST:-}$UNIT_FILE"
   chmod 0644 "${DEST:-}$UNIT_FILE"
 }
+# install_capabilities: a drop-in for the unit (install.sh's or the
+# package's) granting the capabilities the wanted stacks name in their
+# "## capabilities:" line; none needed: none written (one written for a
+# stack that is still in the config is kept).
+install_capabilities() {
+  local s c caps=""
+  for s in "${WANT[@]}"; do
+    # shellcheck disable=SC2013  # words: one capability each
+    for c in $(sed -n 's/^## capabilities: //p' "$STACK_DIR/$s.yaml"); do
+      [[ " $caps " == *" $c "* ]] || caps="$caps $c"
+    done
+  done
+  [ -n "$caps" ] || return 0
+  install -d -m 0755 "$DROPIN_DIR"
+  printf '# Written by install.sh for the stacks %s (configs/stacks/*.yaml).
+[Service]
+AmbientCapabilities=%s
+' \
+    "${WANT[*]}" "${caps# }" >"$DROPIN_DIR/capabilities.conf"
+  chmod 0644 "$DROPIN_DIR/capabilities.conf"
+  echo "    granted${caps} to the service ($DROPIN_DIR/capabilities.conf)"
+}
 unit_vars() {
   V=([CONFIG_FILE]="$CONFIG_FILE" [HTTP_ADDRESS]="$HTTP_ADDRESS" [ENV_FILE]="$ENV_FILE"
      [DATA_DIR]="$DATA_DIR" [BIN_DIR]="$BIN_DIR")

@@ -3,7 +3,8 @@
 // --no-deps --no-start) and writes a config outpost accepts; re-runs keep
 // hand edits, merge added stacks, --force-config rewrites; bad input exits
 // 2 and writes nothing; dashboards and rules are installed; the systemd
-// unit passes `systemd-analyze verify`; the script and the library it
+// unit passes `systemd-analyze verify`, a capability is granted (a
+// drop-in) only for a stack that needs it; the script and the library it
 // sources are shellcheck-clean; it runs as README says (`./install.sh`
 // from the repository root) and from any other directory.
 #include <unistd.h>
@@ -286,6 +287,21 @@ TEST(InstallTest, SystemdUnitVerifies) {
   EXPECT_EQ(v.code, 0) << v.out << v.err;
   // Warnings about other units on the machine are not ours.
   EXPECT_FALSE(Contains(v.out + v.err, "outpost.service")) << v.out << v.err;
+}
+
+// CAP_DAC_READ_SEARCH only for a stack that needs it (node, lamp through
+// it): a drop-in next to the unit, which itself grants nothing.
+TEST(InstallTest, CapabilityDropInOnlyWhereAStackNeedsIt) {
+  Fixture f;
+  const std::string dropin = f.unit() + ".d/capabilities.conf";
+  ASSERT_EQ(f.Run({"--stack", "redis"}).code, 0);
+  EXPECT_FALSE(fs::exists(dropin));
+  EXPECT_FALSE(Contains(ReadAll(f.unit()), "Capabilit")) << ReadAll(f.unit());
+  RunResult r = f.Run({"--stack", "node"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "granted CAP_DAC_READ_SEARCH")) << r.out;
+  EXPECT_TRUE(Contains(ReadAll(dropin), "\n[Service]\nAmbientCapabilities=CAP_DAC_READ_SEARCH\n")) << ReadAll(dropin);
+  EXPECT_EQ(FileMode(dropin), 0644);
 }
 
 TEST(InstallTest, ScriptIsShellcheckClean) {

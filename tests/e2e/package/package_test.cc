@@ -126,6 +126,7 @@ TEST(PackageTest, FilesConffilesDependsAndLintian) {
   EXPECT_NE(unit.find("\nExecStart=/usr/bin/outpost -config.file=${CONFIG_FILE} $CUSTOM_ARGS\n"), std::string::npos) << unit;
   EXPECT_NE(unit.find("\nEnvironmentFile=-/etc/default/outpost\n"), std::string::npos) << unit;
   EXPECT_NE(unit.find("\nUser=outpost\n"), std::string::npos) << unit;
+  EXPECT_EQ(unit.find("Capabilit"), std::string::npos) << unit;  // a stack's drop-in adds it
   EXPECT_NE(ReadAll(root + "/etc/default/outpost").find("CONFIG_FILE=\"/etc/outpost/agent.yaml\""), std::string::npos);
   EXPECT_NE(ReadAll(root + "/usr/share/outpost/provisioning/outpost.yaml").find("/usr/share/outpost/dashboards"),
             std::string::npos);
@@ -296,6 +297,9 @@ TEST(PackageTest, InstallShFromThePackageForEveryStack) {
     EXPECT_NE(envf.find("CONFIG_FILE=\"" + cfg + "\""), std::string::npos) << envf;
     EXPECT_NE(envf.find("-server.http.address=127.0.0.1:9\""), std::string::npos) << envf;
     EXPECT_EQ(Status(prefix, tmp), std::string(OUTPOST_VERSION) + " install ok installed");
+    EXPECT_EQ(fs::exists(prefix + "/etc/systemd/system/outpost.service.d/capabilities.conf"),
+              stack == "node" || stack == "lamp")
+        << stack;
   }
   // Again with another stack: the written config is kept and merged into.
   const std::string prefix = tmp / "p-node";
