@@ -7,9 +7,16 @@
 #                [--mysql-dsn DSN | --mysql-dsn-file F] [--redis-addr ADDR]
 #                [--prefix DIR] [--binary PATH] [--no-deps] [--no-start]
 #                [--force-config] [--http-address HOST:PORT] [--hostname NAME]
-#                [--scrape-interval DURATION (15s)]
+#                [--scrape-interval DURATION (15s)] [--package FILE.deb]
 #   ./install.sh --list-stacks       the stacks, one line each
 #   ./install.sh --print-build-deps  the Debian packages the build needs
+#   ./install.sh --build-package     builds the Debian package once (on a
+#                                    build host) and prints its path
+#
+# --package FILE.deb installs outpost from the package (apt-get installs
+# its dependencies; dpkg alone with --no-deps) instead of building, then
+# writes the stacks' config as from source. With --prefix DIR (as root) the
+# package goes into DIR as a throwaway root with its own dpkg database.
 #
 # Every option also comes from the environment (flags win): OUTPOST_STACK,
 # OUTPOST_REMOTE_WRITE_URL, OUTPOST_REMOTE_WRITE_USER,
@@ -17,15 +24,20 @@
 # password itself, never a flag), OUTPOST_MYSQL_DSN, OUTPOST_MYSQL_DSN_FILE,
 # OUTPOST_REDIS_ADDR, OUTPOST_PREFIX, OUTPOST_BINARY, OUTPOST_HTTP_ADDRESS,
 # OUTPOST_HOSTNAME, OUTPOST_SCRAPE_INTERVAL, OUTPOST_NO_DEPS=1, OUTPOST_NO_START=1,
-# OUTPOST_FORCE_CONFIG=1. --stack auto probes OUTPOST_AUTO_MYSQL_ADDR and
+# OUTPOST_FORCE_CONFIG=1, OUTPOST_PACKAGE. --stack auto probes OUTPOST_AUTO_MYSQL_ADDR and
 # OUTPOST_AUTO_REDIS_ADDR (host:port or /socket) when set.
 #
-# Where files go (no --prefix, as root | --prefix DIR, any user):
+# Where files go (no --prefix, as root | --prefix DIR, any user); with
+# --package the binary is /usr/bin/outpost, the unit
+# /lib/systemd/system/outpost.service, the dashboards /usr/share/outpost
+# (DIR/usr/... with --prefix):
 #   binary      /usr/local/bin/outpost                | DIR/bin/outpost
 #   config      /etc/outpost/agent.yaml (0640 root:outpost) | DIR/etc/outpost/agent.yaml
 #   password    /etc/outpost/remote-write-password (0600) | DIR/etc/outpost/...
 #   env file    /etc/default/outpost                  | DIR/etc/default/outpost
 #   unit        /etc/systemd/system/outpost.service   | DIR/etc/systemd/system/...
+#   drop-in     /etc/systemd/system/outpost.service.d/capabilities.conf, when
+#               a stack needs a capability (node: CAP_DAC_READ_SEARCH)
 #   dashboards  /usr/local/share/outpost/{dashboards,provisioning,rules}
 #                                                     | DIR/share/outpost/...
 #   data (WAL)  /var/lib/outpost                      | DIR/var/lib/outpost
@@ -39,7 +51,7 @@ set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true  # '&' stays literal in ${x//a/b}
 
 BUILD_DEPS=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git file
   libabsl-dev libyaml-cpp-dev libre2-dev prometheus-cpp-dev libcivetweb-dev
   libsnappy-dev libssl-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -76,6 +88,8 @@ SCRAPE_INTERVAL="${OUTPOST_SCRAPE_INTERVAL:-15s}"
 NO_DEPS="${OUTPOST_NO_DEPS:-0}"
 NO_START="${OUTPOST_NO_START:-0}"
 FORCE_CONFIG="${OUTPOST_FORCE_CONFIG:-0}"
+PACKAGE="${OUTPOST_PACKAGE:-}"
+BUILD_PACKAGE=0
 
 while [ $# -gt 0 ]; do
   opt="$1"
@@ -84,7 +98,7 @@ while [ $# -gt 0 ]; do
     --*=*) val="${opt#*=}"; opt="${opt%%=*}" ;;
     --stack|--remote-write-url|--remote-write-user|--remote-write-password-file|\
     --mysql-dsn|--mysql-dsn-file|--redis-addr|--prefix|--binary|--http-address|--hostname|\
-    --scrape-interval)
+    --scrape-interval|--package)
       [ $# -ge 2 ] || die "$opt needs a value (see --help)"
       val="$2"; shift ;;
   esac
@@ -101,6 +115,8 @@ while [ $# -gt 0 ]; do
     --http-address) HTTP_ADDRESS="$val" ;;
     --hostname) HOST_NAME="$val" ;;
     --scrape-interval) SCRAPE_INTERVAL="$val" ;;
+    --package) PACKAGE="$val" ;;
+    --build-package) BUILD_PACKAGE=1 ;;
     --no-deps) NO_DEPS=1 ;;
     --no-start) NO_START=1 ;;
     --force-config) FORCE_CONFIG=1 ;;
@@ -111,6 +127,12 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+if [ "$BUILD_PACKAGE" -eq 1 ]; then
+  ensure_build_deps
+  build_package
+  exit 0
+fi
 
 # --- validation: nothing is written before this section ends ----------------
 has_ctl() { [[ "$1" == *[[:cntrl:]]* ]]; }
@@ -159,6 +181,14 @@ if [ -n "$BINARY" ]; then
   "$BINARY" -version >/dev/null 2>&1 || die "--binary \"$BINARY\" does not run (outpost -version failed)"
   BINARY="$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")"
 fi
+if [ -n "$PACKAGE" ]; then
+  [ -z "$BINARY" ] || die "give --package or --binary, not both"
+  if [ ! -f "$PACKAGE" ] || [ ! -r "$PACKAGE" ]; then die "cannot read the package \"$PACKAGE\""; fi
+  [ "$(dpkg-deb -f "$PACKAGE" Package 2>/dev/null)" = outpost ] ||
+    die "\"$PACKAGE\" is not an outpost Debian package (see --build-package)"
+  [ "$(id -u)" -eq 0 ] || die "--package needs root (dpkg installs it)"
+  PACKAGE="$(cd "$(dirname "$PACKAGE")" && pwd)/$(basename "$PACKAGE")"
+fi
 if [ -n "$PREFIX" ]; then
   [[ "$PREFIX" =~ ^[A-Za-z0-9_./+-]+$ ]] ||
     die "--prefix \"$PREFIX\" may only hold letters, digits and _ . / + - (it goes into a systemd unit)"
@@ -192,11 +222,13 @@ if [ -n "$PREFIX" ]; then
 else
   BIN_DIR=/usr/local/bin; SHARE_DIR=/usr/local/share/outpost; ROOT=""
 fi
+if [ -n "$PACKAGE" ]; then BIN_DIR="$ROOT/usr/bin"; SHARE_DIR="$ROOT/usr/share/outpost"; fi
 CONFIG_DIR="$ROOT/etc/outpost"
 CONFIG_FILE="$CONFIG_DIR/agent.yaml"
 PASSWORD_FILE="$CONFIG_DIR/remote-write-password"
 ENV_FILE="$ROOT/etc/default/outpost"
 UNIT_FILE="$ROOT/etc/systemd/system/outpost.service"
+DROPIN_DIR="$UNIT_FILE.d"
 DATA_DIR="$ROOT/var/lib/outpost"
 LOG_DIR="$ROOT/var/log/outpost"
 PID_FILE="$DATA_DIR/outpost.pid"
@@ -210,12 +242,20 @@ trap 'rm -rf "$WORK"' EXIT
 set_config_vars
 prepare_config
 stage_secret
+# The package's binary checks the config before anything is installed
+# when its libraries are already there.
+if [ -n "$PACKAGE" ]; then unpack_package; fi
 if [ -n "$BINARY" ]; then
   check_config "$BINARY" || exit 2
 fi
 
-# --- dependencies and build ----------------------------------------------------
-if [ -z "$BINARY" ]; then
+# --- dependencies and build, or the package ------------------------------------
+if [ -n "$PACKAGE" ]; then
+  say "installing $(basename "$PACKAGE")"
+  install_package
+  if [ -z "$BINARY" ]; then check_config "$BIN_DIR/outpost" || exit 1; fi
+  BINARY="$BIN_DIR/outpost"
+elif [ -z "$BINARY" ]; then
   ensure_build_deps
   build_outpost
   check_config "$BINARY" || exit 1
@@ -223,11 +263,17 @@ fi
 
 # --- install -------------------------------------------------------------------
 say "installing outpost ($("$BINARY" -version 2>&1 | head -n 1)) into $BIN_DIR"
-make_user_and_dirs
-install_binary
+if [ -z "$PACKAGE" ]; then
+  make_user_and_dirs
+  install_binary
+fi
 install_config
-install_unit
-install_dashboards
+install_env_file
+install_capabilities
+if [ -z "$PACKAGE" ]; then
+  install_unit
+  install_dashboards
+fi
 
 # --- start -----------------------------------------------------------------------
 # The flags the service uses, from the env file (it may be hand-edited).

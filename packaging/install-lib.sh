@@ -10,7 +10,8 @@
 # SCRAPE_INTERVAL, SCRAPE_TIMEOUT, FORCE_CONFIG, NO_DEPS, PREFIX,
 # BUILD_DEPS), the paths (BIN_DIR ... PID_FILE, SYSTEM) and WORK (a private
 # temp dir). Sets WANT and AUTO (stacks), H and P (split_hostport),
-# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost).
+# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost,
+# unpack_package). With --package also PACKAGE and ROOT.
 # Errors: bad input is die (exit 2, nothing changed yet), a failed step
 # fail (exit 1).
 # shellcheck disable=SC2154,SC2153  # the globals above are assigned in install.sh
@@ -299,7 +300,7 @@ prepare_config() {
   } >"$WORK/fresh.yaml"
   CONFIG_ACTION="write"
   MERGED=""
-  if [ -f "$CONFIG_FILE" ] && [ "$FORCE_CONFIG" -ne 1 ]; then
+  if [ -f "$CONFIG_FILE" ] && [ "$FORCE_CONFIG" -ne 1 ] && ! pristine_conffile "$CONFIG_FILE"; then
     CONFIG_ACTION=merge
     merge_into "$CONFIG_FILE" "$WORK/agent.yaml"
     if [ -n "$RW_URL" ] && ! grep -qF -- "$RW_URL" "$CONFIG_FILE"; then
@@ -357,13 +358,81 @@ ensure_build_deps() {
   fi
 }
 
-# build_outpost: a Release build in $SRC/build-release; BINARY is its outpost.
-build_outpost() {
-  say "building outpost (Release; an existing build is reused incrementally)"
+# build_release TARGET: builds TARGET in the Release build $SRC/build-release
+# (an existing one is reused incrementally).
+build_release() {
   cmake -S "$SRC" -B "$SRC/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DOUTPOST_BUILD_TESTS=OFF -DOUTPOST_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$SRC/build-release" --target outpost -j "$(nproc)"
+  cmake --build "$SRC/build-release" --target "$1" -j "$(nproc)"
+}
+
+# build_outpost: BINARY is the Release build's outpost.
+build_outpost() {
+  say "building outpost (Release; an existing build is reused incrementally)"
+  build_release outpost
   BINARY="$SRC/build-release/outpost"
+}
+
+# build_package: the Debian package of a Release build
+# (build-release/outpost_<version>_<arch>.deb); prints its path.
+build_package() {
+  local deb
+  say "building the Debian package (Release; an existing build is reused incrementally)"
+  rm -f "$SRC"/build-release/outpost_*.deb
+  build_release package
+  deb="$(find "$SRC/build-release" -maxdepth 1 -name 'outpost_*.deb' -print -quit)"
+  [ -n "$deb" ] || fail "the package target wrote no outpost_*.deb in $SRC/build-release"
+  echo "built $deb"
+  echo "install it on each host with: ./install.sh --package $(basename "$deb") [--stack ...]"
+}
+
+# --- the Debian package --------------------------------------------------------------
+# admin_dir: the dpkg database of this install (PREFIX's own with --prefix).
+admin_dir() { echo "${ROOT}/var/lib/dpkg"; }
+
+# pristine_conffile FILE: FILE is the outpost package's conffile as shipped
+# (dpkg's recorded md5sum), so install.sh may write over it as if absent.
+pristine_conffile() {
+  local rel="${1#"$ROOT"}" sum
+  sum="$(dpkg-query --admindir="$(admin_dir)" -W -f='${Conffiles}\n' outpost 2>/dev/null |
+    awk -v f="$rel" '$1 == f { print $2 }')" || return 1
+  [ -n "$sum" ] && [ "$(md5sum <"$1" | cut -d' ' -f1)" = "$sum" ]
+}
+
+# unpack_package: the package's outpost into $WORK/pkg; BINARY is it when
+# it runs here (its libraries are installed), else empty.
+unpack_package() {
+  dpkg-deb -x "$PACKAGE" "$WORK/pkg"
+  BINARY="$WORK/pkg/usr/bin/outpost"
+  "$BINARY" -version >/dev/null 2>&1 || BINARY=""
+}
+
+# install_package: PACKAGE with its dependencies (apt-get; dpkg with
+# --no-deps), keeping conffiles the admin changed. With --prefix: into the
+# throwaway root PREFIX with its own dpkg database; the maintainer scripts
+# run on this host with DPKG_ROOT=PREFIX (no user unless PREFIX/etc/passwd
+# exists, no systemctl) and the libraries are this host's (--force-depends).
+install_package() {
+  local -a keep=(--force-confdef --force-confold)
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -n "$PREFIX" ]; then
+    install -d "$(admin_dir)/info" "$(admin_dir)/updates"
+    touch "$(admin_dir)/status" "$(admin_dir)/available"
+    dpkg --root="$PREFIX" --force-script-chrootless --force-depends "${keep[@]}" -i "$PACKAGE" >/dev/null 2>"$WORK/dpkg.err" ||
+      fail "dpkg could not install $PACKAGE into $PREFIX: $(grep -v 'depends on\|not installed\|dependency problems' "$WORK/dpkg.err" | tail -n 3)"
+  elif [ "$NO_DEPS" -eq 1 ]; then
+    dpkg "${keep[@]}" -i "$PACKAGE" >/dev/null || fail "dpkg could not install $PACKAGE"
+  else
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef \
+      -o Dpkg::Options::=--force-confold "$PACKAGE" >/dev/null ||
+      fail "apt-get could not install $PACKAGE"
+  fi
+  # A unit an older install.sh wrote would hide the package's.
+  if [ "$SYSTEM" -eq 1 ] && grep -qs '^ExecStart=/usr/local/bin/outpost ' /etc/systemd/system/outpost.service; then
+    rm -f /etc/systemd/system/outpost.service
+    echo "    removed /etc/systemd/system/outpost.service (from a source install); the package's unit is used"
+  fi
 }
 
 # --- install ------------------------------------------------------------------------
@@ -421,21 +490,52 @@ install_config() {
   fi
 }
 
-# install_unit: the env file (kept unless missing or --force-config) and
-# the systemd unit, rendered from packaging/.
+# install_env_file: the env file, rendered from packaging/ (kept unless
+# missing or --force-config). install_unit: the systemd unit. Both write
+# under DEST (empty but for packaging/stage-package.sh, the Debian
+# package's staging root); the paths inside them are the installed ones.
+install_env_file() {
+  unit_vars
+  if [ ! -f "${DEST:-}$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ] || pristine_conffile "$ENV_FILE"; then
+    render "$SRC/packaging/outpost.default" >"${DEST:-}$ENV_FILE"
+    chmod 0644 "${DEST:-}$ENV_FILE"
+  fi
+}
 install_unit() {
+  unit_vars
+  render "$SRC/packaging/outpost.service" >"${DEST:-}$UNIT_FILE"
+  chmod 0644 "${DEST:-}$UNIT_FILE"
+}
+# install_capabilities: a drop-in for the unit (install.sh's or the
+# package's) granting the capabilities the wanted stacks name in their
+# "## capabilities:" line; none needed: none written (one written for a
+# stack that is still in the config is kept).
+install_capabilities() {
+  local s c caps=""
+  for s in "${WANT[@]}"; do
+    # shellcheck disable=SC2013  # words: one capability each
+    for c in $(sed -n 's/^## capabilities: //p' "$STACK_DIR/$s.yaml"); do
+      [[ " $caps " == *" $c "* ]] || caps="$caps $c"
+    done
+  done
+  [ -n "$caps" ] || return 0
+  install -d -m 0755 "$DROPIN_DIR"
+  printf '# Written by install.sh for the stacks %s (configs/stacks/*.yaml).
+[Service]
+AmbientCapabilities=%s
+' \
+    "${WANT[*]}" "${caps# }" >"$DROPIN_DIR/capabilities.conf"
+  chmod 0644 "$DROPIN_DIR/capabilities.conf"
+  echo "    granted${caps} to the service ($DROPIN_DIR/capabilities.conf)"
+}
+unit_vars() {
   V=([CONFIG_FILE]="$CONFIG_FILE" [HTTP_ADDRESS]="$HTTP_ADDRESS" [ENV_FILE]="$ENV_FILE"
      [DATA_DIR]="$DATA_DIR" [BIN_DIR]="$BIN_DIR")
-  if [ ! -f "$ENV_FILE" ] || [ "$FORCE_CONFIG" -eq 1 ]; then
-    render "$SRC/packaging/outpost.default" >"$ENV_FILE"
-    chmod 0644 "$ENV_FILE"
-  fi
-  render "$SRC/packaging/outpost.service" >"$UNIT_FILE"
-  chmod 0644 "$UNIT_FILE"
 }
 
 # install_dashboards: the dashboards, the Grafana provisioning file (its
-# path points at this install) and the rules, whichever exist.
+# path points at this install) and the rules, whichever exist (under DEST,
+# as install_unit).
 install_dashboards() {
   [ -d "$SRC/dashboards" ] || return 0
   local n=0 f rel dest
@@ -448,6 +548,7 @@ install_dashboards() {
       *.json) dest="$SHARE_DIR/dashboards/$rel" ;;
       *) continue ;;
     esac
+    dest="${DEST:-}$dest"
     install -d -m 0755 "$(dirname "$dest")"
     if [[ "$rel" == provisioning/* ]]; then
       sed "s|/usr/local/share/outpost|$SHARE_DIR|g" "$f" >"$dest"
@@ -458,7 +559,7 @@ install_dashboards() {
     n=$((n + 1))
   done < <(find "$SRC/dashboards" -type f \( -name '*.json' -o -path "$SRC/dashboards/provisioning/*" \
              -o -path "$SRC/dashboards/rules/*.yaml" \) -print0 | sort -z)
-  echo "    $n dashboard, provisioning and rule files in $SHARE_DIR"
+  echo "    $n dashboard, provisioning and rule files in ${DEST:-}$SHARE_DIR"
 }
 
 # --- start without systemd ------------------------------------------------------------

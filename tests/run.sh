@@ -18,7 +18,7 @@ TEST_DEPS=(
   prometheus prometheus-node-exporter
   mariadb-server prometheus-mysqld-exporter
   redis-server prometheus-redis-exporter
-  dnsmasq-base shellcheck systemd
+  dnsmasq-base shellcheck systemd lintian
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -40,10 +40,11 @@ inline std::string HostName() {
 
 // Runs `argv` (argv[0] a path) with exactly PATH, HOME and `env` as its
 // environment (none of the caller's OUTPOST_* leak in), in the working
-// directory `cwd` (default: the caller's); bounded at 60 s. Output goes to
-// files in `dir`.
+// directory `cwd` (default: the caller's); bounded at `limit`. Output goes
+// to files in `dir`.
 inline RunResult RunProgram(const std::vector<std::string>& argv, const Env& env,
-                            const std::string& dir, const std::string& cwd = "") {
+                            const std::string& dir, const std::string& cwd = "",
+                            std::chrono::seconds limit = std::chrono::seconds(60)) {
   static int n = 0;
   const std::string out = dir + "/run." + std::to_string(++n);
   const std::string err = out + ".err";
@@ -58,7 +59,7 @@ inline RunResult RunProgram(const std::vector<std::string>& argv, const Env& env
   spawn.env.emplace();
   for (const auto& [k, v] : full) spawn.env->push_back(k + "=" + v);
   SpawnedProcess p(argv, spawn);
-  std::optional<int> exited = p.Wait(std::chrono::seconds(60));
+  std::optional<int> exited = p.Wait(limit);
   const int code = exited.value_or(-1);
   if (!exited.has_value()) p.Signal(SIGKILL);
   return RunResult{code, ReadAll(out), ReadAll(err)};

@@ -3,7 +3,8 @@
 // --no-deps --no-start) and writes a config outpost accepts; re-runs keep
 // hand edits, merge added stacks, --force-config rewrites; bad input exits
 // 2 and writes nothing; dashboards and rules are installed; the systemd
-// unit passes `systemd-analyze verify`; the script and the library it
+// unit passes `systemd-analyze verify`, a capability is granted (a
+// drop-in) only for a stack that needs it; the script and the library it
 // sources are shellcheck-clean; it runs as README says (`./install.sh`
 // from the repository root) and from any other directory.
 #include <unistd.h>
@@ -288,13 +289,31 @@ TEST(InstallTest, SystemdUnitVerifies) {
   EXPECT_FALSE(Contains(v.out + v.err, "outpost.service")) << v.out << v.err;
 }
 
+// CAP_DAC_READ_SEARCH only for a stack that needs it (node, lamp through
+// it): a drop-in next to the unit, which itself grants nothing.
+TEST(InstallTest, CapabilityDropInOnlyWhereAStackNeedsIt) {
+  Fixture f;
+  const std::string dropin = f.unit() + ".d/capabilities.conf";
+  ASSERT_EQ(f.Run({"--stack", "redis"}).code, 0);
+  EXPECT_FALSE(fs::exists(dropin));
+  EXPECT_FALSE(Contains(ReadAll(f.unit()), "Capabilit")) << ReadAll(f.unit());
+  RunResult r = f.Run({"--stack", "node"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "granted CAP_DAC_READ_SEARCH")) << r.out;
+  EXPECT_TRUE(Contains(ReadAll(dropin), "\n[Service]\nAmbientCapabilities=CAP_DAC_READ_SEARCH\n")) << ReadAll(dropin);
+  EXPECT_EQ(FileMode(dropin), 0644);
+}
+
 TEST(InstallTest, ScriptIsShellcheckClean) {
   ASSERT_EQ(access("/usr/bin/shellcheck", X_OK), 0)
       << "shellcheck is missing: apt-get install -y shellcheck";
   TempDir tmp;
   // -x: install.sh is checked with the library it sources; the library
-  // is also checked on its own.
-  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib}, {}, tmp.path());
+  // is also checked on its own. So are the Debian package's scripts.
+  const std::string pkg = std::string(OUTPOST_SOURCE_DIR) + "/packaging/";
+  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "stage-package.sh",
+                            pkg + "deb/postinst", pkg + "deb/prerm", pkg + "deb/postrm"},
+                           {}, tmp.path());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
 }
 
