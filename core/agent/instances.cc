@@ -117,8 +117,9 @@ void MetricsInstances::Stop() {
   // In parallel: each instance's flush deadline runs at the same time, so
   // stopping takes the longest of them, not their sum.
   std::vector<std::thread> closing;
-  for (auto& [name, in] : instances_) {
-    closing.emplace_back([this, &in] { Close(in, in.cfg.write_stale_on_shutdown); });
+  for (auto& entry : instances_) {
+    Instance* in = &entry.second;
+    closing.emplace_back([in] { Close(*in, in->cfg.write_stale_on_shutdown); });
   }
   for (std::thread& t : closing) t.join();
   std::lock_guard<std::mutex> l(mu_);
