@@ -120,7 +120,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     }
     if (name == "config.file") cl.config_file = std::string(value);
     else if (name == "config.expand-env") cl.expand_env = b;
-    else if (name == "server.http.address") cl.http_address = std::string(value);
+    else if (name == "server.http.address") {
+      cl.http_address = std::string(value);
+      cl.http_address_given = true;
+    }
     else if (name == "metrics.wal-directory") cl.wal_directory = std::string(value);
     else if (name == "version" && b) cl.command = CommandLine::Command::kVersion;
     else if ((name == "help" || name == "h") && b) cl.command = CommandLine::Command::kHelp;
@@ -175,6 +178,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
   opts.config_file = cl.config_file;
   opts.expand_env = cl.expand_env;
   opts.http_address = cl.http_address;
+  opts.http_address_given = cl.http_address_given;
   opts.wal_directory = cl.wal_directory;
   opts.registry = &registry;
   opts.shipper_factory = std::move(shipper_factory);

@@ -19,7 +19,13 @@
 //   integration Grafana Agent knows but outpost does not implement yet is
 //   accepted with a warning and dropped, so a migrating user's
 //   `windows_exporter: {enabled: false}` does not block start-up.
-// - Removed server listen settings are rejected naming the flag to use.
+// - Keys older Grafana Agent releases accepted are accepted with one warning
+//   each where their meaning is unambiguous: server.http_listen_address/port
+//   (the listen address unless -server.http.address is given; Grafana Agent
+//   moved them to flags in v0.24), server.grpc_listen_address/port (ignored:
+//   no gRPC server), integrations.<name>.include_exporter_metrics (ignored:
+//   no exporter process). Other removed server keys are rejected naming the
+//   flag to use.
 // - metrics.instance_mode "shared" (the default), instance_restart_backoff,
 //   http_disable_keepalives, http_idle_conn_timeout and
 //   global.evaluation_interval are accepted and validated but have no

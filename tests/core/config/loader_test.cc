@@ -345,11 +345,8 @@ TEST(LoaderTest, LegacyPrometheusKey) {
 }
 
 TEST(LoaderTest, ServerAndUnsupportedSections) {
-  EXPECT_EQ(OnlyError("server:\n  http_listen_port: 9090\n"),
-            "agent.yaml:2:3: server.http_listen_port: moved to the -server.http.address flag in "
-            "Grafana Agent v0.24");
-  EXPECT_EQ(OnlyError("server:\n  grpc_listen_address: 0.0.0.0\n"),
-            "agent.yaml:2:3: server.grpc_listen_address: moved to the -server.grpc.address flag "
+  EXPECT_EQ(OnlyError("server:\n  http_listen_network: unix\n"),
+            "agent.yaml:2:3: server.http_listen_network: moved to the -server.http.address flag "
             "in Grafana Agent v0.24");
   EXPECT_EQ(OnlyError("server:\n  log_level: verbose\n"),
             "agent.yaml:2:14: server.log_level: invalid log level \"verbose\" (expected debug, "
