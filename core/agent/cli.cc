@@ -153,12 +153,19 @@ int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& regist
   lo.expand_env = cl.expand_env;
   lo.registry = &registry;
   config::LoadResult r = config::LoadFull(lo);
-  for (const std::string& w : r.errors.warnings) std::cerr << "warning: " << w << "\n";
+  auto print_warnings = [&] {
+    for (const std::string& w : r.errors.warnings) std::cerr << "warning: " << w << "\n";
+  };
   if (!r.errors.ok() || !r.config) {
+    print_warnings();
     for (const std::string& e : r.errors.errors) std::cerr << e << "\n";
     return 1;
   }
-  std::cout << config::Dump(*r.config, registry);
+  // The effective config, what it will run, then the warnings last: what
+  // changed for a user migrating from Grafana Agent.
+  std::cout << config::Dump(*r.config, registry) << "\n" << config::Summary(*r.config)
+            << std::flush;
+  print_warnings();
   return 0;
 }
 
