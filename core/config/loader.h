@@ -33,8 +33,9 @@
 // - Unnamed remote_write entries are named "<owner>-<first 6 hex of md5 of
 //   their dump>", owner being the instance name, "global" or
 //   "integrations" (Grafana Agent: <instance>-<md5[:6]> of the YAML).
-// - *_file secrets keep the path; a file that cannot be read at load time is
-//   an error (its content is read by remote_write when used).
+// - *_file secrets keep the path and are read when used (at each scrape or
+//   remote-write request, as Prometheus); a file that cannot be read at load
+//   time is a warning.
 // - A scrape_timeout that is not set follows Prometheus: the global
 //   timeout (10s), but never more than the scrape_interval.
 // Thread-safe (no shared state); the registry must outlive the call.

@@ -257,10 +257,14 @@ TEST(LoaderTest, RemoteWriteAuth) {
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
                       "        azuread: {cloud: AzurePublic}\n"),
             "agent.yaml:5:9: metrics.global.remote_write[0].azuread: not supported yet");
-  EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
-                      "        basic_auth: {password_file: /nonexistent/pw}\n"),
-            "agent.yaml:5:37: metrics.global.remote_write[0].basic_auth.password_file: cannot "
-            "read file \"/nonexistent/pw\"");
+  // Read when used: a warning at load.
+  EXPECT_EQ(LoadText("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
+                     "        basic_auth: {password_file: /nonexistent/pw}\n")
+                .errors.warnings,
+            std::vector<std::string>{
+                "agent.yaml:5:22: metrics.global.remote_write[0].basic_auth.password_file: cannot "
+                "read file \"/nonexistent/pw\" now; it is read at each request, which fails until "
+                "the file can be read"});
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
                       "        basic_auth: {password: a}\n        bearer_token: b\n"),
             "agent.yaml:4:9: metrics.global.remote_write[0]: at most one of basic_auth, "
