@@ -30,8 +30,12 @@ void GlobalInit() {
 }
 
 // Reads a secret file, trimming surrounding whitespace (Prometheus does).
-std::string ReadSecretFile(const std::string& path) {
+// A file that cannot be read fails the request as retryable: Prometheus
+// reads it in its round tripper, whose error client.go treats as a network
+// error (RecoverableError), so the data waits for the file.
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::UnavailableError(absl::StrCat("unable to read file ", path));
   std::stringstream ss;
   ss << in.rdbuf();
   std::string s = ss.str();
@@ -260,6 +264,22 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
     *sent_auth = std::move(*extra);
   }
 
+  // The *_file secret of basic_auth, authorization or bearer_token_file.
+  const std::string* secret_file =
+      cfg.basic_auth ? &cfg.basic_auth->password_file
+      : cfg.authorization ? &cfg.authorization->credentials_file
+                          : &cfg.bearer_token_file;
+  std::string file_secret;
+  if (!secret_file->empty()) {
+    absl::StatusOr<std::string> s = ReadSecretFile(*secret_file);
+    if (!s.ok()) {
+      result.outcome = SendOutcome::kRetry;
+      result.detail = std::string(s.status().message());
+      return result;
+    }
+    file_secret = *std::move(s);
+  }
+
   curl_slist* headers = nullptr;
   auto add = [&headers](const std::string& h) {
     headers = curl_slist_append(headers, h.c_str());
@@ -275,20 +295,18 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
   std::string auth_user, auth_pass;
   if (cfg.basic_auth) {
     auth_user = cfg.basic_auth->username;
-    auth_pass = cfg.basic_auth->password_file.empty()
-                    ? cfg.basic_auth->password.reveal()
-                    : ReadSecretFile(cfg.basic_auth->password_file);
+    auth_pass = cfg.basic_auth->password_file.empty() ? cfg.basic_auth->password.reveal()
+                                                      : file_secret;
   } else if (cfg.authorization) {
     const std::string cred = cfg.authorization->credentials_file.empty()
                                  ? cfg.authorization->credentials.reveal()
-                                 : ReadSecretFile(cfg.authorization->credentials_file);
+                                 : file_secret;
     const std::string type =
         cfg.authorization->type.empty() ? "Bearer" : cfg.authorization->type;
     add(absl::StrCat("Authorization: ", type, " ", cred));
   } else if (!cfg.bearer_token.empty() || !cfg.bearer_token_file.empty()) {
-    const std::string tok = cfg.bearer_token_file.empty()
-                                ? cfg.bearer_token.reveal()
-                                : ReadSecretFile(cfg.bearer_token_file);
+    const std::string tok =
+        cfg.bearer_token_file.empty() ? cfg.bearer_token.reveal() : file_secret;
     add(absl::StrCat("Authorization: Bearer ", tok));
   }
 

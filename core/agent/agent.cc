@@ -84,6 +84,9 @@ absl::Status Agent::Start() {
     return cfg.status();
   }
   ApplyLogging(cfg->server);
+  if (!opts_.http_address_given && !cfg->server.legacy_http_address.empty()) {
+    opts_.http_address = cfg->server.legacy_http_address;
+  }
   if (absl::Status st = http_.Start(opts_.http_address); !st.ok()) return st;
   std::string host;
   int port;

@@ -38,6 +38,9 @@ struct AgentOptions {
   std::string config_file;
   bool expand_env = false;
   std::string http_address = "127.0.0.1:12345";
+  // False: the config's legacy server.http_listen_address/port, when set,
+  // replace http_address.
+  bool http_address_given = true;
   std::string wal_directory;  // -metrics.wal-directory; overrides the file when set
   const config::IntegrationRegistry* registry = nullptr;
   // Environment lookup (HOSTNAME, ${VAR}); defaults to getenv.

@@ -120,7 +120,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     }
     if (name == "config.file") cl.config_file = std::string(value);
     else if (name == "config.expand-env") cl.expand_env = b;
-    else if (name == "server.http.address") cl.http_address = std::string(value);
+    else if (name == "server.http.address") {
+      cl.http_address = std::string(value);
+      cl.http_address_given = true;
+    }
     else if (name == "metrics.wal-directory") cl.wal_directory = std::string(value);
     else if (name == "version" && b) cl.command = CommandLine::Command::kVersion;
     else if ((name == "help" || name == "h") && b) cl.command = CommandLine::Command::kHelp;
@@ -150,12 +153,19 @@ int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& regist
   lo.expand_env = cl.expand_env;
   lo.registry = &registry;
   config::LoadResult r = config::LoadFull(lo);
-  for (const std::string& w : r.errors.warnings) std::cerr << "warning: " << w << "\n";
+  auto print_warnings = [&] {
+    for (const std::string& w : r.errors.warnings) std::cerr << "warning: " << w << "\n";
+  };
   if (!r.errors.ok() || !r.config) {
+    print_warnings();
     for (const std::string& e : r.errors.errors) std::cerr << e << "\n";
     return 1;
   }
-  std::cout << config::Dump(*r.config, registry);
+  // The effective config, what it will run, then the warnings last: what
+  // changed for a user migrating from Grafana Agent.
+  std::cout << config::Dump(*r.config, registry) << "\n" << config::Summary(*r.config)
+            << std::flush;
+  print_warnings();
   return 0;
 }
 
@@ -175,6 +185,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
   opts.config_file = cl.config_file;
   opts.expand_env = cl.expand_env;
   opts.http_address = cl.http_address;
+  opts.http_address_given = cl.http_address_given;
   opts.wal_directory = cl.wal_directory;
   opts.registry = &registry;
   opts.shipper_factory = std::move(shipper_factory);

@@ -25,6 +25,7 @@ struct CommandLine {
   std::string config_file;
   bool expand_env = false;
   std::string http_address = "127.0.0.1:12345";
+  bool http_address_given = false;  // -server.http.address was on the command line
   std::string wal_directory;  // empty: the file's metrics.wal_directory
 };
 

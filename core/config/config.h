@@ -23,6 +23,10 @@ namespace outpost::config {
 struct ServerConfig {
   std::string log_level = "info";    // debug|info|warn|error
   std::string log_format = "logfmt";  // logfmt|json
+  // "host:port" from the pre-v0.24 keys http_listen_address (default all
+  // interfaces) and http_listen_port (default 80); empty when neither is
+  // set. The listen address unless -server.http.address is given.
+  std::string legacy_http_address;
 };
 
 struct BasicAuth {

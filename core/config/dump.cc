@@ -264,4 +264,63 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
   return s;
 }
 
+namespace {
+
+std::string Plural(size_t n, std::string_view what) {
+  return Cat(n, " ", what, n == 1 ? "" : "s");
+}
+
+// "app (2 static targets, file_sd)": where a job's targets come from.
+std::string JobLine(const InstanceConfig& c, const ScrapeConfig& s) {
+  size_t targets = 0;
+  for (const TargetGroup& g : s.static_configs) targets += g.targets.size();
+  std::vector<std::string> from;
+  if (targets > 0) from.push_back(Plural(targets, "static target"));
+  if (!s.file_sd_configs.empty()) from.push_back("file_sd");
+  if (!s.http_sd_configs.empty()) from.push_back("http_sd");
+  if (!s.dns_sd_configs.empty()) from.push_back("dns_sd");
+  if (from.empty()) from.push_back("no targets");
+  std::string line = Cat(c.name, "/", s.job_name, " (");
+  for (size_t i = 0; i < from.size(); ++i) line += Cat(i ? ", " : "", from[i]);
+  return line + ")";
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  if (items.empty()) return "none";
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += Cat(i ? ", " : "", items[i]);
+  return out;
+}
+
+}  // namespace
+
+std::string Summary(const Config& cfg) {
+  std::vector<std::string> running, not_scraped, disabled, jobs;
+  for (const IntegrationConfig& ic : cfg.integrations.integrations) {
+    if (!ic.common.enabled) {
+      disabled.push_back(ic.name);
+    } else if (!ic.common.scrape_integration) {
+      not_scraped.push_back(ic.name);
+    } else {
+      running.push_back(ic.name);
+    }
+  }
+  for (const InstanceConfig& c : cfg.metrics.configs) {
+    for (const ScrapeConfig& s : c.scrape_configs) jobs.push_back(JobLine(c, s));
+  }
+  std::string out = Cat("# outpost will run:\n#   integrations: ", Joined(running), "\n");
+  if (!not_scraped.empty()) {
+    out += Cat("#   integrations served at /integrations/<name>/metrics only "
+               "(scrape_integration: false): ", Joined(not_scraped), "\n");
+  }
+  if (!disabled.empty()) out += Cat("#   integrations not enabled: ", Joined(disabled), "\n");
+  out += Cat("#   scrape jobs: ", Joined(jobs), "\n");
+  if (!cfg.server.legacy_http_address.empty()) {
+    const std::string& a = cfg.server.legacy_http_address;
+    out += Cat("#   HTTP listen address: ", a[0] == ':' ? "0.0.0.0" : "", a,
+               " (server.http_listen_address/port) unless -server.http.address is given\n");
+  }
+  return out;
+}
+
 }  // namespace outpost::config

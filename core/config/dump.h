@@ -20,6 +20,15 @@ namespace outpost::config {
 // keys only.
 std::string Dump(const Config& cfg, const IntegrationRegistry& registry);
 
+// What the agent will run, for a migrating user (check-config prints it
+// after the effective config): enabled integrations, scrape jobs as
+// "<instance>/<job>", the legacy listen address. YAML comment lines, so the
+// output of check-config stays a loadable config. Example:
+//   # outpost will run:
+//   #   integrations: agent, node_exporter
+//   #   scrape jobs: default/app (2 static targets)
+std::string Summary(const Config& cfg);
+
 }  // namespace outpost::config
 
 #endif  // OUTPOST_CORE_CONFIG_DUMP_H_

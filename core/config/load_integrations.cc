@@ -56,6 +56,15 @@ void ReadCommon(MapReader& m, const MetricsConfig& metrics, const IntegrationsCo
   m.RelabelConfigs("relabel_configs", &c->relabel_configs);
   m.RelabelConfigs("metric_relabel_configs", &c->metric_relabel_configs);
   m.Duration("wal_truncate_frequency", &c->wal_truncate_frequency);
+  // node_exporter and redis_exporter add the exporter's own go_* and
+  // process_* series (static/integrations/node_exporter/config.go); outpost
+  // runs no exporter process, so there are none to add.
+  bool exporter_metrics = false;
+  m.Bool("include_exporter_metrics", &exporter_metrics);
+  if (exporter_metrics) {
+    m.Warn("include_exporter_metrics", "ignored: outpost runs no exporter process, so there are "
+                                       "no exporter go_* and process_* metrics");
+  }
   if (c->scrape_interval > c->wal_truncate_frequency) {
     m.Error(m.Has("scrape_interval") ? "scrape_interval" : "wal_truncate_frequency",
             Cat("scrape_interval (", FormatPromDuration(c->scrape_interval),

@@ -25,20 +25,52 @@ using internal::Sv;
 namespace {
 
 // Server keys removed from the file in Grafana Agent v0.24 in favour of
-// flags (static/release-notes.md, static/server/flags.go).
+// flags (static/release-notes.md, static/server/flags.go). The listen
+// address and port are still honoured, the gRPC ones ignored (outpost has
+// no gRPC server), each with a warning; the others stay errors.
 struct MovedKey {
   std::string_view key;
   std::string_view flag;
 };
 constexpr MovedKey kMovedServerKeys[] = {
-    {"http_listen_address", "-server.http.address"},
-    {"http_listen_port", "-server.http.address"},
-    {"grpc_listen_address", "-server.grpc.address"},
-    {"grpc_listen_port", "-server.grpc.address"},
     {"http_listen_network", "-server.http.address"},
     {"grpc_listen_network", "-server.grpc.address"},
     {"register_instrumentation", "-server.register-instrumentation"},
 };
+constexpr std::string_view kRemovedIn = "Grafana Agent v0.24";
+
+// Before v0.24 the weaveworks/common server listened on
+// http_listen_address (default "", all interfaces) : http_listen_port
+// (default 80) (grafana/agent#852 made 127.0.0.1:12345 the default).
+void ReadLegacyListen(MapReader& m, ServerConfig* out) {
+  std::string host;
+  int port = 80;
+  const bool has_host = m.Has("http_listen_address");
+  const bool has_port = m.Has("http_listen_port");
+  m.String("http_listen_address", &host);
+  m.Int("http_listen_port", &port);
+  if (port < 0 || port > 65535) {
+    m.ValueError("http_listen_port", Cat("invalid port ", port, " (expected 0 to 65535)"));
+    return;
+  }
+  if (has_host || has_port) {
+    out->legacy_http_address =
+        host.find(':') != std::string::npos ? Cat("[", host, "]:", port) : Cat(host, ":", port);
+  }
+  const std::string shown = Cat(host.empty() ? "0.0.0.0" : host, ":", port);
+  for (std::string_view key : {"http_listen_address", "http_listen_port"}) {
+    if (!m.Has(key)) continue;
+    m.Warn(key, Cat("deprecated: moved to the -server.http.address flag in ", kRemovedIn,
+                    "; outpost listens on ", shown, " unless -server.http.address is given"));
+  }
+  for (std::string_view key : {"grpc_listen_address", "grpc_listen_port"}) {
+    if (!m.Has(key)) continue;
+    std::string ignored;
+    m.String(key, &ignored);
+    m.Warn(key, Cat("deprecated: moved to the -server.grpc.address flag in ", kRemovedIn,
+                    "; ignored: outpost has no gRPC server"));
+  }
+}
 
 void ReadServer(MapReader& m, ServerConfig* out) {
   m.String("log_level", &out->log_level);
@@ -52,8 +84,9 @@ void ReadServer(MapReader& m, ServerConfig* out) {
     m.ValueError("log_format", Cat("invalid log format \"", out->log_format,
                                             "\" (expected logfmt or json)"));
   }
+  ReadLegacyListen(m, out);
   for (const MovedKey& k : kMovedServerKeys) {
-    m.Unsupported(k.key, Cat("moved to the ", k.flag, " flag in Grafana Agent v0.24"));
+    m.Unsupported(k.key, Cat("moved to the ", k.flag, " flag in ", kRemovedIn));
   }
   m.Unsupported("http_tls_config");
   m.Unsupported("grpc_tls_config");

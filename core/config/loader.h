@@ -19,7 +19,13 @@
 //   integration Grafana Agent knows but outpost does not implement yet is
 //   accepted with a warning and dropped, so a migrating user's
 //   `windows_exporter: {enabled: false}` does not block start-up.
-// - Removed server listen settings are rejected naming the flag to use.
+// - Keys older Grafana Agent releases accepted are accepted with one warning
+//   each where their meaning is unambiguous: server.http_listen_address/port
+//   (the listen address unless -server.http.address is given; Grafana Agent
+//   moved them to flags in v0.24), server.grpc_listen_address/port (ignored:
+//   no gRPC server), integrations.<name>.include_exporter_metrics (ignored:
+//   no exporter process). Other removed server keys are rejected naming the
+//   flag to use.
 // - metrics.instance_mode "shared" (the default), instance_restart_backoff,
 //   http_disable_keepalives, http_idle_conn_timeout and
 //   global.evaluation_interval are accepted and validated but have no
@@ -27,8 +33,9 @@
 // - Unnamed remote_write entries are named "<owner>-<first 6 hex of md5 of
 //   their dump>", owner being the instance name, "global" or
 //   "integrations" (Grafana Agent: <instance>-<md5[:6]> of the YAML).
-// - *_file secrets keep the path; a file that cannot be read at load time is
-//   an error (its content is read by remote_write when used).
+// - *_file secrets keep the path and are read when used (at each scrape or
+//   remote-write request, as Prometheus); a file that cannot be read at load
+//   time is a warning.
 // - A scrape_timeout that is not set follows Prometheus: the global
 //   timeout (10s), but never more than the scrape_interval.
 // Thread-safe (no shared state); the registry must outlive the call.

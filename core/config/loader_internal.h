@@ -43,10 +43,13 @@ void ReadIntegrations(MapReader& m, const MetricsConfig& metrics,
 // else "invalid URL: <what is wrong>". The URL itself is never echoed.
 void CheckHttpUrl(MapReader& m, std::string_view key, std::string_view url,
                   std::string_view not_http = "invalid URL: must be an absolute http or https URL");
-// A *_file must be readable when the config is loaded: a value error if not.
+// A *_file is read when used, as in Prometheus (the scraper and the
+// remote-write client read it at each request, curl reads TLS files at each
+// connection): one that cannot be read at load is a warning naming it, and
+// the requests fail naming it until it can be read.
 void CheckFile(MapReader& m, std::string_view key, const std::string& path);
 // Read `basic_auth` / `authorization` of `m` when present (each block is
-// Finish()ed; *_file must be readable).
+// Finish()ed; *_file checked by CheckFile).
 void ReadBasicAuth(MapReader& m, std::optional<BasicAuth>* out);
 void ReadAuthorization(MapReader& m, std::optional<Authorization>* out);
 // Reads a tls_config block (and Finish()es it).

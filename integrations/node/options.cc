@@ -58,10 +58,6 @@ void RegexWithAlias(config::MapReader& m, std::string_view old_key, std::string_
 
 Options ParseOptions(config::MapReader& m) {
   Options o;
-  m.Bool("include_exporter_metrics", &o.include_exporter_metrics);
-  if (o.include_exporter_metrics) {
-    m.Error("include_exporter_metrics", "not supported yet (outpost has no Go runtime metrics)");
-  }
   m.String("procfs_path", &o.procfs_path);
   m.String("sysfs_path", &o.sysfs_path);
   m.String("rootfs_path", &o.rootfs_path);
@@ -129,7 +125,6 @@ void DumpOptions(const Options& o, YAML::Emitter& out) {
     for (const std::string& s : v) out << s;
     out << YAML::EndSeq;
   };
-  boolean("include_exporter_metrics", o.include_exporter_metrics);
   str("procfs_path", o.procfs_path);
   str("sysfs_path", o.sysfs_path);
   str("rootfs_path", o.rootfs_path);

@@ -15,7 +15,6 @@
 namespace outpost::integrations::node {
 
 struct Options : config::IntegrationOptions {
-  bool include_exporter_metrics = false;
   std::string procfs_path = "/proc";
   std::string sysfs_path = "/sys";
   std::string rootfs_path = "/";

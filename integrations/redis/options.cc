@@ -251,8 +251,6 @@ absl::StatusOr<std::vector<std::string>> ParseKeyGroups(std::string_view csv) {
 
 Options ParseOptions(config::MapReader& m) {
   Options o;
-  UnsupportedTrue(m, "include_exporter_metrics", &o.include_exporter_metrics,
-                  "not supported yet (outpost has no Go runtime metrics)");
   m.String("redis_addr", &o.redis_addr);
   if (o.redis_addr.empty()) {
     m.Error("redis_addr", "cannot create redis_exporter; redis_exporter.redis_addr is not defined");
@@ -323,7 +321,6 @@ void DumpOptions(const Options& o, YAML::Emitter& out) {
   };
   auto boolean = [&](const char* k, bool v) { out << YAML::Key << k << YAML::Value << v; };
   auto integer = [&](const char* k, int64_t v) { out << YAML::Key << k << YAML::Value << v; };
-  boolean("include_exporter_metrics", o.include_exporter_metrics);
   str("redis_addr", RedactAddress(o.redis_addr));
   str("redis_user", o.redis_user);
   str("redis_password", std::string(o.redis_password.masked()));

@@ -19,7 +19,6 @@
 namespace outpost::integrations::redis {
 
 struct Options : config::IntegrationOptions {
-  bool include_exporter_metrics = false;
   std::string redis_addr;
   std::string redis_user;
   config::Secret redis_password;

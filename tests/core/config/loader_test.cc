@@ -257,10 +257,14 @@ TEST(LoaderTest, RemoteWriteAuth) {
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
                       "        azuread: {cloud: AzurePublic}\n"),
             "agent.yaml:5:9: metrics.global.remote_write[0].azuread: not supported yet");
-  EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
-                      "        basic_auth: {password_file: /nonexistent/pw}\n"),
-            "agent.yaml:5:37: metrics.global.remote_write[0].basic_auth.password_file: cannot "
-            "read file \"/nonexistent/pw\"");
+  // Read when used: a warning at load.
+  EXPECT_EQ(LoadText("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
+                     "        basic_auth: {password_file: /nonexistent/pw}\n")
+                .errors.warnings,
+            std::vector<std::string>{
+                "agent.yaml:5:22: metrics.global.remote_write[0].basic_auth.password_file: cannot "
+                "read file \"/nonexistent/pw\" now; it is read at each request, which fails until "
+                "the file can be read"});
   EXPECT_EQ(OnlyError("metrics:\n  global:\n    remote_write:\n      - url: http://a/\n"
                       "        basic_auth: {password: a}\n        bearer_token: b\n"),
             "agent.yaml:4:9: metrics.global.remote_write[0]: at most one of basic_auth, "
@@ -345,11 +349,8 @@ TEST(LoaderTest, LegacyPrometheusKey) {
 }
 
 TEST(LoaderTest, ServerAndUnsupportedSections) {
-  EXPECT_EQ(OnlyError("server:\n  http_listen_port: 9090\n"),
-            "agent.yaml:2:3: server.http_listen_port: moved to the -server.http.address flag in "
-            "Grafana Agent v0.24");
-  EXPECT_EQ(OnlyError("server:\n  grpc_listen_address: 0.0.0.0\n"),
-            "agent.yaml:2:3: server.grpc_listen_address: moved to the -server.grpc.address flag "
+  EXPECT_EQ(OnlyError("server:\n  http_listen_network: unix\n"),
+            "agent.yaml:2:3: server.http_listen_network: moved to the -server.http.address flag "
             "in Grafana Agent v0.24");
   EXPECT_EQ(OnlyError("server:\n  log_level: verbose\n"),
             "agent.yaml:2:14: server.log_level: invalid log level \"verbose\" (expected debug, "

@@ -135,5 +135,31 @@ TEST(ScrapeConfigTest, HttpAndDnsDiscovery) {
   EXPECT_EQ(Dump(*again.config, integrations::Builtin()), dump);
 }
 
+// Prometheus reads a scrape config's files when it uses them; outpost warns
+// at load and the scraper reads them at each request (remote_write too).
+TEST(ScrapeConfigTest, MissingFilesAreWarnings) {
+  const std::string missing = "/nonexistent/outpost-test/file";
+  for (const std::string& block :
+       {"bearer_token_file: " + missing, "basic_auth: {username: u, password_file: " + missing + "}",
+        "authorization: {credentials_file: " + missing + "}",
+        "tls_config: {ca_file: " + missing + "}",
+        "tls_config: {cert_file: " + missing + ", key_file: " + missing + "}"}) {
+    LoadResult r = LoadText(
+        "metrics:\n  wal_directory: /w\n  configs:\n    - name: a\n      scrape_configs:\n"
+        "        - job_name: j\n          " + block + "\n");
+    EXPECT_THAT(r.errors.errors, IsEmpty()) << block;
+    ASSERT_FALSE(r.errors.warnings.empty()) << block;
+    for (const std::string& w : r.errors.warnings) {
+      EXPECT_THAT(w, HasSubstr("cannot read file \"" + missing + "\" now; it is read at each "
+                               "request"));
+    }
+  }
+  LoadResult r = LoadText(
+      "metrics:\n  wal_directory: /w\n  global:\n    remote_write:\n"
+      "      - url: http://h/\n        bearer_token_file: " + missing + "\n");
+  EXPECT_TRUE(r.errors.ok());
+  EXPECT_THAT(r.errors.warnings, ElementsAre(HasSubstr("bearer_token_file: cannot read file")));
+}
+
 }  // namespace
 }  // namespace outpost::config

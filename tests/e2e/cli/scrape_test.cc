@@ -17,19 +17,6 @@
 namespace outpost::testing {
 namespace {
 
-// Samples of `name` with job/instance, from the WAL.
-std::vector<wal::RefSample> Samples(const WalContent& c, const std::string& name,
-                                    const std::string& job, const std::string& instance) {
-  std::vector<wal::RefSample> out;
-  for (auto& [ref, l] : c.series) {
-    if (l.Get("__name__") == name && l.Get("job") == job && l.Get("instance") == instance &&
-        c.samples.count(ref)) {
-      for (const wal::RefSample& s : c.samples.at(ref)) out.push_back(s);
-    }
-  }
-  return out;
-}
-
 template <typename P>
 bool WaitFor(P pred) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);

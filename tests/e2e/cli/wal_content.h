@@ -57,6 +57,19 @@ inline WalContent ReadWal(const std::string& dir) {
   return c;
 }
 
+// Samples of `name` with job/instance, oldest first within each series.
+inline std::vector<wal::RefSample> Samples(const WalContent& c, const std::string& name,
+                                           const std::string& job, const std::string& instance) {
+  std::vector<wal::RefSample> out;
+  for (auto& [ref, l] : c.series) {
+    if (l.Get("__name__") == name && l.Get("job") == job && l.Get("instance") == instance &&
+        c.samples.count(ref)) {
+      for (const wal::RefSample& s : c.samples.at(ref)) out.push_back(s);
+    }
+  }
+  return out;
+}
+
 }  // namespace outpost::testing
 
 #endif  // OUTPOST_TESTS_E2E_CLI_WAL_CONTENT_H_

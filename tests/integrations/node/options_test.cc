@@ -42,7 +42,6 @@ TEST(NodeOptions, DefaultsAreGrafanaAgents) {
   EXPECT_EQ(o.sysfs_path, "/sys");
   EXPECT_EQ(o.rootfs_path, "/");
   EXPECT_EQ(o.udev_data_path, "/run/udev/data");
-  EXPECT_FALSE(o.include_exporter_metrics);
   EXPECT_FALSE(o.enable_cpu_guest_seconds_metric);
   EXPECT_EQ(o.filesystem_mount_timeout, absl::Seconds(5));
   EXPECT_EQ(o.filesystem_mount_points_exclude,
@@ -84,7 +83,7 @@ netclass_ignore_invalid_speed_device: true
 TEST(NodeOptions, UnsupportedKeysAreRejectedByName) {
   for (const char* key :
        {"runit_service_dir: /x", "systemd_unit_include: .+", "ntp_server: 10.0.0.1",
-        "enable_cpu_info_metric: true", "perf_cpus: 1-2", "include_exporter_metrics: true"}) {
+        "enable_cpu_info_metric: true", "perf_cpus: 1-2"}) {
     Parsed p = Parse(key);
     ASSERT_FALSE(p.errors.ok()) << key;
     std::string name(key, std::string(key).find(':'));

@@ -100,8 +100,6 @@ TEST(RedisOptions, Errors) {
   EXPECT_THAT(Parse("redis_addr: h:1\ncheck_key_groups: 'a\"b'").AllErrors(),
               HasSubstr("check_key_groups"));
   EXPECT_TRUE(Parse("redis_addr: h:1\ncheck_key_groups: '^(.*)$'").errors.ok());
-  EXPECT_THAT(Parse("redis_addr: h:1\ninclude_exporter_metrics: true").AllErrors(),
-              HasSubstr("include_exporter_metrics: not supported yet"));
   EXPECT_THAT(Parse("redis_addr: h:1\nis_tile38: true").AllErrors(),
               HasSubstr("is_tile38: not supported yet"));
   EXPECT_THAT(Parse("redis_addr: h:1\nis_cluster: true\ncheck_keys: a").AllErrors(),

@@ -1,6 +1,7 @@
 // HttpClient against the FaultReceiver: headers, auth, classification.
 #include "remote_write/http_client.h"
 
+#include <cstdio>
 #include <fstream>
 
 #include "gtest/gtest.h"
@@ -134,6 +135,31 @@ TEST(HttpClientTest, BearerTokenFile) {
   std::string lb;
   EXPECT_EQ((*client)->Send(OneSample(&enc, &lb), 0).outcome, SendOutcome::kOk);
   EXPECT_TRUE(rx->errors().empty()) << rx->errors()[0];
+}
+
+// A secret file that does not exist yet (it was a warning at load) fails
+// each send as retryable, naming the file, so nothing is dropped; once it
+// exists the next send carries it.
+TEST(HttpClientTest, MissingSecretFileIsRetriedUntilItAppears) {
+  testing::ReceiverOptions opts;
+  opts.expect_authorization = "Basic dXNlcjpwYXNz";  // user:pass
+  auto rx = FaultReceiver::Start(opts);
+  auto cfg = Config(rx->url());
+  const std::string path = ::testing::TempDir() + "/late_password";
+  std::remove(path.c_str());
+  cfg.basic_auth = config::BasicAuth{"user", config::Secret(), path};
+  auto client = HttpClient::Create(cfg);
+  ASSERT_TRUE(client.ok());
+  BatchEncoder enc;
+  std::string lb;
+  SendResult r = (*client)->Send(OneSample(&enc, &lb), 0);
+  EXPECT_EQ(r.outcome, SendOutcome::kRetry);
+  EXPECT_EQ(r.http_status, 0);
+  EXPECT_EQ(r.detail, "unable to read file " + path);
+  std::ofstream(path) << "pass\n";
+  EXPECT_EQ((*client)->Send(OneSample(&enc, &lb), 1).outcome, SendOutcome::kOk);
+  EXPECT_TRUE(rx->errors().empty()) << rx->errors()[0];
+  std::remove(path.c_str());
 }
 
 TEST(HttpClientTest, BasicAuthAndAuthorization) {
