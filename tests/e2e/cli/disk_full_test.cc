@@ -69,18 +69,12 @@ TEST(DiskFullTest, WritingAndShippingResumeWhenSpaceReturns) {
   PrometheusReceiver prom(d.path());
   ASSERT_TRUE(prom.ok()) << prom.error();
   WriteFile(d / "agent.yaml",
-            "metrics:\n"
-            "  wal_directory: " + mnt + "\n"
-            "  global:\n"
-            "    scrape_interval: 1s\n"
+            MetricsHead(mnt) +
             "integrations:\n"
             "  prometheus_remote_write:\n"
             "    - url: " + prom.write_url() + "\n"
-            "      queue_config: {batch_send_deadline: 1s}\n"
-            "  agent:\n"
-            "    enabled: true\n"
-            "  node_exporter:\n"
-            "    enabled: true\n");
+            "      queue_config: {batch_send_deadline: 1s}\n" +
+            kAgentAndNode);
   Process agent({"-config.file=" + (d / "agent.yaml"), "-server.http.address=127.0.0.1:0"},
                 d.path());
   ASSERT_TRUE(agent.WaitForStderr("outpost started")) << agent.err();

@@ -94,18 +94,12 @@ TEST(Kill9PrometheusTest, TenKillsThenPrometheusHoldsExactlyTheWal) {
   PrometheusReceiver prom(d.path());
   ASSERT_TRUE(prom.ok()) << prom.error();
   WriteFile(d / "agent.yaml",
-            "metrics:\n"
-            "  wal_directory: " + (d / "data") + "\n"
-            "  global:\n"
-            "    scrape_interval: 1s\n"
+            MetricsHead(d / "data") +
             "integrations:\n"
             "  prometheus_remote_write:\n"
             "    - url: " + prom.write_url() + "\n"
-            "      queue_config: {batch_send_deadline: 1s, min_backoff: 50ms, max_backoff: 1s}\n"
-            "  agent:\n"
-            "    enabled: true\n"
-            "  node_exporter:\n"
-            "    enabled: true\n");
+            "      queue_config: {batch_send_deadline: 1s, min_backoff: 50ms, max_backoff: 1s}\n" +
+            kAgentAndNode);
   const std::vector<std::string> args = {"-config.file=" + (d / "agent.yaml"),
                                          "-server.http.address=127.0.0.1:0"};
   // 1-3 s apart, the same every run of the test.

@@ -100,6 +100,15 @@ class Process {
   SpawnedProcess child_;
 };
 
+// Pieces of agent configs the end-to-end tests share: the metrics block's
+// head (a WAL directory, 1 s scrapes) and the agent and node_exporter
+// integrations, enabled (to put under "integrations:").
+inline std::string MetricsHead(const std::string& wal_dir) {
+  return "metrics:\n  wal_directory: " + wal_dir + "\n  global:\n    scrape_interval: 1s\n";
+}
+inline constexpr char kAgentAndNode[] =
+    "  agent:\n    enabled: true\n  node_exporter:\n    enabled: true\n";
+
 // The HTTP port of an agent started with -server.http.address=...:0, from
 // its "outpost started" log line; 0 when not there (yet).
 inline int PortFromLog(const std::string& err) {

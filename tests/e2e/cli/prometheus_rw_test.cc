@@ -36,19 +36,13 @@ TEST(PrometheusRemoteWriteTest, EveryWalSeriesArrivesWithItsSamples) {
   const int prom_port = prom.port();
 
   WriteFile(d / "agent.yaml",
-            "metrics:\n"
-            "  wal_directory: " + (d / "data") + "\n"
-            "  global:\n"
-            "    scrape_interval: 1s\n"
+            MetricsHead(d / "data") +
             "    external_labels: {cluster: test}\n"
             "integrations:\n"
             "  prometheus_remote_write:\n"
             "    - url: " + prom.write_url() + "\n"
-            "      queue_config: {batch_send_deadline: 1s}\n"
-            "  agent:\n"
-            "    enabled: true\n"
-            "  node_exporter:\n"
-            "    enabled: true\n");
+            "      queue_config: {batch_send_deadline: 1s}\n" +
+            kAgentAndNode);
   {
     Process agent({"-config.file=" + (d / "agent.yaml"), "-server.http.address=127.0.0.1:0"}, d.path());
     ASSERT_TRUE(agent.WaitForStderr("outpost started")) << agent.err();

@@ -20,10 +20,7 @@ TEST(ShutdownTest, SigtermWithTheEndpointDownStopsWithinTwoSeconds) {
   // Nothing listens there: connections are refused.
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort()) + "/api/v1/write";
   WriteFile(d / "agent.yaml",
-            "metrics:\n"
-            "  wal_directory: " + (d / "data") + "\n"
-            "  global:\n"
-            "    scrape_interval: 1s\n"
+            MetricsHead(d / "data") +
             "    remote_write:\n"
             "      - url: " + url + "\n"
             "  configs:\n"
@@ -31,11 +28,8 @@ TEST(ShutdownTest, SigtermWithTheEndpointDownStopsWithinTwoSeconds) {
             "      scrape_configs:\n"
             "        - job_name: self\n"
             "          static_configs: [{targets: ['127.0.0.1:1']}]\n"
-            "integrations:\n"
-            "  agent:\n"
-            "    enabled: true\n"
-            "  node_exporter:\n"
-            "    enabled: true\n");
+            "integrations:\n" +
+            kAgentAndNode);
   Process agent({"-config.file=" + (d / "agent.yaml"), "-server.http.address=127.0.0.1:0"},
                 d.path());
   ASSERT_TRUE(agent.WaitForStderr("outpost started")) << agent.err();
