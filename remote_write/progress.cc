@@ -36,34 +36,24 @@ void AckTracker::Reset(Position p) {
 AckTracker::AckTracker(const Progress& start) : acked_(start.acked) {
   for (const DoneSeries& d : start.done) {
     if (d.end <= acked_) continue;
-    Done& e = done_[d.ref];
-    if (d.t >= e.t || e.end == Position{}) e = Done{d.t, d.end};
+    NoteDone(d.ref, d.t, d.end);
     horizon_ = std::max(horizon_, d.end);
   }
 }
 
-void AckTracker::Ack(uint64_t seq, uint64_t n) {
-  absl::MutexLock l(&mu_);
-  AckLocked(seq, n);
-  AdvanceLocked();
-}
-
-void AckTracker::AckLocked(uint64_t seq, uint64_t n) {
-  if (seq < first_seq_ || seq - first_seq_ >= entries_.size()) return;  // bug guard
-  Entry& e = entries_[seq - first_seq_];
-  e.pending -= std::min(e.pending, n);
-  ++version_;
+void AckTracker::NoteDone(uint64_t ref, int64_t t, Position end) {
+  auto [it, fresh] = done_.try_emplace(ref, Done{t, end});
+  if (!fresh && t >= it->second.t) it->second = Done{t, end};
 }
 
 void AckTracker::AckSamples(absl::Span<const PendingSample> batch) {
   absl::MutexLock l(&mu_);
-  size_t i = 0;
-  while (i < batch.size()) {
-    size_t j = i + 1;
-    while (j < batch.size() && batch[j].seq == batch[i].seq) ++j;
-    AckLocked(batch[i].seq, j - i);
-    i = j;
+  for (const PendingSample& p : batch) {
+    if (p.seq < first_seq_ || p.seq - first_seq_ >= entries_.size()) continue;  // bug guard
+    Entry& e = entries_[p.seq - first_seq_];
+    e.pending -= std::min<uint64_t>(e.pending, 1);
   }
+  ++version_;
   AdvanceLocked();
   // What is still beyond the prefix (exemplars never make a request fail:
   // Prometheus only counts out-of-order exemplars).
@@ -72,9 +62,7 @@ void AckTracker::AckSamples(absl::Span<const PendingSample> batch) {
         p.seq - first_seq_ >= entries_.size()) {
       continue;
     }
-    const Position end = entries_[p.seq - first_seq_].end;
-    auto [it, fresh] = done_.try_emplace(p.ref, Done{p.t, end});
-    if (!fresh && p.t >= it->second.t) it->second = Done{p.t, end};
+    NoteDone(p.ref, p.t, entries_[p.seq - first_seq_].end);
   }
 }
 

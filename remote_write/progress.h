@@ -94,8 +94,6 @@ class AckTracker {
   // Moves the acknowledged position to `p` (also backwards), forgetting
   // nothing: only for the watcher's start, before its first Push.
   void Reset(Position p);
-  // Marks `n` samples of record `seq` done.
-  void Ack(uint64_t seq, uint64_t n);
   // Marks the samples of `batch` done (each counts for its record `seq`)
   // and remembers the series of those left beyond the new acked().
   void AckSamples(absl::Span<const PendingSample> batch);
@@ -125,7 +123,9 @@ class AckTracker {
     int64_t t;
     Position end;
   };
-  void AckLocked(uint64_t seq, uint64_t n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Keeps the newest done sample of series `ref` (constructor: no lock
+  // needed yet; AckSamples: under mu_).
+  void NoteDone(uint64_t ref, int64_t t, Position end) ABSL_NO_THREAD_SAFETY_ANALYSIS;
 
   mutable absl::Mutex mu_;
   std::deque<Entry> entries_ ABSL_GUARDED_BY(mu_);
