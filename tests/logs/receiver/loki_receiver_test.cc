@@ -5,7 +5,10 @@
 
 #include <curl/curl.h>
 
+#include <csignal>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -14,8 +17,10 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "snappy.h"
 #include "tests/logs/support/loki_labels.h"
+#include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
 namespace {
@@ -43,16 +48,22 @@ std::string Field(uint8_t tag, const std::string& payload) {
   return std::string(1, static_cast<char>(tag)) + Varint(payload.size()) + payload;
 }
 
-std::string Entry(int64_t ts_ns, const std::string& line,
-                  const LabelPairs& structured_metadata = {}) {
+std::string EntryAt(int64_t seconds, int32_t nanos, const std::string& line,
+                    const LabelPairs& structured_metadata = {}) {
   // Timestamp: 0x08 seconds, 0x10 nanos (varints).
-  std::string ts = "\x08" + Varint(static_cast<uint64_t>(ts_ns / 1000000000)) + "\x10" +
-                   Varint(static_cast<uint64_t>(ts_ns % 1000000000));
+  std::string ts = "\x08" + Varint(static_cast<uint64_t>(seconds)) + "\x10" +
+                   Varint(static_cast<uint64_t>(nanos));
   std::string e = Field(0x0a, ts) + Field(0x12, line);
   for (const auto& [name, value] : structured_metadata) {
     e += Field(0x1a, Field(0x0a, name) + Field(0x12, value));
   }
   return e;
+}
+
+std::string Entry(int64_t ts_ns, const std::string& line,
+                  const LabelPairs& structured_metadata = {}) {
+  return EntryAt(ts_ns / 1000000000, static_cast<int32_t>(ts_ns % 1000000000), line,
+                 structured_metadata);
 }
 
 // StreamAdapter: 0x0a labels, 0x12 each entry. PushRequest: 0x0a each stream.
@@ -243,16 +254,25 @@ TEST_F(LokiReceiverTest, RefusesLabelsNotInPromtailsForm) {
   }
 }
 
-TEST_F(LokiReceiverTest, RefusesOldAndFutureEntriesButTakesTheRest) {
+TEST_F(LokiReceiverTest, RefusesEntriesLokiRefusesButTakesTheRest) {
   const int64_t t = NowNs();
   const int64_t hour = int64_t{3600} * 1000000000;
-  const std::string req = Stream(R"({job="a"})", {Entry(t - 8 * 24 * hour, "too old"),
-                                                  Entry(t, "fine"), Entry(t + hour, "future")});
+  const std::string req =
+      Stream(R"({job="a"})",
+             {Entry(t - 8 * 24 * hour, "too old"), Entry(t, "fine"), Entry(t + hour, "future"),
+              EntryAt(INT64_MAX / 2, 0, "year 146 billion"), EntryAt(0, 1000000000, "bad nanos"),
+              Entry(t, std::string(256 * 1024 + 1, 'x')), Entry(t, std::string(256 * 1024, 'y'))});
   EXPECT_EQ(Push(req), 400);
-  EXPECT_THAT(rx_.lines_of(), ElementsAre("fine"));
-  EXPECT_EQ(rx_.rejected().at("greater_than_max_sample_age"), 1u);
-  EXPECT_EQ(rx_.rejected().at("too_far_in_future"), 1u);
-  EXPECT_THAT(rx_.errors(), SizeIs(2));
+  const auto lines = rx_.lines_of();
+  ASSERT_THAT(lines, SizeIs(2));
+  EXPECT_EQ(lines[0], "fine");
+  EXPECT_EQ(lines[1].size(), 256u * 1024);
+  const auto rejected = rx_.rejected();
+  EXPECT_EQ(rejected.at("greater_than_max_sample_age"), 1u);
+  EXPECT_EQ(rejected.at("too_far_in_future"), 2u);
+  EXPECT_EQ(rejected.at("line_too_long"), 1u);
+  EXPECT_THAT(rx_.errors(), SizeIs(5));
+  EXPECT_THAT(rx_.errors()[3], HasSubstr("nanos 1000000000"));
 }
 
 TEST_F(LokiReceiverTest, OrdersPerStreamAsLoki) {
@@ -382,6 +402,39 @@ TEST_F(LokiReceiverTest, RequiresBasicAuthWhenAsked) {
   EXPECT_EQ(rx_.accepted(), 1u);
   EXPECT_THAT(rx_.errors(), SizeIs(2));
   EXPECT_EQ(rx_.requests().back().authorization, "Basic dXNlcjpzM2NyZXQ=");
+}
+
+// The receiver as a process: URL on stdout, counts as JSON on SIGTERM.
+TEST(LokiReceiverBinaryTest, PrintsItsUrlAndWritesCountsOnSigterm) {
+  const std::string dir = ::testing::TempDir() + "/loki_receiver_bin";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SpawnOptions so = SpawnOptions::Log(dir + "/stdout");
+  so.err = dir + "/stderr";
+  SpawnedProcess p({LOKI_RECEIVER_BINARY, "--counts", dir + "/counts.json"}, so);
+  ASSERT_TRUE(p.started());
+  std::string url;
+  ASSERT_TRUE(Eventually([&] {
+    std::ifstream in(dir + "/stdout");
+    return static_cast<bool>(std::getline(in, url));
+  })) << "no URL on stdout";
+  EXPECT_THAT(url, HasSubstr("/loki/api/v1/push"));
+  const std::string raw = Stream(R"({job="a"})", {Entry(NowNs(), "once"), Entry(NowNs(), "twice")});
+  EXPECT_EQ(Post(url, Snappy(raw)).status, 204);
+  EXPECT_EQ(Post(url, Snappy(Stream(R"({job="a"})", {Entry(NowNs(), "twice")}))).status, 204);
+  EXPECT_EQ(Post(url, "garbage").status, 400);
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(), std::optional<int>(0));
+  std::ifstream in(dir + "/counts.json");
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["requests"], 3);
+  EXPECT_EQ(j["accepted"], 3);
+  EXPECT_EQ(j["distinct_lines"], 2);
+  EXPECT_EQ(j["duplicates"], 1);
+  EXPECT_EQ(j["duplicated"]["twice"], 2);
+  EXPECT_EQ(j["streams"]["{job=\"a\"}"], 3);
+  EXPECT_EQ(j["errors"].size(), 1u);
 }
 
 TEST(LokiLabelsTest, QuotesAndUnquotesAsGo) {

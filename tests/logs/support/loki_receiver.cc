@@ -23,7 +23,8 @@ namespace outpost::testing {
 
 namespace {
 constexpr char kPushPath[] = "/loki/api/v1/push";
-// Loki's max_line_size default (pkg/validation/limits.go: 256KB).
+// Loki's max_line_size default (pkg/validation/limits.go: "256KB", which its
+// flagext.ByteSize reads with c2h5oh/datasize, in units of 1024).
 constexpr size_t kMaxLineSize = 256 * 1024;
 // Loki's default gRPC/HTTP message limit is 100 MB; more is a broken client.
 constexpr size_t kMaxBody = 100 << 20;
@@ -318,8 +319,9 @@ void LokiReceiver::CheckProtobuf(const std::string& body, Outcome* out) {
       }
       LabelPairs sm;
       for (const auto& p : e.structuredmetadata()) sm.emplace_back(p.name(), p.value());
-      Ingest(out->tenant, stream, ts.seconds() * 1000000000 + ts.nanos(), e.line(), std::move(sm),
-             out->now, out);
+      Ingest(out->tenant, stream,
+             absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()), e.line(),
+             std::move(sm), out->now, out);
     }
   }
 }
@@ -373,7 +375,8 @@ void LokiReceiver::CheckJson(const std::string& body, Outcome* out) {
           sm.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
         }
       }
-      Ingest(out->tenant, stream, ts, v[1].get<std::string>(), std::move(sm), out->now, out);
+      Ingest(out->tenant, stream, absl::FromUnixNanos(ts), v[1].get<std::string>(), std::move(sm),
+             out->now, out);
     }
   }
 }
@@ -381,9 +384,10 @@ void LokiReceiver::CheckJson(const std::string& body, Outcome* out) {
 // Loki's per-entry validation (pkg/validation/validate.go) and the
 // ingester's order check (pkg/ingester/stream.go); a refused entry is
 // dropped and reported, the rest of the request is taken.
-void LokiReceiver::Ingest(const std::string& tenant, const std::string& stream, int64_t ts_ns,
+void LokiReceiver::Ingest(const std::string& tenant, const std::string& stream, absl::Time ts,
                           std::string line, LabelPairs sm, absl::Time now, Outcome* out) {
-  const absl::Time ts = absl::FromUnixNanos(ts_ns);
+  // Saturates far out of range, where the age checks below refuse it.
+  const int64_t ts_ns = absl::ToUnixNanos(ts);
   const std::string key = tenant + '\0' + stream;
   const auto newest = newest_.find(key);
   const char* reason = nullptr;

@@ -149,7 +149,7 @@ class LokiReceiver {
   void Check(const std::string& body, const LokiRequest& req, Outcome* out);
   void CheckProtobuf(const std::string& body, Outcome* out);
   void CheckJson(const std::string& body, Outcome* out);
-  void Ingest(const std::string& tenant, const std::string& stream, int64_t ts_ns, std::string line,
+  void Ingest(const std::string& tenant, const std::string& stream, absl::Time ts, std::string line,
               LabelPairs sm, absl::Time now, Outcome* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LokiReceiverOptions options_;
