@@ -69,6 +69,27 @@ bool IsPrintable(uint32_t r) {
   return r >= 0xa0 && r != 0xad && r != 0x2028 && r != 0x2029;
 }
 
+// The one-letter escapes of Go's strconv.Quote / Unquote: letter, byte.
+constexpr std::pair<char, char> kEscapes[] = {{'a', '\a'}, {'b', '\b'},  {'f', '\f'},
+                                              {'n', '\n'}, {'r', '\r'},  {'t', '\t'},
+                                              {'v', '\v'}, {'\\', '\\'}, {'"', '"'}};
+
+// The byte `\<letter>` stands for, or nullptr.
+const char* EscapedChar(char letter) {
+  for (const auto& e : kEscapes) {
+    if (e.first == letter) return &e.second;
+  }
+  return nullptr;
+}
+
+// The letter that escapes byte c, or nullptr.
+const char* EscapeLetter(char c) {
+  for (const auto& e : kEscapes) {
+    if (e.second == c) return &e.first;
+  }
+  return nullptr;
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -113,36 +134,9 @@ std::string UnquoteGo(std::string_view s, size_t* pos, std::string* out) {
     const char e = s[i + 1];
     const size_t at = i;
     i += 2;
-    switch (e) {
-      case 'a':
-        out->push_back('\a');
-        continue;
-      case 'b':
-        out->push_back('\b');
-        continue;
-      case 'f':
-        out->push_back('\f');
-        continue;
-      case 'n':
-        out->push_back('\n');
-        continue;
-      case 'r':
-        out->push_back('\r');
-        continue;
-      case 't':
-        out->push_back('\t');
-        continue;
-      case 'v':
-        out->push_back('\v');
-        continue;
-      case '\\':
-        out->push_back('\\');
-        continue;
-      case '"':
-        out->push_back('"');
-        continue;
-      default:
-        break;
+    if (const char* c = EscapedChar(e)) {
+      out->push_back(*c);
+      continue;
     }
     if (e >= '0' && e <= '7') {  // \NNN: three octal digits, <= 0377
       if (at + 4 > s.size()) break;
@@ -188,25 +182,12 @@ std::string QuoteGo(std::string_view s) {
       ++i;
       continue;
     }
-    if (r == '"' || r == '\\') {
+    const char* letter = r < 0x80 ? EscapeLetter(static_cast<char>(r)) : nullptr;
+    if (letter != nullptr) {
       out.push_back('\\');
-      out.push_back(static_cast<char>(r));
+      out.push_back(*letter);
     } else if (IsPrintable(r)) {
       out.append(s.substr(i, n));
-    } else if (r == '\a') {
-      out += "\\a";
-    } else if (r == '\b') {
-      out += "\\b";
-    } else if (r == '\f') {
-      out += "\\f";
-    } else if (r == '\n') {
-      out += "\\n";
-    } else if (r == '\r') {
-      out += "\\r";
-    } else if (r == '\t') {
-      out += "\\t";
-    } else if (r == '\v') {
-      out += "\\v";
     } else if (r < 0x80) {
       absl::StrAppendFormat(&out, "\\x%02x", r);
     } else if (r < 0x10000) {

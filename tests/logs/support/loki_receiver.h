@@ -112,7 +112,9 @@ class LokiReceiver {
   // Requires exactly this Authorization header value ("" = none required).
   void set_required_authorization(const std::string& value);
 
-  // Scripts the answers to the next requests, in order.
+  // Scripts the answers to the next requests, in order. A scripted answer
+  // replaces the receiver's own (the request is still checked; a non-2xx
+  // one takes nothing into the ledger), and is not itself an error.
   void Push(LokiAction a);
   // Answers every request with `a` once the script is empty, until cleared.
   void SetStanding(std::optional<LokiAction> a);
@@ -126,7 +128,8 @@ class LokiReceiver {
   std::vector<std::string> lines_of(const std::string& stream = "") const;
   // How often each line was accepted (1 = exactly once).
   std::map<std::string, size_t> line_counts() const;
-  size_t accepted() const;
+  size_t accepted() const;  // entries in the ledger, duplicates included
+  // Wait until accepted() / request_count() >= n; false on timeout.
   bool WaitForLines(size_t n, absl::Duration timeout) const;
   bool WaitForRequests(size_t n, absl::Duration timeout) const;
   std::vector<LokiRequest> requests() const;
