@@ -283,7 +283,7 @@ class Walker {
     out_->push_back(std::move(path));
   }
 
-  // Names in `dir` (without "." and ".."), bounded by kMaxGlobEntries.
+  // Names in `dir` (without "." and ".."), sorted, bounded by kMaxGlobEntries.
   std::vector<std::string> List(const std::string& dir) {
     std::vector<std::string> names;
     DIR* d = ::opendir(dir.c_str());
@@ -298,6 +298,7 @@ class Walker {
       names.emplace_back(name);
     }
     ::closedir(d);
+    std::sort(names.begin(), names.end());  // the same walk every time
     return names;
   }
 
