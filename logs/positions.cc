@@ -43,6 +43,11 @@ bool ParseId(absl::string_view s, FileIdentity* id) {
          absl::SimpleHexAtoi(f[3], &id->fp_crc);
 }
 
+// `s` cut to 64 bytes for a log line.
+std::string Short(const std::string& s) {
+  return s.size() <= 64 ? s : s.substr(0, 64) + "...";
+}
+
 absl::Status Errno(std::string_view what, const std::string& path) {
   const int e = errno;
   std::string msg = absl::StrCat(ToAbsl(what), " ", path, ": ", std::strerror(e));
@@ -145,12 +150,14 @@ std::string Positions::Parse(std::string_view text) {
       cursors_[key] = value;
     } else if (absl::StartsWith(key, kIdPrefix)) {
       FileIdentity id;
-      if (!ParseId(value, &id)) return absl::StrCat("identity \"", value, "\" of ", key, " is malformed");
+      if (!ParseId(value, &id)) {
+        return absl::StrCat("identity '", Short(value), "' of ", Short(key), " is malformed");
+      }
       ids[key.substr(kIdPrefix.size())] = id;
     } else {
       int64_t off;
       if (!absl::SimpleAtoi(value, &off) || off < 0) {
-        return absl::StrCat("offset \"", value, "\" of ", key, " is not a number");
+        return absl::StrCat("offset '", Short(value), "' of ", Short(key), " is not a number");
       }
       files_[key].offset = off;
     }
@@ -179,7 +186,7 @@ std::string Positions::Parse(std::string_view text) {
         for (const auto& kv : root) {
           const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
           if (key != "positions") {
-            problem = absl::StrCat("unknown top-level key \"", key, "\" (only positions:)");
+            problem = absl::StrCat("unknown top-level key '", Short(key), "' (only positions:)");
           } else if (!kv.second.IsMap() && !kv.second.IsNull()) {
             problem = "positions: is not a mapping";
           } else if (kv.second.IsMap()) {
