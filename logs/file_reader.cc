@@ -88,6 +88,8 @@ ssize_t FileReader::ReadAt(char* buf, size_t n, int64_t at) const {
 void FileReader::Seek(int64_t offset) {
   offset_ = std::max<int64_t>(offset, 0);
   scan_pos_ = long_end_ = -1;
+  // After a truncation the content is new: fingerprint what will be read.
+  if (absl::StatusOr<FileIdentity> id = Identify(fd_); id.ok()) id_ = *id;
 }
 
 absl::StatusOr<int64_t> FileReader::Size() const {

@@ -65,7 +65,9 @@ class FileReader {
   size_t Read(char* scratch, size_t scratch_size, size_t max_line, size_t max_bytes, bool final,
               const std::function<bool(const Line&)>& fn);
 
-  void Seek(int64_t offset);  // re-read from an earlier (acknowledged) offset
+  // Re-read from an earlier (acknowledged) offset, or from 0 after a
+  // truncation; the fingerprint is taken again from the current content.
+  void Seek(int64_t offset);
   int64_t offset() const { return offset_; }
   absl::StatusOr<int64_t> Size() const;  // fstat of the open fd
   const std::string& path() const { return path_; }
