@@ -14,33 +14,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
+#include "logs/utf8.h"
 
 namespace outpost::logs {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
-
-// One UTF-8 code point at s[i]: its value and byte length (an invalid byte
-// is one code point of its own, as Go's utf8.DecodeRuneInString).
-uint32_t DecodeRune(std::string_view s, size_t i, size_t* len) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-  if (n <= 1 || i + n > s.size()) {
-    *len = 1;
-    return c;
-  }
-  uint32_t r = c & (0x7f >> n);
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xc0) != 0x80) {
-      *len = 1;
-      return c;
-    }
-    r = (r << 6) | (b(k) & 0x3f);
-  }
-  *len = n;
-  return r;
-}
 
 // One class item (a character or an escaped one) at p[*i]; advances *i.
 // False when the pattern ends inside it.

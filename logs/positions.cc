@@ -19,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "logs/utf8.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::logs {
@@ -146,6 +147,9 @@ std::string Positions::Parse(std::string_view text) {
   std::map<std::string, FileIdentity, std::less<>> ids;
   // Adds one entry; returns the problem with it ("" when fine).
   auto accept = [&](const std::string& key, const std::string& value) -> std::string {
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+      return "an entry is not valid UTF-8";  // YAML holds Unicode text only
+    }
     if (IsCursorKey(key)) {
       cursors_[key] = value;
     } else if (absl::StartsWith(key, kIdPrefix)) {
@@ -287,8 +291,12 @@ std::vector<FilePosition> Positions::All() const {
 std::string Positions::Serialize() const {
   absl::MutexLock l(&mu_);
   // yaml.v2 (Promtail) sorts keys and quotes every value; so do we.
-  std::map<std::string, std::string> all(cursors_.begin(), cursors_.end());
+  std::map<std::string, std::string> all;
+  for (const auto& [k, v] : cursors_) {
+    if (IsValidUtf8(k) && IsValidUtf8(v)) all[k] = v;
+  }
   for (const auto& [path, e] : files_) {
+    if (!IsValidUtf8(path)) continue;  // not storable in YAML: memory only
     all[path] = absl::StrCat(e.offset);
     if (e.id) all[absl::StrCat(kIdPrefix, path)] = FormatId(*e.id);
   }

@@ -31,6 +31,10 @@
 // warn (the operator said invalid files are expected). An empty file is an
 // empty map and one info line.
 //
+// YAML holds only Unicode text: a path (or cursor) that is not valid UTF-8
+// keeps its position in memory but is not written (after a restart such a
+// file is read from its start), and such an entry in a file is damage.
+//
 // Thread-safe (a mutex inside); Write is serialised with itself and does its
 // I/O outside the lock that Get/Put take.
 #ifndef OUTPOST_LOGS_POSITIONS_H_
