@@ -72,6 +72,18 @@ TEST_F(PositionsTest, RoundTrip) {
   EXPECT_FALSE(q->Get("/var/log/syslog").has_value());
 }
 
+TEST_F(PositionsTest, PathsThatAreNotUtf8StayInMemory) {
+  auto p = Positions::Open(file_, false);
+  p->Put({"/var/log/caf\xe9.log", 5, FileIdentity{1, 2, 3, 4}});  // Latin-1 name
+  p->Put({"/var/log/caf\xc3\xa9.log", 6, std::nullopt});
+  EXPECT_EQ(p->Get("/var/log/caf\xe9.log")->offset, 5);
+  ASSERT_TRUE(p->Write(false).ok());
+  LogCapture logs;
+  auto q = Positions::Open(file_, false);
+  EXPECT_THAT(logs.lines(), IsEmpty());
+  EXPECT_THAT(q->All(), ElementsAre(FilePosition{"/var/log/caf\xc3\xa9.log", 6, std::nullopt}));
+}
+
 TEST_F(PositionsTest, WritesOnlyChangesAndCreatesTheDirectory) {
   const std::string nested = dir_ / "a/b/positions.yml";
   auto p = Positions::Open(nested, false);
