@@ -15,14 +15,24 @@
 
 namespace {
 
-const std::string& Dir() {
-  static const std::string dir = [] {
+// A directory of this process, removed at exit.
+struct ScratchDir {
+  ScratchDir() {
     // tmpfs when there is one: the salvage fsyncs its rewrite.
     std::string tmpl = std::filesystem::exists("/dev/shm") ? "/dev/shm/outpost-posfuzz-XXXXXX"
                                                            : "/tmp/outpost-posfuzz-XXXXXX";
-    return std::string(::mkdtemp(tmpl.data()));
-  }();
-  return dir;
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string path;
+};
+
+const std::string& Dir() {
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 void Put(const std::string& path, std::string_view data) {
