@@ -53,17 +53,18 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
 # Only what parses untrusted bytes: config, relabel, exposition text, WAL,
 # /proc and /sys files, server replies (MySQL, Redis), HTTP replies of
-# remote-write endpoints, scraped exposition text; the test Loki receiver
-# (it parses what outpost's logs client sends).
+# remote-write endpoints, scraped exposition text, positions files, globs
+# and tailed files; the test Loki receiver (it parses what outpost's logs
+# client sends).
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
               remote_write_encoder_test remote_write_client_test
-              remote_write_pipeline_test remote_write_auth_test wal_reader_fuzz records_fuzz
-              text_parser_fuzz logs_receiver_test)
+              remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
+              wal_reader_fuzz records_fuzz text_parser_fuzz positions_fuzz glob_fuzz)
 cmake --build "$SRC/build-asan" -j "$JOBS" --target "${ASAN_TARGETS[@]}"
 (cd "$SRC/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j "$JOBS" \
-  -R '^(core_base_test|core_config_test|core_relabel_test|core_wal_test|core_scrape_test|integrations_[a-z]+_test|remote_write_[a-z]+_test|logs_receiver_test)[.]|_fuzz$' \
+  -R '^(core_base_test|core_config_test|core_relabel_test|core_wal_test|core_scrape_test|integrations_[a-z]+_test|remote_write_[a-z]+_test|logs_[a-z]+_test)[.]|_fuzz$' \
   -E 'Parity|Interop|Live|CrashTest[.]')
 
 echo "==> full suite"
