@@ -118,46 +118,51 @@ void LokiClient::HandOver() {
   cv_.Signal();
 }
 
+LokiClient::Batch& LokiClient::Building() {
+  Batch& b = *building_;
+  if (b.empty()) {
+    b.created = absl::Now();
+    cv_.Signal();  // the sender sleeps until created + batchwait
+  }
+  return b;
+}
+
 LokiClient::PushResult LokiClient::Push(const Stream& stream, int64_t ts_ns,
                                         std::string_view line, const EntrySource& src) {
   absl::MutexLock lock(&mu_);
   if (flushing_ || stop_) return PushResult::kFull;
   if (rewind_) return PushResult::kRewind;
-  if (line.size() > max_line_size_ && truncate_) {
-    // Promtail client.go run: cut the line and count the mutation.
+  // Promtail client.go run: a line over max_line_size is dropped or cut.
+  // A dropped entry still counts as done for its source.
+  if (line.size() > max_line_size_) {
     const auto r = static_cast<int>(DropReason::kLineTooLong);
+    if (!truncate_) {
+      metrics_->Dropped(DropReason::kLineTooLong, 1, static_cast<double>(line.size()));
+      Building().Note(src);
+      return PushResult::kOk;
+    }
     metrics_->mutated_entries[r]->Increment();
     metrics_->mutated_bytes[r]->Increment(static_cast<double>(line.size() - max_line_size_));
     line = line.substr(0, max_line_size_);
   }
-  Batch* b = building_.get();
-  if (!b->enc.empty() && b->bytes + line.size() > cfg_.batchsize) {
-    b->full = true;  // Promtail sends the batch first (client.go sizeBytesAfter)
+  if (!building_->enc.empty() && building_->bytes + line.size() > cfg_.batchsize) {
+    building_->full = true;  // Promtail sends the batch first (client.go sizeBytesAfter)
     if (sending_busy_) return PushResult::kFull;
     HandOver();
-    b = building_.get();
   }
-  if (b->empty()) {
-    b->created = absl::Now();
-    cv_.Signal();  // the sender sleeps until created + batchwait
-  }
-  // A dropped entry still counts as done for its source.
-  b->Note(src);
-  if (line.size() > max_line_size_) {
-    metrics_->Dropped(DropReason::kLineTooLong, 1, static_cast<double>(line.size()));
-    return PushResult::kOk;
-  }
+  Batch& b = Building();
+  b.Note(src);
   size_t s = 0;
-  if (b->enc.HasStream(stream.id)) {
-    s = b->enc.Stream(stream.id, {});
-  } else if (max_streams_ > 0 && b->enc.streams() >= static_cast<size_t>(max_streams_)) {
+  if (b.enc.HasStream(stream.id)) {
+    s = b.enc.Stream(stream.id, {});
+  } else if (max_streams_ > 0 && b.enc.streams() >= static_cast<size_t>(max_streams_)) {
     metrics_->Dropped(DropReason::kStreamLimited, 1, static_cast<double>(line.size()));
     return PushResult::kOk;
   } else {
-    s = b->enc.Stream(stream.id, LabelsOf(stream));
+    s = b.enc.Stream(stream.id, LabelsOf(stream));
   }
-  b->enc.Append(s, ts_ns, line);
-  b->bytes += line.size();
+  b.enc.Append(s, ts_ns, line);
+  b.bytes += line.size();
   return PushResult::kOk;
 }
 

@@ -132,6 +132,8 @@ class LokiClient {
              Hooks hooks);
   const std::string& LabelsOf(const Stream& stream);  // cached, external labels merged
   void HandOver() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The batch being built, its batchwait started by a first entry.
+  Batch& Building() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Run();
   Outcome Send(Batch& batch, DropReason* give_up_reason);
   void GiveUp(DropReason reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

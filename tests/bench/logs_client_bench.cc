@@ -12,6 +12,7 @@
 //   civetweb allocate with malloc and are not counted).
 #include <CivetServer.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,8 +53,28 @@ std::vector<Stream> MakeStreams() {
   return out;
 }
 
-void BM_EncodeLines(benchmark::State& state) {
+// Runs `line(i, text)` for 1024 lines per iteration over a fixed set of
+// 200-byte lines; counts lines and the allocations per 1000 lines (the
+// first iteration warms the buffers up, as a running client has them).
+template <typename F>
+void ForEachLine(benchmark::State& state, F&& line) {
   const auto lines = MakeLines(1024);
+  size_t i = 0;
+  uint64_t allocs = 0;
+  int64_t n = 0;
+  for (auto _ : state) {
+    const uint64_t before = bench::AllocationCount();
+    for (int k = 0; k < 1024; ++k, ++i) line(i, lines[i % lines.size()]);
+    // (state.iterations() stays 0 inside a range-for loop: count here.)
+    if (n > 0) allocs += bench::AllocationCount() - before;
+    n += 1024;
+  }
+  state.SetItemsProcessed(n);
+  state.counters["allocs_per_kline"] =
+      1000.0 * static_cast<double>(allocs) / static_cast<double>(std::max<int64_t>(n - 1024, 1));
+}
+
+void BM_EncodeLines(benchmark::State& state) {
   const auto streams = MakeStreams();
   std::vector<std::string> label_strings;
   for (const Stream& s : streams) label_strings.push_back(LabelString(s.labels));
@@ -61,35 +82,21 @@ void BM_EncodeLines(benchmark::State& state) {
   std::string proto, body;
   size_t batch_bytes = 0;
   int64_t ts = 1'700'000'000'000'000'000;
-  size_t i = 0;
-  // The first iteration warms the buffers up, as a running client has them.
-  uint64_t allocs = 0;
-  int64_t n = 0;
-  for (auto _ : state) {
-    const uint64_t before = bench::AllocationCount();
-    for (int k = 0; k < 1024; ++k, ++i) {
-      const std::string& line = lines[i % lines.size()];
-      if (batch_bytes + line.size() > (1u << 20)) {
-        enc.Finish(&proto);
-        body.resize(snappy::MaxCompressedLength(proto.size()));
-        size_t len = 0;
-        snappy::RawCompress(proto.data(), proto.size(), body.data(), &len);
-        body.resize(len);
-        benchmark::DoNotOptimize(body.data());
-        enc.Clear(3u << 19);
-        batch_bytes = 0;
-      }
-      const size_t s = i % kStreams;
-      enc.Append(enc.Stream(streams[s].id, label_strings[s]), ts++, line);
-      batch_bytes += line.size();
+  ForEachLine(state, [&](size_t i, const std::string& line) {
+    if (batch_bytes + line.size() > (1u << 20)) {
+      enc.Finish(&proto);
+      body.resize(snappy::MaxCompressedLength(proto.size()));
+      size_t len = 0;
+      snappy::RawCompress(proto.data(), proto.size(), body.data(), &len);
+      body.resize(len);
+      benchmark::DoNotOptimize(body.data());
+      enc.Clear(3u << 19);
+      batch_bytes = 0;
     }
-    // (state.iterations() stays 0 inside a range-for loop: count here.)
-    if (n > 0) allocs += bench::AllocationCount() - before;
-    n += 1024;
-  }
-  state.SetItemsProcessed(n);
-  state.counters["allocs_per_kline"] =
-      1000.0 * static_cast<double>(allocs) / static_cast<double>(n - 1024);
+    const size_t s = i % kStreams;
+    enc.Append(enc.Stream(streams[s].id, label_strings[s]), ts++, line);
+    batch_bytes += line.size();
+  });
 }
 BENCHMARK(BM_EncodeLines);
 
@@ -124,31 +131,17 @@ void BM_PushToReceiver(benchmark::State& state) {
     state.SkipWithError(std::string(client.status().message()).c_str());
     return;
   }
-  const auto lines = MakeLines(1024);
   const auto streams = MakeStreams();
   int64_t off = 0;
-  size_t i = 0;
-  uint64_t allocs = 0;
-  int64_t n = 0;
-  for (auto _ : state) {
-    const uint64_t before = bench::AllocationCount();
-    for (int k = 0; k < 1024; ++k, ++i) {
-      const std::string& line = lines[i % lines.size()];
-      const EntrySource src{1, off, off + static_cast<int64_t>(line.size()) + 1};
-      while ((*client)->Push(streams[i % kStreams], off, line, src) ==
-             LokiClient::PushResult::kFull) {
-        absl::SleepFor(absl::Microseconds(50));  // back-pressure: the reader waits
-      }
-      off = src.end;
+  ForEachLine(state, [&](size_t i, const std::string& line) {
+    const EntrySource src{1, off, off + static_cast<int64_t>(line.size()) + 1};
+    while ((*client)->Push(streams[i % kStreams], off, line, src) ==
+           LokiClient::PushResult::kFull) {
+      absl::SleepFor(absl::Microseconds(50));  // back-pressure: the reader waits
     }
-    // (state.iterations() stays 0 inside a range-for loop: count here.)
-    if (n > 0) allocs += bench::AllocationCount() - before;
-    n += 1024;
-  }
+    off = src.end;
+  });
   (*client)->Stop(absl::Seconds(30));
-  state.SetItemsProcessed(n);
-  state.counters["allocs_per_kline"] =
-      1000.0 * static_cast<double>(allocs) / static_cast<double>(n - 1024);
   state.counters["acked_bytes"] = static_cast<double>(acked);
 }
 BENCHMARK(BM_PushToReceiver)->UseRealTime()->MeasureProcessCPUTime()->MinTime(2);

@@ -482,6 +482,17 @@ TEST_F(LokiClientTest, LineAndStreamLimits) {
   EXPECT_EQ(Value(reg2, "promtail_mutated_bytes_total", {{"reason", "line_too_long"}}), 8);
 }
 
+TEST_F(LokiClientTest, BatchOfDroppedLinesIsDoneWithoutARequest) {
+  limits_.max_line_size = 4;
+  auto c = Make();
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->Push(stream_, 1, "too long", {1, 0, 9}), LokiClient::PushResult::kOk);
+  ASSERT_TRUE(WaitFor([&] { return done_.count() == 1; }));  // after batchwait
+  EXPECT_EQ(done_.calls[0][0].end, 9);
+  EXPECT_TRUE(rx_->requests().empty());
+  EXPECT_TRUE(WaitFor([&] { return c->Idle(); }));
+}
+
 TEST_F(LokiClientTest, MetricsCarryPromtailLabels) {
   auto c = Make();
   ASSERT_NE(c, nullptr);
