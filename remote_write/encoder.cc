@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/base/protobuf_wire.h"
 #include "core/base/scratch.h"
 #include "snappy-sinksource.h"
 #include "snappy.h"
@@ -10,48 +11,7 @@
 namespace outpost::remote_write {
 namespace {
 
-// Protobuf tags: (field << 3) | wire type (0 varint, 1 fixed64, 2 bytes).
-constexpr char kTagLen1 = 0x0a;     // field 1, length-delimited
-constexpr char kTagLen2 = 0x12;     // field 2, length-delimited
-constexpr char kTagLen3 = 0x1a;     // field 3, length-delimited
-constexpr char kTagLen4 = 0x22;     // field 4, length-delimited
-constexpr char kTagLen5 = 0x2a;     // field 5, length-delimited
-constexpr char kTagFixed64_1 = 0x09;
-constexpr char kTagFixed64_2 = 0x11;
-constexpr char kTagVarint3 = 0x18;
-constexpr char kTagVarint1 = 0x08;
-constexpr char kTagVarint2 = 0x10;
-
-inline size_t VarintSize(uint64_t v) {
-  // 1 byte per 7 bits, at least one.
-  return static_cast<size_t>((70 - std::countl_zero(v | 1)) / 7);
-}
-
-inline char* PutVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-inline void AppendVarint(std::string* out, uint64_t v) {
-  char buf[10];
-  char* end = PutVarint(buf, v);
-  out->append(buf, static_cast<size_t>(end - buf));
-}
-
-inline void AppendString(std::string* out, char tag, std::string_view s) {
-  if (s.empty()) return;  // proto3 omits empty strings
-  out->push_back(tag);
-  AppendVarint(out, s.size());
-  out->append(s);
-}
-
-inline size_t StringFieldSize(std::string_view s) {
-  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
-}
+using namespace protowire;  // NOLINT: the wire helpers are this file's vocabulary
 
 // Size of a Sample message body.
 inline size_t SampleBody(int64_t t, double v) {

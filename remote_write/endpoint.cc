@@ -6,8 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "core/http/http_client.h"
 #include "remote_write/encoder.h"
-#include "remote_write/http_client.h"
+#include "remote_write/http_protocol.h"
 
 namespace outpost::remote_write {
 
@@ -15,7 +16,9 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
     const config::RemoteWriteConfig& config, const std::string& wal_dir,
     const std::map<std::string, std::string>& external_labels,
     prometheus::Registry& registry, EndpointOptions options) {
-  if (auto probe = HttpClient::Create(config); !probe.ok()) return probe.status();
+  if (auto probe = http::HttpClient::Create(config, RemoteWriteProtocol(config)); !probe.ok()) {
+    return probe.status();
+  }
   std::vector<relabel::Config> relabels = config.write_relabel_configs;
   for (relabel::Config& c : relabels) {
     if (c.compiled == nullptr) {
@@ -106,7 +109,7 @@ void Endpoint::ProgressLoop() {
 }
 
 void Endpoint::MetadataLoop() {
-  auto client = HttpClient::Create(config_, queue_->auth());
+  auto client = http::HttpClient::Create(config_, RemoteWriteProtocol(config_), queue_->auth());
   if (!client.ok()) return;
   BatchEncoder encoder;
   std::mt19937_64 rng{std::random_device{}()};
@@ -119,12 +122,12 @@ void Endpoint::MetadataLoop() {
       const std::string_view body = encoder.EncodeMetadata(chunk);
       absl::Duration previous = absl::ZeroDuration();
       for (int attempt = 0;; ++attempt) {
-        const SendResult r = (*client)->Send(body, attempt);
-        if (r.outcome == SendOutcome::kOk) {
+        const http::SendResult r = (*client)->Send(body, attempt);
+        if (r.outcome == http::SendOutcome::kOk) {
           metrics_.metadata_total.Increment(static_cast<double>(chunk.size()));
           break;
         }
-        if (r.outcome == SendOutcome::kDrop) {
+        if (r.outcome == http::SendOutcome::kDrop) {
           metrics_.metadata_failed_total.Increment(static_cast<double>(chunk.size()));
           log::Warn("remote write: metadata dropped",
                     {{"remote_name", config_.name}, {"status", absl::StrCat(r.http_status)},

@@ -20,7 +20,7 @@ struct QueueManager::Shard {
   bool full = false;
   absl::Time batch_start = absl::InfiniteFuture();
   absl::CondVar cv;
-  std::unique_ptr<HttpClient> client;
+  std::unique_ptr<http::HttpClient> client;
   BatchEncoder encoder;
   std::thread thread;
   bool exit = false;      // finish and leave
@@ -67,7 +67,7 @@ absl::Duration RetryDelay(const config::QueueConfig& q, int attempt,
 }
 
 QueueManager::QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
-                           EndpointMetrics* metrics, std::shared_ptr<RequestAuth> auth)
+                           EndpointMetrics* metrics, std::shared_ptr<http::RequestAuth> auth)
     : config_(std::move(config)),
       q_(config_.queue_config),
       acks_(acks),
@@ -82,7 +82,7 @@ QueueManager::~QueueManager() { Stop(absl::Now()); }
 
 std::unique_ptr<QueueManager::Shard> QueueManager::NewShard() {
   auto s = std::make_unique<Shard>();
-  auto client = HttpClient::Create(config_, auth_);
+  auto client = http::HttpClient::Create(config_, RemoteWriteProtocol(config_), auth_);
   if (client.ok()) s->client = std::move(*client);
   return s;
 }
@@ -93,11 +93,11 @@ absl::Status QueueManager::Start() {
     if (started_) return absl::OkStatus();
   }
   if (auth_ == nullptr) {  // one for all shards: they share a token
-    auto auth = MakeRequestAuth(config_);
+    auto auth = http::MakeRequestAuth(config_);
     if (!auth.ok()) return auth.status();
     auth_ = std::move(*auth);
   }
-  auto probe = HttpClient::Create(config_, auth_);
+  auto probe = http::HttpClient::Create(config_, RemoteWriteProtocol(config_), auth_);
   if (!probe.ok()) return probe.status();
   absl::MutexLock l(&mu_);
   if (started_) return absl::OkStatus();
@@ -220,7 +220,7 @@ void QueueManager::AckBatch(absl::Span<const PendingSample> batch) {
   if (on_ack_) on_ack_();
 }
 
-void QueueManager::MarkFailing(const SendResult& r) {
+void QueueManager::MarkFailing(const http::SendResult& r) {
   if (failing_.load(std::memory_order_relaxed)) return;
   const std::string pending_now = absl::StrCat(pending());
   absl::MutexLock l(&log_mu_);
@@ -280,14 +280,14 @@ bool QueueManager::SendPart(Shard* s, std::vector<PendingSample>& batch, int* bu
     if (s->client == nullptr) return true;  // unreachable: Start validated the URL
     const std::string_view body = s->encoder.EncodeSamples(batch);
     const absl::Time begin = absl::Now();
-    const SendResult r = s->client->Send(body, attempt);
+    const http::SendResult r = s->client->Send(body, attempt);
     const absl::Duration took = absl::Now() - begin;
     metrics_->sent_batch_duration_seconds.Observe(absl::ToDoubleSeconds(took));
     out_nanos_.fetch_add(absl::ToInt64Nanoseconds(took), std::memory_order_relaxed);
     double exemplars = 0;
     for (const PendingSample& p : batch) exemplars += p.exemplar != nullptr;
     const double n = static_cast<double>(batch.size()) - exemplars;
-    if (r.outcome == SendOutcome::kOk) {
+    if (r.outcome == http::SendOutcome::kOk) {
       MarkHealthy();
       metrics_->samples_total.Increment(n);
       if (exemplars > 0) metrics_->exemplars_total.Increment(exemplars);
@@ -305,7 +305,7 @@ bool QueueManager::SendPart(Shard* s, std::vector<PendingSample>& batch, int* bu
       AckBatch(batch);
       return true;
     }
-    if (r.outcome == SendOutcome::kDrop) {
+    if (r.outcome == http::SendOutcome::kDrop) {
       MarkHealthy();  // it answered
       if (r.http_status == 400 && batch.size() > 1 && *budget >= 2) {
         *budget -= 2;

@@ -59,9 +59,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "core/config/config.h"
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
+#include "core/http/http_client.h"
 #include "remote_write/encoder.h"
-#include "remote_write/http_client.h"
+#include "remote_write/http_protocol.h"
 #include "remote_write/metrics.h"
 #include "remote_write/progress.h"
 
@@ -74,14 +75,14 @@ class QueueManager {
   // Start build it from the config (MakeRequestAuth); tests inject one
   // with a fixed clock.
   QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
-               EndpointMetrics* metrics, std::shared_ptr<RequestAuth> auth = nullptr);
+               EndpointMetrics* metrics, std::shared_ptr<http::RequestAuth> auth = nullptr);
   ~QueueManager();  // Stop(now) if still running.
 
   // Starts min_shards shards (and the resharding loop). Fails on a bad URL
   // or when sigv4 has no region or credentials.
   absl::Status Start();
   // The auth shared by the shards (after Start; may be nullptr).
-  std::shared_ptr<RequestAuth> auth() const { return auth_; }
+  std::shared_ptr<http::RequestAuth> auth() const { return auth_; }
 
   // Called after every acknowledgement, from the shard thread, before it
   // sends anything else. Set before Start.
@@ -120,7 +121,7 @@ class QueueManager {
   // `budget`: requests left for splitting; *delivered: samples taken.
   bool SendPart(Shard* s, std::vector<PendingSample>& part, int* budget, size_t* delivered);
   void AckBatch(absl::Span<const PendingSample> batch);
-  void MarkFailing(const SendResult& r);
+  void MarkFailing(const http::SendResult& r);
   void MarkHealthy();
   std::unique_ptr<Shard> NewShard();
   void ReshardLoop();
@@ -131,7 +132,7 @@ class QueueManager {
   const config::QueueConfig& q_;
   AckTracker* const acks_;
   EndpointMetrics* const metrics_;
-  std::shared_ptr<RequestAuth> auth_;  // set before the shards start
+  std::shared_ptr<http::RequestAuth> auth_;  // set before the shards start
 
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Shard>> shards_ ABSL_GUARDED_BY(mu_);

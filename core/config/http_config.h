@@ -53,7 +53,7 @@ struct MetadataConfig {
 // AWS Signature Version 4 for remote write (prometheus/common sigv4
 // SigV4Config). Empty access_key/secret_key: credentials come from the
 // environment, the shared credentials file (profile) and, with role_arn,
-// STS AssumeRole (remote_write/aws_credentials.h).
+// STS AssumeRole (core/http/aws_credentials.h).
 struct Sigv4Config {
   std::string region;  // empty: AWS_REGION / AWS_DEFAULT_REGION
   std::string access_key;

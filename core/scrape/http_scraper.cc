@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "core/base/absl_compat.h"
 #include "core/base/build_info.h"
+#include "core/http/curl_options.h"
 
 namespace outpost::scrape {
 namespace {
@@ -56,13 +57,11 @@ absl::Status ReadSecretFile(const std::string& path, std::string* out) {
   return absl::OkStatus();
 }
 
-std::once_flag curl_init;
-
 }  // namespace
 
 HttpScraper::HttpScraper(config::HttpClientConfig http, uint64_t body_size_limit)
     : http_(std::move(http)), body_size_limit_(body_size_limit) {
-  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  http::CurlGlobalInit();
   curl_ = curl_easy_init();
 }
 
@@ -134,13 +133,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
                    http_.enable_http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-  if (!http_.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, http_.proxy_url.c_str());
-  const config::TlsConfig& tls = http_.tls_config;
-  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+  http::ApplyTls(c, http_.tls_config, http_.proxy_url);
 
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);

@@ -1,6 +1,6 @@
 // AWS credential and region resolution order, shared credentials file and
 // STS response parsing.
-#include "remote_write/aws_credentials.h"
+#include "core/http/aws_credentials.h"
 
 #include <gtest/gtest.h>
 
@@ -8,10 +8,17 @@
 #include <fstream>
 #include <map>
 
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
 
 namespace outpost::remote_write {
 namespace {
+
+using http::AuthOptions;
+using http::AwsCredentials;
+using http::AwsCredentialsOptions;
+using http::AwsCredentialsProvider;
+using http::MakeRequestAuth;
+using http::ParseAssumeRoleResponse;
 
 std::function<std::string(std::string_view)> Env(std::map<std::string, std::string> m) {
   return [m](std::string_view k) {

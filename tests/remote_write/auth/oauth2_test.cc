@@ -1,7 +1,7 @@
 // OAuth2 client credentials: token response parsing, and the real
 // QueueManager shipping through a loopback token endpoint whose tokens
 // expire in 2 s to a receiver that rejects missing/expired tokens with 401.
-#include "remote_write/oauth2.h"
+#include "core/http/oauth2.h"
 
 #include <gtest/gtest.h>
 
@@ -11,12 +11,22 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
+#include "remote_write/http_protocol.h"
 #include "remote_write/queue_manager.h"
 #include "tests/remote_write/support/stub_server.h"
 
 namespace outpost::remote_write {
 namespace {
+
+using http::AuthOptions;
+using http::HttpClient;
+using http::MakeRequestAuth;
+using http::OAuth2TokenSource;
+using http::ParseTokenResponse;
+using http::RequestAuth;
+using http::SendOutcome;
+using http::SendResult;
 
 using testing::StubRequest;
 using testing::StubResponse;
@@ -177,7 +187,7 @@ TEST(OAuth2ShippingTest, A401ForcesOneRefreshAndRetry) {
   ASSERT_NE(s.server, nullptr);
   auto auth = MakeRequestAuth(s.config);
   ASSERT_TRUE(auth.ok());
-  auto client = HttpClient::Create(s.config, *auth);
+  auto client = HttpClient::Create(s.config, RemoteWriteProtocol(s.config), *auth);
   ASSERT_TRUE(client.ok());
   EXPECT_EQ((*client)->Send("x", 0).outcome, SendOutcome::kOk);
   {
@@ -217,7 +227,7 @@ TEST(OAuth2ShippingTest, TokenEndpointDownIsARetryWithoutSecrets) {
   World s = Start(&w);
   ASSERT_NE(s.server, nullptr);
   s.config.oauth2->token_url = "http://127.0.0.1:1/token";
-  auto client = HttpClient::Create(s.config);
+  auto client = HttpClient::Create(s.config, RemoteWriteProtocol(s.config));
   ASSERT_TRUE(client.ok());
   const SendResult r = (*client)->Send("x", 0);
   EXPECT_EQ(r.outcome, SendOutcome::kRetry);

@@ -1,6 +1,6 @@
 // SigV4 end to end: the real QueueManager/HttpClient sign remote-write
 // requests, a loopback receiver checks every signature with its own
-// computation (OpenSSL directly, not remote_write/sigv4.h), and a fake STS
+// computation (OpenSSL directly, not core/http/sigv4.h), and a fake STS
 // hands out expiring temporary credentials for role_arn.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,12 +14,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
+#include "remote_write/http_protocol.h"
 #include "remote_write/queue_manager.h"
 #include "tests/remote_write/support/stub_server.h"
 
 namespace outpost::remote_write {
 namespace {
+
+using http::AuthOptions;
+using http::HttpClient;
+using http::MakeRequestAuth;
+using http::SendOutcome;
+using http::SendResult;
 
 using testing::StubRequest;
 using testing::StubResponse;
@@ -228,7 +235,7 @@ TEST(SigV4ReceiverTest, WrongSecretIsRejectedByTheVerifier) {
   ASSERT_NE(server, nullptr);
   config::RemoteWriteConfig c = BaseConfig(server->url("/w"));
   c.sigv4 = config::Sigv4Config{"eu-west-1", "AKIDTEST", config::Secret("wrong"), "", ""};
-  auto client = HttpClient::Create(c);
+  auto client = HttpClient::Create(c, RemoteWriteProtocol(c));
   ASSERT_TRUE(client.ok()) << client.status();
   const SendResult r = (*client)->Send("x", 0);
   EXPECT_EQ(r.http_status, 403);

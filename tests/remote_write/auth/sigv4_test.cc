@@ -2,7 +2,7 @@
 // (the cases of awslabs/aws-c-auth tests/aws-signing-test-suite/v4, the
 // suite AWS' SDKs share: inputs, canonical request, string to sign and
 // signature are reproduced from it).
-#include "remote_write/sigv4.h"
+#include "core/http/sigv4.h"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +10,15 @@
 
 namespace outpost::remote_write {
 namespace {
+
+using http::AmzDate;
+using http::AwsCredentials;
+using http::HeaderList;
+using http::SigV4Request;
+using http::SigV4Signature;
+using http::UriDecode;
+using http::UriEncode;
+using http::SignV4;
 
 constexpr char kKeyId[] = "AKIDEXAMPLE";
 constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

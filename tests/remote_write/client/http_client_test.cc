@@ -1,15 +1,21 @@
 // HttpClient against the FaultReceiver: headers, auth, classification.
-#include "remote_write/http_client.h"
+#include "core/http/http_client.h"
 
 #include <cstdio>
 #include <fstream>
 
 #include "gtest/gtest.h"
 #include "remote_write/encoder.h"
+#include "remote_write/http_protocol.h"
 #include "tests/remote_write/support/fault_receiver.h"
 
 namespace outpost::remote_write {
 namespace {
+
+using http::HttpClient;
+using http::ParseRetryAfter;
+using http::SendOutcome;
+using http::SendResult;
 
 using testing::Action;
 using testing::FaultReceiver;
@@ -48,8 +54,8 @@ TEST(ReservedHeaderTest, ProtocolHeadersAreReserved) {
 }
 
 TEST(HttpClientTest, RejectsBadUrl) {
-  EXPECT_FALSE(HttpClient::Create(Config("ftp://x/")).ok());
-  EXPECT_FALSE(HttpClient::Create(Config("nohost")).ok());
+  EXPECT_FALSE(HttpClient::Create(Config("ftp://x/"), RemoteWriteProtocol(Config("ftp://x/"))).ok());
+  EXPECT_FALSE(HttpClient::Create(Config("nohost"), RemoteWriteProtocol(Config("nohost"))).ok());
 }
 
 TEST(HttpClientTest, ClassifiesAnswers) {
@@ -58,7 +64,7 @@ TEST(HttpClientTest, ClassifiesAnswers) {
   auto cfg = Config(rx->url());
   cfg.headers["Content-Type"] = "text/plain";  // must be ignored
   cfg.headers["X-Scope-OrgID"] = "tenant";
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok()) << client.status();
   BatchEncoder enc;
   std::string lb;
@@ -92,7 +98,7 @@ TEST(HttpClientTest, Http429DroppedWhenRetryDisabled) {
   auto rx = FaultReceiver::Start();
   auto cfg = Config(rx->url());
   cfg.queue_config.retry_on_http_429 = false;
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
   std::string lb;
@@ -104,7 +110,7 @@ TEST(HttpClientTest, TimeoutAndRefusedAreRecoverable) {
   auto rx = FaultReceiver::Start();
   auto cfg = Config(rx->url());
   cfg.remote_timeout = absl::Milliseconds(300);
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
   std::string lb;
@@ -129,7 +135,7 @@ TEST(HttpClientTest, BearerTokenFile) {
   const std::string path = ::testing::TempDir() + "/bearer_token";
   std::ofstream(path) << "s3cret\n";
   cfg.bearer_token_file = path;
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
   std::string lb;
@@ -148,7 +154,7 @@ TEST(HttpClientTest, MissingSecretFileIsRetriedUntilItAppears) {
   const std::string path = ::testing::TempDir() + "/late_password";
   std::remove(path.c_str());
   cfg.basic_auth = config::BasicAuth{"user", config::Secret(), path};
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
   std::string lb;
@@ -168,7 +174,7 @@ TEST(HttpClientTest, BasicAuthAndAuthorization) {
   auto rx = FaultReceiver::Start(opts);
   auto cfg = Config(rx->url());
   cfg.basic_auth = config::BasicAuth{"user", config::Secret("pass"), ""};
-  auto client = HttpClient::Create(cfg);
+  auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
   std::string lb;
@@ -180,7 +186,7 @@ TEST(HttpClientTest, BasicAuthAndAuthorization) {
   auto rx2 = FaultReceiver::Start(opts2);
   auto cfg2 = Config(rx2->url());
   cfg2.authorization = config::Authorization{"Token", config::Secret("abc"), ""};
-  auto client2 = HttpClient::Create(cfg2);
+  auto client2 = HttpClient::Create(cfg2, RemoteWriteProtocol(cfg2));
   ASSERT_TRUE(client2.ok());
   EXPECT_EQ((*client2)->Send(OneSample(&enc, &lb), 0).outcome, SendOutcome::kOk);
   EXPECT_TRUE(rx2->errors().empty()) << rx2->errors()[0];

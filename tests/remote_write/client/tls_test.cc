@@ -6,14 +6,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/http/http_client.h"
 #include "gtest/gtest.h"
 #include "remote_write/encoder.h"
-#include "remote_write/http_client.h"
+#include "remote_write/http_protocol.h"
 #include "tests/remote_write/support/fault_receiver.h"
 #include "tests/remote_write/support/tls_proxy.h"
 
 namespace outpost::remote_write {
 namespace {
+
+using http::HttpClient;
+using http::SendOutcome;
+using http::SendResult;
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -60,7 +65,7 @@ class TlsTest : public ::testing::Test {
     c.name = "tls";
     c.remote_timeout = absl::Seconds(5);
     c.tls_config = tls;
-    auto client = HttpClient::Create(c);
+    auto client = HttpClient::Create(c, RemoteWriteProtocol(c));
     EXPECT_TRUE(client.ok());
     return (*client)->Send(body_, 0);
   }

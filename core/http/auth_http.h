@@ -4,8 +4,8 @@
 // Not on the sample path: these run when a token or temporary credentials
 // expire. Thread-safe (each call has its own curl handle). Errors are
 // values; a response body is never put into an error beyond 256 bytes.
-#ifndef OUTPOST_REMOTE_WRITE_AUTH_HTTP_H_
-#define OUTPOST_REMOTE_WRITE_AUTH_HTTP_H_
+#ifndef OUTPOST_CORE_HTTP_AUTH_HTTP_H_
+#define OUTPOST_CORE_HTTP_AUTH_HTTP_H_
 
 #include <map>
 #include <string>
@@ -14,9 +14,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
-#include "remote_write/sigv4.h"
+#include "core/http/sigv4.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 struct UrlParts {
   std::string scheme;  // lowercase
@@ -54,6 +54,6 @@ absl::StatusOr<PostResponse> HttpPost(const std::string& url, const HeaderList& 
 // At most 256 bytes of a body, for an error message.
 std::string Snippet(std::string_view body);
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_AUTH_HTTP_H_
+#endif  // OUTPOST_CORE_HTTP_AUTH_HTTP_H_

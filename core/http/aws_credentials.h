@@ -21,8 +21,8 @@
 //
 // Thread-safety: Get() may be called from any thread; concurrent callers
 // wait for one STS call. Errors never contain secrets.
-#ifndef OUTPOST_REMOTE_WRITE_AWS_CREDENTIALS_H_
-#define OUTPOST_REMOTE_WRITE_AWS_CREDENTIALS_H_
+#ifndef OUTPOST_CORE_HTTP_AWS_CREDENTIALS_H_
+#define OUTPOST_CORE_HTTP_AWS_CREDENTIALS_H_
 
 #include <functional>
 #include <memory>
@@ -33,9 +33,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
-#include "remote_write/sigv4.h"
+#include "core/http/sigv4.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 struct AwsCredentialsOptions {
   // Clock for signing STS requests and for expiry; default absl::Now.
@@ -83,6 +83,6 @@ class AwsCredentialsProvider {
   std::optional<AwsCredentials> assumed_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_AWS_CREDENTIALS_H_
+#endif  // OUTPOST_CORE_HTTP_AWS_CREDENTIALS_H_

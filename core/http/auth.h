@@ -1,5 +1,6 @@
-// RequestAuth: the per-request authentication of remote write to managed
-// services, shared by every HTTP client (shard, metadata) of one endpoint:
+// RequestAuth: the per-request authentication of the push clients (remote
+// write, Loki) to managed services, shared by every HTTP client (shard,
+// metadata) of one endpoint:
 //
 // - sigv4:  signs each request (and each retry: the date changes) for
 //           service "aps" with the credentials of an AwsCredentialsProvider
@@ -17,8 +18,8 @@
 // Thread-safety: all methods, from any thread. Errors (no credentials, the
 // token endpoint or STS failing) are returned as values and never hold a
 // secret; the client treats them as recoverable send errors.
-#ifndef OUTPOST_REMOTE_WRITE_AUTH_H_
-#define OUTPOST_REMOTE_WRITE_AUTH_H_
+#ifndef OUTPOST_CORE_HTTP_AUTH_H_
+#define OUTPOST_CORE_HTTP_AUTH_H_
 
 #include <functional>
 #include <memory>
@@ -28,9 +29,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
-#include "remote_write/sigv4.h"
+#include "core/http/sigv4.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 struct AuthRequest {
   std::string_view method;  // "POST"
@@ -66,6 +67,6 @@ struct AuthOptions {
 absl::StatusOr<std::shared_ptr<RequestAuth>> MakeRequestAuth(
     const config::RemoteWriteConfig& config, AuthOptions options = {});
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_AUTH_H_
+#endif  // OUTPOST_CORE_HTTP_AUTH_H_

@@ -1,15 +1,14 @@
-#include "remote_write/auth_http.h"
+#include "core/http/auth_http.h"
 
 #include <curl/curl.h>
-
-#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
+#include "core/http/curl_options.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 constexpr size_t kMaxBody = 1 << 20;
@@ -103,8 +102,7 @@ std::string Snippet(std::string_view body) {
 
 absl::StatusOr<PostResponse> HttpPost(const std::string& url, const HeaderList& headers,
                                       std::string_view body, const PostOptions& options) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  CurlGlobalInit();
   CURL* c = curl_easy_init();
   if (c == nullptr) return absl::InternalError("curl_easy_init failed");
   curl_slist* list = nullptr;
@@ -128,13 +126,7 @@ absl::StatusOr<PostResponse> HttpPost(const std::string& url, const HeaderList& 
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
-  if (!options.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, options.proxy_url.c_str());
-  const config::TlsConfig& tls = options.tls;
-  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+  ApplyTls(c, options.tls, options.proxy_url);
   const CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -150,4 +142,4 @@ absl::StatusOr<PostResponse> HttpPost(const std::string& url, const HeaderList& 
   return r;
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http

@@ -1,4 +1,4 @@
-#include "remote_write/aws_credentials.h"
+#include "core/http/aws_credentials.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -9,9 +9,9 @@
 #include "absl/strings/str_split.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
-#include "remote_write/auth_http.h"
+#include "core/http/auth_http.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 std::string ProcessEnv(std::string_view name) {
@@ -249,4 +249,4 @@ absl::StatusOr<AwsCredentials> AwsCredentialsProvider::AssumeRole(const AwsCrede
   return c;
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http

@@ -1,4 +1,4 @@
-#include "remote_write/sigv4.h"
+#include "core/http/sigv4.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "core/base/absl_compat.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 bool Unreserved(unsigned char c) {
@@ -179,4 +179,4 @@ SigV4Signature SignV4(const SigV4Request& request, const AwsCredentials& credent
   return sig;
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http

@@ -18,8 +18,8 @@
 //
 // Thread-safety: all methods; concurrent callers wait for one token
 // request. Errors never contain the secret or the token.
-#ifndef OUTPOST_REMOTE_WRITE_OAUTH2_H_
-#define OUTPOST_REMOTE_WRITE_OAUTH2_H_
+#ifndef OUTPOST_CORE_HTTP_OAUTH2_H_
+#define OUTPOST_CORE_HTTP_OAUTH2_H_
 
 #include <functional>
 #include <optional>
@@ -31,7 +31,7 @@
 #include "absl/time/time.h"
 #include "core/config/config.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 struct OAuth2Token {
   std::string access_token;
@@ -75,6 +75,6 @@ class OAuth2TokenSource {
   int fetches_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_OAUTH2_H_
+#endif  // OUTPOST_CORE_HTTP_OAUTH2_H_

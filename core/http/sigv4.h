@@ -21,8 +21,8 @@
 //   always signed.
 //
 // Pure functions, thread-safe. Secrets are never part of an error or log.
-#ifndef OUTPOST_REMOTE_WRITE_SIGV4_H_
-#define OUTPOST_REMOTE_WRITE_SIGV4_H_
+#ifndef OUTPOST_CORE_HTTP_SIGV4_H_
+#define OUTPOST_CORE_HTTP_SIGV4_H_
 
 #include <optional>
 #include <string>
@@ -32,7 +32,7 @@
 
 #include "absl/time/time.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -80,6 +80,6 @@ std::string UriDecode(std::string_view s);
 // "20150830T123600Z".
 std::string AmzDate(absl::Time t);
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_SIGV4_H_
+#endif  // OUTPOST_CORE_HTTP_SIGV4_H_

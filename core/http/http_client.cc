@@ -1,11 +1,10 @@
-#include "remote_write/http_client.h"
+#include "core/http/http_client.h"
 
 #include <curl/curl.h>
 
 #include <array>
 #include <cctype>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -15,19 +14,14 @@
 #include "core/base/absl_compat.h"
 #include "core/base/build_info.h"
 #include "core/base/log.h"
-#include "core/config/reserved_headers.h"
 #include "core/config/url.h"
-#include "remote_write/auth_http.h"
+#include "core/http/auth_http.h"
+#include "core/http/curl_options.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 constexpr size_t kMaxErrorBody = 1024;  // as Prometheus' client.go
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // Reads a secret file, trimming surrounding whitespace (Prometheus does).
 // A file that cannot be read fails the request as retryable: Prometheus
@@ -43,12 +37,6 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
 }
 
 }  // namespace
-
-bool IsReservedHeader(std::string_view name) {
-  // Prometheus' reserved headers plus the Retry-Attempt this client sets.
-  return config::IsReservedRemoteWriteHeader(name) ||
-         absl::EqualsIgnoreCase(ToAbsl(name), "retry-attempt");
-}
 
 std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
                                               absl::Time now) {
@@ -70,6 +58,7 @@ std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
 
 struct HttpClient::Impl {
   config::RemoteWriteConfig cfg;
+  HttpProtocol protocol;
   std::string url;           // possibly rewritten for server_name
   std::string connect_to;    // CURLOPT_CONNECT_TO entry for server_name
   std::string host_header;   // "Host: <original>" when rewritten
@@ -149,20 +138,21 @@ bool SplitUrl(const std::string& url, std::string* scheme, std::string* host,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
-    const config::RemoteWriteConfig& config) {
+    const config::RemoteWriteConfig& config, HttpProtocol protocol) {
   auto auth = MakeRequestAuth(config);
   if (!auth.ok()) return auth.status();
-  return Create(config, std::move(*auth));
+  return Create(config, std::move(protocol), std::move(*auth));
 }
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
-    const config::RemoteWriteConfig& config, std::shared_ptr<RequestAuth> auth) {
-  GlobalInit();
+    const config::RemoteWriteConfig& config, HttpProtocol protocol,
+    std::shared_ptr<RequestAuth> auth) {
+  CurlGlobalInit();
   std::string scheme, host, port, rest;
   if (!SplitUrl(config.url, &scheme, &host, &port, &rest) ||
       (scheme != "http" && scheme != "https")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("remote_write url \"", config::MaskUrlPassword(config.url),
+        absl::StrCat(protocol.name, " url \"", config::MaskUrlPassword(config.url),
                      "\": want http:// or https:// with a host"));
   }
   auto impl = std::make_unique<Impl>();
@@ -179,8 +169,8 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     impl->host_header = absl::StrCat("Host: ", host, ":", port);
   }
   for (const auto& [name, value] : config.headers) {
-    if (IsReservedHeader(name)) {
-      log::Warn("remote_write header ignored: it is set by the protocol",
+    if (protocol.reserved && protocol.reserved(name)) {
+      log::Warn(absl::StrCat(protocol.name, " header ignored: it is set by the protocol"),
                 {{"remote_name", config.name}, {"header", name}});
     }
   }
@@ -188,7 +178,7 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     UrlParts parts;
     if (!SplitHttpUrl(config.url, &parts)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("remote_write url \"", config::MaskUrlPassword(config.url),
+          absl::StrCat(protocol.name, " url \"", config::MaskUrlPassword(config.url),
                        "\": want http:// or https://"));
     }
     impl->auth = std::move(auth);
@@ -196,6 +186,7 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
     impl->auth_path = parts.path;
     impl->auth_query = parts.query;
   }
+  impl->protocol = std::move(protocol);
   impl->user_agent = absl::StrCat("outpost/", ToAbsl(GetBuildInfo().version));
   impl->curl = curl_easy_init();
   if (impl->curl == nullptr) return absl::InternalError("curl_easy_init failed");
@@ -216,7 +207,7 @@ SendResult HttpClient::Send(std::string_view body, int attempt) {
   // A 401 with an expired or revoked OAuth2 token: once more with a new one.
   if (result.http_status == 401 && impl_->auth != nullptr &&
       impl_->auth->OnUnauthorized(sent_auth)) {
-    log::Debug("remote write: 401, retrying with fresh credentials",
+    log::Debug(absl::StrCat(impl_->protocol.name, ": 401, retrying with fresh credentials"),
                {{"remote_name", impl_->cfg.name}});
     result = SendOnce(body, attempt, &sent_auth);
   }
@@ -239,12 +230,13 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
 
   // The headers a RequestAuth signs: all but Host (signed apart), Expect
   // and User-Agent (aws-sdk-go's signer ignores User-Agent).
-  HeaderList signed_headers = {{"Content-Encoding", "snappy"},
-                               {"Content-Type", "application/x-protobuf"},
-                               {"X-Prometheus-Remote-Write-Version", "0.1.0"}};
-  if (attempt > 0) signed_headers.emplace_back("Retry-Attempt", absl::StrCat(attempt));
+  const HttpProtocol& proto = im.protocol;
+  HeaderList signed_headers = proto.headers;
+  if (attempt > 0 && proto.retry_attempt_header) {
+    signed_headers.emplace_back("Retry-Attempt", absl::StrCat(attempt));
+  }
   for (const auto& [name, value] : cfg.headers) {
-    if (!IsReservedHeader(name)) signed_headers.emplace_back(name, value);
+    if (!proto.reserved || !proto.reserved(name)) signed_headers.emplace_back(name, value);
   }
   sent_auth->clear();
   if (im.auth != nullptr) {
@@ -337,18 +329,12 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
   // keeps the method for all with POST_301|302|303.
   curl_easy_setopt(c, CURLOPT_POSTREDIR, static_cast<long>(CURL_REDIR_POST_ALL));
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  if (!cfg.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, cfg.proxy_url.c_str());
   if (!auth_user.empty() || !auth_pass.empty()) {
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     curl_easy_setopt(c, CURLOPT_USERNAME, auth_user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, auth_pass.c_str());
   }
-  const config::TlsConfig& tls = cfg.tls_config;
-  if (!tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
-  if (!tls.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
-  if (!tls.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.insecure_skip_verify ? 0L : 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.insecure_skip_verify ? 0L : 2L);
+  ApplyTls(c, cfg.tls_config, cfg.proxy_url);
 
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
@@ -371,7 +357,7 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
   } else if (status / 100 == 5) {
     result.outcome = SendOutcome::kRetry;
     result.detail = im.body;
-  } else if (status == 429 && cfg.queue_config.retry_on_http_429) {
+  } else if (status == 429 && proto.retry_429) {
     result.outcome = SendOutcome::kRetry;
     result.detail = im.body;
   } else {
@@ -381,4 +367,4 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
   return result;
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http

@@ -1,12 +1,12 @@
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
-#include "remote_write/aws_credentials.h"
-#include "remote_write/oauth2.h"
+#include "core/http/aws_credentials.h"
+#include "core/http/oauth2.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 // Prometheus' sigv4 round tripper signs for Amazon Managed Service for
@@ -85,4 +85,4 @@ absl::StatusOr<std::shared_ptr<RequestAuth>> MakeRequestAuth(
   return std::shared_ptr<RequestAuth>();
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http

@@ -1,16 +1,20 @@
-// HttpClient: POSTs encoded remote-write requests to one endpoint with
-// libcurl, and classifies the answer (Prometheus storage/remote/client.go).
+// HttpClient: POSTs encoded requests of one push protocol (remote write,
+// Loki push) to one endpoint with libcurl, and classifies the answer
+// (Prometheus storage/remote/client.go; Promtail client/client.go).
 //
 // One client owns one curl easy handle, so it keeps one keep-alive
-// connection: the queue gives each shard its own client.
+// connection: the remote-write queue gives each shard its own client.
 //
-// Every request carries the protocol headers, which user `headers` cannot
-// override (such user headers are ignored, with one warning at Create):
+// The protocol is an HttpProtocol: its fixed headers, which user `headers`
+// cannot override (such user headers, by its `reserved` predicate, are
+// ignored, with one warning at Create), e.g. for remote write
+// (remote_write/http_protocol.h):
 //   Content-Encoding: snappy
 //   Content-Type: application/x-protobuf
 //   X-Prometheus-Remote-Write-Version: 0.1.0
-//   User-Agent: outpost/<version>
-//   Retry-Attempt: <n>          (only on retries, n >= 1)
+//   Retry-Attempt: <n>          (only on retries, n >= 1, when
+//                                retry_attempt_header)
+// and always User-Agent: outpost/<version>,
 // plus auth (basic_auth, bearer_token(_file), authorization; sigv4 and
 // oauth2 through a RequestAuth, auth.h: with one, Host is sent explicitly,
 // each request and each retry is signed anew, and a 401 answer that makes
@@ -22,7 +26,7 @@
 // Classification:
 //   2xx                         -> kOk
 //   5xx, network error, timeout -> kRetry
-//   429                         -> kRetry when retry_on_http_429 (with
+//   429                         -> kRetry when protocol.retry_429 (with
 //                                  Retry-After as seconds or HTTP date),
 //                                  else kDrop
 //   anything else               -> kDrop, with <= 1 KiB of the body
@@ -30,10 +34,11 @@
 // Thread-safety: one thread at a time per client; Cancel() may be called
 // from any thread and makes a running and every later Send return kRetry
 // quickly ("cancelled").
-#ifndef OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_
-#define OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_
+#ifndef OUTPOST_CORE_HTTP_HTTP_CLIENT_H_
+#define OUTPOST_CORE_HTTP_HTTP_CLIENT_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,9 +47,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
-#include "remote_write/auth.h"
+#include "core/http/auth.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 
 enum class SendOutcome { kOk, kRetry, kDrop };
 
@@ -63,25 +68,35 @@ struct SendResult {
 std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
                                               absl::Time now);
 
-// True for header names a user may not set (case-insensitive).
-bool IsReservedHeader(std::string_view name);
+// What a push protocol fixes about its requests.
+struct HttpProtocol {
+  std::string name;     // in log lines and errors: "remote_write", "loki client"
+  HeaderList headers;   // sent on every request, signed by a RequestAuth
+  // Header names (case-insensitive) a user may not set; nullptr: none.
+  std::function<bool(std::string_view)> reserved;
+  bool retry_429 = true;              // 429 -> kRetry, else kDrop
+  bool retry_attempt_header = false;  // Retry-Attempt: <n> on retries
+};
 
 class HttpClient {
  public:
   // Validates the config (URL scheme http/https). Does not connect. Builds
   // the client's own RequestAuth from config.sigv4/oauth2 (MakeRequestAuth).
+  // Of `config` the HTTP side is used (url, name, remote_timeout, headers,
+  // auth, tls_config, proxy_url, follow_redirects); not queue_config.
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
-      const config::RemoteWriteConfig& config);
+      const config::RemoteWriteConfig& config, HttpProtocol protocol);
   // Same with `auth` (shared by the clients of one endpoint, so that they
   // share a token; nullptr: none) instead of one built from the config.
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
-      const config::RemoteWriteConfig& config, std::shared_ptr<RequestAuth> auth);
+      const config::RemoteWriteConfig& config, HttpProtocol protocol,
+      std::shared_ptr<RequestAuth> auth);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // POSTs `body` (snappy-compressed protobuf). `attempt` is 0 for the first
-  // try; later tries send Retry-Attempt: <attempt>.
+  // POSTs `body`. `attempt` is 0 for the first try; later tries send
+  // Retry-Attempt: <attempt> when the protocol asks for it.
   SendResult Send(std::string_view body, int attempt);
 
   void Cancel() { cancelled_.store(true); }
@@ -96,6 +111,6 @@ class HttpClient {
   std::atomic<bool> cancelled_{false};
 };
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
 
-#endif  // OUTPOST_REMOTE_WRITE_HTTP_CLIENT_H_
+#endif  // OUTPOST_CORE_HTTP_HTTP_CLIENT_H_

@@ -1,4 +1,4 @@
-#include "remote_write/oauth2.h"
+#include "core/http/oauth2.h"
 
 #include <fstream>
 #include <map>
@@ -12,10 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/base/absl_compat.h"
-#include "remote_write/auth_http.h"
-#include "remote_write/sigv4.h"
+#include "core/http/auth_http.h"
+#include "core/http/sigv4.h"
 
-namespace outpost::remote_write {
+namespace outpost::http {
 namespace {
 
 // A strict little JSON reader: keeps the top-level members of an object
@@ -294,4 +294,4 @@ absl::StatusOr<OAuth2Token> OAuth2TokenSource::Fetch() {
   return last;
 }
 
-}  // namespace outpost::remote_write
+}  // namespace outpost::http
