@@ -105,14 +105,11 @@ void EmitRelabelConfigs(YAML::Emitter& out, const std::vector<relabel::Config>& 
   out << YAML::EndSeq;
 }
 
-void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
-  out << YAML::BeginMap;
-  Url(out, "url", rw.url);
-  if (!rw.name.empty()) Str(out, "name", rw.name);
-  Dur(out, "remote_timeout", rw.remote_timeout);
-  StrMap(out, "headers", rw.headers);
-  Relabels(out, "write_relabel_configs", rw.write_relabel_configs);
-  Bool(out, "send_exemplars", rw.send_exemplars);
+namespace {
+
+// The keys ReadClientAuth reads (and sigv4 when set, in the place remote
+// write has always dumped it, so that derived names stay unchanged).
+void EmitClientAuth(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   if (rw.basic_auth) {
     out << YAML::Key << "basic_auth" << YAML::Value << YAML::BeginMap;
     Str(out, "username", rw.basic_auth->username);
@@ -155,6 +152,19 @@ void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   Tls(out, rw.tls_config);
   Url(out, "proxy_url", rw.proxy_url);
   Bool(out, "follow_redirects", rw.follow_redirects);
+}
+
+}  // namespace
+
+void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
+  out << YAML::BeginMap;
+  Url(out, "url", rw.url);
+  if (!rw.name.empty()) Str(out, "name", rw.name);
+  Dur(out, "remote_timeout", rw.remote_timeout);
+  StrMap(out, "headers", rw.headers);
+  Relabels(out, "write_relabel_configs", rw.write_relabel_configs);
+  Bool(out, "send_exemplars", rw.send_exemplars);
+  EmitClientAuth(out, rw);
   const QueueConfig& q = rw.queue_config;
   out << YAML::Key << "queue_config" << YAML::Value << YAML::BeginMap;
   Num(out, "capacity", q.capacity);
@@ -172,6 +182,124 @@ void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw) {
   Dur(out, "send_interval", rw.metadata_config.send_interval);
   Num(out, "max_samples_per_send", rw.metadata_config.max_samples_per_send);
   out << YAML::EndMap;
+  out << YAML::EndMap;
+}
+
+
+void EmitLokiClient(YAML::Emitter& out, const LokiClientConfig& c) {
+  const RemoteWriteConfig& http = c.http;
+  out << YAML::BeginMap;
+  Url(out, "url", http.url);
+  if (!http.name.empty()) Str(out, "name", http.name);
+  Str(out, "tenant_id", c.tenant_id);
+  Dur(out, "batchwait", c.batchwait);
+  Num(out, "batchsize", c.batchsize);
+  Dur(out, "timeout", http.remote_timeout);
+  out << YAML::Key << "backoff_config" << YAML::Value << YAML::BeginMap;
+  Dur(out, "min_period", c.min_backoff);
+  Dur(out, "max_period", c.max_backoff);
+  Num(out, "max_retries", c.max_retries);
+  out << YAML::EndMap;
+  StrMap(out, "external_labels", c.external_labels);
+  StrMap(out, "headers", http.headers);
+  EmitClientAuth(out, http);
+  Bool(out, "drop_rate_limited_batches", c.drop_rate_limited_batches);
+  out << YAML::EndMap;
+}
+
+namespace {
+
+void LokiClients(YAML::Emitter& out, const std::vector<LokiClientConfig>& l) {
+  out << YAML::Key << "clients" << YAML::Value;
+  if (l.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const LokiClientConfig& c : l) EmitLokiClient(out, c);
+  out << YAML::EndSeq;
+}
+
+void LogsScrapeConfigs(YAML::Emitter& out, const std::vector<LogsScrapeConfig>& l) {
+  out << YAML::Key << "scrape_configs" << YAML::Value;
+  if (l.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const LogsScrapeConfig& sc : l) {
+    out << YAML::BeginMap;
+    Str(out, "job_name", sc.job_name);
+    if (!sc.pipeline_stages.empty()) {
+      out << YAML::Key << "pipeline_stages" << YAML::Value << YAML::BeginSeq;
+      for (const PipelineStage& st : sc.pipeline_stages) {
+        out << YAML::BeginMap << YAML::Key << st.name << YAML::Value << st.body << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    Relabels(out, "relabel_configs", sc.relabel_configs);
+    if (!sc.static_configs.empty()) {
+      out << YAML::Key << "static_configs" << YAML::Value << YAML::BeginSeq;
+      for (const LogsStaticConfig& st : sc.static_configs) {
+        out << YAML::BeginMap;
+        StrList(out, "targets", st.targets);
+        StrMap(out, "labels", st.labels);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (sc.idle) {
+      out << YAML::Key << "windows_events" << YAML::Value << YAML::Flow << YAML::BeginMap
+          << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+}  // namespace
+
+void EmitLogs(YAML::Emitter& out, const LogsConfig& logs) {
+  out << YAML::BeginMap;
+  Str(out, "positions_directory", logs.positions_directory);
+  out << YAML::Key << "global" << YAML::Value << YAML::BeginMap;
+  LokiClients(out, logs.global_clients);
+  out << YAML::Key << "file_watch_config" << YAML::Value << YAML::BeginMap;
+  Dur(out, "min_poll_frequency", logs.min_poll_frequency);
+  Dur(out, "max_poll_frequency", logs.max_poll_frequency);
+  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::Key << "configs" << YAML::Value;
+  if (logs.configs.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << YAML::BeginSeq;
+    for (const LogsInstanceConfig& c : logs.configs) {
+      out << YAML::BeginMap;
+      Str(out, "name", c.name);
+      LokiClients(out, c.clients);
+      out << YAML::Key << "positions" << YAML::Value << YAML::BeginMap;
+      Str(out, "filename", c.positions.filename);
+      Dur(out, "sync_period", c.positions.sync_period);
+      Bool(out, "ignore_invalid_yaml", c.positions.ignore_invalid_yaml);
+      out << YAML::EndMap;
+      LogsScrapeConfigs(out, c.scrape_configs);
+      out << YAML::Key << "target_config" << YAML::Value << YAML::BeginMap;
+      Dur(out, "sync_period", c.target_sync_period);
+      out << YAML::EndMap;
+      const LogsLimitsConfig& l = c.limits_config;
+      out << YAML::Key << "limits_config" << YAML::Value << YAML::BeginMap;
+      Num(out, "readline_rate", l.readline_rate);
+      Num(out, "readline_burst", l.readline_burst);
+      Bool(out, "readline_rate_enabled", l.readline_rate_enabled);
+      Bool(out, "readline_rate_drop", l.readline_rate_drop);
+      Num(out, "max_streams", l.max_streams);
+      Num(out, "max_line_size", l.max_line_size);
+      Bool(out, "max_line_size_truncate", l.max_line_size_truncate);
+      out << YAML::EndMap;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   out << YAML::EndMap;
 }
 
@@ -220,6 +348,12 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry) {
     out << YAML::EndSeq;
   }
   out << YAML::EndMap;
+
+  // Only when given, so that a config without logs dumps and reloads as one.
+  if (cfg.logs.present) {
+    out << YAML::Key << "logs" << YAML::Value;
+    EmitLogs(out, cfg.logs);
+  }
 
   const IntegrationsConfig& ic = cfg.integrations;
   out << YAML::Key << "integrations" << YAML::Value << YAML::BeginMap;
@@ -292,6 +426,24 @@ std::string Joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// "default (jobs varlogs, win (idle); 1 client)" per logs instance.
+std::vector<std::string> LogsLines(const LogsConfig& logs) {
+  std::vector<std::string> lines;
+  for (const LogsInstanceConfig& c : logs.configs) {
+    if (c.clients.empty()) {
+      lines.push_back(Cat(c.name, " (not started: no clients)"));
+      continue;
+    }
+    std::vector<std::string> jobs;
+    for (const LogsScrapeConfig& sc : c.scrape_configs) {
+      jobs.push_back(Cat(sc.job_name, sc.idle ? " (idle: windows_events)" : ""));
+    }
+    lines.push_back(
+        Cat(c.name, " (jobs ", Joined(jobs), "; ", Plural(c.clients.size(), "client"), ")"));
+  }
+  return lines;
+}
+
 }  // namespace
 
 std::string Summary(const Config& cfg) {
@@ -315,6 +467,7 @@ std::string Summary(const Config& cfg) {
   }
   if (!disabled.empty()) out += Cat("#   integrations not enabled: ", Joined(disabled), "\n");
   out += Cat("#   scrape jobs: ", Joined(jobs), "\n");
+  if (cfg.logs.present) out += Cat("#   logs instances: ", Joined(LogsLines(cfg.logs)), "\n");
   if (!cfg.server.legacy_http_address.empty()) {
     const std::string& a = cfg.server.legacy_http_address;
     out += Cat("#   HTTP listen address: ", a[0] == ':' ? "0.0.0.0" : "", a,

@@ -22,7 +22,8 @@ std::string Dump(const Config& cfg, const IntegrationRegistry& registry);
 
 // What the agent will run, for a migrating user (check-config prints it
 // after the effective config): enabled integrations, scrape jobs as
-// "<instance>/<job>", the legacy listen address. YAML comment lines, so the
+// "<instance>/<job>", the logs instances with their jobs and client count,
+// the legacy listen address. YAML comment lines, so the
 // output of check-config stays a loadable config. Example:
 //   # outpost will run:
 //   #   integrations: agent, node_exporter

@@ -68,39 +68,6 @@ void ReadSigv4(MapReader& m, Sigv4Config* out) {
   m.Finish();
 }
 
-// oauth2 (prometheus/common config/http_config.go OAuth2 and
-// HTTPClientConfig.Validate).
-void ReadOAuth2(MapReader& m, OAuth2Config* out) {
-  m.String("client_id", &out->client_id);
-  m.Secret("client_secret", &out->client_secret);
-  m.String("client_secret_file", &out->client_secret_file);
-  m.StringList("scopes", &out->scopes);
-  m.String("token_url", &out->token_url);
-  m.StringMap("endpoint_params", &out->endpoint_params);
-  if (m.Has("tls_config")) {
-    MapReader t = m.Map("tls_config");
-    ReadTls(t, &out->tls_config);
-  }
-  m.String("proxy_url", &out->proxy_url);
-  m.Unsupported("client_secret_ref");
-  if (out->client_id.empty()) m.Error("", "oauth2 client_id must be configured");
-  if (out->client_secret.empty() && out->client_secret_file.empty()) {
-    m.Error("", "either oauth2 client_secret or client_secret_file must be configured");
-  }
-  if (!out->client_secret.empty() && !out->client_secret_file.empty()) {
-    m.Error("client_secret_file",
-            "at most one of oauth2 client_secret & client_secret_file must be configured");
-  }
-  CheckFile(m, "client_secret_file", out->client_secret_file);
-  if (out->token_url.empty()) {
-    m.Error("", "oauth2 token_url must be configured");
-  } else {
-    CheckHttpUrl(m, "token_url", out->token_url);
-  }
-  if (!out->proxy_url.empty()) CheckHttpUrl(m, "proxy_url", out->proxy_url);
-  m.Finish();
-}
-
 void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
   if (!m.Has("url") || m.node()["url"].IsNull()) {
     m.Consume("url");
@@ -123,31 +90,9 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
   }
   m.RelabelConfigs("write_relabel_configs", &rw->write_relabel_configs);
   m.Bool("send_exemplars", &rw->send_exemplars);
-  ReadBasicAuth(m, &rw->basic_auth);
-  ReadAuthorization(m, &rw->authorization);
-  m.Secret("bearer_token", &rw->bearer_token);
-  m.String("bearer_token_file", &rw->bearer_token_file);
-  CheckFile(m, "bearer_token_file", rw->bearer_token_file);
+  ReadClientAuth(m, rw);
   const bool bearer = !rw->bearer_token.empty() || !rw->bearer_token_file.empty();
-  if (!rw->bearer_token.empty() && !rw->bearer_token_file.empty()) {
-    m.Error("bearer_token_file", "at most one of bearer_token and bearer_token_file must be configured");
-  }
-  if (int(rw->basic_auth.has_value()) + int(rw->authorization.has_value()) + int(bearer) > 1) {
-    m.Error("", "at most one of basic_auth, authorization and bearer_token/bearer_token_file "
-                "must be configured");
-  }
-  // A bare `oauth2:` / `sigv4:` (null) means "not set", as in Go's yaml.
-  if (m.Has("oauth2") && !m.node()["oauth2"].IsNull()) {
-    MapReader o = m.Map("oauth2");
-    OAuth2Config oauth2;
-    ReadOAuth2(o, &oauth2);
-    rw->oauth2 = std::move(oauth2);
-    if (rw->basic_auth || rw->authorization || bearer) {
-      m.Error("oauth2", "at most one of basic_auth, oauth2 & authorization must be configured");
-    }
-  } else {
-    m.Consume("oauth2");
-  }
+  // A bare `sigv4:` (null) means "not set", as in Go's yaml.
   if (m.Has("sigv4") && !m.node()["sigv4"].IsNull()) {
     MapReader v = m.Map("sigv4");
     Sigv4Config sigv4;
@@ -162,13 +107,6 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
   } else {
     m.Consume("sigv4");
   }
-  if (m.Has("tls_config")) {
-    MapReader t = m.Map("tls_config");
-    ReadTls(t, &rw->tls_config);
-  }
-  m.String("proxy_url", &rw->proxy_url);
-  if (!rw->proxy_url.empty()) CheckHttpUrl(m, "proxy_url", rw->proxy_url);
-  m.Bool("follow_redirects", &rw->follow_redirects);
   if (m.Has("queue_config")) {
     MapReader q = m.Map("queue_config");
     ReadQueue(q, &rw->queue_config);
@@ -178,9 +116,7 @@ void ReadRemoteWrite(MapReader& m, RemoteWriteConfig* rw) {
     ReadMetadata(md, &rw->metadata_config);
   }
   for (std::string_view k :
-       {"azuread", "google_iam", "send_native_histograms", "enable_http2",
-        "no_proxy", "proxy_from_environment", "proxy_connect_header", "round_robin_dns",
-        "protobuf_message", "http_headers"}) {
+       {"azuread", "google_iam", "send_native_histograms", "round_robin_dns", "protobuf_message"}) {
     m.Unsupported(k);
   }
   m.Finish();

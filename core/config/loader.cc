@@ -130,7 +130,25 @@ void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors
     internal::ReadIntegrations(integrations, cfg->metrics, registry, &cfg->integrations);
     integrations.Finish();
   }
-  for (std::string_view key : {"logs", "loki", "traces", "tempo", "agent_management"}) {
+  // Grafana Agent static/config/config.go: `loki` is the old name of `logs`.
+  std::string logs_key = "logs";
+  if (top.Has("loki")) {
+    if (top.Has("logs")) {
+      top.Error("loki", "at most one of loki and logs should be specified");
+      top.Consume("loki");
+    } else {
+      top.Warn("loki", "`loki` has been deprecated in favor of `logs`");
+      logs_key = "loki";
+    }
+  }
+  if (top.Has(logs_key) && !top.node()[logs_key].IsNull()) {
+    MapReader logs = top.Map(logs_key);
+    internal::ReadLogs(logs, &cfg->logs);
+    logs.Finish();
+  } else {
+    top.Consume(logs_key);
+  }
+  for (std::string_view key : {"traces", "tempo", "agent_management"}) {
     top.Unsupported(key);
   }
   top.Finish();

@@ -54,6 +54,10 @@ void ReadBasicAuth(MapReader& m, std::optional<BasicAuth>* out);
 void ReadAuthorization(MapReader& m, std::optional<Authorization>* out);
 // Reads a tls_config block (and Finish()es it).
 void ReadTls(MapReader& m, TlsConfig* out);
+// Reads the HTTP client keys remote_write and the Loki clients share into
+// *rw (the caller Finish()es `m`): basic_auth, authorization,
+// bearer_token(_file), oauth2, tls_config, proxy_url, follow_redirects.
+void ReadClientAuth(MapReader& m, RemoteWriteConfig* rw);
 // Reads the HTTP client keys of a scrape config from `m` (the caller
 // Finish()es `m`): basic_auth, authorization, bearer_token(_file),
 // tls_config, proxy_url, follow_redirects, enable_http2.
@@ -64,6 +68,18 @@ void ReadHttpClient(MapReader& m, HttpClientConfig* out);
 void ReadScrapeConfigs(MapReader& instance, const GlobalConfig& global,
                        std::vector<ScrapeConfig>* out);
 void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs);
+
+// load_logs.cc: the `logs:` (or legacy `loki:`) block, with Grafana
+// Agent's defaults applied (global clients, positions file paths).
+void ReadLogs(MapReader& m, LogsConfig* out);
+// The one place that says which pipeline stages outpost runs: each stage of
+// `sc` not built yet is an error "<where>: not supported yet: stage `regex`
+// (job X)" added to *errors.
+void CheckStagesBuilt(const LogsScrapeConfig& sc, Errors* errors);
+
+// Emits one Loki client / the logs block as YAML (dump.cc); secrets masked.
+void EmitLokiClient(YAML::Emitter& out, const LokiClientConfig& c);
+void EmitLogs(YAML::Emitter& out, const LogsConfig& logs);
 
 // Emits one remote_write entry as a YAML map (dump.cc); secrets masked.
 void EmitRemoteWrite(YAML::Emitter& out, const RemoteWriteConfig& rw);

@@ -79,6 +79,9 @@ struct PositionsConfig {
 struct LogsLimitsConfig {
   double readline_rate = 0;  // lines/s over the instance; 0: off
   int readline_burst = 0;
+  // Promtail's switch for the readline limiter (limit.Config
+  // ReadlineRateEnabled): the rate applies only when true.
+  bool readline_rate_enabled = false;
   bool readline_rate_drop = false;  // false: wait (back-pressure)
   int max_streams = 0;              // per batch; 0: unlimited
   // Bytes; 0 (unset): outpost's cap of 256 KiB (Loki's default

@@ -15,10 +15,12 @@ constexpr std::string_view kReservedHeaders[] = {
     "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
 };
 
-}  // namespace
+constexpr std::string_view kReservedLokiHeaders[] = {
+    "content-type", "content-encoding", "user-agent", "x-scope-orgid", "host", "content-length",
+};
 
-bool IsReservedRemoteWriteHeader(std::string_view name) {
-  for (std::string_view r : kReservedHeaders) {
+bool In(std::string_view name, const auto& list) {
+  for (std::string_view r : list) {
     if (absl::EqualsIgnoreCase(absl::string_view(name.data(), name.size()),
                                absl::string_view(r.data(), r.size()))) {
       return true;
@@ -26,5 +28,11 @@ bool IsReservedRemoteWriteHeader(std::string_view name) {
   }
   return false;
 }
+
+}  // namespace
+
+bool IsReservedRemoteWriteHeader(std::string_view name) { return In(name, kReservedHeaders); }
+
+bool IsReservedLokiHeader(std::string_view name) { return In(name, kReservedLokiHeaders); }
 
 }  // namespace outpost::config

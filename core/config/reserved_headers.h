@@ -12,6 +12,12 @@ namespace outpost::config {
 // Case-insensitive.
 bool IsReservedRemoteWriteHeader(std::string_view name);
 
+// Headers a Loki client's `headers:` may not set: those Promtail sets itself
+// (Content-Type, Content-Encoding, User-Agent, X-Scope-OrgID from tenant_id;
+// client/client.go) and those HTTP owns (Host, Content-Length).
+// Case-insensitive.
+bool IsReservedLokiHeader(std::string_view name);
+
 }  // namespace outpost::config
 
 #endif  // OUTPOST_CORE_CONFIG_RESERVED_HEADERS_H_

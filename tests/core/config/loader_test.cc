@@ -355,7 +355,8 @@ TEST(LoaderTest, ServerAndUnsupportedSections) {
   EXPECT_EQ(OnlyError("server:\n  log_level: verbose\n"),
             "agent.yaml:2:14: server.log_level: invalid log level \"verbose\" (expected debug, "
             "info, warn or error)");
-  EXPECT_EQ(OnlyError("logs:\n  configs: []\n"), "agent.yaml:1:1: logs: not supported yet");
+  EXPECT_EQ(OnlyError("logs:\n  configs: []\n  traces: {}\n"),
+            "agent.yaml:3:3: logs.traces: unknown key");
   EXPECT_EQ(OnlyError("traces: {}\n"), "agent.yaml:1:1: traces: not supported yet");
   EXPECT_EQ(OnlyError("metrics:\n  configs:\n    - name: a\n      scrape_configs:\n"
                       "        - job_name: x\n          kubernetes_sd_configs: [{role: pod}]\n"),
