@@ -66,16 +66,22 @@ void Tls(YAML::Emitter& out, const TlsConfig& tls) {
   out << YAML::EndMap;
 }
 
-void RemoteWriteList(YAML::Emitter& out, std::string_view key,
-                     const std::vector<RemoteWriteConfig>& l) {
+// `key:` and each item emitted by `emit`, or `[]` when there is none.
+template <typename T, typename F>
+void Seq(YAML::Emitter& out, std::string_view key, const std::vector<T>& items, F emit) {
   out << YAML::Key << std::string(key) << YAML::Value;
-  if (l.empty()) {
+  if (items.empty()) {
     out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
     return;
   }
   out << YAML::BeginSeq;
-  for (const RemoteWriteConfig& rw : l) EmitRemoteWrite(out, rw);
+  for (const T& item : items) emit(item);
   out << YAML::EndSeq;
+}
+
+void RemoteWriteList(YAML::Emitter& out, std::string_view key,
+                     const std::vector<RemoteWriteConfig>& l) {
+  Seq(out, key, l, [&](const RemoteWriteConfig& rw) { EmitRemoteWrite(out, rw); });
 }
 
 void Relabels(YAML::Emitter& out, std::string_view key, const std::vector<relabel::Config>& l) {
@@ -210,51 +216,62 @@ void EmitLokiClient(YAML::Emitter& out, const LokiClientConfig& c) {
 namespace {
 
 void LokiClients(YAML::Emitter& out, const std::vector<LokiClientConfig>& l) {
-  out << YAML::Key << "clients" << YAML::Value;
-  if (l.empty()) {
-    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-    return;
-  }
-  out << YAML::BeginSeq;
-  for (const LokiClientConfig& c : l) EmitLokiClient(out, c);
-  out << YAML::EndSeq;
+  Seq(out, "clients", l, [&](const LokiClientConfig& c) { EmitLokiClient(out, c); });
 }
 
-void LogsScrapeConfigs(YAML::Emitter& out, const std::vector<LogsScrapeConfig>& l) {
-  out << YAML::Key << "scrape_configs" << YAML::Value;
-  if (l.empty()) {
-    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-    return;
+void LogsJob(YAML::Emitter& out, const LogsScrapeConfig& sc) {
+  out << YAML::BeginMap;
+  Str(out, "job_name", sc.job_name);
+  if (!sc.pipeline_stages.empty()) {
+    out << YAML::Key << "pipeline_stages" << YAML::Value << YAML::BeginSeq;
+    for (const PipelineStage& st : sc.pipeline_stages) {
+      out << YAML::BeginMap << YAML::Key << st.name << YAML::Value << st.body << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
   }
-  out << YAML::BeginSeq;
-  for (const LogsScrapeConfig& sc : l) {
-    out << YAML::BeginMap;
-    Str(out, "job_name", sc.job_name);
-    if (!sc.pipeline_stages.empty()) {
-      out << YAML::Key << "pipeline_stages" << YAML::Value << YAML::BeginSeq;
-      for (const PipelineStage& st : sc.pipeline_stages) {
-        out << YAML::BeginMap << YAML::Key << st.name << YAML::Value << st.body << YAML::EndMap;
-      }
-      out << YAML::EndSeq;
+  Relabels(out, "relabel_configs", sc.relabel_configs);
+  if (!sc.static_configs.empty()) {
+    out << YAML::Key << "static_configs" << YAML::Value << YAML::BeginSeq;
+    for (const LogsStaticConfig& st : sc.static_configs) {
+      out << YAML::BeginMap;
+      StrList(out, "targets", st.targets);
+      StrMap(out, "labels", st.labels);
+      out << YAML::EndMap;
     }
-    Relabels(out, "relabel_configs", sc.relabel_configs);
-    if (!sc.static_configs.empty()) {
-      out << YAML::Key << "static_configs" << YAML::Value << YAML::BeginSeq;
-      for (const LogsStaticConfig& st : sc.static_configs) {
-        out << YAML::BeginMap;
-        StrList(out, "targets", st.targets);
-        StrMap(out, "labels", st.labels);
-        out << YAML::EndMap;
-      }
-      out << YAML::EndSeq;
-    }
-    if (sc.idle) {
-      out << YAML::Key << "windows_events" << YAML::Value << YAML::Flow << YAML::BeginMap
-          << YAML::EndMap;
-    }
-    out << YAML::EndMap;
+    out << YAML::EndSeq;
   }
-  out << YAML::EndSeq;
+  if (sc.idle) {
+    out << YAML::Key << "windows_events" << YAML::Value << YAML::Flow << YAML::BeginMap
+        << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
+void LogsInstance(YAML::Emitter& out, const LogsInstanceConfig& c) {
+  out << YAML::BeginMap;
+  Str(out, "name", c.name);
+  LokiClients(out, c.clients);
+  out << YAML::Key << "positions" << YAML::Value << YAML::BeginMap;
+  Str(out, "filename", c.positions.filename);
+  Dur(out, "sync_period", c.positions.sync_period);
+  Bool(out, "ignore_invalid_yaml", c.positions.ignore_invalid_yaml);
+  out << YAML::EndMap;
+  Seq(out, "scrape_configs", c.scrape_configs,
+      [&](const LogsScrapeConfig& sc) { LogsJob(out, sc); });
+  out << YAML::Key << "target_config" << YAML::Value << YAML::BeginMap;
+  Dur(out, "sync_period", c.target_sync_period);
+  out << YAML::EndMap;
+  const LogsLimitsConfig& l = c.limits_config;
+  out << YAML::Key << "limits_config" << YAML::Value << YAML::BeginMap;
+  Num(out, "readline_rate", l.readline_rate);
+  Num(out, "readline_burst", l.readline_burst);
+  Bool(out, "readline_rate_enabled", l.readline_rate_enabled);
+  Bool(out, "readline_rate_drop", l.readline_rate_drop);
+  Num(out, "max_streams", l.max_streams);
+  Num(out, "max_line_size", l.max_line_size);
+  Bool(out, "max_line_size_truncate", l.max_line_size_truncate);
+  out << YAML::EndMap;
+  out << YAML::EndMap;
 }
 
 }  // namespace
@@ -268,38 +285,8 @@ void EmitLogs(YAML::Emitter& out, const LogsConfig& logs) {
   Dur(out, "min_poll_frequency", logs.min_poll_frequency);
   Dur(out, "max_poll_frequency", logs.max_poll_frequency);
   out << YAML::EndMap << YAML::EndMap;
-  out << YAML::Key << "configs" << YAML::Value;
-  if (logs.configs.empty()) {
-    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-  } else {
-    out << YAML::BeginSeq;
-    for (const LogsInstanceConfig& c : logs.configs) {
-      out << YAML::BeginMap;
-      Str(out, "name", c.name);
-      LokiClients(out, c.clients);
-      out << YAML::Key << "positions" << YAML::Value << YAML::BeginMap;
-      Str(out, "filename", c.positions.filename);
-      Dur(out, "sync_period", c.positions.sync_period);
-      Bool(out, "ignore_invalid_yaml", c.positions.ignore_invalid_yaml);
-      out << YAML::EndMap;
-      LogsScrapeConfigs(out, c.scrape_configs);
-      out << YAML::Key << "target_config" << YAML::Value << YAML::BeginMap;
-      Dur(out, "sync_period", c.target_sync_period);
-      out << YAML::EndMap;
-      const LogsLimitsConfig& l = c.limits_config;
-      out << YAML::Key << "limits_config" << YAML::Value << YAML::BeginMap;
-      Num(out, "readline_rate", l.readline_rate);
-      Num(out, "readline_burst", l.readline_burst);
-      Bool(out, "readline_rate_enabled", l.readline_rate_enabled);
-      Bool(out, "readline_rate_drop", l.readline_rate_drop);
-      Num(out, "max_streams", l.max_streams);
-      Num(out, "max_line_size", l.max_line_size);
-      Bool(out, "max_line_size_truncate", l.max_line_size_truncate);
-      out << YAML::EndMap;
-      out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-  }
+  Seq(out, "configs", logs.configs,
+      [&](const LogsInstanceConfig& c) { LogsInstance(out, c); });
   out << YAML::EndMap;
 }
 

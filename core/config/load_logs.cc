@@ -54,13 +54,6 @@ bool Contains(std::string_view name, const auto& list) {
   return false;
 }
 
-// "FILE:LINE:COL: PATH" of a node, the prefix of messages about it.
-std::string Where(const Errors& errors, const YAML::Mark& mark, std::string_view path) {
-  std::string out = errors.file.empty() ? "" : Cat(errors.file, ":");
-  if (mark.line >= 0) out += Cat(mark.line + 1, ":", mark.column + 1, ":");
-  return out.empty() ? std::string(path) : Cat(out, " ", path);
-}
-
 // A doublestar (bmatcuk/doublestar v1.3.4) pattern's syntax: a class `[..]`
 // closed, braces `{a,b}` balanced, no trailing escape. Empty when valid.
 std::string GlobProblem(std::string_view p) {

@@ -105,6 +105,21 @@ void CheckWalDirectory(MapReader& metrics, const Config& cfg) {
   metrics.Error("wal_directory", "no wal_directory configured");
 }
 
+// The key to read of a top-level block Grafana Agent renamed
+// (static/config/config.go: prometheus -> metrics, loki -> logs): the old
+// one, with a deprecation warning, when only it is given; both given is an
+// error.
+std::string RenamedKey(MapReader& top, std::string_view old_key, std::string_view new_key) {
+  if (!top.Has(old_key)) return std::string(new_key);
+  if (top.Has(new_key)) {
+    top.Error(old_key, Cat("at most one of ", old_key, " and ", new_key, " should be specified"));
+    top.Consume(old_key);
+    return std::string(new_key);
+  }
+  top.Warn(old_key, Cat("`", old_key, "` has been deprecated in favor of `", new_key, "`"));
+  return std::string(old_key);
+}
+
 void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors* errors,
              Config* cfg) {
   MapReader top(root, "", errors);
@@ -112,17 +127,7 @@ void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors
     MapReader server = top.Map("server");
     ReadServer(server, &cfg->server);
   }
-  std::string metrics_key = "metrics";
-  if (top.Has("prometheus")) {
-    if (top.Has("metrics")) {
-      top.Error("prometheus", "at most one of prometheus and metrics should be specified");
-      top.Consume("prometheus");
-    } else {
-      top.Warn("prometheus", "`prometheus` has been deprecated in favor of `metrics`");
-      metrics_key = "prometheus";
-    }
-  }
-  MapReader metrics = top.Map(metrics_key);
+  MapReader metrics = top.Map(RenamedKey(top, "prometheus", "metrics"));
   internal::ReadMetrics(metrics, &cfg->metrics);
   metrics.Finish();
   if (top.Has("integrations")) {
@@ -130,17 +135,7 @@ void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors
     internal::ReadIntegrations(integrations, cfg->metrics, registry, &cfg->integrations);
     integrations.Finish();
   }
-  // Grafana Agent static/config/config.go: `loki` is the old name of `logs`.
-  std::string logs_key = "logs";
-  if (top.Has("loki")) {
-    if (top.Has("logs")) {
-      top.Error("loki", "at most one of loki and logs should be specified");
-      top.Consume("loki");
-    } else {
-      top.Warn("loki", "`loki` has been deprecated in favor of `logs`");
-      logs_key = "loki";
-    }
-  }
+  const std::string logs_key = RenamedKey(top, "loki", "logs");
   if (top.Has(logs_key) && !top.node()[logs_key].IsNull()) {
     MapReader logs = top.Map(logs_key);
     internal::ReadLogs(logs, &cfg->logs);

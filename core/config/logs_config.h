@@ -69,7 +69,9 @@ struct LogsScrapeConfig {
 };
 
 struct PositionsConfig {
-  std::string filename;  // default <positions_directory>/<name>.yml
+  // Default (set by Load for an instance with clients):
+  // <positions_directory>/<name>.yml; unique across instances.
+  std::string filename;
   absl::Duration sync_period = absl::Seconds(10);
   bool ignore_invalid_yaml = false;
 };
@@ -92,7 +94,9 @@ struct LogsLimitsConfig {
 
 struct LogsInstanceConfig {
   std::string name;  // required, unique
-  std::vector<LokiClientConfig> clients;  // empty after Load: logs.global.clients
+  // When the file gives none, Load copies logs.global.clients here; still
+  // empty: the instance does not run (Load warned "skipping ...").
+  std::vector<LokiClientConfig> clients;
   PositionsConfig positions;
   std::vector<LogsScrapeConfig> scrape_configs;
   absl::Duration target_sync_period = absl::Seconds(10);  // target_config.sync_period

@@ -18,13 +18,9 @@ namespace {
 
 std::string Format(const Errors* errors, const YAML::Mark& mark, std::string_view path,
                    std::string_view message) {
-  std::string out;
-  if (!errors->file.empty()) out += Cat(errors->file, ":");
-  if (mark.line >= 0) out += Cat(mark.line + 1, ":", mark.column + 1, ":");
-  if (!out.empty()) out += " ";
-  if (!path.empty()) out += Cat(path, ": ");
-  out += Cat(message);
-  return out;
+  const std::string where = Where(*errors, mark, path);
+  if (where.empty()) return std::string(message);
+  return Cat(where, path.empty() ? " " : ": ", message);
 }
 
 std::string_view KindName(const YAML::Node& n) {
@@ -94,6 +90,14 @@ bool ParseYamlInt(std::string_view s, int64_t* out) {
 }
 
 }  // namespace
+
+std::string Where(const Errors& errors, const YAML::Mark& mark, std::string_view path) {
+  std::string out;
+  if (!errors.file.empty()) out += Cat(errors.file, ":");
+  if (mark.line >= 0) out += Cat(mark.line + 1, ":", mark.column + 1, ":");
+  if (!path.empty()) out += Cat(out.empty() ? "" : " ", path);
+  return out;
+}
 
 void AddError(Errors* errors, const YAML::Mark& mark, std::string_view path,
               std::string_view message) {

@@ -155,6 +155,9 @@ void AddError(Errors* errors, const YAML::Mark& mark, std::string_view path,
               std::string_view message);
 void AddWarning(Errors* errors, const YAML::Mark& mark, std::string_view path,
                 std::string_view message);
+// The "FILE:LINE:COL: PATH" prefix of those messages, for a message built
+// later (e.g. about a pipeline stage: logs_config.h PipelineStage::where).
+std::string Where(const Errors& errors, const YAML::Mark& mark, std::string_view path);
 
 }  // namespace outpost::config
 

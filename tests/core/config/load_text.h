@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/config/loader.h"
+#include "gtest/gtest.h"
 #include "integrations/registry.h"
 
 namespace outpost::config {
@@ -27,6 +28,14 @@ inline LoadResult LoadText(const std::string& text, bool expand_env = false,
     return it->second;
   };
   return LoadFull(o);
+}
+
+// The one error of loading `text` (a test failure when there are more or
+// none).
+inline std::string OnlyError(const std::string& text) {
+  LoadResult r = LoadText(text);
+  EXPECT_EQ(r.errors.errors.size(), 1u) << ::testing::PrintToString(r.errors.errors);
+  return r.errors.errors.empty() ? "" : r.errors.errors.front();
 }
 
 }  // namespace outpost::config

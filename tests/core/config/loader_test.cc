@@ -22,12 +22,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 
 // The only error of loading `text`.
-std::string OnlyError(const std::string& text) {
-  LoadResult r = LoadText(text);
-  EXPECT_EQ(r.errors.errors.size(), 1u) << ::testing::PrintToString(r.errors.errors);
-  return r.errors.errors.empty() ? "" : r.errors.errors.front();
-}
-
 Config MustLoad(const std::string& text) {
   LoadResult r = LoadText(text);
   EXPECT_THAT(r.errors.errors, IsEmpty());

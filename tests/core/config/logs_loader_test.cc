@@ -36,12 +36,6 @@ std::string Logs(const std::string& instance = "", const std::string& job = "",
          job;
 }
 
-std::string OnlyError(const std::string& text) {
-  LoadResult r = LoadText(text);
-  EXPECT_EQ(r.errors.errors.size(), 1u) << ::testing::PrintToString(r.errors.errors);
-  return r.errors.errors.empty() ? "" : r.errors.errors.front();
-}
-
 TEST(LogsLoaderTest, EveryKeyIsRead) {
   LoadResult r = LoadText(
       "logs:\n"

@@ -25,12 +25,6 @@ std::string Rw(const std::string& body) {
          body;
 }
 
-std::string OnlyError(const std::string& text) {
-  LoadResult r = LoadText(text);
-  EXPECT_EQ(r.errors.errors.size(), 1u) << ::testing::PrintToString(r.errors.errors);
-  return r.errors.errors.empty() ? "" : r.errors.errors.front();
-}
-
 class RemoteWriteAuthConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {  // the region check reads these
