@@ -45,6 +45,11 @@ bool Fingerprint(int fd, uint32_t len, uint32_t* crc) {
 
 FileReader::~FileReader() { ::close(fd_); }
 
+bool FileReader::HasFingerprint(int fd, const FileIdentity& id) {
+  uint32_t crc = 0;
+  return id.fp_len > 0 && Fingerprint(fd, id.fp_len, &crc) && crc == id.fp_crc;
+}
+
 absl::StatusOr<FileIdentity> FileReader::Identify(int fd) {
   struct stat st;
   if (::fstat(fd, &st) != 0) return Errno("fstat", absl::StrCat("fd ", fd));

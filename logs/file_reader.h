@@ -53,6 +53,10 @@ class FileReader {
   // Identity of an open file / of a path (opened and closed again).
   static absl::StatusOr<FileIdentity> Identify(int fd);
   static absl::StatusOr<FileIdentity> Identify(const std::string& path);
+  // True when the first id.fp_len bytes of `fd` have id's fingerprint: the
+  // same content (a copytruncate copy, or a file found again after a
+  // restart). An empty fingerprint (fp_len 0) matches nothing.
+  static bool HasFingerprint(int fd, const FileIdentity& id);
 
   // Reads complete lines from offset() into `scratch` (scratch_size >
   // max_line; shared by the caller's readers) and calls fn for each. Stops

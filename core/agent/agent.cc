@@ -220,6 +220,10 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
       return st;
     }
   }
+  if (absl::Status st = ApplyLogs(cfg.logs); !st.ok()) {
+    self_metrics_->ConfigLoadFailed();
+    return st;
+  }
   std::vector<Running> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -249,6 +253,17 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
   log::Info("config loaded", {{"file", opts_.config_file},
                               {"integrations", absl::StrJoin(names, ",")}});
   return absl::OkStatus();
+}
+
+absl::Status Agent::ApplyLogs(const config::LogsConfig& logs) {
+  if (logs_ == nullptr) {
+    if (logs.configs.empty()) return absl::OkStatus();
+    if (!opts_.logs_factory) {
+      return absl::FailedPreconditionError("logs: this build cannot run the logs block");
+    }
+    logs_ = opts_.logs_factory(self_metrics_->registry());
+  }
+  return logs_->Apply(logs);
 }
 
 absl::Status Agent::Reload() {
@@ -288,11 +303,16 @@ void Agent::Stop() {
   // the integrations WAL, all at once (an endpoint that is down takes no
   // time: remote_write/endpoint.h).
   std::thread instances([this] { instances_->Stop(); });
+  // Logs within the same minute (Promtail flushes pending batches at stop).
+  std::thread logs([this] {
+    if (logs_ != nullptr) logs_->Stop(absl::Minutes(1));
+  });
   if (wal_ != nullptr) {
     wal_->StopShipper(absl::Minutes(1));
     wal_->Close();
   }
   instances.join();
+  logs.join();
 }
 
 std::string Agent::EffectiveConfig() const {

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "core/agent/http_server.h"
 #include "core/agent/instances.h"
+#include "core/agent/logs_runner.h"
 #include "core/agent/shipped_wal.h"
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
@@ -51,6 +52,8 @@ struct AgentOptions {
   // Ships the integrations WAL to integrations.prometheus_remote_write (or
   // metrics.global.remote_write); null: nothing is shipped.
   ShipperFactory shipper_factory;
+  // Runs the logs: block; null: a config with one is refused.
+  LogsFactory logs_factory;
 };
 
 class Agent {
@@ -91,6 +94,8 @@ class Agent {
   absl::Status EnsureWal(const config::Config& cfg);
   // (Re)starts shipping the integrations WAL for `cfg`.
   absl::Status StartShipper(const config::Config& cfg);
+  // Starts or reloads the logs instances (logs_ on first need).
+  absl::Status ApplyLogs(const config::LogsConfig& logs);
   absl::StatusOr<std::vector<Running>> Build(const config::Config& cfg);
   void SetupRoutes();
 
@@ -98,6 +103,7 @@ class Agent {
   std::shared_ptr<SelfMetrics> self_metrics_;
   config::HostInfo host_;                        // before instances_: it uses it
   std::unique_ptr<MetricsInstances> instances_;  // metrics.configs[]
+  std::unique_ptr<LogsRunner> logs_;             // logs.configs[]; guarded by reload_mu_
   HttpServer http_;
   std::atomic<bool> ready_{false};
 

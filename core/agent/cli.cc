@@ -170,7 +170,7 @@ int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& regist
 }
 
 int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
-        ShipperFactory shipper_factory) {
+        ShipperFactory shipper_factory, LogsFactory logs_factory) {
   // Signals are taken synchronously by this thread: block them before any
   // other thread exists so every thread inherits the mask.
   sigset_t set;
@@ -189,6 +189,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
   opts.wal_directory = cl.wal_directory;
   opts.registry = &registry;
   opts.shipper_factory = std::move(shipper_factory);
+  opts.logs_factory = std::move(logs_factory);
   Agent agent(std::move(opts));
   if (absl::Status st = agent.Start(); !st.ok()) {
     log::Error("error starting outpost", {{"err", ToStd(st.message())}});
@@ -213,7 +214,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
 }  // namespace
 
 int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
-            ShipperFactory shipper_factory) {
+            ShipperFactory shipper_factory, LogsFactory logs_factory) {
   absl::StatusOr<CommandLine> cl = ParseCommandLine(args);
   if (!cl.ok()) {
     std::cerr << "outpost: " << cl.status().message() << "\n"
@@ -232,7 +233,7 @@ int RunMain(const std::vector<std::string>& args, const config::IntegrationRegis
     case CommandLine::Command::kRun:
       break;
   }
-  return Run(*cl, registry, std::move(shipper_factory));
+  return Run(*cl, registry, std::move(shipper_factory), std::move(logs_factory));
 }
 
 }  // namespace outpost

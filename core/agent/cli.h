@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/agent/logs_runner.h"
 #include "core/agent/shipper.h"
 #include "core/config/integration_spec.h"
 
@@ -37,10 +38,10 @@ std::string UsageText();
 std::string VersionText();
 
 // Runs the whole program with the integrations of `registry`, shipping
-// the WAL through `shipper_factory` (may be empty); returns the process
-// exit code. `args` excludes argv[0].
+// the WAL through `shipper_factory` and logs through `logs_factory` (either
+// may be empty); returns the process exit code. `args` excludes argv[0].
 int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
-            ShipperFactory shipper_factory);
+            ShipperFactory shipper_factory, LogsFactory logs_factory = nullptr);
 
 }  // namespace outpost
 

@@ -130,6 +130,8 @@ class SpawnedProcess {
   // True while the child has not exited. Reaps it (keeping the exit code for
   // Wait()) when it has.
   bool running() { return Poll(); }
+  // The child's pid while it runs (-1 after it was reaped).
+  int pid() const { return pid_; }
 
   // Sends `sig` unless the child has exited (its pid may be reused).
   void Signal(int sig) {

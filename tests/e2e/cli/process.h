@@ -58,6 +58,7 @@ class Process {
         child_(Argv(args), Options(out_path_, err_path_)) {}
 
   void Signal(int sig) { child_.Signal(sig); }
+  int pid() const { return child_.pid(); }
 
   // Exit code (128 + signal when killed; SpawnedProcess::kSpawnFailed when
   // the binary could not be started), or nullopt when still running after
