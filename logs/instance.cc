@@ -101,6 +101,7 @@ struct LogsInstance::Impl {
   std::vector<Truncated> truncated;
   std::map<std::string, absl::Time> pending_copies;  // path -> first seen
   std::vector<bool> rewind;  // per client; reader thread only
+  bool at_open_limit = false;
 
   DirWatch watch;
   std::atomic<bool> stopping{false};
@@ -208,6 +209,16 @@ struct LogsInstance::Impl {
       }
       return;
     }
+    if (files.size() >= kMaxOpenFiles) {
+      if (!at_open_limit) {
+        log::Warn("logs: too many files open, not tailing more until some are closed",
+                  {{"logs_config", cfg.name}, {"limit", absl::StrCat(kMaxOpenFiles)},
+                   {"path", path}});
+      }
+      at_open_limit = true;
+      return;
+    }
+    at_open_limit = false;
     absl::StatusOr<std::unique_ptr<FileReader>> r = FileReader::Open(path, 0);
     if (!r.ok()) {
       log::Warn("logs: cannot open file", {{"logs_config", cfg.name}, {"path", path},

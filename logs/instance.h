@@ -39,6 +39,9 @@ class Registry;
 namespace outpost::logs {
 
 inline constexpr int kMaxRotatedPerTarget = 64;
+// Files one instance holds open at most (live and rotated); past it, new
+// matches wait, with one warning, until some are let go.
+inline constexpr size_t kMaxOpenFiles = 8192;
 // The line cap when limits_config.max_line_size is unset (Loki's default
 // max_line_size): memory stays bounded whatever the input.
 inline constexpr uint64_t kDefaultMaxLineSize = 256 * 1024;

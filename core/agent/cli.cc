@@ -1,6 +1,7 @@
 #include "core/agent/cli.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
@@ -180,6 +181,13 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Tailed log files each hold a descriptor: raise the soft limit to the
+  // hard one, as the Go runtime does for Grafana Agent and Promtail (Go
+  // 1.19, os/rlimit.go), so 1000 files do not hit the usual 1024.
+  if (rlimit nofile; getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
 
   AgentOptions opts;
   opts.config_file = cl.config_file;
