@@ -1,0 +1,156 @@
+// LogsInstance's state and the reader thread's work, shared by its two
+// files: instance.cc (lifecycle, reading, acknowledgements, positions) and
+// file_tracking.cc (discovery, identity, rotation, truncation, letting go).
+// Internal to logs/instance*.cc and file_tracking.cc.
+#ifndef OUTPOST_LOGS_INSTANCE_IMPL_H_
+#define OUTPOST_LOGS_INSTANCE_IMPL_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "logs/dir_watch.h"
+#include "logs/file_metrics.h"
+#include "logs/file_reader.h"
+#include "logs/file_target.h"
+#include "logs/instance.h"
+#include "logs/loki_client.h"
+#include "logs/positions.h"
+
+namespace outpost::logs {
+
+// A rotated file is let go this long after it stopped growing (a writer
+// may append to the old inode until it reopens its log).
+inline constexpr absl::Duration kRotatedIdle = absl::Seconds(2);
+
+struct LogsInstance::Impl {
+  // One tailed file (one generation of its content).
+  struct Tracked {
+    uint64_t source = 0;
+    size_t target = 0;
+    std::unique_ptr<FileReader> reader;
+    Stream stream;
+    std::vector<int64_t> acked;  // per client; guarded by mu
+    int64_t last_ts = 0;
+    int64_t last_size = -1;
+    bool moved = false;    // the path names another file, or nothing
+    bool retired = false;  // truncated: this generation is done; only acks pending
+    bool owns_path = true;  // its acks are written under reader->path()
+    absl::Time idle_since = absl::InfinitePast();
+    FileMetrics::PerFile metrics;
+  };
+  // A generation ended by copytruncate: a copy starting with these bytes
+  // continues at `end`.
+  struct Truncated {
+    FileIdentity id;
+    int64_t end = 0;
+    Stream stream;
+    size_t target = 0;
+    absl::Time at;
+  };
+  InstanceOptions opts;
+  config::LogsInstanceConfig& cfg = opts.config;
+  std::unique_ptr<FileMetrics> metrics;
+  std::unique_ptr<Positions> positions;
+  std::vector<std::unique_ptr<LokiClient>> clients;
+  std::vector<FileTarget> targets;
+  size_t max_line = kDefaultMaxLineSize;
+  std::vector<char> scratch;
+  std::mutex mu;  // guards files (structure and acked), positions writes
+  std::map<uint64_t, Tracked> files;
+  uint64_t next_source = 1;
+  std::vector<Truncated> truncated;
+  std::map<std::string, absl::Time> pending_copies;  // path -> first seen
+  std::vector<bool> rewind;  // per client; reader thread only
+  bool at_open_limit = false;
+  DirWatch watch;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+  std::thread thread;
+  absl::Time next_sync = absl::InfinitePast();
+  absl::Time next_durable = absl::InfinitePast();
+  std::vector<size_t> resync;  // targets to re-glob at once (a rotation)
+
+  // --- acknowledgements (sender threads) ---
+  void OnDone(size_t client, const std::vector<EntrySource>& done);
+  int64_t Acked(const Tracked& f) const;
+  void PutPosition(const Tracked& f);
+  bool positions_failing = false;
+  void WritePositions(bool durable);
+
+  // --- discovery (reader thread) ---
+  Tracked* FindInode(uint64_t dev, uint64_t ino);
+
+  // The positions file as it was at start: a new file's entry (keyed by
+  // path) must not hide the entry of the file that had that path before a
+  // rotation, until that one was looked up by its inode. With `path`: an
+  // entry without identity (a Promtail file) for that path.
+  std::vector<FilePosition> restored;
+  std::optional<FilePosition> Restored(uint64_t dev, uint64_t ino, const std::string& path);
+  Stream MakeStream(size_t target, const std::string& path);
+
+  // Starts tailing `path` (matched by `target`) unless it is known. With
+  // `rotated_from`: `path` is a file the glob matched under that name
+  // before a rename (seen by the directory watch) that was never tailed: a
+  // generation rotated away between two polls, read as a rotated file.
+  void Consider(size_t target, const std::string& path, const std::string& rotated_from = "");
+
+  // Whether a new file at `path` is a copytruncate copy: of a generation
+  // already truncated (continue at its end, with its stream: true with
+  // *stream set), of a live file not truncated yet (false: wait, up to two
+  // sync periods), or of nothing (true, offset 0).
+  // A copy being written (found by its directory event while cp runs) is
+  // still a prefix of what it copies: it waits too, until it is whole.
+  bool Copy(size_t target, const std::string& path, int fd, int64_t* offset,
+            std::optional<Stream>* stream);
+
+  // Whether the first `n` (< kFingerprintBytes) bytes of two files are equal.
+  static bool SamePrefix(int a, int b, int64_t n);
+  void SyncTarget(size_t t);
+  bool Excluded(const FileTarget& t, const std::string& path) const;
+
+  // Whether some target tails `path`.
+  bool Matched(const std::string& path) const;
+
+  // Files created in or renamed within the watched directories.
+  void OnDirEvents(const std::vector<DirEvent>& events);
+  void SyncAll();
+
+  // --- reading (reader thread) ---
+  // limits_config.readline_rate / readline_burst: a token bucket over the
+  // instance's lines (Promtail: one golang.org/x/time/rate limiter).
+  double tokens = 0;
+  absl::Time refilled = absl::InfinitePast();
+  bool TakeToken();
+  enum class Stop { kNo, kFull };
+
+  // Reads what `f` has; kFull when a client has no room.
+  Stop ReadFile(Tracked& f, bool final);
+  void Rewind();
+
+  // Rotation checks for one file; true when it may be read on.
+  bool Check(Tracked& f);
+
+  // copytruncate: this generation ends at what was read; the same inode
+  // is read from 0 as a new generation.
+  void Truncate(Tracked& f);
+
+  // Closes what is done: retired generations and rotated files read to
+  // their end, idle and acknowledged; the oldest rotated files past the
+  // per-target bound.
+  void Reap();
+
+  // One pass over every file; true when some file had more to read.
+  bool Round();
+  void Run();
+};
+
+}  // namespace outpost::logs
+
+#endif  // OUTPOST_LOGS_INSTANCE_IMPL_H_
