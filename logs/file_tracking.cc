@@ -133,6 +133,7 @@ void LogsInstance::Impl::Consider(size_t target, const std::string& path, const 
   f.target = target;
   f.stream = stream ? *stream : MakeStream(target, rotated_from.empty() ? path : rotated_from);
   f.moved = !rotated_from.empty();
+  f.origin = rotated_from;
   f.acked.assign(clients.size(), offset);
   f.reader = std::move(reader);
   f.metrics = metrics->ForFile(path);
@@ -223,6 +224,31 @@ void LogsInstance::Impl::OnDirEvents(const std::vector<DirEvent>& events) {
   }
 }
 
+void LogsInstance::Impl::ResumeRotated() {
+  resumed = true;
+  const std::vector<FilePosition> left = restored;
+  for (const FilePosition& p : left) {
+    if (!p.id) continue;
+    // Where it is now: under its entry's name, or renamed in that
+    // directory while outpost was not looking (killed before it noticed).
+    std::string path = p.path;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_dev) != p.id->dev ||
+        static_cast<uint64_t>(st.st_ino) != p.id->ino) {
+      path = FindByInode(DirOf(p.path), p.id->dev, p.id->ino);
+      if (path.empty()) continue;  // gone
+    }
+    const std::string origin = p.id->origin.empty() ? p.path : p.id->origin;
+    if (path == origin) continue;  // not rotated: the globs found it if they match it
+    for (size_t t = 0; t < targets.size(); ++t) {
+      if (GlobMatch(targets[t].path_glob, origin) && !Excluded(targets[t], origin)) {
+        Consider(t, path, origin);
+        break;
+      }
+    }
+  }
+}
+
 void LogsInstance::Impl::SyncAll() {
   for (size_t t = 0; t < targets.size(); ++t) {
     // The glob's directory, when it has no meta characters, is watched.
@@ -277,9 +303,13 @@ bool LogsInstance::Impl::Check(Tracked& f) {
       return true;
     }
     f.moved = true;
+    if (f.origin.empty()) f.origin = old;
     if (!now.empty()) {
       f.reader->set_path(now);
       PutPosition(f);
+      // Now, not at the next acknowledgement (none comes while Loki is
+      // down): a restart must find the file under its new name.
+      WritePositions(false);
     } else {
       // Deleted: its entry goes (Promtail drops entries of paths that are
       // gone); a new file at `old` writes its own.

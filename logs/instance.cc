@@ -47,6 +47,7 @@ void LogsInstance::Impl::PutPosition(const Tracked& f) {
   p.path = f.reader->path();
   p.offset = Acked(f);
   p.id = f.reader->id();
+  if (f.moved) p.id->origin = f.origin;
   positions->Put(p);
 }
 
@@ -140,6 +141,7 @@ bool LogsInstance::Impl::Round() {
   const absl::Time now = absl::Now();
   if (now >= next_sync) {
     SyncAll();
+    if (!resumed) ResumeRotated();
     next_sync = now + cfg.target_sync_period;
   }
   std::vector<size_t> again;

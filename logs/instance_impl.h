@@ -44,6 +44,7 @@ struct LogsInstance::Impl {
     bool owns_path = true;  // its acks are written under reader->path()
     absl::Time idle_since = absl::InfinitePast();
     FileMetrics::PerFile metrics;
+    std::string origin;  // moved out of the glob: the path it was tailed under
   };
   // A generation ended by copytruncate: a copy starting with these bytes
   // continues at `end`.
@@ -121,6 +122,11 @@ struct LogsInstance::Impl {
   // Files created in or renamed within the watched directories.
   void OnDirEvents(const std::vector<DirEvent>& events);
   void SyncAll();
+  // At start, after the first SyncAll: files rotated out of their glob
+  // before a stop or crash, found again by the origin their entry keeps,
+  // are read on from their acknowledged position.
+  void ResumeRotated();
+  bool resumed = false;
 
   // --- reading (reader thread) ---
   // limits_config.readline_rate / readline_burst: a token bucket over the

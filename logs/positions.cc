@@ -34,14 +34,21 @@ bool IsCursorKey(std::string_view key) {
 }
 
 std::string FormatId(const FileIdentity& id) {
-  return absl::StrFormat("%d:%d:%d:%08x", id.dev, id.ino, id.fp_len, id.fp_crc);
+  std::string s = absl::StrFormat("%d:%d:%d:%08x", id.dev, id.ino, id.fp_len, id.fp_crc);
+  if (!id.origin.empty() && IsValidUtf8(id.origin)) absl::StrAppend(&s, ":", id.origin);
+  return s;
 }
 
 bool ParseId(absl::string_view s, FileIdentity* id) {
-  const std::vector<absl::string_view> f = absl::StrSplit(s, ':');
-  return f.size() == 4 && absl::SimpleAtoi(f[0], &id->dev) && absl::SimpleAtoi(f[1], &id->ino) &&
-         absl::SimpleAtoi(f[2], &id->fp_len) && !f[3].empty() && f[3].size() <= 8 &&
-         absl::SimpleHexAtoi(f[3], &id->fp_crc);
+  // The origin, last, may itself hold ':'.
+  const std::vector<absl::string_view> f = absl::StrSplit(s, absl::MaxSplits(':', 4));
+  if (f.size() == 5) {
+    if (f[4].empty()) return false;
+    id->origin = std::string(f[4]);
+  }
+  return (f.size() == 4 || f.size() == 5) && absl::SimpleAtoi(f[0], &id->dev) &&
+         absl::SimpleAtoi(f[1], &id->ino) && absl::SimpleAtoi(f[2], &id->fp_len) &&
+         !f[3].empty() && f[3].size() <= 8 && absl::SimpleHexAtoi(f[3], &id->fp_crc);
 }
 
 // `s` cut to 64 bytes for a log line.

@@ -10,7 +10,8 @@
 //
 // Values are strings. Outpost also identifies a file by device, inode and a
 // fingerprint (length and CRC32C of its first bytes, hex), stored in the
-// same map under `outpost-id:<path>` ("<dev>:<ino>:<fp_len>:<fp_crc hex>"):
+// same map under `outpost-id:<path>` ("<dev>:<ino>:<fp_len>:<fp_crc hex>",
+// then ":<origin path>" for a file rotated out of its glob):
 // Promtail strict-parses only the `positions:` map, so it reads our file;
 // its sync deletes the keys whose path does not stat (all but cursor- and
 // journal- keys), which only loses our extras.
@@ -60,6 +61,10 @@ struct FileIdentity {
   uint64_t dev = 0, ino = 0;
   uint32_t fp_len = 0;
   uint32_t fp_crc = 0;
+  // For a file rotated out of its glob (app.log -> app.log.1 with glob
+  // app.log): the path it was tailed under, so that after a restart it is
+  // found again and finished under its target. "" otherwise.
+  std::string origin;
   bool operator==(const FileIdentity&) const = default;
 };
 

@@ -373,6 +373,43 @@ TEST(LogsKillTest, Kill9TenTimesDuringWritesAndOutage) {
   EXPECT_TRUE(loki.errors().empty()) << loki.errors().front();
 }
 
+// The receiver is down; app.log (glob: app.log only) is rotated to
+// app.log.1 with its lines unsent, and outpost is killed. Restarted, it finds
+// app.log.1 again through the origin its positions entry keeps, and sends
+// both files' lines once the receiver is back.
+TEST(LogsKillTest, FileRotatedOutOfTheGlobIsFinishedAfterKill9) {
+  TempDir dir;
+  LokiReceiver loki;
+  ASSERT_TRUE(loki.Start());
+  const std::string log = dir / "app.log";
+  Append(log, 0, 100);
+  WriteFile(dir / "agent.yaml", Config(dir, loki.url(), log));
+  {
+    Process p(Args(dir / "agent.yaml"), dir.path());
+    ASSERT_TRUE(WaitAll(loki, 100, absl::Seconds(30))) << p.err();
+    loki.Stop();
+    Append(log, 100, 1000);
+    std::this_thread::sleep_for(milliseconds(600));  // read, not acknowledged
+    ASSERT_EQ(rename(log.c_str(), (log + ".1").c_str()), 0);
+    Append(log, 1000, 1500);
+    ASSERT_TRUE(p.WaitForStderr("logs: file rotated")) << p.err();
+    std::this_thread::sleep_for(milliseconds(600));
+    p.Signal(SIGKILL);
+    p.Wait();
+  }
+  ASSERT_TRUE(loki.Start());
+  Process p(Args(dir / "agent.yaml"), dir.path());
+  EXPECT_TRUE(WaitAll(loki, 1500, absl::Seconds(60))) << p.err();
+  absl::SleepFor(absl::Milliseconds(500));
+  Tally t = Count(loki, 1500);
+  EXPECT_EQ(t.missing, 0) << p.err();
+  EXPECT_EQ(t.duplicates, 0);
+  // Its lines keep the stream of the name they were written under.
+  for (const LokiEntry& e : loki.entries()) {
+    EXPECT_EQ(e.stream, "{filename=\"" + log + "\", job=\"app\"}");
+  }
+}
+
 int64_t RssKiB(int pid) {
   std::string status = ReadAll("/proc/" + std::to_string(pid) + "/status");
   const size_t at = status.find("VmRSS:");

@@ -50,9 +50,11 @@ class PositionsTest : public ::testing::Test {
 TEST_F(PositionsTest, RoundTrip) {
   auto p = Positions::Open(file_, false);
   EXPECT_THAT(p->All(), IsEmpty());
-  const FileIdentity id{2049, 131075, 1024, 0x8a3f0c21};
+  const FileIdentity id{2049, 131075, 1024, 0x8a3f0c21, ""};
   p->Put({"/var/log/syslog", 1234, id});
   p->Put({"/var/log/a b: c.log", 7, std::nullopt});
+  // A file rotated out of its glob keeps the path it was tailed under.
+  p->Put({"/var/log/app.log.1", 99, FileIdentity{2049, 7, 1024, 0x1234, "/var/log/a: b.log"}});
   p->PutCursor("cursor-journal", "s=abc;i=42");
   ASSERT_TRUE(p->Write(false).ok());
   struct stat st;
@@ -74,7 +76,7 @@ TEST_F(PositionsTest, RoundTrip) {
 
 TEST_F(PositionsTest, PathsThatAreNotUtf8StayInMemory) {
   auto p = Positions::Open(file_, false);
-  p->Put({"/var/log/caf\xe9.log", 5, FileIdentity{1, 2, 3, 4}});  // Latin-1 name
+  p->Put({"/var/log/caf\xe9.log", 5, FileIdentity{1, 2, 3, 4, ""}});  // Latin-1 name
   p->Put({"/var/log/caf\xc3\xa9.log", 6, std::nullopt});
   EXPECT_EQ(p->Get("/var/log/caf\xe9.log")->offset, 5);
   ASSERT_TRUE(p->Write(false).ok());
@@ -130,7 +132,7 @@ TEST_F(PositionsTest, ReadsWhatPromtailWrote) {
 
 TEST_F(PositionsTest, PromtailCanReadOurs) {
   auto p = Positions::Open(file_, false);
-  p->Put({"/var/log/syslog", 1234, FileIdentity{1, 2, 3, 4}});
+  p->Put({"/var/log/syslog", 1234, FileIdentity{1, 2, 3, 4, ""}});
   p->PutCursor("cursor-journal", "s=abc");
   ASSERT_TRUE(p->Write(false).ok());
   // Promtail: yaml.UnmarshalStrict into struct{Positions map[string]string
