@@ -1,10 +1,7 @@
 #include "logs/logs.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +12,7 @@
 #include "core/base/log.h"
 #include "core/config/dump.h"
 #include "logs/instance.h"
+#include "logs/positions.h"
 
 namespace outpost::logs {
 namespace {
@@ -53,38 +51,10 @@ std::string Cwd() {
   return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : std::string("/");
 }
 
-std::string Hostname() {
-  if (const char* h = getenv("HOSTNAME"); h != nullptr && *h != '\0') return h;
-  char buf[256] = {};
-  if (gethostname(buf, sizeof(buf) - 1) == 0 && buf[0] != '\0') return buf;
-  return "localhost";
-}
-
-// mkdir -p with Grafana Agent's mode (static/logs/logs.go: 0775).
-absl::Status MakeDirs(const std::string& dir) {
-  if (dir.empty()) return absl::OkStatus();
-  std::string path;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      path = dir.substr(0, i);
-      if (mkdir(path.c_str(), 0775) != 0 && errno != EEXIST) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("logs: cannot create directory ", path, ": ", std::strerror(errno)));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return "";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 class LogsManager final : public LogsRunner {
  public:
-  explicit LogsManager(prometheus::Registry& registry) : registry_(registry) {}
+  LogsManager(prometheus::Registry& registry, std::string hostname)
+      : registry_(registry), hostname_(std::move(hostname)) {}
   ~LogsManager() override { Stop(absl::ZeroDuration()); }
 
   absl::Status Apply(const config::LogsConfig& logs) override {
@@ -92,7 +62,10 @@ class LogsManager final : public LogsRunner {
     std::vector<const config::LogsInstanceConfig*> wanted;
     for (const config::LogsInstanceConfig& inst : logs.configs) {
       if (inst.clients.empty()) continue;  // warned about at load (AG skips it)
-      if (absl::Status st = MakeDirs(DirOf(inst.positions.filename)); !st.ok()) return st;
+      if (absl::Status st = Positions::MakeDirectory(inst.positions.filename); !st.ok()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("logs config ", inst.name, ": ", st.message()));
+      }
       wanted.push_back(&inst);
     }
     std::map<std::string, Running> next;
@@ -120,7 +93,7 @@ class LogsManager final : public LogsRunner {
       o.min_poll = logs.min_poll_frequency;
       o.max_poll = logs.max_poll_frequency;
       o.cwd = Cwd();
-      o.hostname = Hostname();
+      o.hostname = hostname_;
       o.registry = &registry_;
       absl::StatusOr<std::unique_ptr<LogsInstance>> started = LogsInstance::Start(std::move(o));
       if (!started.ok()) {
@@ -158,6 +131,7 @@ class LogsManager final : public LogsRunner {
   }
 
   prometheus::Registry& registry_;
+  const std::string hostname_;
   std::map<std::string, Running> running_;
   bool stopped_ = false;
 };
@@ -165,8 +139,9 @@ class LogsManager final : public LogsRunner {
 }  // namespace
 
 LogsFactory MakeLogsFactory() {
-  return [](prometheus::Registry& registry) -> std::unique_ptr<LogsRunner> {
-    return std::make_unique<LogsManager>(registry);
+  return [](prometheus::Registry& registry,
+            const std::string& hostname) -> std::unique_ptr<LogsRunner> {
+    return std::make_unique<LogsManager>(registry, hostname);
   };
 }
 

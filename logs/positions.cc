@@ -63,6 +63,12 @@ absl::Status Errno(std::string_view what, const std::string& path) {
   return absl::InternalError(msg);
 }
 
+// The directory a positions file is in.
+std::string DirOf(const std::string& filename) {
+  const size_t slash = filename.rfind('/');
+  return slash == std::string::npos ? "." : filename.substr(0, slash);
+}
+
 // mkdir -p with mode 0775 (Grafana Agent creates positions_directory so).
 absl::Status MakeDirs(const std::string& dir) {
   struct stat st;
@@ -314,6 +320,10 @@ std::string Positions::Serialize() const {
   return absl::StrCat(out.c_str(), "\n");
 }
 
+absl::Status Positions::MakeDirectory(const std::string& filename) {
+  return MakeDirs(DirOf(filename));
+}
+
 absl::Status Positions::Write(bool durable) {
   absl::MutexLock wl(&write_mu_);
   uint64_t gen;
@@ -323,8 +333,7 @@ absl::Status Positions::Write(bool durable) {
     gen = generation_;
   }
   const std::string text = Serialize();
-  const size_t slash = filename_.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : filename_.substr(0, slash);
+  const std::string dir = DirOf(filename_);
   if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
   const std::string tmp = filename_ + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

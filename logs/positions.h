@@ -100,6 +100,9 @@ class Positions {
   // batch); the file then survives a crash of the process, not a power
   // loss. Errors are returned (the caller logs them once per state change).
   absl::Status Write(bool durable);
+  // Creates the directory of positions file `filename` (mkdir -p, 0775, as
+  // Grafana Agent creates positions_directory at start: static/logs/logs.go).
+  static absl::Status MakeDirectory(const std::string& filename);
 
   const std::string& filename() const { return filename_; }
 

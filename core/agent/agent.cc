@@ -261,7 +261,7 @@ absl::Status Agent::ApplyLogs(const config::LogsConfig& logs) {
     if (!opts_.logs_factory) {
       return absl::FailedPreconditionError("logs: this build cannot run the logs block");
     }
-    logs_ = opts_.logs_factory(self_metrics_->registry());
+    logs_ = opts_.logs_factory(self_metrics_->registry(), host_.hostname);
   }
   return logs_->Apply(logs);
 }

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -32,8 +33,10 @@ class LogsRunner {
   virtual void Stop(absl::Duration flush_deadline) = 0;
 };
 
-// Self-metrics go to `registry`, which outlives the runner.
-using LogsFactory = std::function<std::unique_ptr<LogsRunner>(prometheus::Registry& registry)>;
+// Self-metrics go to `registry`, which outlives the runner; `hostname` is
+// the agent's (AgentHostname), against which targets' __host__ is checked.
+using LogsFactory = std::function<std::unique_ptr<LogsRunner>(prometheus::Registry& registry,
+                                                              const std::string& hostname)>;
 
 }  // namespace outpost
 
