@@ -14,5 +14,5 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return outpost::RunMain(args, outpost::integrations::Builtin(),
                           outpost::remote_write::MakeShipperFactory(),
-                          outpost::logs::MakeLogsFactory());
+                          outpost::logs::MakeLogsFactory(), outpost::logs::CheckPipeline);
 }

@@ -49,26 +49,11 @@
 #include "core/config/logs_config.h"
 #include "core/http/http_client.h"
 #include "logs/client_metrics.h"
+#include "logs/entry_source.h"
 #include "logs/push_encoder.h"
 #include "prometheus/registry.h"
 
 namespace outpost::logs {
-
-// The label set of a stream, as the target gives it (sorted, no "__"
-// labels), interned by the instance: `id` is unique per distinct label set
-// for the process lifetime.
-struct Stream {
-  uint64_t id = 0;
-  Labels labels;
-};
-
-// Where an entry came from: the instance's id of a tailed file and the
-// entry's byte range there.
-struct EntrySource {
-  uint64_t source = 0;
-  int64_t start = 0;
-  int64_t end = 0;
-};
 
 // Loki's push protocol for core/http: Content-Type, X-Scope-OrgID when
 // `tenant_id` is set; those and User-Agent cannot be overridden by

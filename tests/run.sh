@@ -18,7 +18,7 @@ TEST_DEPS=(
   prometheus prometheus-node-exporter
   mariadb-server prometheus-mysqld-exporter
   redis-server prometheus-redis-exporter
-  dnsmasq-base shellcheck systemd lintian
+  dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -64,6 +64,7 @@ absl::StatusOr<config::Config> Agent::LoadConfig(std::string* sha256) const {
   lo.expand_env = opts_.expand_env;
   lo.registry = opts_.registry;
   lo.getenv = opts_.getenv;
+  lo.check_pipeline = opts_.check_pipeline;
   config::LoadResult r = config::LoadFull(lo);
   for (const std::string& w : r.errors.warnings) log::Warn("config", {{"warning", w}});
   if (!r.errors.ok() || !r.config) {

@@ -21,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/config/loader.h"
 #include "core/agent/http_server.h"
 #include "core/agent/instances.h"
 #include "core/agent/logs_runner.h"
@@ -54,6 +55,8 @@ struct AgentOptions {
   ShipperFactory shipper_factory;
   // Runs the logs: block; null: a config with one is refused.
   LogsFactory logs_factory;
+  // Checks pipeline_stages at load (logs/ provides it); null: stages are refused.
+  config::PipelineChecker check_pipeline;
 };
 
 class Agent {

@@ -148,8 +148,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
 
 namespace {
 
-int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& registry) {
+int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& registry,
+                config::PipelineChecker check_pipeline) {
   config::LoadOptions lo;
+  lo.check_pipeline = std::move(check_pipeline);
   lo.path = cl.config_file;
   lo.expand_env = cl.expand_env;
   lo.registry = &registry;
@@ -171,7 +173,8 @@ int CheckConfig(const CommandLine& cl, const config::IntegrationRegistry& regist
 }
 
 int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
-        ShipperFactory shipper_factory, LogsFactory logs_factory) {
+        ShipperFactory shipper_factory, LogsFactory logs_factory,
+        config::PipelineChecker check_pipeline) {
   // Signals are taken synchronously by this thread: block them before any
   // other thread exists so every thread inherits the mask.
   sigset_t set;
@@ -198,6 +201,7 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
   opts.registry = &registry;
   opts.shipper_factory = std::move(shipper_factory);
   opts.logs_factory = std::move(logs_factory);
+  opts.check_pipeline = std::move(check_pipeline);
   Agent agent(std::move(opts));
   if (absl::Status st = agent.Start(); !st.ok()) {
     log::Error("error starting outpost", {{"err", ToStd(st.message())}});
@@ -222,7 +226,8 @@ int Run(const CommandLine& cl, const config::IntegrationRegistry& registry,
 }  // namespace
 
 int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
-            ShipperFactory shipper_factory, LogsFactory logs_factory) {
+            ShipperFactory shipper_factory, LogsFactory logs_factory,
+            config::PipelineChecker check_pipeline) {
   absl::StatusOr<CommandLine> cl = ParseCommandLine(args);
   if (!cl.ok()) {
     std::cerr << "outpost: " << cl.status().message() << "\n"
@@ -237,11 +242,12 @@ int RunMain(const std::vector<std::string>& args, const config::IntegrationRegis
       std::cout << VersionText();
       return 0;
     case CommandLine::Command::kCheckConfig:
-      return CheckConfig(*cl, registry);
+      return CheckConfig(*cl, registry, std::move(check_pipeline));
     case CommandLine::Command::kRun:
       break;
   }
-  return Run(*cl, registry, std::move(shipper_factory), std::move(logs_factory));
+  return Run(*cl, registry, std::move(shipper_factory), std::move(logs_factory),
+             std::move(check_pipeline));
 }
 
 }  // namespace outpost

@@ -17,6 +17,7 @@
 #include "core/agent/logs_runner.h"
 #include "core/agent/shipper.h"
 #include "core/config/integration_spec.h"
+#include "core/config/loader.h"
 
 namespace outpost {
 
@@ -41,7 +42,8 @@ std::string VersionText();
 // the WAL through `shipper_factory` and logs through `logs_factory` (either
 // may be empty); returns the process exit code. `args` excludes argv[0].
 int RunMain(const std::vector<std::string>& args, const config::IntegrationRegistry& registry,
-            ShipperFactory shipper_factory, LogsFactory logs_factory = nullptr);
+            ShipperFactory shipper_factory, LogsFactory logs_factory = nullptr,
+            config::PipelineChecker check_pipeline = nullptr);
 
 }  // namespace outpost
 

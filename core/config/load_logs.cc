@@ -26,10 +26,6 @@ constexpr std::string_view kStageNames[] = {
     "geoip",        "eventlogmessage",
 };
 
-// The stages outpost runs. The next issue lifts names into this list as it
-// builds them; CheckStagesBuilt rejects every other one.
-constexpr std::array<std::string_view, 0> kBuiltStages{};
-
 // Target blocks of a Promtail scrape config outpost has not built
 // (scrapeconfig.go; windows_events is handled apart: idle on Linux).
 constexpr std::string_view kUnbuiltTargets[] = {
@@ -136,7 +132,7 @@ void ReadStages(MapReader& m, std::vector<PipelineStage>* out) {
       continue;
     }
     out->push_back(PipelineStage{key.Scalar(), item.begin()->second,
-                                 Where(*m.errors(), key.Mark(), path)});
+                                 Where(*m.errors(), key.Mark(), path), m.errors()->file, path});
   }
 }
 
@@ -328,17 +324,17 @@ void ApplyDefaults(std::vector<MapReader>& items, LogsConfig* out) {
   }
 }
 
-}  // namespace
-
-void CheckStagesBuilt(const LogsScrapeConfig& sc, Errors* errors) {
+// Without a checker (a loader built without logs/).
+void RefuseStages(const LogsScrapeConfig& sc, Errors* errors) {
   for (const PipelineStage& s : sc.pipeline_stages) {
-    if (Contains(s.name, kBuiltStages)) continue;
     errors->errors.push_back(
         Cat(s.where, ": not supported yet: stage `", s.name, "` (job ", sc.job_name, ")"));
   }
 }
 
-void ReadLogs(MapReader& m, LogsConfig* out) {
+}  // namespace
+
+void ReadLogs(MapReader& m, const PipelineChecker& check_pipeline, LogsConfig* out) {
   out->present = true;
   m.String("positions_directory", &out->positions_directory);
   if (m.Has("global")) {
@@ -370,7 +366,13 @@ void ReadLogs(MapReader& m, LogsConfig* out) {
     } else if (!names.insert(c.name).second) {
       item.Error("name", Cat("found two Loki configs with name ", c.name));
     }
-    for (const LogsScrapeConfig& sc : c.scrape_configs) CheckStagesBuilt(sc, m.errors());
+    for (const LogsScrapeConfig& sc : c.scrape_configs) {
+      if (check_pipeline) {
+        check_pipeline(sc, m.errors());
+      } else {
+        RefuseStages(sc, m.errors());
+      }
+    }
     out->configs.push_back(std::move(c));
   }
   ApplyDefaults(items, out);

@@ -120,7 +120,8 @@ std::string RenamedKey(MapReader& top, std::string_view old_key, std::string_vie
   return std::string(old_key);
 }
 
-void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors* errors,
+void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry,
+             const PipelineChecker& check_pipeline, Errors* errors,
              Config* cfg) {
   MapReader top(root, "", errors);
   if (top.Has("server")) {
@@ -138,7 +139,7 @@ void ReadTop(const YAML::Node& root, const IntegrationRegistry& registry, Errors
   const std::string logs_key = RenamedKey(top, "loki", "logs");
   if (top.Has(logs_key) && !top.node()[logs_key].IsNull()) {
     MapReader logs = top.Map(logs_key);
-    internal::ReadLogs(logs, &cfg->logs);
+    internal::ReadLogs(logs, check_pipeline, &cfg->logs);
     logs.Finish();
   } else {
     top.Consume(logs_key);
@@ -320,7 +321,7 @@ LoadResult LoadFull(const LoadOptions& opts) {
   Config cfg;
   cfg.source_file = opts.path;
   try {
-    ReadTop(root, *opts.registry, &errors, &cfg);
+    ReadTop(root, *opts.registry, opts.check_pipeline, &errors, &cfg);
   } catch (const YAML::Exception& e) {
     AddError(&errors, e.mark, "", Cat("yaml: ", e.msg));
   }

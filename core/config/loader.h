@@ -42,6 +42,7 @@
 #ifndef OUTPOST_CORE_CONFIG_LOADER_H_
 #define OUTPOST_CORE_CONFIG_LOADER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@
 
 namespace outpost::config {
 
+// Checks a logs scrape config's pipeline_stages by building them (logs/
+// provides it: core does not depend on logs/); adds one error per problem.
+// Unset: every stage is refused as not supported.
+using PipelineChecker = std::function<void(const LogsScrapeConfig& sc, Errors* errors)>;
+
 struct LoadOptions {
   std::string path;  // the file to read; also the name used in messages
   // When set, used instead of reading `path`.
@@ -61,6 +67,7 @@ struct LoadOptions {
   bool expand_env = false;  // -config.expand-env
   const IntegrationRegistry* registry = nullptr;  // required
   EnvLookup getenv;  // for expand_env; null means the process environment
+  PipelineChecker check_pipeline;
 };
 
 struct LoadResult {

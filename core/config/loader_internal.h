@@ -11,6 +11,7 @@
 
 #include "core/config/config.h"
 #include "core/config/integration_spec.h"
+#include "core/config/loader.h"
 #include "core/config/map_reader.h"
 #include "yaml-cpp/yaml.h"
 
@@ -71,11 +72,11 @@ void EmitScrapeConfigs(YAML::Emitter& out, const std::vector<ScrapeConfig>& cfgs
 
 // load_logs.cc: the `logs:` (or legacy `loki:`) block, with Grafana
 // Agent's defaults applied (global clients, positions file paths).
-void ReadLogs(MapReader& m, LogsConfig* out);
+void ReadLogs(MapReader& m, const PipelineChecker& check_pipeline, LogsConfig* out);
 // The one place that says which pipeline stages outpost runs: each stage of
 // `sc` not built yet is an error "<where>: not supported yet: stage `regex`
 // (job X)" added to *errors.
-void CheckStagesBuilt(const LogsScrapeConfig& sc, Errors* errors);
+
 
 // Emits one Loki client / the logs block as YAML (dump.cc); secrets masked.
 void EmitLokiClient(YAML::Emitter& out, const LokiClientConfig& c);

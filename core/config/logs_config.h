@@ -41,12 +41,14 @@ struct LokiClientConfig {
 
 // One `pipeline_stages` item: a map with exactly one key, the stage name.
 // The body is kept as YAML: each stage parses its own body (leniently, as
-// Promtail's mapstructure.Decode does). Until the stages exist (the next
-// issue) the loader rejects every stage by name.
+// Promtail's mapstructure.Decode does): logs/stages builds and checks them
+// (LoadOptions::check_pipeline at load).
 struct PipelineStage {
   std::string name;  // "regex", "json", ...
   YAML::Node body;
   std::string where;  // "file:line:col: logs.configs[0].scrape_configs[1].pipeline_stages[2]"
+  std::string file;   // the config file (for messages about the body's keys)
+  std::string path;   // "logs.configs[0].scrape_configs[1].pipeline_stages[2]"
 };
 
 // A `static_configs` entry of a logs scrape config: `targets` (default
