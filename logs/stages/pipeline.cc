@@ -19,6 +19,15 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
 
+std::unique_ptr<Stage> NewRegexStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
+std::unique_ptr<Stage> NewOutputStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewTenantStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewDecolorizeStage(const config::PipelineStage&, const StageContext&,
+                                          config::Errors*);
+
 namespace {
 
 struct Factory {
@@ -35,6 +44,10 @@ constexpr Factory kFactories[] = {
     {"labelallow", NewLabelAllowStage},
     {"structured_metadata", NewStructuredMetadataStage},
     {"non_indexed_labels", NewStructuredMetadataStage},
+    {"regex", NewRegexStage},
+    {"output", NewOutputStage},
+    {"tenant", NewTenantStage},
+    {"decolorize", NewDecolorizeStage},
 };
 
 // Continues a pipeline after stage i-1.
