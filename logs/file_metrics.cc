@@ -54,6 +54,9 @@ FileMetrics::~FileMetrics() {
     read_lines_.Remove(f.read_lines);
   }
   for (prometheus::Counter* c : failed_) targets_failed_.Remove(c);
+  for (prometheus::Counter* c : dropped_) {
+    if (c != &rate_dropped) dropped_lines_.Remove(c);
+  }
   files_active_.Remove(&files_active);
   targets_active_.Remove(&targets_active);
   unread_dropped_.Remove(&unread_dropped);
@@ -89,6 +92,13 @@ void FileMetrics::TargetFailed(const std::string& reason, int n) {
   c.Increment(n);
   std::lock_guard<std::mutex> lock(mu_);
   if (std::find(failed_.begin(), failed_.end(), &c) == failed_.end()) failed_.push_back(&c);
+}
+
+prometheus::Counter& FileMetrics::DroppedLines(const std::string& reason) {
+  prometheus::Counter& c = dropped_lines_.Add({{"logs_config", logs_config_}, {"reason", reason}});
+  std::lock_guard<std::mutex> lock(mu_);
+  if (std::find(dropped_.begin(), dropped_.end(), &c) == dropped_.end()) dropped_.push_back(&c);
+  return c;
 }
 
 }  // namespace outpost::logs

@@ -36,6 +36,8 @@ class FileMetrics {
   void RemoveFile(const PerFile& f);
   // promtail_targets_failed_total{reason}
   void TargetFailed(const std::string& reason, int n);
+  // logentry_dropped_lines_total{reason} (pipeline stages' drops).
+  prometheus::Counter& DroppedLines(const std::string& reason);
 
  private:
   std::string logs_config_;
@@ -50,6 +52,7 @@ class FileMetrics {
   std::mutex mu_;
   std::vector<PerFile> files_;
   std::vector<prometheus::Counter*> failed_;
+  std::vector<prometheus::Counter*> dropped_;
 
  public:
   prometheus::Gauge& files_active;    // promtail_files_active_total

@@ -19,6 +19,7 @@ struct FileTarget {
   Labels labels;             // after relabeling, every "__" label removed
   std::string path_glob;     // absolute
   std::string exclude_glob;  // absolute; empty: none
+  size_t scrape = 0;         // index of its scrape config (its pipeline)
 };
 
 // The targets of `sc`. A target group without `targets` is one target with

@@ -10,11 +10,11 @@
 #include "core/base/log.h"
 #include "logs/glob.h"
 #include "logs/instance_impl.h"
+#include "logs/stream_table.h"
 
 namespace outpost::logs {
 namespace {
 
-std::atomic<uint64_t> next_stream_id{1};
 
 // The name `ino` has now in `dir` (after a rename), or "".
 std::string FindByInode(const std::string& dir, uint64_t dev, uint64_t ino) {
@@ -64,7 +64,7 @@ std::optional<FilePosition> LogsInstance::Impl::Restored(uint64_t dev, uint64_t 
 
 Stream LogsInstance::Impl::MakeStream(size_t target, const std::string& path) {
   Stream s;
-  s.id = next_stream_id.fetch_add(1);
+  s.id = NewStreamId();
   s.labels = targets[target].labels;
   s.labels.Set("filename", path);
   return s;

@@ -99,18 +99,38 @@ LogsInstance::Impl::Stop LogsInstance::Impl::ReadFile(Tracked& f, bool final) {
                    }
                    int64_t ts = std::max(NowNs(), f.last_ts + 1);
                    const EntrySource src{f.source, line.start, line.end};
-                   for (size_t c = 0; c < clients.size(); ++c) {
-                     switch (clients[c]->Push(f.stream, ts, line.text, src)) {
-                       case LokiClient::PushResult::kOk:
-                         break;
-                       case LokiClient::PushResult::kFull:
-                         full = true;
-                         return false;
-                       case LokiClient::PushResult::kRewind:
-                         rewind[c] = true;
-                         full = true;
-                         return false;
+                   stages::Pipeline* p = pipelines[targets[f.target].scrape].get();
+                   if (p == nullptr) {
+                     // No stages: straight to the clients (the file's stream).
+                     for (size_t c = 0; c < clients.size(); ++c) {
+                       switch (clients[c]->Push(f.stream, ts, line.text, src)) {
+                         case LokiClient::PushResult::kOk:
+                           break;
+                         case LokiClient::PushResult::kFull:
+                           full = true;
+                           return false;
+                         case LokiClient::PushResult::kRewind:
+                           rewind[c] = true;
+                           full = true;
+                           return false;
+                       }
                      }
+                   } else {
+                     // A line the stages took is theirs: it is not read again.
+                     if (!pending.empty()) {
+                       full = true;
+                       return false;
+                     }
+                     stages::Entry& e = entry;
+                     e.labels = f.stream.labels;
+                     e.extracted.Clear();
+                     for (const Label& l : e.labels) e.extracted.SetString(l.name, l.value);
+                     e.ts_ns = ts;
+                     e.line.assign(line.text);
+                     e.structured_metadata.Clear();
+                     e.src = src;
+                     e.read_at = absl::FromUnixNanos(ts);
+                     p->Process(e, sink);
                    }
                    f.last_ts = ts;
                    ++lines;
@@ -122,6 +142,64 @@ LogsInstance::Impl::Stop LogsInstance::Impl::ReadFile(Tracked& f, bool final) {
   return full ? Stop::kFull : Stop::kNo;
 }
 
+bool LogsInstance::Impl::PushAll(const stages::Entry& e, bool skip, size_t first,
+                                 size_t* stopped_at) {
+  const Stream* stream = nullptr;
+  std::string_view tenant_id;
+  if (!skip) {
+    tenant_id = e.labels.Get(stages::kTenantLabel);
+    if (tenant_id.empty()) {
+      stream = &streams.Intern(e.labels);
+    } else {
+      // The reserved label sets the tenant and is not sent (Promtail
+      // client.go getTenantID / processEntry).
+      tenant.assign(tenant_id);
+      tenant_id = tenant;
+      tenant_labels = e.labels;
+      tenant_labels.Del(stages::kTenantLabel);
+      stream = &streams.Intern(tenant_labels);
+    }
+  }
+  for (size_t c = first; c < clients.size(); ++c) {
+    const LokiClient::PushResult r =
+        skip ? clients[c]->Skip(e.src)
+             : clients[c]->Push(*stream, e.ts_ns, e.line, e.src,
+                                e.structured_metadata.empty() ? nullptr : &e.structured_metadata,
+                                tenant_id);
+    if (r == LokiClient::PushResult::kOk) continue;
+    if (r == LokiClient::PushResult::kRewind) rewind[c] = true;
+    *stopped_at = c;
+    return false;
+  }
+  return true;
+}
+
+void LogsInstance::Impl::Deliver(const stages::Entry& e, bool skip) {
+  size_t at = 0;
+  if (pending.empty() && PushAll(e, skip, 0, &at)) return;
+  pending.push_back(Pending{e, at, skip});
+}
+
+bool LogsInstance::Impl::DrainPending() {
+  while (!pending.empty()) {
+    Pending& p = pending.front();
+    size_t at = 0;
+    if (!PushAll(p.entry, p.skip, p.next_client, &at)) {
+      p.next_client = at;
+      return false;
+    }
+    pending.pop_front();
+  }
+  return true;
+}
+
+void LogsInstance::Impl::TickPipelines() {
+  const absl::Time now = absl::Now();
+  for (auto& p : pipelines) {
+    if (p != nullptr && p->NextDeadline() <= now) p->Tick(now, sink);
+  }
+}
+
 void LogsInstance::Impl::Rewind() {
   for (size_t c = 0; c < clients.size(); ++c) {
     if (!rewind[c]) continue;
@@ -131,6 +209,13 @@ void LogsInstance::Impl::Rewind() {
       auto it = files.find(s.source);
       if (it == files.end() || it->second.retired) continue;
       if (s.start < it->second.reader->offset()) it->second.reader->Seek(s.start);
+      // What the stages hold or wait to deliver from there comes again.
+      if (stages::Pipeline* p = pipelines[targets[it->second.target].scrape].get()) {
+        p->Forget(s.source);
+      }
+      std::erase_if(pending, [&s](const Pending& p) {
+        return p.entry.src.source == s.source && p.entry.src.start >= s.start;
+      });
     }
   }
 }
@@ -138,6 +223,9 @@ void LogsInstance::Impl::Rewind() {
 // One pass over every file; true when some file had more to read.
 bool LogsInstance::Impl::Round() {
   Rewind();
+  TickPipelines();
+  // Clients still full: nothing new is read (back-pressure).
+  const bool drained = DrainPending();
   const absl::Time now = absl::Now();
   if (now >= next_sync) {
     SyncAll();
@@ -159,6 +247,7 @@ bool LogsInstance::Impl::Round() {
     }
   }
   for (uint64_t source : order) {
+    if (!drained) break;
     auto it = files.find(source);  // only this thread changes the map's keys
     if (it == files.end()) continue;
     Tracked& f = it->second;
@@ -187,9 +276,15 @@ void LogsInstance::Impl::Run() {
     // Idle polls back off from min_poll_frequency to max_poll_frequency
     // (grafana/tail's polling watcher); reading resets it.
     poll = more ? absl::ZeroDuration() : std::min(std::max(poll * 2, opts.min_poll), opts.max_poll);
-    if (stopping.load()) return;
+    if (stopping.load()) break;
     OnDirEvents(watch.Wait(poll));
   }
+  // What the stages hold (multiline blocks) goes to the clients for the
+  // graceful stop's flush; what they cannot take is read again at start.
+  for (auto& p : pipelines) {
+    if (p != nullptr) p->Flush(sink);
+  }
+  DrainPending();
 }
 
 absl::StatusOr<std::unique_ptr<LogsInstance>> LogsInstance::Start(InstanceOptions options) {
@@ -208,7 +303,9 @@ absl::StatusOr<std::unique_ptr<LogsInstance>> LogsInstance::Start(InstanceOption
   std::map<std::string, int> failed;
   for (const config::LogsScrapeConfig& sc : cfg.scrape_configs) {
     if (sc.idle) continue;
+    const size_t scrape = static_cast<size_t>(&sc - cfg.scrape_configs.data());
     for (FileTarget& t : BuildFileTargets(sc, im.opts.cwd, im.opts.hostname, &failed)) {
+      t.scrape = scrape;
       im.targets.push_back(std::move(t));
     }
   }
@@ -228,6 +325,29 @@ absl::StatusOr<std::unique_ptr<LogsInstance>> LogsInstance::Start(InstanceOption
     im.clients.push_back(*std::move(client));
   }
   im.rewind.assign(im.clients.size(), false);
+  for (const config::LogsScrapeConfig& sc : cfg.scrape_configs) {
+    if (sc.pipeline_stages.empty()) {
+      im.pipelines.push_back(nullptr);
+      continue;
+    }
+    stages::StageContext ctx;
+    ctx.logs_config = cfg.name;
+    ctx.job_name = sc.job_name;
+    ctx.registry = im.opts.registry;
+    FileMetrics* metrics = im.metrics.get();
+    ctx.dropped_lines = [metrics](const std::string& reason) -> prometheus::Counter& {
+      return metrics->DroppedLines(reason);
+    };
+    config::Errors errors;
+    errors.file = sc.pipeline_stages.front().file;
+    std::unique_ptr<stages::Pipeline> p = stages::Pipeline::Build(sc.pipeline_stages, ctx, &errors);
+    if (p == nullptr) {
+      for (auto& made : im.clients) made->Stop(absl::ZeroDuration());
+      return absl::InvalidArgumentError(
+          errors.errors.empty() ? "invalid pipeline_stages" : errors.errors.front());
+    }
+    im.pipelines.push_back(std::move(p));
+  }
   log::Info("logs: instance started", {{"logs_config", cfg.name},
                                        {"targets", absl::StrCat(im.targets.size())},
                                        {"positions", cfg.positions.filename}});

@@ -6,6 +6,7 @@
 #define OUTPOST_LOGS_INSTANCE_IMPL_H_
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,8 @@
 #include "logs/instance.h"
 #include "logs/loki_client.h"
 #include "logs/positions.h"
+#include "logs/stages/pipeline.h"
+#include "logs/stream_table.h"
 
 namespace outpost::logs {
 
@@ -127,6 +130,42 @@ struct LogsInstance::Impl {
   // are read on from their acknowledged position.
   void ResumeRotated();
   bool resumed = false;
+
+  // --- pipeline stages and delivery (reader thread) ---
+  // One pipeline per scrape config (null: no stages), by FileTarget::scrape.
+  std::vector<std::unique_ptr<stages::Pipeline>> pipelines;
+  stages::Entry entry;  // reused for every line
+  StreamTable streams;
+  std::string tenant;     // scratch: an entry's __tenant_id__
+  Labels tenant_labels;   // scratch: its labels without it
+  // What a client could not take yet (kFull / kRewind), in order: reading
+  // waits until it is delivered, so no line is processed twice by the
+  // stages. `skip`: a dropped entry's range (LokiClient::Skip).
+  struct Pending {
+    stages::Entry entry;
+    size_t next_client = 0;
+    bool skip = false;
+  };
+  std::deque<Pending> pending;
+  // Where the stages' output goes.
+  class Sink final : public stages::Output {
+   public:
+    explicit Sink(Impl* im) : im_(im) {}
+    void Emit(stages::Entry& e) override { im_->Deliver(e, false); }
+    void Dropped(const stages::Entry& e) override { im_->Deliver(e, true); }
+
+   private:
+    Impl* im_;
+  };
+  Sink sink{this};
+  // Hands `e` to every client from `first` on; false when one has no room
+  // (its index in *stopped_at; kRewind flagged in `rewind`).
+  bool PushAll(const stages::Entry& e, bool skip, size_t first, size_t* stopped_at);
+  void Deliver(const stages::Entry& e, bool skip);
+  // Delivers what waits; true when nothing waits any more.
+  bool DrainPending();
+  // Pipeline work due now (multiline's max_wait_time).
+  void TickPipelines();
 
   // --- reading (reader thread) ---
   // limits_config.readline_rate / readline_burst: a token bucket over the

@@ -128,7 +128,8 @@ LokiClient::Batch& LokiClient::Building() {
 }
 
 LokiClient::PushResult LokiClient::Push(const Stream& stream, int64_t ts_ns,
-                                        std::string_view line, const EntrySource& src) {
+                                        std::string_view line, const EntrySource& src,
+                                        const Labels* metadata, std::string_view tenant) {
   absl::MutexLock lock(&mu_);
   if (flushing_ || stop_) return PushResult::kFull;
   if (rewind_) return PushResult::kRewind;
@@ -145,12 +146,18 @@ LokiClient::PushResult LokiClient::Push(const Stream& stream, int64_t ts_ns,
     metrics_->mutated_bytes[r]->Increment(static_cast<double>(line.size() - max_line_size_));
     line = line.substr(0, max_line_size_);
   }
+  if (!building_->empty() && building_->tenant != tenant) {
+    building_->full = true;  // one tenant per request
+    if (sending_busy_) return PushResult::kFull;
+    HandOver();
+  }
   if (!building_->enc.empty() && building_->bytes + line.size() > cfg_.batchsize) {
     building_->full = true;  // Promtail sends the batch first (client.go sizeBytesAfter)
     if (sending_busy_) return PushResult::kFull;
     HandOver();
   }
   Batch& b = Building();
+  if (b.empty()) b.tenant.assign(tenant);
   b.Note(src);
   size_t s = 0;
   if (b.enc.HasStream(stream.id)) {
@@ -161,8 +168,16 @@ LokiClient::PushResult LokiClient::Push(const Stream& stream, int64_t ts_ns,
   } else {
     s = b.enc.Stream(stream.id, LabelsOf(stream));
   }
-  b.enc.Append(s, ts_ns, line);
+  b.enc.Append(s, ts_ns, line, metadata);
   b.bytes += line.size();
+  return PushResult::kOk;
+}
+
+LokiClient::PushResult LokiClient::Skip(const EntrySource& src) {
+  absl::MutexLock lock(&mu_);
+  if (flushing_ || stop_) return PushResult::kFull;
+  if (rewind_) return PushResult::kRewind;
+  Building().Note(src);
   return PushResult::kOk;
 }
 
@@ -261,9 +276,11 @@ LokiClient::Outcome LokiClient::Send(Batch& batch, DropReason* give_up_reason) {
   metrics_->encoded_bytes.Increment(bytes);
   const std::string& host = metrics_->host;
   absl::Duration backoff = cfg_.min_backoff;
+  http::HeaderList tenant;
+  if (!batch.tenant.empty()) tenant.emplace_back("X-Scope-OrgID", batch.tenant);
   for (int attempt = 0;; ++attempt) {
     const absl::Time start = absl::Now();
-    const http::SendResult r = http_->Send(body_, attempt);
+    const http::SendResult r = http_->Send(body_, attempt, tenant.empty() ? nullptr : &tenant);
     metrics_->ObserveRequest(r.http_status, absl::ToDoubleSeconds(absl::Now() - start));
     if (r.http_status == 429 && cfg_.drop_rate_limited_batches) {
       // Promtail client.go sendBatch: dropped at once, not retried.

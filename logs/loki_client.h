@@ -83,8 +83,17 @@ class LokiClient {
   // (back-pressure: the caller keeps the line unread and tries again
   // later); also after Stop. kRewind: a batch was given up after
   // max_retries; nothing is accepted until TakeRewind().
+  // `metadata`: structured metadata (null: none). `tenant`: the entry's
+  // tenant (a `tenant` stage); empty: the client's tenant_id. One batch
+  // holds one tenant (its X-Scope-OrgID): an entry of another tenant sends
+  // the batch being built first (kFull while the previous one is in flight).
   PushResult Push(const Stream& stream, int64_t ts_ns, std::string_view line,
-                  const EntrySource& src);
+                  const EntrySource& src, const Labels* metadata = nullptr,
+                  std::string_view tenant = {});
+  // An entry of `src` that is not sent (a pipeline stage dropped it): its
+  // range joins the batch being built, so that the batch's acknowledgement
+  // (on_done) covers it in order. kFull / kRewind as Push.
+  PushResult Skip(const EntrySource& src);
   // After kRewind: per source, the smallest `start` (and largest `end`) of
   // every entry the client discarded (the given-up batch and the one being
   // built, both dropped from memory and counted in
@@ -103,6 +112,7 @@ class LokiClient {
     uint64_t bytes = 0;  // bytes of lines
     absl::Time created;
     bool full = false;
+    std::string tenant;  // from a tenant stage; empty: the client's tenant_id
     std::vector<EntrySource> sources;  // per source: min start, max end
     absl::flat_hash_map<uint64_t, size_t> source_index;
     size_t last_source = 0;

@@ -10,8 +10,10 @@ namespace {
 using protowire::AppendVarint;
 using protowire::kTagLen1;
 using protowire::kTagLen2;
+using protowire::kTagLen3;
 using protowire::kTagVarint1;
 using protowire::kTagVarint2;
+using protowire::PutString;
 using protowire::PutVarint;
 using protowire::VarintSize;
 
@@ -141,7 +143,8 @@ size_t PushEncoder::Stream(uint64_t id, std::string_view labels) {
   return used_++;
 }
 
-void PushEncoder::Append(size_t stream, int64_t ts_ns, std::string_view line) {
+void PushEncoder::Append(size_t stream, int64_t ts_ns, std::string_view line,
+                         const Labels* metadata) {
   int64_t secs = ts_ns / 1000000000;
   int64_t nanos = ts_ns % 1000000000;
   if (nanos < 0) {  // Timestamp.nanos is in [0, 1e9)
@@ -152,7 +155,14 @@ void PushEncoder::Append(size_t stream, int64_t ts_ns, std::string_view line) {
   const size_t ts_size = (secs != 0 ? 1 + VarintSize(usecs) : 0) +
                          (nanos != 0 ? 1 + VarintSize(static_cast<uint64_t>(nanos)) : 0);
   const size_t line_size = line.empty() ? 0 : 1 + VarintSize(line.size()) + line.size();
-  const size_t entry_size = 1 + VarintSize(ts_size) + ts_size + line_size;
+  size_t meta_size = 0;
+  if (metadata != nullptr) {
+    for (const Label& l : *metadata) {
+      const size_t pair = protowire::StringFieldSize(l.name) + protowire::StringFieldSize(l.value);
+      meta_size += 1 + VarintSize(pair) + pair;
+    }
+  }
+  const size_t entry_size = 1 + VarintSize(ts_size) + ts_size + line_size + meta_size;
 
   std::string& buf = slots_[stream].entries;
   const size_t at = buf.size();
@@ -174,6 +184,16 @@ void PushEncoder::Append(size_t stream, int64_t ts_ns, std::string_view line) {
     *p++ = kTagLen2;  // string line = 2
     p = PutVarint(p, line.size());
     std::memcpy(p, line.data(), line.size());
+    p += line.size();
+  }
+  if (metadata != nullptr) {
+    for (const Label& l : *metadata) {
+      const size_t pair = protowire::StringFieldSize(l.name) + protowire::StringFieldSize(l.value);
+      *p++ = kTagLen3;  // repeated LabelPairAdapter structuredMetadata = 3
+      p = PutVarint(p, pair);
+      p = PutString(p, kTagLen1, l.name);
+      p = PutString(p, kTagLen2, l.value);
+    }
   }
   ++entries_;
 }

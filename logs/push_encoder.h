@@ -4,7 +4,9 @@
 //
 //   PushRequest   { repeated StreamAdapter streams = 1; }
 //   StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; }
-//   EntryAdapter  { Timestamp timestamp = 1; string line = 2; }
+//   EntryAdapter  { Timestamp timestamp = 1; string line = 2;
+//                   repeated LabelPairAdapter structuredMetadata = 3; }
+//   LabelPairAdapter { string name = 1; string value = 2; }
 //   Timestamp     { int64 seconds = 1; int32 nanos = 2; }
 //
 // Each entry is encoded at Append straight into its stream's byte buffer
@@ -51,7 +53,9 @@ class PushEncoder {
   bool HasStream(uint64_t id) const { return index_.contains(id); }
   size_t streams() const { return used_; }
 
-  void Append(size_t stream, int64_t ts_ns, std::string_view line);
+  // `metadata`: the entry's structured metadata (none when null or empty).
+  void Append(size_t stream, int64_t ts_ns, std::string_view line,
+              const Labels* metadata = nullptr);
   size_t entries() const { return entries_; }
   bool empty() const { return entries_ == 0; }
 

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,15 @@ inline void AppendString(std::string* out, char tag, std::string_view s) {
   out->push_back(tag);
   AppendVarint(out, s.size());
   out->append(s);
+}
+
+// AppendString into a buffer sized with StringFieldSize; returns the end.
+inline char* PutString(char* p, char tag, std::string_view s) {
+  if (s.empty()) return p;
+  *p++ = tag;
+  p = PutVarint(p, s.size());
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
 inline size_t StringFieldSize(std::string_view s) {

@@ -201,20 +201,21 @@ HttpClient::~HttpClient() {
   if (impl_ && impl_->curl) curl_easy_cleanup(impl_->curl);
 }
 
-SendResult HttpClient::Send(std::string_view body, int attempt) {
+SendResult HttpClient::Send(std::string_view body, int attempt, const HeaderList* extra) {
   HeaderList sent_auth;
-  SendResult result = SendOnce(body, attempt, &sent_auth);
+  SendResult result = SendOnce(body, attempt, extra, &sent_auth);
   // A 401 with an expired or revoked OAuth2 token: once more with a new one.
   if (result.http_status == 401 && impl_->auth != nullptr &&
       impl_->auth->OnUnauthorized(sent_auth)) {
     log::Debug(absl::StrCat(impl_->protocol.name, ": 401, retrying with fresh credentials"),
                {{"remote_name", impl_->cfg.name}});
-    result = SendOnce(body, attempt, &sent_auth);
+    result = SendOnce(body, attempt, extra, &sent_auth);
   }
   return result;
 }
 
-SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* sent_auth) {
+SendResult HttpClient::SendOnce(std::string_view body, int attempt, const HeaderList* extra,
+                                HeaderList* sent_auth) {
   SendResult result;
   if (cancelled_.load()) {
     result.detail = "cancelled";
@@ -232,11 +233,23 @@ SendResult HttpClient::SendOnce(std::string_view body, int attempt, HeaderList* 
   // and User-Agent (aws-sdk-go's signer ignores User-Agent).
   const HttpProtocol& proto = im.protocol;
   HeaderList signed_headers = proto.headers;
+  auto named = [](const HeaderList& list, std::string_view name) {
+    for (const auto& h : list) {
+      if (absl::EqualsIgnoreCase(ToAbsl(h.first), ToAbsl(name))) return true;
+    }
+    return false;
+  };
+  if (extra != nullptr) {
+    std::erase_if(signed_headers, [&](const auto& h) { return named(*extra, h.first); });
+    signed_headers.insert(signed_headers.end(), extra->begin(), extra->end());
+  }
   if (attempt > 0 && proto.retry_attempt_header) {
     signed_headers.emplace_back("Retry-Attempt", absl::StrCat(attempt));
   }
   for (const auto& [name, value] : cfg.headers) {
-    if (!proto.reserved || !proto.reserved(name)) signed_headers.emplace_back(name, value);
+    if (proto.reserved && proto.reserved(name)) continue;
+    if (extra != nullptr && named(*extra, name)) continue;
+    signed_headers.emplace_back(name, value);
   }
   sent_auth->clear();
   if (im.auth != nullptr) {

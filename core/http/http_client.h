@@ -96,8 +96,10 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // POSTs `body`. `attempt` is 0 for the first try; later tries send
-  // Retry-Attempt: <attempt> when the protocol asks for it.
-  SendResult Send(std::string_view body, int attempt);
+  // Retry-Attempt: <attempt> when the protocol asks for it. `extra`
+  // headers (e.g. a batch's tenant) replace the protocol's of the same name
+  // and win over the config's `headers`.
+  SendResult Send(std::string_view body, int attempt, const HeaderList* extra = nullptr);
 
   void Cancel() { cancelled_.store(true); }
 
@@ -106,7 +108,8 @@ class HttpClient {
  private:
   explicit HttpClient(std::unique_ptr<Impl> impl);
   // One request; `sent_auth` receives the RequestAuth headers it carried.
-  SendResult SendOnce(std::string_view body, int attempt, HeaderList* sent_auth);
+  SendResult SendOnce(std::string_view body, int attempt, const HeaderList* extra,
+                      HeaderList* sent_auth);
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> cancelled_{false};
 };

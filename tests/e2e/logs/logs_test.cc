@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -31,6 +32,7 @@ using std::chrono::seconds;
 struct ClientOpts {
   std::string backoff = "{min_period: 100ms, max_period: 1s, max_retries: 5}";
   std::string batchwait = "100ms";
+  std::string stages;  // pipeline_stages items, indented by 6
 };
 
 std::string Config(const TempDir& dir, const std::string& url, const std::string& glob,
@@ -42,7 +44,8 @@ std::string Config(const TempDir& dir, const std::string& url, const std::string
          "\n      batchwait: " + c.batchwait + "\n      backoff_config: " + c.backoff +
          "\n    scrape_configs:\n    - job_name: app\n      static_configs:\n"
          "      - targets: [localhost]\n        labels:\n          job: app\n"
-         "          __path__: " + glob + "\n";
+         "          __path__: " + glob + "\n" +
+         (c.stages.empty() ? "" : "      pipeline_stages:\n" + c.stages);
 }
 
 std::vector<std::string> Args(const std::string& config) {
@@ -152,6 +155,70 @@ TEST(LogsTest, ShipsFileLinesWithLabelsPositionsAndMetrics) {
   t = Count(loki, 2000);
   EXPECT_EQ(t.missing, 0);
   EXPECT_EQ(t.duplicates, 0);
+}
+
+// Stages end to end: labels, structured metadata and the tenant from the
+// line; lines without a match keep the file's stream.
+TEST(LogsTest, PipelineStagesSetLabelsMetadataAndTenant) {
+  TempDir dir;
+  LokiReceiver loki;
+  ASSERT_TRUE(loki.Start());
+  const std::string log = dir / "app.log";
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += "level=" + std::string(i % 3 == 0 ? "error" : "info") + " org=" +
+            (i % 2 == 0 ? "a" : "b") + " trace=t" + std::to_string(i) + " " + LineText(i) + "\n";
+  }
+  text += LineText(300) + "\n";  // no match: the file's stream, as it is
+  WriteFile(log, text);
+  ClientOpts c;
+  c.stages = R"y(      - regex:
+          expression: 'level=(?P<level>\w+) org=(?P<org>\w+) trace=(?P<trace>\w+) (?P<msg>.*)'
+      - labels:
+          level:
+      - static_labels:
+          env: test
+      - structured_metadata:
+          trace:
+      - tenant:
+          source: org
+      - output:
+          source: msg
+      - labeldrop: [filename]
+)y";
+  WriteFile(dir / "agent.yaml", Config(dir, loki.url(), dir / "*.log", c));
+  Process p(Args(dir / "agent.yaml"), dir.path());
+  ASSERT_TRUE(WaitAll(loki, 301, absl::Seconds(30)))
+      << p.err() << loki.entries().size() << " entries; "
+      << (loki.errors().empty() ? "" : loki.errors().front());
+  for (const LokiEntry& e : loki.entries()) {
+    long long i = -1;
+    ASSERT_EQ(std::sscanf(e.line.c_str(), "line %lld", &i), 1) << e.line;
+    if (i == 300) {
+      EXPECT_EQ(e.stream, "{env=\"test\", job=\"app\"}");
+      EXPECT_EQ(e.tenant, "");
+      continue;
+    }
+    EXPECT_EQ(e.stream, std::string("{env=\"test\", job=\"app\", level=\"") +
+                            (i % 3 == 0 ? "error" : "info") + "\"}");
+    EXPECT_EQ(e.tenant, i % 2 == 0 ? "a" : "b");
+    ASSERT_EQ(e.structured_metadata.size(), 1u);
+    EXPECT_EQ(e.structured_metadata[0].first, "trace");
+    EXPECT_EQ(e.structured_metadata[0].second, "t" + std::to_string(i));
+  }
+  const Tally t = Count(loki, 301);
+  EXPECT_EQ(t.duplicates, 0);
+  EXPECT_TRUE(loki.errors().empty()) << loki.errors().front();
+  // A bad stage is refused at load with its place and key.
+  c.stages = "      - regex:\n          expression: '(?P<x'\n";
+  WriteFile(dir / "bad.yaml", Config(dir, loki.url(), dir / "*.log", c));
+  Process bad({"check-config", dir / "bad.yaml"}, dir.path());
+  EXPECT_NE(bad.Wait(), 0);
+  EXPECT_NE(bad.err().find("bad.yaml:"), std::string::npos) << bad.err();
+  EXPECT_NE(bad.err().find("pipeline_stages[0].regex.expression: could not compile regular "
+                           "expression"),
+            std::string::npos)
+      << bad.err();
 }
 
 size_t Occurrences(const std::string& text, const std::string& needle) {
