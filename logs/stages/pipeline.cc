@@ -28,6 +28,9 @@ std::unique_ptr<Stage> NewTenantStage(const config::PipelineStage&, const StageC
 std::unique_ptr<Stage> NewDecolorizeStage(const config::PipelineStage&, const StageContext&,
                                           config::Errors*);
 
+std::unique_ptr<Stage> NewMultilineStage(const config::PipelineStage&, const StageContext&,
+                                         config::Errors*);
+
 namespace {
 
 struct Factory {
@@ -48,6 +51,7 @@ constexpr Factory kFactories[] = {
     {"output", NewOutputStage},
     {"tenant", NewTenantStage},
     {"decolorize", NewDecolorizeStage},
+    {"multiline", NewMultilineStage},
 };
 
 // Continues a pipeline after stage i-1.
