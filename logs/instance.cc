@@ -122,7 +122,7 @@ LogsInstance::Impl::Stop LogsInstance::Impl::ReadFile(Tracked& f, bool final) {
                        return false;
                      }
                      stages::Entry& e = entry;
-                     e.labels = f.stream.labels;
+                     e.labels.AssignFrom(f.stream.labels);
                      e.extracted.Clear();
                      for (const Label& l : e.labels) e.extracted.SetString(l.name, l.value);
                      e.ts_ns = ts;

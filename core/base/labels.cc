@@ -70,6 +70,18 @@ void Labels::Set(std::string_view name, std::string_view value) {
 
 void Labels::Del(std::string_view name) { Set(name, {}); }
 
+void Labels::AssignFrom(const Labels& o) {
+  // The slots of names `o` has move to the front (still sorted); the rest go.
+  size_t kept = 0;
+  for (size_t i = 0; i < labels_.size(); ++i) {
+    if (!o.Has(labels_[i].name)) continue;
+    if (kept != i) std::swap(labels_[kept], labels_[i]);
+    ++kept;
+  }
+  labels_.resize(kept);
+  for (const Label& l : o.labels_) Set(l.name, l.value);
+}
+
 std::string EscapeLabelValue(std::string_view v) {
   std::string out;
   out.reserve(v.size());

@@ -37,6 +37,10 @@ class Labels {
   // Inserts or replaces; an empty value deletes.
   void Set(std::string_view name, std::string_view value);
   void Del(std::string_view name);
+  // *this = o, keeping the strings of the names both have: a set reused
+  // for every entry of a stream (logs pipeline stages) allocates nothing
+  // when the same names come back.
+  void AssignFrom(const Labels& o);
   void Clear() { labels_.clear(); }
 
   bool empty() const { return labels_.empty(); }

@@ -2,7 +2,8 @@
 // client, protobuf + snappy, HTTP) → a null Loki receiver in a child
 // process (answers 204, reads and discards the body), as the agent runs it.
 // Reports the agent side's CPU time per line (the receiver's CPU is in
-// another process and not counted) and its heap allocations per line.
+// another process and not counted) and its heap allocations per line;
+// without stages and with the pipelines of issue 18 (see kStages).
 //
 //   build-rel/tests/bench/logs_pipeline_bench --benchmark_min_time=1
 #include <signal.h>
@@ -19,6 +20,7 @@
 
 #include "benchmark/benchmark.h"
 #include "logs/instance.h"
+#include "yaml-cpp/yaml.h"
 #include "prometheus/registry.h"
 #include "tests/bench/counting_allocator.h"
 #include "tests/support/free_port.h"
@@ -67,23 +69,109 @@ double Sent(prometheus::Registry& registry) {
   return sum;
 }
 
-// Lines of 200 bytes (with their '\n'), numbered.
-void WriteLines(const std::string& path, int64_t n) {
+// The pipelines the issue names, and the lines they are fed (200 bytes
+// with their '\n').
+enum Kind { kPlain, kApache, kJson, kRegexLabels };
+
+const char* const kStages[] = {
+    "",
+    // The apache combined-log pipeline (corpus file 04's expression).
+    R"y(
+- regex:
+    expression: '^(?P<ip>[^ ]*) [^ ]* (?P<user>[^ ]*) \[(?P<timestamp>[^\]]*)\] "(?P<method>\S+)(?: +(?P<path>[^ ]*) +\S*)?" (?P<code>[^ ]*) (?P<size>[^ ]*)(?: "(?P<referer>[^\"]*)" "(?P<agent>.*)")?$'
+- labels:
+    method:
+    code:
+- timestamp:
+    source: timestamp
+    format: '02/Jan/2006:15:04:05 -0700'
+)y",
+    R"y(
+- json:
+    expressions:
+      level:
+      ts:
+      msg:
+      caller:
+      trace_id:
+- labels:
+    level:
+- timestamp:
+    source: ts
+    format: RFC3339Nano
+)y",
+    // No allocation per line: regex, labels, static_labels.
+    R"y(
+- regex:
+    expression: '^\d+ (?P<level>\w+) (?P<msg>.*)$'
+- labels:
+    level:
+- static_labels:
+    env: bench
+)y",
+};
+
+void WriteLines(const std::string& path, int64_t n, Kind kind) {
   std::ofstream out(path, std::ios::trunc);
-  std::string pad(200 - 1 - 12, 'x');
-  char num[32];
+  std::string line;
+  char buf[256];
+  static const char* const kLevels[] = {"info", "warn", "error", "debug"};
+  static const char* const kMethods[] = {"GET", "POST", "PUT"};
+  static const char* const kCodes[] = {"200", "404", "500", "304"};
   for (int64_t i = 0; i < n; ++i) {
-    std::snprintf(num, sizeof(num), "%011lld ", static_cast<long long>(i));
-    out << num << pad << '\n';
+    const auto k = static_cast<size_t>(i);
+    switch (kind) {
+      case kPlain:
+        std::snprintf(buf, sizeof(buf), "%011lld ", static_cast<long long>(i));
+        break;
+      case kApache:
+        std::snprintf(buf, sizeof(buf),
+                      "10.0.%lld.%lld - - [10/Oct/2000:13:%02lld:%02lld -0700] \"%s /a/%lld "
+                      "HTTP/1.1\" %s %lld \"http://example.com/\" \"curl/7.88\" ",
+                      static_cast<long long>((i / 256) % 256), static_cast<long long>(i % 256),
+                      static_cast<long long>((i / 60) % 60), static_cast<long long>(i % 60),
+                      kMethods[k % 3], static_cast<long long>(i), kCodes[k % 4],
+                      static_cast<long long>(i % 5000));
+        break;
+      case kJson:
+        std::snprintf(buf, sizeof(buf),
+                      "{\"level\":\"%s\",\"ts\":\"2024-05-01T10:00:%02lld.%09lldZ\",\"msg\":"
+                      "\"request %lld done\",\"caller\":\"main.go:42\",\"trace_id\":\"%016llx\",\"x\":\"",
+                      kLevels[k % 4], static_cast<long long>(i % 60),
+                      static_cast<long long>(i % 1000000000), static_cast<long long>(i),
+                      static_cast<unsigned long long>(i * 2654435761u));
+        break;
+      case kRegexLabels:
+        std::snprintf(buf, sizeof(buf), "%011lld %s ", static_cast<long long>(i), kLevels[k % 4]);
+        break;
+    }
+    line = buf;
+    line.resize(kind == kJson ? 197 : 199, 'x');
+    if (kind == kJson) line += "\"}";
+    out << line << '\n';
   }
+}
+
+// The stages of `yaml` as the loader keeps them.
+std::vector<outpost::config::PipelineStage> Stages(const std::string& yaml) {
+  std::vector<outpost::config::PipelineStage> out;
+  if (yaml.empty()) return out;
+  YAML::Node list = YAML::Load(yaml);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = "pipeline_stages[" + std::to_string(i) + "]";
+    out.push_back({list[i].begin()->first.Scalar(), list[i].begin()->second, "bench: " + path,
+                   "bench", path});
+  }
+  return out;
 }
 
 void BM_FileToLoki(benchmark::State& state) {
   const int64_t lines = state.range(0);
+  const auto kind = static_cast<Kind>(state.range(1));
   const std::string dir = std::filesystem::temp_directory_path() / "outpost-logs-bench";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  WriteLines(dir + "/app.log", lines);
+  WriteLines(dir + "/app.log", lines, kind);
   const int port = outpost::testing::FreePort();
   const pid_t receiver = StartReceiver(port);
   usleep(300 * 1000);
@@ -103,6 +191,7 @@ void BM_FileToLoki(benchmark::State& state) {
     outpost::config::LogsScrapeConfig sc;
     sc.job_name = "bench";
     sc.static_configs.push_back({{"localhost"}, {{"__path__", dir + "/app.log"}, {"job", "bench"}}});
+    sc.pipeline_stages = Stages(kStages[kind]);
     cfg.scrape_configs.push_back(sc);
     outpost::logs::InstanceOptions o;
     o.config = cfg;
@@ -140,7 +229,17 @@ void BM_FileToLoki(benchmark::State& state) {
   state.counters["lines_per_wall_s"] = total / wall;
   state.counters["allocs_per_line"] = allocs / total;
 }
-BENCHMARK(BM_FileToLoki)->Arg(1000000)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Arguments: lines, pipeline (0 none, 1 apache regex+labels+timestamp,
+// 2 json+labels+timestamp, 3 regex+labels+static_labels).
+BENCHMARK(BM_FileToLoki)
+    ->ArgNames({"lines", "stages"})
+    ->Args({1000000, kPlain})
+    ->Args({1000000, kApache})
+    ->Args({1000000, kJson})
+    ->Args({1000000, kRegexLabels})
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -48,3 +48,22 @@ TEST(LabelsTest, OrderingAndHash) {
 
 }  // namespace
 }  // namespace outpost
+
+namespace outpost {
+namespace {
+
+TEST(LabelsAssignFrom, EqualsTheSourceAndKeepsSharedStrings) {
+  Labels a{{"env", "x"}, {"filename", std::string(64, 'f')}, {"level", "info"}};
+  const Labels base{{"filename", std::string(64, 'g')}, {"job", "j"}};
+  const char* kept = a.Get("filename").data();
+  a.AssignFrom(base);
+  EXPECT_EQ(a, base);
+  EXPECT_EQ(a.Get("filename").data(), kept);  // the same buffer, assigned in place
+  a.AssignFrom(Labels{});
+  EXPECT_TRUE(a.empty());
+  a.AssignFrom(Labels{{"b", "2"}, {"a", "1"}});
+  EXPECT_EQ(a, (Labels{{"a", "1"}, {"b", "2"}}));
+}
+
+}  // namespace
+}  // namespace outpost
