@@ -105,6 +105,12 @@ struct Item {
 
 re2::RE2::Options RegexOptions();
 
+// Go's strconv.Unquote of a "..." or `...` literal; false when invalid.
+bool UnquoteString(std::string_view lit, std::string* out);
+// A number or character literal into e->lit (and e->int_literal when Go
+// accepts it as an int): "" or the error.
+std::string ParseNumberLiteral(std::string_view text, bool is_char, Expr* e);
+
 }  // namespace outpost::logs::stages::gotmpl
 
 namespace outpost::logs::stages {
