@@ -18,6 +18,8 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
                                           config::Errors*);
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
+std::unique_ptr<Stage> NewTemplateStage(const config::PipelineStage&, const StageContext&,
+                                        config::Errors*);
 
 std::unique_ptr<Stage> NewRegexStage(const config::PipelineStage&, const StageContext&,
                                      config::Errors*);
@@ -52,6 +54,7 @@ constexpr Factory kFactories[] = {
     {"tenant", NewTenantStage},
     {"decolorize", NewDecolorizeStage},
     {"multiline", NewMultilineStage},
+    {"template", NewTemplateStage},
 };
 
 // Continues a pipeline after stage i-1.
