@@ -18,6 +18,8 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
                                           config::Errors*);
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
+std::unique_ptr<Stage> NewJsonStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
 
 namespace {
 
@@ -35,6 +37,7 @@ constexpr Factory kFactories[] = {
     {"labelallow", NewLabelAllowStage},
     {"structured_metadata", NewStructuredMetadataStage},
     {"non_indexed_labels", NewStructuredMetadataStage},
+    {"json", NewJsonStage},
 };
 
 // Continues a pipeline after stage i-1.
