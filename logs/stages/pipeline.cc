@@ -20,6 +20,10 @@ std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
 std::unique_ptr<Stage> NewJsonStage(const config::PipelineStage&, const StageContext&,
                                     config::Errors*);
+std::unique_ptr<Stage> NewLogfmtStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewPackStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
 
 namespace {
 
@@ -38,6 +42,8 @@ constexpr Factory kFactories[] = {
     {"structured_metadata", NewStructuredMetadataStage},
     {"non_indexed_labels", NewStructuredMetadataStage},
     {"json", NewJsonStage},
+    {"logfmt", NewLogfmtStage},
+    {"pack", NewPackStage},
 };
 
 // Continues a pipeline after stage i-1.
