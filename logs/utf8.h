@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace outpost::logs {
@@ -31,6 +32,20 @@ inline uint32_t DecodeRune(std::string_view s, size_t i, size_t* len, bool* vali
   *len = n;
   if (valid != nullptr) *valid = true;
   return r;
+}
+
+// Appends code point r (at most U+10FFFF) in UTF-8.
+inline void AppendRune(std::string& out, uint32_t r) {
+  if (r < 0x80) {
+    out += static_cast<char>(r);
+    return;
+  }
+  char b[4];
+  size_t n = r < 0x800 ? 2 : r < 0x10000 ? 3 : 4;
+  for (size_t k = n - 1; k > 0; --k, r >>= 6) b[k] = static_cast<char>(0x80 | (r & 0x3f));
+  constexpr unsigned char kLead[] = {0, 0, 0xc0, 0xe0, 0xf0};
+  b[0] = static_cast<char>(kLead[n] | r);
+  out.append(b, n);
 }
 
 inline bool IsValidUtf8(std::string_view s) {

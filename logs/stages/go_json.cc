@@ -12,7 +12,8 @@ namespace {
 // exponent e such that |v| = 0.d1d2d3... * 10^e. v finite and nonzero.
 size_t ShortestDigits(double v, char* digits, int* exp10) {
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), std::fabs(v), std::chars_format::scientific);
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof(buf), std::fabs(v), std::chars_format::scientific);
   (void)ec;  // 64 bytes always suffice
   // "d[.ddd]e[+-]XX"
   size_t n = 0;
@@ -123,6 +124,54 @@ void AppendGoJsonString(std::string& out, std::string_view s, bool escape_replac
   }
   out.append(s.data() + plain, s.size() - plain);
   out += '"';
+}
+
+namespace {
+
+// The code unit of "\uXXXX" at s[at].
+bool Hex4(std::string_view s, size_t at, uint32_t* r) {
+  if (at + 6 > s.size() || s[at] != '\\' || s[at + 1] != 'u') return false;
+  const char* b = s.data() + at + 2;
+  auto [p, ec] = std::from_chars(b, b + 4, *r, 16);
+  return ec == std::errc() && p == b + 4;
+}
+
+}  // namespace
+
+bool AppendJsonEscape(std::string_view s, size_t* i, std::string& out, bool single_quote) {
+  if (*i + 1 >= s.size()) return false;
+  const char e = s[*i + 1];
+  char c;
+  switch (e) {
+    case '"': case '\\': case '/': c = e; break;
+    case '\'': if (!single_quote) return false; c = e; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    case 'u': {
+      uint32_t r;
+      if (!Hex4(s, *i, &r)) return false;
+      *i += 6;
+      if (r >= 0xd800 && r < 0xe000) {
+        uint32_t lo;
+        if (r < 0xdc00 && Hex4(s, *i, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+          r = 0x10000 + ((r - 0xd800) << 10) + (lo - 0xdc00);
+          *i += 6;
+        } else {
+          r = 0xfffd;
+        }
+      }
+      AppendRune(out, r);
+      return true;
+    }
+    default:
+      return false;
+  }
+  out += c;
+  *i += 2;
+  return true;
 }
 
 }  // namespace outpost::logs::stages

@@ -26,6 +26,12 @@ void AppendGoJsonFloat(std::string& out, double v);
 // by U+FFFD before).
 void AppendGoJsonString(std::string& out, std::string_view s, bool escape_replacement = false);
 
+// Decodes the escape sequence at s[*i] (a backslash) as Go's JSON decoders
+// do: \" \\ \/ \b \f \n \r \t, \uXXXX (a surrogate pair joined, a lone
+// surrogate as U+FFFD), and \' with `single_quote` (go-logfmt). Appends
+// the decoded text, moves *i past the sequence; false when invalid.
+bool AppendJsonEscape(std::string_view s, size_t* i, std::string& out, bool single_quote);
+
 }  // namespace outpost::logs::stages
 
 #endif  // OUTPOST_LOGS_STAGES_GO_JSON_H_

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
+#include "logs/stages/go_json.h"
 
 namespace outpost::logs::stages::jmespath {
 namespace {
@@ -89,75 +90,22 @@ class Parser {
       if (AtEnd()) return Syntax("unterminated quoted identifier");
       const char c = s_[i_++];
       if (c == '"') break;
-      if (static_cast<unsigned char>(c) < 0x20) return Syntax("control character in quoted identifier");
+      if (static_cast<unsigned char>(c) < 0x20) {
+        return Syntax("control character in quoted identifier");
+      }
       if (c != '\\') {
         out += c;
         continue;
       }
-      if (AtEnd()) return Syntax("unterminated quoted identifier");
-      const char e = s_[i_++];
-      switch (e) {
-        case '"': case '\\': case '/': out += e; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          uint32_t r;
-          if (!Hex4(&r)) return Syntax("invalid \\u escape in quoted identifier");
-          if (r >= 0xd800 && r < 0xdc00 && i_ + 1 < s_.size() && s_[i_] == '\\' &&
-              s_[i_ + 1] == 'u') {
-            const size_t save = i_;
-            i_ += 2;
-            uint32_t lo;
-            if (Hex4(&lo) && lo >= 0xdc00 && lo < 0xe000) {
-              r = 0x10000 + ((r - 0xd800) << 10) + (lo - 0xdc00);
-            } else {
-              i_ = save;
-              r = 0xfffd;
-            }
-          } else if (r >= 0xd800 && r < 0xe000) {
-            r = 0xfffd;
-          }
-          AppendUtf8(out, r);
-          break;
-        }
-        default:
-          return Syntax("invalid escape in quoted identifier");
+      --i_;
+      if (!AppendJsonEscape(s_, &i_, out, /*single_quote=*/false)) {
+        return Syntax("invalid escape in quoted identifier");
       }
     }
     Step st;
     st.field = std::move(out);
     steps_->push_back(std::move(st));
     return Status::kOk;
-  }
-
-  bool Hex4(uint32_t* r) {
-    if (i_ + 4 > s_.size()) return false;
-    const char* b = s_.data() + i_;
-    auto [p, ec] = std::from_chars(b, b + 4, *r, 16);
-    if (ec != std::errc() || p != b + 4) return false;
-    i_ += 4;
-    return true;
-  }
-
-  static void AppendUtf8(std::string& out, uint32_t r) {
-    if (r < 0x80) {
-      out += static_cast<char>(r);
-    } else if (r < 0x800) {
-      out += static_cast<char>(0xc0 | (r >> 6));
-      out += static_cast<char>(0x80 | (r & 0x3f));
-    } else if (r < 0x10000) {
-      out += static_cast<char>(0xe0 | (r >> 12));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (r & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (r >> 18));
-      out += static_cast<char>(0x80 | ((r >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (r & 0x3f));
-    }
   }
 
   Status Index() {
@@ -188,7 +136,8 @@ class Parser {
     if (AtEnd()) return Syntax("unterminated `[`");
     if (s_[i_] == ':') return Unsupported("slice");
     if (s_[i_] != ']') {
-      return Syntax(absl::StrCat("unexpected character '", std::string(1, s_[i_]), "' at offset ", i_));
+      return Syntax(
+          absl::StrCat("unexpected character '", std::string(1, s_[i_]), "' at offset ", i_));
     }
     ++i_;
     steps_->push_back(std::move(st));

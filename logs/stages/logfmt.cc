@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "logs/stages/go_json.h"
 #include "logs/stages/source.h"
 #include "logs/stages/stage.h"
 #include "logs/utf8.h"
@@ -30,86 +31,21 @@ constexpr size_t kMaxRecord = 64 * 1024;
 bool Unquote(std::string_view q, std::string& out) {
   out.clear();
   std::string_view s = q.substr(1, q.size() - 2);
-  const auto put = [&out](uint32_t r) {
-    char b[4];
-    size_t n;
-    if (r < 0x80) {
-      b[0] = static_cast<char>(r);
-      n = 1;
-    } else if (r < 0x800) {
-      b[0] = static_cast<char>(0xc0 | (r >> 6));
-      b[1] = static_cast<char>(0x80 | (r & 0x3f));
-      n = 2;
-    } else if (r < 0x10000) {
-      b[0] = static_cast<char>(0xe0 | (r >> 12));
-      b[1] = static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-      b[2] = static_cast<char>(0x80 | (r & 0x3f));
-      n = 3;
-    } else {
-      b[0] = static_cast<char>(0xf0 | (r >> 18));
-      b[1] = static_cast<char>(0x80 | ((r >> 12) & 0x3f));
-      b[2] = static_cast<char>(0x80 | ((r >> 6) & 0x3f));
-      b[3] = static_cast<char>(0x80 | (r & 0x3f));
-      n = 4;
-    }
-    out.append(b, n);
-  };
-  const auto hex4 = [&s](size_t at, uint32_t* r) {
-    if (at + 6 > s.size() || s[at] != '\\' || s[at + 1] != 'u') return false;
-    uint32_t v = 0;
-    for (size_t k = at + 2; k < at + 6; ++k) {
-      const char c = s[k];
-      const int d = c >= '0' && c <= '9'   ? c - '0'
-                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                           : -1;
-      if (d < 0) return false;
-      v = v * 16 + static_cast<uint32_t>(d);
-    }
-    *r = v;
-    return true;
-  };
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c < ' ') return false;
     if (c >= 0x80) {
       size_t len;
-      const uint32_t r = DecodeRune(s, i, &len);
-      bool valid = len > 1;
-      put(valid ? r : 0xfffd);
+      bool valid;
+      const uint32_t r = DecodeRune(s, i, &len, &valid);
+      AppendRune(out, valid ? r : 0xfffd);
       i += len;
-      continue;
-    }
-    if (c != '\\') {
+    } else if (c != '\\') {
       out += static_cast<char>(c);
       ++i;
-      continue;
+    } else if (!AppendJsonEscape(s, &i, out, /*single_quote=*/true)) {
+      return false;
     }
-    if (i + 1 >= s.size()) return false;
-    const char e = s[i + 1];
-    switch (e) {
-      case '"': case '\\': case '/': case '\'': out += e; i += 2; continue;
-      case 'b': out += '\b'; i += 2; continue;
-      case 'f': out += '\f'; i += 2; continue;
-      case 'n': out += '\n'; i += 2; continue;
-      case 'r': out += '\r'; i += 2; continue;
-      case 't': out += '\t'; i += 2; continue;
-      case 'u': break;
-      default: return false;
-    }
-    uint32_t r;
-    if (!hex4(i, &r)) return false;
-    i += 6;
-    if (r >= 0xd800 && r < 0xe000) {
-      uint32_t lo;
-      if (r < 0xdc00 && hex4(i, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-        r = 0x10000 + ((r - 0xd800) << 10) + (lo - 0xdc00);
-        i += 6;
-      } else {
-        r = 0xfffd;
-      }
-    }
-    put(r);
   }
   return true;
 }

@@ -50,7 +50,8 @@ TEST(JsonStage, DocsExampleDockerLine) {
       stream: stream
       timestamp: time
 )",
-                      R"({"log":"log message\n","stream":"stderr","time":"2019-04-30T02:12:41.8443515Z"})");
+                          R"({"log":"log message\n","stream":"stderr",)"
+                          R"("time":"2019-04-30T02:12:41.8443515Z"})");
   EXPECT_EQ(Get(e, "output"), "string:log message\n");
   EXPECT_EQ(Get(e, "stream"), "string:stderr");
   EXPECT_EQ(Get(e, "timestamp"), "string:2019-04-30T02:12:41.8443515Z");
@@ -83,7 +84,8 @@ constexpr char kLogLine[] = R"({
   "duration" : 125,
   "message" : "this is a log line",
   "complex" : {
-    "log" : {"array":[{"test1":"test2"},{"test3":"test4"}],"prop":"value","prop.with.period":"value"}
+    "log" : {"array":[{"test1":"test2"},{"test3":"test4"}],"prop":"value",
+             "prop.with.period":"value"}
   }
 })";
 
@@ -137,7 +139,8 @@ TEST(JsonStage, ValuesAsGoHasThem) {
 )",
                       R"({"t":true,"f":false,"n":null,"big":1e21,"small":1.5e-7,"neg":-0.25,)"
                       R"("huge":123456789012345678901234,"dup":1,"dup":2,)"
-                      R"("obj":{"z":[1],"a":{"y":1,"b":null},"z":true},"s":"x\"12345678901234567890123\"y"})");
+                          R"("obj":{"z":[1],"a":{"y":1,"b":null},"z":true},)"
+                          R"("s":"x\"12345678901234567890123\"y"})");
   EXPECT_EQ(Get(e, "t"), "bool:true");
   EXPECT_EQ(Get(e, "f"), "bool:false");
   EXPECT_EQ(Get(e, "n"), "null:");
@@ -215,7 +218,8 @@ TEST(JsonStage, ConfigErrors) {
     const char* yaml;
     const char* error;
   } cases[] = {
-      {"- json:\n", "test.yml:1:3: pipeline_stages[0].json.expressions: JMES expression is required"},
+      {"- json:\n",
+       "test.yml:1:3: pipeline_stages[0].json.expressions: JMES expression is required"},
       {"- json:\n    expressions: {}\n",
        "test.yml:2:18: pipeline_stages[0].json.expressions: JMES expression is required"},
       {"- json:\n    expressions:\n      a:\n    source: \"\"\n",
@@ -292,22 +296,17 @@ TEST(GoJson, FloatForms) {
 
 // Corpus file 11 (windows_events jobs): json then labels.
 TEST(JsonStage, Corpus11Pipeline) {
-  config::Errors errors;
-  auto p = BuildPipeline(R"(
+  const Entry e = RunJson(R"(
 - json:
     expressions:
       source: source
 - labels:
     source:
 )",
-                         &errors);
-  ASSERT_NE(p, nullptr) << errors.errors.front();
-  Entry e = MakeEntry(R"({"source":"Service Control Manager","channel":"System","event_id":7036})");
-  Collect c;
-  p->Process(e, c);
-  ASSERT_EQ(c.out.size(), 1u);
-  EXPECT_EQ(c.out[0].labels, (Labels{{"filename", "/var/log/x.log"},
-                                     {"source", "Service Control Manager"}}));
+                          R"({"source":"Service Control Manager","channel":"System",)"
+                          R"("event_id":7036})");
+  EXPECT_EQ(e.labels,
+            (Labels{{"filename", "/var/log/x.log"}, {"source", "Service Control Manager"}}));
 }
 
 // Corpus file 15 (AdGuard Home query log): the json stages; the regex
@@ -351,7 +350,8 @@ TEST(JsonStage, Corpus15Pipeline) {
   EXPECT_EQ(Get(o, "CP"), "string:");
   EXPECT_EQ(Get(o, "Upstream"), "string:https://dns.example:443/dns-query");
   EXPECT_EQ(Get(o, "Result"),
-            R"(string:{"IsFiltered":true,"Reason":3,"Rules":[{"FilterListID":91,"Text":"||ads.example.com^"}]})");
+            R"(string:{"IsFiltered":true,"Reason":3,)"
+            R"("Rules":[{"FilterListID":91,"Text":"||ads.example.com^"}]})");
   EXPECT_EQ(Get(o, "IsFiltered"), "bool:true");
   EXPECT_EQ(Get(o, "Reason"), "number:3");
   EXPECT_EQ(Get(o, "Rules"), R"(string:[{"FilterListID":91,"Text":"||ads.example.com^"}])");
@@ -369,8 +369,7 @@ TEST(JsonStage, Corpus15Pipeline) {
 
 // Corpus file 34 (Laravel/Monolog JSON logs): json then labels.
 TEST(JsonStage, Corpus34Pipeline) {
-  config::Errors errors;
-  auto p = BuildPipeline(R"(
+  const Entry e = RunJson(R"(
 - json:
     expressions:
       channel: channel
@@ -380,17 +379,12 @@ TEST(JsonStage, Corpus34Pipeline) {
     channel:
     level:
 )",
-                         &errors);
-  ASSERT_NE(p, nullptr) << errors.errors.front();
-  Entry e = MakeEntry(
-      R"({"message":"User logged in","context":{"id":7},"level":200,"level_name":"INFO",)"
-      R"("channel":"production","datetime":"2024-03-01T12:00:00+00:00","extra":{}})");
-  Collect c;
-  p->Process(e, c);
-  ASSERT_EQ(c.out.size(), 1u);
-  EXPECT_EQ(Get(c.out[0], "timestamp"), "string:2024-03-01T12:00:00+00:00");
-  EXPECT_EQ(c.out[0].labels, (Labels{{"filename", "/var/log/x.log"}, {"channel", "production"},
-                                     {"level", "INFO"}}));
+                          R"({"message":"User logged in","context":{"id":7},"level":200,)"
+                          R"("level_name":"INFO","channel":"production",)"
+                          R"("datetime":"2024-03-01T12:00:00+00:00","extra":{}})");
+  EXPECT_EQ(Get(e, "timestamp"), "string:2024-03-01T12:00:00+00:00");
+  EXPECT_EQ(e.labels, (Labels{{"filename", "/var/log/x.log"}, {"channel", "production"},
+                              {"level", "INFO"}}));
 }
 
 // Not an assertion: how fast json (5 fields) runs on a ~200-byte line.

@@ -38,8 +38,9 @@ TEST(LogfmtStage, DocsExample) {
       duration:
       unknown:
 )",
-                         MakeEntry("time=2012-11-01T22:08:41+00:00 app=loki level=WARN duration=125 "
-                                   "message=\"this is a log line\" extra=\"user=foo\""));
+                         MakeEntry("time=2012-11-01T22:08:41+00:00 app=loki level=WARN "
+                                   "duration=125 message=\"this is a log line\" "
+                                   "extra=\"user=foo\""));
   EXPECT_EQ(Get(e, "timestamp"), "2012-11-01T22:08:41+00:00");
   EXPECT_EQ(Get(e, "app"), "loki");
   EXPECT_EQ(Get(e, "duration"), "125");
@@ -58,7 +59,8 @@ TEST(LogfmtStage, DocsExampleSource) {
     source: extra
 )",
                          MakeEntry("time=2012-11-01T22:08:41+00:00 app=loki level=WARN "
-                                   "duration=125 message=\"this is a log line\" extra=\"user=foo\""));
+                                   "duration=125 message=\"this is a log line\" "
+                                   "extra=\"user=foo\""));
   EXPECT_EQ(Get(e, "extra"), "user=foo");
   EXPECT_EQ(Get(e, "user"), "foo");
 }
@@ -140,6 +142,60 @@ TEST(PackStage, ExtractedValuesEscapingAndTimestampKept) {
   const Entry empty = RunOne("- pack:\n    labels: nothing\n    ingest_timestamp: false\n",
                              MakeEntry("x"));
   EXPECT_EQ(empty.line, R"({"_entry":"x"})");
+}
+
+}  // namespace
+}  // namespace outpost::logs::stages
+
+namespace outpost::logs::stages {
+namespace {
+
+// Mutated and truncated lines through json, logfmt and pack: every entry
+// comes out once (meant for the sanitizer build).
+TEST(ParsingStages, MutatedLinesAreHandled) {
+  config::Errors errors;
+  auto p = testing::BuildPipeline(R"(
+- json:
+    expressions: {a: a, b: "b[0].c", c: 'c."d-e"[-1]', msg:}
+- logfmt:
+    mapping: {msg:, x:, y:}
+    source: msg
+- pack:
+    labels: [a, b, msg]
+)",
+                                  &errors);
+  ASSERT_NE(p, nullptr) << errors.errors.front();
+  const std::string seeds[] = {
+      R"({"a":"x","b":[{"c":{"z":[1,2e3,"\u00e9"]}}],"c":{"d-e":[null,true]},)"
+      R"("msg":"x=1 y=\"q\\\"\""})",
+      "x=1 y=\"a\\u00e9\\n\" z= w \"\xff\"",
+      "{\"a\":12345678901234567890123,\"msg\":\"\xc3\"}",
+  };
+  uint32_t rnd = 12345;
+  const auto next = [&rnd] {
+    rnd = rnd * 1103515245 + 12345;
+    return rnd >> 8;
+  };
+  size_t n = 0;
+  for (const std::string& seed : seeds) {
+    for (int round = 0; round < 3000; ++round) {
+      std::string line = seed;
+      const int edits = static_cast<int>(next() % 4);
+      for (int k = 0; k < edits && !line.empty(); ++k) {
+        const size_t at = next() % line.size();
+        switch (next() % 3) {
+          case 0: line[at] = static_cast<char>(next() & 0xff); break;
+          case 1: line.erase(at, 1); break;
+          default: line.resize(at); break;
+        }
+      }
+      Entry e = testing::MakeEntry(line);
+      testing::Collect c;
+      p->Process(e, c);
+      n += c.out.size() + c.dropped.size();
+    }
+  }
+  EXPECT_EQ(n, 9000u);
 }
 
 }  // namespace
