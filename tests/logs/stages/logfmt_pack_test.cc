@@ -112,12 +112,12 @@ TEST(LogfmtStage, ConfigErrors) {
 }
 
 TEST(PackStage, DocsExample) {
-  Entry in = MakeEntry("something happened",
-                       {{"container", "myapp"}, {"env", "prod"}, {"pod", "myapp-1"}});
+  Entry in = MakeEntry("original log message",
+                       {{"container", "myapp"}, {"env", "prod"}, {"pod", "pod-3223f"}});
   const absl::Time before = absl::Now();
   const Entry e = RunOne("- pack:\n    labels:\n      - pod\n      - container\n", in);
   EXPECT_EQ(e.line,
-            R"({"container":"myapp","pod":"myapp-1","_entry":"something happened"})");
+            R"({"container":"myapp","pod":"pod-3223f","_entry":"original log message"})");
   EXPECT_EQ(e.labels, (Labels{{"env", "prod"}}));
   EXPECT_GE(e.ts_ns, absl::ToUnixNanos(before));  // ingest_timestamp defaults to true
 }
