@@ -32,6 +32,12 @@ std::unique_ptr<Stage> NewDecolorizeStage(const config::PipelineStage&, const St
 
 std::unique_ptr<Stage> NewMultilineStage(const config::PipelineStage&, const StageContext&,
                                          config::Errors*);
+std::unique_ptr<Stage> NewJsonStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+std::unique_ptr<Stage> NewLogfmtStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewPackStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
 
 namespace {
 
@@ -55,6 +61,9 @@ constexpr Factory kFactories[] = {
     {"decolorize", NewDecolorizeStage},
     {"multiline", NewMultilineStage},
     {"template", NewTemplateStage},
+    {"json", NewJsonStage},
+    {"logfmt", NewLogfmtStage},
+    {"pack", NewPackStage},
 };
 
 // Continues a pipeline after stage i-1.
