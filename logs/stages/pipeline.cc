@@ -19,6 +19,15 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
 
+std::unique_ptr<Stage> NewTimestampStage(const config::PipelineStage&, const StageContext&,
+                                         config::Errors*);
+std::unique_ptr<Stage> NewDropStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+std::unique_ptr<Stage> NewSamplingStage(const config::PipelineStage&, const StageContext&,
+                                        config::Errors*);
+std::unique_ptr<Stage> NewLimitStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
+
 namespace {
 
 struct Factory {
@@ -35,6 +44,10 @@ constexpr Factory kFactories[] = {
     {"labelallow", NewLabelAllowStage},
     {"structured_metadata", NewStructuredMetadataStage},
     {"non_indexed_labels", NewStructuredMetadataStage},
+    {"timestamp", NewTimestampStage},
+    {"drop", NewDropStage},
+    {"sampling", NewSamplingStage},
+    {"limit", NewLimitStage},
 };
 
 // Continues a pipeline after stage i-1.
