@@ -6,10 +6,12 @@
 // bucket; entries without the label are not limited; at most
 // `max_distinct_labels` (raised to 10000 as upstream) buckets are kept:
 // when the newest generation is full, the older one is forgotten
-// (pkg/util GenerationalMap). The clock of buckets that drop is the
-// entry's read time (stage.h).
+// (pkg/util GenerationalMap) and logentry_dropped_lines_by_label_total
+// {label_name, label_value} is reset, as upstream. The clock of buckets
+// that drop is the entry's read time (stage.h).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -19,6 +21,8 @@
 #include "logs/stages/stage.h"
 #include "logs/token_bucket.h"
 #include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 
 namespace outpost::logs::stages {
 namespace {
@@ -31,20 +35,35 @@ constexpr absl::Duration kMaxSleep = absl::Milliseconds(100);
 class LimitStage final : public Stage {
  public:
   LimitStage(double rate, int burst, bool drop, std::string by_label, int max_distinct,
-             prometheus::Counter* dropped)
+             prometheus::Counter* dropped, prometheus::Family<prometheus::Counter>* by_value,
+             std::string logs_config)
       : rate_(rate),
         burst_(burst),
         drop_(drop),
         by_label_(std::move(by_label)),
         max_distinct_(static_cast<size_t>(max_distinct)),
         bucket_(rate, burst),
-        dropped_(dropped) {}
+        dropped_(dropped),
+        by_value_(by_value),
+        logs_config_(std::move(logs_config)) {}
+  ~LimitStage() override { ResetByValue(); }
 
   Result Process(Entry& e, Output&) override {
     if (!by_label_.empty()) {
       const std::string_view value = e.labels.Get(by_label_);
       if (value.empty()) return Result::kContinue;  // absent
-      return Take(Bucket(value), e);
+      PerValue& v = Bucket(value);
+      const Result r = Take(v.bucket, e);
+      if (r == Result::kDrop && by_value_ != nullptr) {
+        if (v.dropped == nullptr) {
+          v.dropped = &by_value_->Add({{"logs_config", logs_config_},
+                                       {"label_name", by_label_},
+                                       {"label_value", std::string(value)}});
+          counters_.push_back(v.dropped);
+        }
+        v.dropped->Increment();
+      }
+      return r;
     }
     if (drop_) return Take(bucket_, e);
     // limit.go: rateLimiter.Wait. Sleep in short steps until the token
@@ -63,19 +82,34 @@ class LimitStage final : public Stage {
     return Result::kDrop;
   }
 
+  struct PerValue {
+    TokenBucket bucket;
+    prometheus::Counter* dropped = nullptr;  // made at the first drop
+  };
+
   // GenerationalMap.GetOrCreate.
-  TokenBucket& Bucket(std::string_view value) {
+  PerValue& Bucket(std::string_view value) {
     auto it = newgen_.find(ToAbsl(value));
     if (it != newgen_.end()) return it->second;
     auto old = oldgen_.find(ToAbsl(value));
-    TokenBucket b = old != oldgen_.end() ? old->second : TokenBucket(rate_, burst_);
-    it = newgen_.emplace(std::string(value), b).first;
+    PerValue v = old != oldgen_.end() ? old->second : PerValue{TokenBucket(rate_, burst_)};
+    it = newgen_.emplace(std::string(value), v).first;
     if (newgen_.size() == max_distinct_) {
       oldgen_.swap(newgen_);
       newgen_.clear();
+      ResetByValue();
       return oldgen_.find(ToAbsl(value))->second;
     }
     return it->second;
+  }
+
+  // Upstream resets the by-label counter vector when a generation goes.
+  void ResetByValue() {
+    if (by_value_ == nullptr) return;
+    for (prometheus::Counter* c : counters_) by_value_->Remove(c);
+    counters_.clear();
+    for (auto& [k, v] : newgen_) v.dropped = nullptr;
+    for (auto& [k, v] : oldgen_) v.dropped = nullptr;
   }
 
   double rate_;
@@ -84,8 +118,11 @@ class LimitStage final : public Stage {
   std::string by_label_;
   size_t max_distinct_;
   TokenBucket bucket_;
-  absl::flat_hash_map<std::string, TokenBucket> newgen_, oldgen_;
+  absl::flat_hash_map<std::string, PerValue> newgen_, oldgen_;
   prometheus::Counter* dropped_;
+  prometheus::Family<prometheus::Counter>* by_value_;  // null: no registry
+  std::string logs_config_;
+  std::vector<prometheus::Counter*> counters_;  // of by_value_, made here
 };
 
 }  // namespace
@@ -124,8 +161,15 @@ std::unique_ptr<Stage> NewLimitStage(const config::PipelineStage& spec, const St
   }
   prometheus::Counter* dropped = nullptr;
   if (ctx.dropped_lines) dropped = &ctx.dropped_lines("ratelimit_drop_stage");
+  prometheus::Family<prometheus::Counter>* by_value = nullptr;
+  if (ctx.registry != nullptr && !by_label.empty()) {
+    by_value = &prometheus::BuildCounter()
+                    .Name("logentry_dropped_lines_by_label_total")
+                    .Help("A count of all log lines dropped as a result of a pipeline stage")
+                    .Register(*ctx.registry);
+  }
   return std::make_unique<LimitStage>(rate, burst, drop, std::move(by_label), max_distinct,
-                                      dropped);
+                                      dropped, by_value, ctx.logs_config);
 }
 
 }  // namespace outpost::logs::stages

@@ -57,7 +57,7 @@ class Format {
     if (spec == "UnixUs") kind_ = Kind::kUnixUs;
     if (spec == "UnixNs") kind_ = Kind::kUnixNs;
     default_zone_ = utc;
-    local_ = local;
+    local_ = now_zone_ = local;
     for (const auto& [name, layout] : kNamed) {
       if (spec == name) {
         layout_ = GoLayout(layout);
@@ -86,7 +86,7 @@ class Format {
     GoParsed p;
     if (!layout_.Parse(s, &p)) return false;
     if (yearless_) {
-      const absl::CivilSecond today = absl::ToCivilSecond(now, local_->tz());
+      const absl::CivilSecond today = absl::ToCivilSecond(now, now_zone_->tz());
       p.year = today.year();
       if (p.month == 12 && today.month() == 1) --p.year;
       if (p.month == 1 && today.month() == 12) ++p.year;
@@ -117,6 +117,7 @@ class Format {
   GoLayout layout_;
   const GoZone* default_zone_;
   const GoZone* local_;
+  const GoZone* now_zone_;  // Go's time.Now() is in Local
   bool yearless_ = false;
 };
 

@@ -1,12 +1,9 @@
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "prometheus/counter.h"
-#include "prometheus/registry.h"
-#include "stage_test_util.h"
+#include "stage_metrics_test_util.h"
 
 namespace outpost::logs::stages {
 namespace {
@@ -15,21 +12,8 @@ using testing::BuildPipeline;
 using testing::Collect;
 using testing::MakeEntry;
 
-// logentry_dropped_lines_total{reason} as an instance provides it.
-struct Dropped {
-  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-  prometheus::Family<prometheus::Counter>& family =
-      prometheus::BuildCounter().Name("logentry_dropped_lines_total").Register(*registry);
-  StageContext ctx() {
-    StageContext c;
-    c.registry = registry.get();
-    c.dropped_lines = [this](const std::string& reason) -> prometheus::Counter& {
-      return family.Add({{"reason", reason}});
-    };
-    return c;
-  }
-  double count(const std::string& reason) { return family.Add({{"reason", reason}}).Value(); }
-};
+using Dropped = testing::DroppedLines;
+using testing::BuildError;
 
 struct In {
   std::string line;
@@ -146,11 +130,7 @@ TEST(DropStage, NullValuesAndByteSizes) {
 }
 
 TEST(DropStage, ConfigErrors) {
-  auto error = [](const std::string& yaml) {
-    config::Errors errors;
-    EXPECT_EQ(BuildPipeline(yaml, &errors), nullptr) << yaml;
-    return errors.errors.empty() ? std::string() : errors.errors.front();
-  };
+  auto error = BuildError;
   EXPECT_NE(error("- drop:\n    value: x\n    drop_counter_reason: y\n")
                 .find("drop stage config must contain at least one of `source`, `expression`, "
                       "`older_than` or `longer_than`"),

@@ -1,11 +1,10 @@
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "logs/token_bucket.h"
-#include "prometheus/counter.h"
-#include "prometheus/registry.h"
-#include "stage_test_util.h"
+#include "stage_metrics_test_util.h"
 
 namespace outpost::logs::stages {
 namespace {
@@ -40,19 +39,14 @@ TEST(TokenBucket, AllowAndReserve) {
 struct LimitRun {
   std::vector<bool> dropped;
   double counted = 0;
+  std::string exposed;  // logentry_dropped_lines_by_label_total series
 };
 
 // Entries (label app, read time offset in ms) through a limit stage.
 LimitRun Limit(const std::string& body, const std::vector<std::pair<std::string, int>>& in) {
-  prometheus::Registry registry;
-  auto& family = prometheus::BuildCounter().Name("logentry_dropped_lines_total").Register(registry);
-  StageContext ctx;
-  ctx.registry = &registry;
-  ctx.dropped_lines = [&](const std::string& r) -> prometheus::Counter& {
-    return family.Add({{"reason", r}});
-  };
+  testing::DroppedLines d;
   config::Errors errors;
-  auto p = BuildPipeline("- limit:\n" + body, &errors, ctx);
+  auto p = BuildPipeline("- limit:\n" + body, &errors, d.ctx());
   EXPECT_NE(p, nullptr) << (errors.errors.empty() ? "" : errors.errors.front());
   LimitRun r;
   if (p == nullptr) return r;
@@ -65,7 +59,18 @@ LimitRun Limit(const std::string& body, const std::vector<std::pair<std::string,
     p->Process(e, c);
     r.dropped.push_back(c.dropped.size() == 1);
   }
-  r.counted = family.Add({{"reason", "ratelimit_drop_stage"}}).Value();
+  r.counted = d.count("ratelimit_drop_stage");
+  for (const auto& f : d.registry->Collect()) {
+    if (f.name != "logentry_dropped_lines_by_label_total") continue;
+    std::vector<std::string> series;
+    for (const auto& m : f.metric) {
+      std::string one;
+      for (const auto& l : m.label) one += l.name + "=" + l.value + " ";
+      series.push_back(one + std::to_string(static_cast<int>(m.counter.value)) + ";");
+    }
+    std::sort(series.begin(), series.end());
+    for (const std::string& one : series) r.exposed += one;
+  }
   return r;
 }
 
@@ -84,9 +89,12 @@ TEST(LimitStage, DropOverTheRate) {
 TEST(LimitStage, ByLabel) {
   // Each value has its own bucket; entries without the label pass.
   const LimitRun r = Limit("    rate: 1\n    burst: 1\n    drop: true\n    by_label_name: app\n",
-                      {{"a", 0}, {"a", 0}, {"b", 0}, {"b", 0}, {"", 0}, {"", 0}, {"a", 1000}});
-  EXPECT_EQ(r.dropped, (B{false, true, false, true, false, false, false}));
-  EXPECT_EQ(r.counted, 2);
+                      {{"a", 0}, {"a", 0}, {"b", 0}, {"b", 0}, {"", 0}, {"b", 0}, {"a", 1000}});
+  EXPECT_EQ(r.dropped, (B{false, true, false, true, false, true, false}));
+  EXPECT_EQ(r.counted, 3);
+  EXPECT_EQ(r.exposed,
+            "label_name=app label_value=a logs_config= 1;"
+            "label_name=app label_value=b logs_config= 2;");
 }
 
 TEST(LimitStage, WaitsInsteadOfDropping) {
@@ -98,11 +106,7 @@ TEST(LimitStage, WaitsInsteadOfDropping) {
 }
 
 TEST(LimitStage, ConfigErrors) {
-  auto error = [](const std::string& yaml) {
-    config::Errors errors;
-    EXPECT_EQ(BuildPipeline(yaml, &errors), nullptr) << yaml;
-    return errors.errors.empty() ? std::string() : errors.errors.front();
-  };
+  auto error = testing::BuildError;
   EXPECT_NE(error("- limit:\n    rate: 10\n").find("limit stage failed to parse rate or burst"),
             std::string::npos);
   EXPECT_NE(error("- limit:\n    burst: 10\n").find("limit stage failed to parse rate or burst"),

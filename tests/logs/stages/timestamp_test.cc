@@ -4,7 +4,7 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "logs/stages/go_time.h"
-#include "stage_test_util.h"
+#include "stage_metrics_test_util.h"
 
 namespace outpost::logs::stages {
 namespace {
@@ -232,11 +232,7 @@ TEST(TimestampStage, NullAndNumberValues) {
 }
 
 TEST(TimestampStage, ConfigErrors) {
-  auto error = [](const std::string& yaml) {
-    config::Errors errors;
-    EXPECT_EQ(BuildPipeline(yaml, &errors), nullptr) << yaml;
-    return errors.errors.empty() ? std::string() : errors.errors.front();
-  };
+  auto error = testing::BuildError;
   EXPECT_EQ(error("- timestamp:\n    format: RFC3339\n"),
             "test.yml:2:5: pipeline_stages[0].timestamp.source: timestamp source value is "
             "required if timestamp is specified");
