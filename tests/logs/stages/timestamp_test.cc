@@ -248,6 +248,44 @@ TEST(TimestampStage, ConfigErrors) {
             std::string::npos);
 }
 
+// Values are untrusted: every prefix and single-byte change of valid values
+// parses or fails cleanly (run under the sanitizer build).
+TEST(GoTime, TruncatedAndMutatedValues) {
+  const GoZone utc(absl::UTCTimeZone());
+  absl::TimeZone ny;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &ny));
+  const GoZone local(ny);
+  // (Year 0 is a leap year: 1 October is day 275.)
+  const std::pair<const char*, const char*> cases[] = {
+      {"02/Jan/2006:15:04:05 -0700", "10/Oct/2000:13:55:36 -0700"},
+      {"2006-01-02T15:04:05.999999999Z07:00", "2019-10-01T01:02:03.412345678+02:00"},
+      {"Mon, 02 Jan 2006 15:04:05 MST", "Tue, 01 Oct 2019 01:02:03 EDT"},
+      {"Monday January _2 __2 002 3:4:5.000 PM pm Z070000 -07:00:00 Z07",
+       "Tuesday October  1 275 275 1:2:3.412 AM am +010203 -01:02:03 Z"},
+      {"06 1 2 15 05,999 MST", "19 10 1 01 03,4 GMT+3"},
+  };
+  int parsed = 0;
+  for (const auto& [layout_text, value] : cases) {
+    const GoLayout layout(layout_text);
+    GoParsed p;
+    int64_t ns = 0;
+    ASSERT_TRUE(layout.Parse(value, &p)) << layout_text;
+    const std::string v = value;
+    for (size_t n = 0; n <= v.size(); ++n) {
+      const std::string prefix = v.substr(0, n);  // p.zone_name points into it
+      if (layout.Parse(prefix, &p)) parsed += GoResolve(p, utc, local, &ns);
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      for (char c : {'\0', ' ', '+', '-', '.', ',', '0', '9', 'Z', 'a', '\xff'}) {
+        std::string m = v;
+        m[i] = c;
+        if (layout.Parse(m, &p)) parsed += GoResolve(p, utc, local, &ns);
+      }
+    }
+  }
+  EXPECT_GT(parsed, 0);
+}
+
 TEST(GoTime, Durations) {
   struct D {
     const char* in;
