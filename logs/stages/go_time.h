@@ -2,6 +2,7 @@
 // Go's code: it follows the behaviour of Go's time.Parse as Promtail uses it,
 // stages/timestamp.go and util.go convertDateLayout) and Go's
 // time.ParseDuration / strconv.ParseInt for the drop stage and Unix formats.
+// go_time.cc has the layouts and numbers, go_zone.cc the zones.
 //
 // A layout ("02/Jan/2006:15:04:05 -0700") is split once into tokens; Parse
 // walks them over a value without allocating. Zones and calendar math use
