@@ -39,6 +39,15 @@ std::unique_ptr<Stage> NewLogfmtStage(const config::PipelineStage&, const StageC
 std::unique_ptr<Stage> NewPackStage(const config::PipelineStage&, const StageContext&,
                                     config::Errors*);
 
+std::unique_ptr<Stage> NewTimestampStage(const config::PipelineStage&, const StageContext&,
+                                         config::Errors*);
+std::unique_ptr<Stage> NewDropStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+std::unique_ptr<Stage> NewSamplingStage(const config::PipelineStage&, const StageContext&,
+                                        config::Errors*);
+std::unique_ptr<Stage> NewLimitStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
+
 namespace {
 
 struct Factory {
@@ -64,6 +73,10 @@ constexpr Factory kFactories[] = {
     {"json", NewJsonStage},
     {"logfmt", NewLogfmtStage},
     {"pack", NewPackStage},
+    {"timestamp", NewTimestampStage},
+    {"drop", NewDropStage},
+    {"sampling", NewSamplingStage},
+    {"limit", NewLimitStage},
 };
 
 // Continues a pipeline after stage i-1.
