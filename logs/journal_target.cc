@@ -250,10 +250,17 @@ size_t JournalTarget::Read(size_t max, const std::function<bool(const JournalRec
   sd_journal_process(j_);
   size_t n = 0;
   while (n < max) {
-    if (!pending_ || !LoadEntry()) {
-      // (A pending entry that cannot be read any more: its file was
-      // deleted; the journal goes on after its location.)
+    if (pending_ && !LoadEntry()) {
+      // The pending entry's file was closed under us (deleted, or renamed by
+      // a rotation and opened again under its new name): find the entry by
+      // its cursor, or the first one after it when it is gone.
       pending_ = false;
+      if (sd_journal_seek_cursor(j_, cursor_.c_str()) >= 0 && sd_journal_next(j_) > 0 &&
+          LoadEntry()) {
+        pending_ = true;
+      }
+    }
+    if (!pending_) {
       const int r = sd_journal_next(j_);
       if (r < 0 && !read_failing_) {
         log::Error("logs: cannot read the journal",

@@ -358,6 +358,31 @@ TEST_F(JournalTargetTest, FileDeletedUnderTheReaderIsNoStall) {
   EXPECT_THAT(Lines(ReadAll(*t)), ElementsAre("m4", "m5", "m6", "m7"));
 }
 
+TEST_F(JournalTargetTest, FileRotatedUnderTheReaderLosesAndRepeatsNothing) {
+  WriteJournal(dir_ / "system.journal", Numbered(1, 3));
+  std::unique_ptr<JournalTarget> t = Open();
+  ASSERT_NE(t, nullptr);
+  std::vector<std::string> got;
+  auto take_until = [&](const std::string& refuse) {
+    return [&, refuse](const JournalRecord& r) {
+      if (r.line == refuse) return false;
+      got.emplace_back(r.line);
+      return true;
+    };
+  };
+  // m1 taken, m2 refused (pending) when journald rotates: the file is
+  // renamed to an archive name and a new system.journal is started.
+  t->Read(10, take_until("m2"));
+  std::filesystem::rename(dir_ / "system.journal", dir_ / "system@0001-0002.journal");
+  WriteJournal(dir_ / "system.journal", Numbered(4, 5));
+  t->Read(10, take_until("m4"));
+  // Rotated again while positioned on nothing pending.
+  std::filesystem::rename(dir_ / "system.journal", dir_ / "system@0003-0004.journal");
+  WriteJournal(dir_ / "system.journal", Numbered(6, 6));
+  for (const Got& g : ReadAll(*t)) got.push_back(g.line);
+  EXPECT_THAT(got, ElementsAre("m1", "m2", "m3", "m4", "m5", "m6"));
+}
+
 TEST_F(JournalTargetTest, SeekAfterRewinds) {
   WriteJournal(dir_ / "a.journal", Numbered(1, 5));
   std::unique_ptr<JournalTarget> t = Open();
