@@ -396,6 +396,16 @@ TEST_F(JournalTargetTest, SeekAfterRewinds) {
   EXPECT_FALSE(t->SeekAfter("bogus").ok());
 }
 
+TEST_F(JournalTargetTest, SystemJournalOpens) {
+  // Without `path`: the local system journal, whatever this machine has
+  // in it (maybe nothing readable: a warning, no error).
+  sc_.journal->path.clear();
+  std::unique_ptr<JournalTarget> t = Open(std::nullopt, absl::Now());
+  ASSERT_NE(t, nullptr);
+  EXPECT_GE(t->fd(), 0);
+  EXPECT_LE(t->Read(5, [](const JournalRecord& r) { return !r.labels.empty(); }), 5u);
+}
+
 TEST_F(JournalTargetTest, MissingDirectoryIsAnError) {
   sc_.journal->path = dir_ / "missing";
   absl::StatusOr<std::unique_ptr<JournalTarget>> t =
