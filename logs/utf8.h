@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace outpost::logs {
@@ -31,6 +32,21 @@ inline uint32_t DecodeRune(std::string_view s, size_t i, size_t* len, bool* vali
   *len = n;
   if (valid != nullptr) *valid = true;
   return r;
+}
+
+// Appends the UTF-8 encoding of code point `r` (r <= U+10FFFF, not a
+// surrogate) to *out.
+inline void AppendRune(uint32_t r, std::string* out) {
+  if (r < 0x80) {
+    out->push_back(static_cast<char>(r));
+    return;
+  }
+  char buf[4];
+  size_t n = r < 0x800 ? 2 : r < 0x10000 ? 3 : 4;
+  constexpr unsigned char kLead[] = {0, 0, 0xc0, 0xe0, 0xf0};
+  for (size_t k = n - 1; k > 0; --k, r >>= 6) buf[k] = static_cast<char>(0x80 | (r & 0x3f));
+  buf[0] = static_cast<char>(kLead[n] | r);
+  out->append(buf, n);
 }
 
 inline bool IsValidUtf8(std::string_view s) {

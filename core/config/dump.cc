@@ -1,5 +1,7 @@
 #include "core/config/dump.h"
 
+#include "core/base/absl_compat.h"
+
 #include "core/config/duration.h"
 #include "core/config/loader_internal.h"
 #include "yaml-cpp/yaml.h"
@@ -240,6 +242,21 @@ void LogsJob(YAML::Emitter& out, const LogsScrapeConfig& sc) {
     }
     out << YAML::EndSeq;
   }
+  if (sc.journal) {
+    const LogsJournalConfig& j = *sc.journal;
+    out << YAML::Key << "journal" << YAML::Value << YAML::BeginMap;
+    Bool(out, "json", j.json);
+    // A Go duration (absl's format is one), as Promtail reads max_age.
+    Str(out, "max_age", ToStd(absl::FormatDuration(j.max_age)));
+    Str(out, "path", j.path);
+    std::string matches;
+    for (const auto& [field, value] : j.matches) {
+      matches += Cat(matches.empty() ? "" : " ", field, "=", value);
+    }
+    Str(out, "matches", matches);
+    StrMap(out, "labels", j.labels);
+    out << YAML::EndMap;
+  }
   if (sc.idle) {
     out << YAML::Key << "windows_events" << YAML::Value << YAML::Flow << YAML::BeginMap
         << YAML::EndMap;
@@ -423,7 +440,9 @@ std::vector<std::string> LogsLines(const LogsConfig& logs) {
     }
     std::vector<std::string> jobs;
     for (const LogsScrapeConfig& sc : c.scrape_configs) {
-      jobs.push_back(Cat(sc.job_name, sc.idle ? " (idle: windows_events)" : ""));
+      jobs.push_back(Cat(sc.job_name, sc.idle      ? " (idle: windows_events)"
+                                      : sc.journal ? " (journal)"
+                                                   : ""));
     }
     lines.push_back(
         Cat(c.name, " (jobs ", Joined(jobs), "; ", Plural(c.clients.size(), "client"), ")"));

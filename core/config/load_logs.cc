@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/strings/str_split.h"
+#include "core/base/absl_compat.h"
+
 #include "core/config/digest.h"
 #include "core/config/loader_internal.h"
 #include "core/config/reserved_headers.h"
@@ -29,7 +32,7 @@ constexpr std::string_view kStageNames[] = {
 // Target blocks of a Promtail scrape config outpost has not built
 // (scrapeconfig.go; windows_events is handled apart: idle on Linux).
 constexpr std::string_view kUnbuiltTargets[] = {
-    "journal", "syslog", "loki_push_api", "gcplog", "kafka", "azure_event_hubs",
+    "syslog", "loki_push_api", "gcplog", "kafka", "azure_event_hubs",
     "gelf", "cloudflare", "heroku_drain", "docker_sd_configs",
 };
 
@@ -108,6 +111,62 @@ void ReadStaticConfigs(MapReader& m, std::vector<LogsStaticConfig>* out) {
   }
 }
 
+// A journal `matches` item's field, as sd_journal_add_match accepts it
+// (uppercase letters, digits and '_', not starting with "__"). Empty when
+// valid.
+std::string MatchFieldProblem(std::string_view field) {
+  if (field.empty()) return "the field name is empty";
+  if (field.substr(0, 2) == "__") return "a field name must not start with \"__\"";
+  for (char c : field) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      return "a field name has only A-Z, 0-9 and '_'";
+    }
+  }
+  return "";
+}
+
+// The `journal:` block (Promtail scrapeconfig.JournalTargetConfig, checked
+// here what Promtail checks in targets/journal/journaltarget.go).
+void ReadJournal(MapReader& j, LogsJournalConfig* out) {
+  j.Bool("json", &out->json);
+  std::string max_age;
+  j.String("max_age", &max_age);
+  if (!max_age.empty()) {
+    // A Go duration (time.ParseDuration; absl's syntax is Go's, plus "inf").
+    absl::Duration d;
+    if (max_age.find("inf") != std::string::npos || !absl::ParseDuration(max_age, &d)) {
+      j.ValueError("max_age", Cat("invalid duration \"", max_age, "\""));
+    } else if (d <= absl::ZeroDuration()) {
+      j.ValueError("max_age", Cat("must be greater than 0, got \"", max_age, "\""));
+    } else {
+      out->max_age = d;
+    }
+  }
+  j.String("path", &out->path);
+  std::string matches;
+  j.String("matches", &matches);
+  for (absl::string_view piece :
+       absl::StrSplit(matches, absl::ByAnyChar(" \t\n\r\v\f"), absl::SkipEmpty())) {
+    const std::string_view item = ToStd(piece);
+    const size_t eq = item.find('=');
+    std::string problem;
+    if (item == "+") {
+      problem = "\"+\" (OR) is not supported: all matches must hold";
+    } else if (eq == std::string_view::npos || item.find('=', eq + 1) != std::string_view::npos) {
+      problem = "want FIELD=value";
+    } else {
+      problem = MatchFieldProblem(item.substr(0, eq));
+    }
+    if (!problem.empty()) {
+      j.ValueError("matches", Cat("invalid match \"", item, "\": ", problem));
+      continue;
+    }
+    out->matches.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  j.LabelMap("labels", &out->labels);
+  j.Finish();
+}
+
 // Each item a map with exactly one key, a known stage name (Promtail
 // stages/pipeline.go NewPipeline and stage.go New); the body is kept as is.
 void ReadStages(MapReader& m, std::vector<PipelineStage>* out) {
@@ -151,17 +210,33 @@ void ReadScrapeConfig(MapReader& m, LogsScrapeConfig* sc) {
   };
   for (std::string_view k : kUnbuiltTargets) reject(k);
   for (std::string_view k : kUnbuiltDiscovery) reject(k);
+  // Promtail's dispatch (targets/manager.go): inlined discovery first, then
+  // journal, ..., windows_events; the first that matches wins.
+  if (m.Has("journal") && !m.node()["journal"].IsNull()) {
+    MapReader j = m.Map("journal");
+    LogsJournalConfig journal;
+    ReadJournal(j, &journal);
+    if (sc->static_configs.empty()) {
+      sc->journal = std::move(journal);
+    } else {
+      m.Warn("journal", "ignored: static_configs makes this job a file job");
+    }
+    has_target = true;
+  } else {
+    m.Consume("journal");
+  }
   if (m.Has("windows_events") && !m.node()["windows_events"].IsNull()) {
     MapReader w = m.Map("windows_events");  // a map; its keys are not read on Linux
     for (const std::string& k : w.Keys()) w.Consume(k);
-    if (sc->static_configs.empty()) {
+    if (!sc->static_configs.empty()) {
+      m.Warn("windows_events", "ignored: static_configs makes this job a file job");
+    } else if (sc->journal) {
+      m.Warn("windows_events", "ignored: journal makes this job a journal job");
+    } else {
       // Promtail's Linux build (targets/windows/targetmanager.go).
       m.Warn("windows_events", Cat("windows_events target is not supported on Linux; job ",
                                    sc->job_name, " does nothing"));
       sc->idle = true;
-    } else {
-      // Promtail's dispatch (targets/manager.go): discovery comes first.
-      m.Warn("windows_events", "ignored: static_configs makes this job a file job");
     }
     has_target = true;
   } else {

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -60,11 +62,27 @@ struct LogsStaticConfig {
   std::map<std::string, std::string> labels;
 };
 
+// A `journal` block (Promtail scrapeconfig.JournalTargetConfig; reader:
+// logs/journal_target.h).
+struct LogsJournalConfig {
+  bool json = false;  // the line is every field as a JSON object, not MESSAGE
+  absl::Duration max_age = absl::Hours(7);  // a Go duration string in the file
+  std::string path;  // empty: the system journal (/var/log/journal, /run/log/journal)
+  // `matches` ("FIELD=value FIELD=value", AND only), parsed.
+  std::vector<std::pair<std::string, std::string>> matches;
+  std::map<std::string, std::string> labels;
+};
+
 struct LogsScrapeConfig {
   std::string job_name;  // required
   std::vector<PipelineStage> pipeline_stages;
   std::vector<relabel::Config> relabel_configs;
-  std::vector<LogsStaticConfig> static_configs;  // the file target (the only one built now)
+  // The file target: set when static_configs is (Promtail's dispatch,
+  // targets/manager.go: inlined discovery makes a file job, whatever else
+  // the scrape config has).
+  std::vector<LogsStaticConfig> static_configs;
+  // The journal target: set only when static_configs is empty.
+  std::optional<LogsJournalConfig> journal;
   // windows_events on Linux: accepted, warned about, and idle, as Promtail's
   // Linux build does (targets/windows/targetmanager.go).
   bool idle = false;

@@ -58,9 +58,8 @@ locale_t Utf8Locale() {
   return loc;  // (locale_t)0 when unavailable: ASCII-only casing
 }
 
-std::string MapCase(std::string_view s, bool upper) {
-  std::string out;
-  out.reserve(s.size());
+void MapCase(std::string_view s, bool upper, std::string& out) {
+  out.reserve(out.size() + s.size());
   const locale_t loc = Utf8Locale();
   for (size_t i = 0; i < s.size();) {
     const char c = s[i];
@@ -87,12 +86,21 @@ std::string MapCase(std::string_view s, bool upper) {
     Encode(static_cast<char32_t>(m), out);
     i += len;
   }
-  return out;
 }
 
 }  // namespace
 
-std::string ToLower(std::string_view s) { return MapCase(s, false); }
-std::string ToUpper(std::string_view s) { return MapCase(s, true); }
+std::string ToLower(std::string_view s) {
+  std::string out;
+  MapCase(s, false, out);
+  return out;
+}
+std::string ToUpper(std::string_view s) {
+  std::string out;
+  MapCase(s, true, out);
+  return out;
+}
+void AppendLower(std::string_view s, std::string* out) { MapCase(s, false, *out); }
+void AppendUpper(std::string_view s, std::string* out) { MapCase(s, true, *out); }
 
 }  // namespace outpost::relabel

@@ -11,6 +11,9 @@ namespace outpost::relabel {
 
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
+// The same, appended to *out (no allocation once *out has the capacity).
+void AppendLower(std::string_view s, std::string* out);
+void AppendUpper(std::string_view s, std::string* out);
 
 }  // namespace outpost::relabel
 

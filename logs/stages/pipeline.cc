@@ -18,6 +18,8 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
                                           config::Errors*);
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
+std::unique_ptr<Stage> NewTemplateStage(const config::PipelineStage&, const StageContext&,
+                                        config::Errors*);
 
 std::unique_ptr<Stage> NewRegexStage(const config::PipelineStage&, const StageContext&,
                                      config::Errors*);
@@ -30,6 +32,21 @@ std::unique_ptr<Stage> NewDecolorizeStage(const config::PipelineStage&, const St
 
 std::unique_ptr<Stage> NewMultilineStage(const config::PipelineStage&, const StageContext&,
                                          config::Errors*);
+std::unique_ptr<Stage> NewJsonStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+std::unique_ptr<Stage> NewLogfmtStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewPackStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+
+std::unique_ptr<Stage> NewTimestampStage(const config::PipelineStage&, const StageContext&,
+                                         config::Errors*);
+std::unique_ptr<Stage> NewDropStage(const config::PipelineStage&, const StageContext&,
+                                    config::Errors*);
+std::unique_ptr<Stage> NewSamplingStage(const config::PipelineStage&, const StageContext&,
+                                        config::Errors*);
+std::unique_ptr<Stage> NewLimitStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
 
 namespace {
 
@@ -52,6 +69,14 @@ constexpr Factory kFactories[] = {
     {"tenant", NewTenantStage},
     {"decolorize", NewDecolorizeStage},
     {"multiline", NewMultilineStage},
+    {"template", NewTemplateStage},
+    {"json", NewJsonStage},
+    {"logfmt", NewLogfmtStage},
+    {"pack", NewPackStage},
+    {"timestamp", NewTimestampStage},
+    {"drop", NewDropStage},
+    {"sampling", NewSamplingStage},
+    {"limit", NewLimitStage},
 };
 
 // Continues a pipeline after stage i-1.

@@ -286,7 +286,7 @@ TEST(LogsLoaderTest, ScrapeConfigErrors) {
   EXPECT_EQ(OnlyError(Logs("", "          encoding: UTF-16\n")),
             "agent.yaml:11:11: logs.configs[0].scrape_configs[0].encoding: not supported yet");
   // Target kinds not built yet, by name (and they count as a target).
-  for (std::string kind : {"journal", "syslog", "docker_sd_configs", "kubernetes_sd_configs",
+  for (std::string kind : {"syslog", "docker_sd_configs", "kubernetes_sd_configs",
                            "file_sd_configs", "loki_push_api", "kafka", "gelf"}) {
     EXPECT_EQ(OnlyError(Logs("", "        - {job_name: j, " + kind + ": {}}\n")),
               "agent.yaml:11:25: logs.configs[0].scrape_configs[1]." + kind +
@@ -340,6 +340,107 @@ TEST(LogsLoaderTest, WindowsEventsIdlesWithAWarning) {
                         "1 client)"));
   EXPECT_THAT(OnlyError(Logs("", "        - {job_name: win, windows_events: [x]}\n")),
               HasSubstr("windows_events: expected a map, got a list"));
+}
+
+TEST(LogsLoaderTest, JournalJob) {
+  LoadResult r = LoadText(Logs("", "        - job_name: sys\n"
+                                   "          journal:\n"
+                                   "            json: true\n"
+                                   "            max_age: 12h30m\n"
+                                   "            path: /var/log/journal\n"
+                                   "            matches: \"_SYSTEMD_UNIT=ssh.service  PRIORITY=3 \"\n"
+                                   "            labels: {job: systemd-journal}\n"
+                                   "          relabel_configs:\n"
+                                   "            - source_labels: [__journal__systemd_unit]\n"
+                                   "              target_label: unit\n"
+                                   "        - {job_name: defaults, journal: {}}\n"));
+  ASSERT_THAT(r.errors.errors, IsEmpty());
+  EXPECT_THAT(r.errors.warnings, IsEmpty());
+  const LogsScrapeConfig& sc = r.config->logs.configs[0].scrape_configs[1];
+  ASSERT_TRUE(sc.journal.has_value());
+  EXPECT_TRUE(sc.static_configs.empty());
+  EXPECT_TRUE(sc.journal->json);
+  EXPECT_EQ(sc.journal->max_age, absl::Hours(12) + absl::Minutes(30));
+  EXPECT_EQ(sc.journal->path, "/var/log/journal");
+  EXPECT_THAT(sc.journal->matches,
+              ElementsAre(std::pair<std::string, std::string>{"_SYSTEMD_UNIT", "ssh.service"},
+                          std::pair<std::string, std::string>{"PRIORITY", "3"}));
+  EXPECT_EQ(sc.journal->labels, (std::map<std::string, std::string>{{"job", "systemd-journal"}}));
+  EXPECT_THAT(sc.relabel_configs, SizeIs(1));
+  // Promtail's defaults.
+  const LogsJournalConfig& d = *r.config->logs.configs[0].scrape_configs[2].journal;
+  EXPECT_FALSE(d.json);
+  EXPECT_EQ(d.max_age, absl::Hours(7));
+  EXPECT_EQ(d.path, "");
+  EXPECT_THAT(d.matches, IsEmpty());
+  EXPECT_FALSE(r.config->logs.configs[0].scrape_configs[0].journal.has_value());
+  EXPECT_THAT(Summary(*r.config),
+              HasSubstr("#   logs instances: a (jobs varlogs, sys (journal), defaults (journal); "
+                        "1 client)"));
+  // The dump shows the journal block and loads again as the same config.
+  const std::string dump = Dump(*r.config, integrations::Builtin());
+  EXPECT_THAT(dump, HasSubstr("          journal:\n            json: true\n            max_age: "
+                              "\"12h30m\"\n            path: \"/var/log/journal\"\n"
+                              "            matches: \"_SYSTEMD_UNIT=ssh.service PRIORITY=3\"\n"));
+  LoadResult again = LoadText(dump);
+  ASSERT_THAT(again.errors.errors, IsEmpty()) << dump;
+  EXPECT_EQ(Dump(*again.config, integrations::Builtin()), dump);
+}
+
+TEST(LogsLoaderTest, JournalErrors) {
+  auto journal = [](const std::string& body) {
+    return OnlyError(Logs("", "        - job_name: j\n          journal:\n" + body));
+  };
+  // Strict: Promtail unmarshals the block with UnmarshalStrict.
+  EXPECT_EQ(journal("            max_age: 1h\n            since: 1h\n"),
+            "agent.yaml:14:13: logs.configs[0].scrape_configs[1].journal.since: unknown key");
+  // max_age is a Go duration: no "d", no zero.
+  EXPECT_EQ(journal("            max_age: 1d\n"),
+            "agent.yaml:13:22: logs.configs[0].scrape_configs[1].journal.max_age: invalid "
+            "duration \"1d\"");
+  EXPECT_THAT(journal("            max_age: 5x\n"), HasSubstr("invalid duration \"5x\""));
+  EXPECT_THAT(journal("            max_age: inf\n"), HasSubstr("invalid duration \"inf\""));
+  EXPECT_THAT(journal("            max_age: 0s\n"),
+              HasSubstr("journal.max_age: must be greater than 0, got \"0s\""));
+  EXPECT_EQ(journal("            matches: A=1 + B=2\n"),
+            "agent.yaml:13:22: logs.configs[0].scrape_configs[1].journal.matches: invalid match "
+            "\"+\": \"+\" (OR) is not supported: all matches must hold");
+  EXPECT_THAT(journal("            matches: A=1 NOEQ\n"),
+              HasSubstr("journal.matches: invalid match \"NOEQ\": want FIELD=value"));
+  EXPECT_THAT(journal("            matches: A=b=c\n"),
+              HasSubstr("invalid match \"A=b=c\": want FIELD=value"));
+  EXPECT_THAT(journal("            matches: unit=x\n"),
+              HasSubstr("invalid match \"unit=x\": a field name has only A-Z, 0-9 and '_'"));
+  EXPECT_THAT(journal("            matches: __CURSOR=x\n"),
+              HasSubstr("invalid match \"__CURSOR=x\": a field name must not start with"));
+  EXPECT_THAT(journal("            matches: =x\n"),
+              HasSubstr("invalid match \"=x\": the field name is empty"));
+  EXPECT_THAT(journal("            labels: {bad-name: x}\n"),
+              HasSubstr("\"bad-name\" is not a valid label name"));
+  EXPECT_THAT(journal("            json: maybe\n"), HasSubstr("journal.json:"));
+  // A bare `journal:` is no target (a nil pointer in Promtail).
+  EXPECT_THAT(journal(""), HasSubstr("no valid target scrape config defined for \"j\""));
+}
+
+TEST(LogsLoaderTest, JournalDispatchAsPromtail) {
+  // static_configs make a file job (targets/manager.go): the journal block
+  // is read (and checked) but ignored, with a warning.
+  LoadResult r = LoadText(Logs("", "          journal: {max_age: 1h}\n"));
+  ASSERT_THAT(r.errors.errors, IsEmpty());
+  EXPECT_THAT(r.errors.warnings,
+              ElementsAre("agent.yaml:11:11: logs.configs[0].scrape_configs[0].journal: "
+                          "ignored: static_configs makes this job a file job"));
+  EXPECT_FALSE(r.config->logs.configs[0].scrape_configs[0].journal.has_value());
+  EXPECT_THAT(OnlyError(Logs("", "          journal: {max_age: 1x}\n")),
+              HasSubstr("journal.max_age: invalid duration"));
+  // journal comes before windows_events.
+  r = LoadText(Logs("", "        - {job_name: j, journal: {}, windows_events: {}}\n"));
+  ASSERT_THAT(r.errors.errors, IsEmpty());
+  EXPECT_THAT(r.errors.warnings,
+              ElementsAre(HasSubstr("windows_events: ignored: journal makes this job a "
+                                    "journal job")));
+  EXPECT_TRUE(r.config->logs.configs[0].scrape_configs[1].journal.has_value());
+  EXPECT_FALSE(r.config->logs.configs[0].scrape_configs[1].idle);
 }
 
 TEST(LogsLoaderTest, DumpMasksSecretsAndReloads) {
