@@ -18,6 +18,10 @@ std::unique_ptr<Stage> NewLabelAllowStage(const config::PipelineStage&, const St
                                           config::Errors*);
 std::unique_ptr<Stage> NewStructuredMetadataStage(const config::PipelineStage&,
                                                   const StageContext&, config::Errors*);
+std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
+std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage&, const StageContext&,
+                                       config::Errors*);
 
 namespace {
 
@@ -35,6 +39,8 @@ constexpr Factory kFactories[] = {
     {"labelallow", NewLabelAllowStage},
     {"structured_metadata", NewStructuredMetadataStage},
     {"non_indexed_labels", NewStructuredMetadataStage},
+    {"match", NewMatchStage},
+    {"metrics", NewMetricsStage},
 };
 
 // Continues a pipeline after stage i-1.
