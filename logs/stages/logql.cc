@@ -268,6 +268,9 @@ class Parser {
     if (tok_.kind != Tok::kLBrace) return Unexpected("{");
     for (;;) {
       if (!Advance()) return Error();
+      if (tok_.kind == Tok::kRBrace && matchers->empty()) {
+        return Fail(tok_, "syntax error: a stream selector needs at least one label matcher");
+      }
       if (tok_.kind != Tok::kIdent) return Unexpected("a label name");
       LogSelector::Matcher m;
       m.name.assign(tok_.text);
@@ -309,9 +312,6 @@ class Parser {
                                                    at.col, ": ", ToAbsl(what)));
   }
   absl::Status Unexpected(std::string_view expecting) const {
-    if (tok_.kind == Tok::kRBrace && expecting == "a label name") {
-      return Fail(tok_, "syntax error: a stream selector needs at least one label matcher");
-    }
     return Fail(tok_, absl::StrCat("syntax error: unexpected ", Describe(tok_), ", expecting ",
                                    ToAbsl(expecting)));
   }

@@ -78,7 +78,7 @@ constexpr std::string_view kUnknownAction = "match stage action should be 'keep'
 std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage& spec, const StageContext& ctx,
                                      config::Errors* errors) {
   if (!spec.body.IsDefined() || spec.body.IsNull()) {
-    StageError(spec, spec.body, "", kEmptyConfig, errors);
+    StageError(spec, YAML::Node(), "", kEmptyConfig, errors);  // at the stage's name
     return nullptr;
   }
   const size_t before = errors->errors.size();

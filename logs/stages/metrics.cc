@@ -385,6 +385,16 @@ void ReadBuckets(config::MapReader& c, prometheus::Histogram::BucketBoundaries* 
   }
 }
 
+// A missing config.action: at the config block, or at the metric when it
+// has none.
+void Missing(config::MapReader& m, config::MapReader& c, std::string_view message) {
+  if (m.Has("config")) {
+    c.Error("action", message);
+  } else {
+    m.Error("", message);
+  }
+}
+
 // The config: block of one metric.
 void ReadMetricConfig(config::MapReader& m, Metric::Config* cfg) {
   config::MapReader c = m.Map("config");
@@ -400,7 +410,7 @@ void ReadMetricConfig(config::MapReader& m, Metric::Config* cfg) {
       c.Bool("match_all", &cfg->match_all);
       c.Bool("count_entry_bytes", &cfg->count_bytes);
       if (action.empty()) {
-        c.Error("action", kCounterActionRequired);
+        Missing(m, c, kCounterActionRequired);
       } else if (action != "inc" && action != "add") {
         c.ValueError("action", absl::StrCat("action ", action,
                                             " is not valid, action must be either `inc` or `add`"));
@@ -415,7 +425,7 @@ void ReadMetricConfig(config::MapReader& m, Metric::Config* cfg) {
       break;
     case Type::kGauge:
       if (action.empty()) {
-        c.Error("action", kGaugeActionRequired);
+        Missing(m, c, kGaugeActionRequired);
       } else if (action == "set") {
         cfg->action = Action::kSet;
       } else if (action == "inc") {
@@ -445,7 +455,7 @@ void ReadMetricConfig(config::MapReader& m, Metric::Config* cfg) {
 std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage& spec, const StageContext& ctx,
                                        config::Errors* errors) {
   if (!spec.body.IsDefined() || spec.body.IsNull()) {
-    StageError(spec, spec.body, "", kEmptyConfig, errors);
+    StageError(spec, YAML::Node(), "", kEmptyConfig, errors);  // at the stage's name
     return nullptr;
   }
   const size_t before = errors->errors.size();
@@ -464,9 +474,13 @@ std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage& spec, const 
     } else if (type == "histogram") {
       cfg.type = Type::kHistogram;
     } else {
-      m.Error(m.Has("type") ? "type" : "",
-              absl::StrCat("invalid metric type '", type,
-                           "', metric type must be one of 'counter', 'gauge', or 'histogram'"));
+      const std::string message = absl::StrCat("invalid metric type '", type,
+                           "', metric type must be one of 'counter', 'gauge', or 'histogram'");
+      if (m.Has("type")) {
+        m.ValueError("type", message);
+      } else {
+        m.Error("", message);
+      }
       continue;
     }
     m.String("description", &description);
