@@ -15,13 +15,13 @@
 // scrape, here a stage prunes when it processes an entry (at most once a
 // second of read_at), so a stream that went silent keeps its last series.
 //
-// Families are shared by name (prometheus-cpp's Registry returns the
+// ctx.registry must outlive the stage (its series are removed when the
+// stage goes, as upstream's Cleanup does). Families are shared by name (prometheus-cpp's Registry returns the
 // existing family for the same name and type; another type is a build
 // error). Two stages may update the same series (same name and labels): a
 // series leaves its family when the last stage holding it lets go.
 #include <cmath>
 #include <exception>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,7 +33,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "core/base/absl_compat.h"
+#include "core/relabel/relabel.h"
 #include "core/scrape/text_parser.h"
 #include "logs/stages/go_duration.h"
 #include "logs/stages/stage.h"
@@ -85,26 +85,13 @@ class SeriesRefs {
   }
 };
 
-bool IsLabelName(std::string_view n) {
-  if (n.empty()) return false;
-  for (size_t i = 0; i < n.size(); ++i) {
-    const char c = n[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
+// Prometheus' metric names: label-name characters plus ':'.
 bool IsMetricName(std::string_view n) {
-  if (n.empty()) return false;
-  for (size_t i = 0; i < n.size(); ++i) {
-    const char c = n[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
+  std::string name(n);
+  for (char& c : name) {
+    if (c == ':') c = '_';
   }
-  return true;
+  return relabel::IsValidLabelName(name);
 }
 
 // Promtail getFloat (stages/metrics.go): numbers and bools as they are, a
@@ -168,8 +155,8 @@ class Metric {
           break;
       }
     } catch (const std::exception& e) {
-      *error = absl::StrCat("metric ", cfg_.name, " cannot be registered: ", e.what(),
-                            " (a metric of another type has this name)");
+      // "Family name already exists with different type", ...
+      *error = absl::StrCat("metric ", cfg_.name, " cannot be registered: ", e.what());
       return false;
     }
     return true;
@@ -220,7 +207,7 @@ class Metric {
   // logs_config (added by the agent) and, for histograms, le (Go's client
   // panics on it; prometheus-cpp refuses it).
   bool Keep(const Label& l) const {
-    if (!IsLabelName(l.name) || l.name.starts_with("__")) return false;
+    if (!relabel::IsValidLabelName(l.name) || l.name.starts_with("__")) return false;
     if (!logs_config_.empty() && l.name == "logs_config") return false;
     return cfg_.type != Type::kHistogram || l.name != "le";
   }
