@@ -1,5 +1,6 @@
 // The match stage and its LogQL selector (Promtail stages/match.go,
 // match_test.go, docs stages/match.md; logentry/logql).
+#include <random>
 #include <string>
 #include <vector>
 
@@ -350,6 +351,41 @@ TEST(LogSelector, ErrorsNameWhatIsNotSupported) {
             "error parsing regexp: missing ): (: `(`");
   EXPECT_EQ(ParseError(std::string_view("{a=\"\xff\"}")),
             "parse error at line 1, col 1: invalid UTF-8 encoding");
+}
+
+// Mutated selectors (fixed seed) parse or fail cleanly; a parsed one
+// matches without fault (run under the sanitizers).
+TEST(LogSelector, MutatedInputsParseOrFailCleanly) {
+  const std::vector<std::string> seeds = {
+      R"({a="b", c!~"d.*"} |= "x" != "y" |~ "z+" !~ "\\d")",
+      "{a=\"\\x41\\101\\u00e9\\U0001F600\"} /* c */ // d\n |= \"e\"",
+      "{a=`b`} | json |> \"<_>\" rate(x[5m])"};
+  const std::string alphabet = "{}=!~|\"`'\\,/*.[]()<>_ aZ09\n\t\xc3\xa9\xff";
+  std::mt19937 rng(18);
+  int parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = seeds[i % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < edits && !s.empty(); ++k) {
+      const size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0: s.erase(at, 1); break;
+        case 1: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        default: s[at] = alphabet[rng() % alphabet.size()]; break;
+      }
+    }
+    absl::StatusOr<LogSelector> sel = LogSelector::Parse(s);
+    if (!sel.ok()) {
+      EXPECT_EQ(sel.status().message().substr(0, 6) == "parse " ||
+                    sel.status().message().substr(0, 6) == "error ",
+                true)
+          << sel.status();
+      continue;
+    }
+    ++parsed;
+    sel->Matches(Labels{{"a", "b"}, {"c", "e"}}, s);
+  }
+  EXPECT_GT(parsed, 100);
 }
 
 }  // namespace
