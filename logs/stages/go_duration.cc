@@ -12,7 +12,8 @@ constexpr uint64_t kLimit = uint64_t{1} << 63;
 
 uint64_t UnitNanos(std::string_view u) {
   if (u == "ns") return 1;
-  if (u == "us" || u == "\xC2\xB5s" || u == "\xCE\xBCs") return 1000;  // us, µs (U+00B5), μs (U+03BC)
+  // us, µs (U+00B5), μs (U+03BC)
+  if (u == "us" || u == "\xC2\xB5s" || u == "\xCE\xBCs") return 1000;
   if (u == "ms") return 1000 * 1000;
   if (u == "s") return 1000 * 1000 * 1000;
   if (u == "m") return uint64_t{60} * 1000 * 1000 * 1000;

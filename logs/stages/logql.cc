@@ -260,10 +260,14 @@ class Parser {
                      std::vector<LogSelector::Matcher>* filters) {
     if (!Advance()) return Error();
     if (tok_.kind == Tok::kIdent) {
-      // sum(...), rate(...), count_over_time(...), sum by (...) ...
-      return Fail(tok_, absl::StrCat("metric query `", ToAbsl(tok_.text),
-                                     "(...)` is not supported in a match selector: it takes a "
-                                     "stream selector {...} with optional line filters"));
+      // rate(...), count_over_time(...), sum by (...) (...), ...
+      const Token first = tok_;
+      if (Advance() && (tok_.kind == Tok::kIdent || tok_.text == "(")) {
+        return Fail(first, absl::StrCat("metric query `", ToAbsl(first.text),
+                                        "(...)` is not supported in a match selector: it takes "
+                                        "a stream selector {...} with optional line filters"));
+      }
+      tok_ = first;
     }
     if (tok_.kind != Tok::kLBrace) return Unexpected("{");
     for (;;) {

@@ -114,7 +114,8 @@ std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage& spec, const St
   }
   absl::StatusOr<LogSelector> parsed = LogSelector::Parse(selector);
   if (!parsed.ok()) {
-    m.ValueError("selector", absl::StrCat(ToAbsl(kSelectorSyntax), ": ", parsed.status().message()));
+    m.ValueError("selector",
+                 absl::StrCat(ToAbsl(kSelectorSyntax), ": ", parsed.status().message()));
     return nullptr;
   }
   if (drop) {

@@ -16,10 +16,11 @@
 // second of read_at), so a stream that went silent keeps its last series.
 //
 // ctx.registry must outlive the stage (its series are removed when the
-// stage goes, as upstream's Cleanup does). Families are shared by name (prometheus-cpp's Registry returns the
-// existing family for the same name and type; another type is a build
-// error). Two stages may update the same series (same name and labels): a
-// series leaves its family when the last stage holding it lets go.
+// stage goes, as upstream's Cleanup does). Families are shared by name
+// (prometheus-cpp's Registry returns the existing family for the same name
+// and type; another type is a build error). Two stages may update the same
+// series (same name and labels): a series leaves its family when the last
+// stage holding it lets go.
 #include <cmath>
 #include <exception>
 #include <memory>
@@ -133,7 +134,8 @@ class Metric {
     prometheus::Histogram::BucketBoundaries buckets;
   };
 
-  Metric(Config cfg, const std::string& logs_config) : cfg_(std::move(cfg)), logs_config_(logs_config) {}
+  Metric(Config cfg, const std::string& logs_config)
+      : cfg_(std::move(cfg)), logs_config_(logs_config) {}
   ~Metric() {
     for (auto& [hash, s] : series_) Release(s);
   }

@@ -336,14 +336,21 @@ TEST(LogSelector, ErrorsNameWhatIsNotSupported) {
   EXPECT_EQ(ParseError("rate({a=\"b\"}[5m])"),
             "parse error at line 1, col 1: metric query `rate(...)` is not supported in a match "
             "selector: it takes a stream selector {...} with optional line filters");
+  EXPECT_EQ(ParseError("sum by (a) (count_over_time({a=\"b\"}[1m]))"),
+            "parse error at line 1, col 1: metric query `sum(...)` is not supported in a match "
+            "selector: it takes a stream selector {...} with optional line filters");
+  EXPECT_EQ(ParseError("foo"),
+            "parse error at line 1, col 1: syntax error: unexpected \"foo\", expecting {");
   EXPECT_EQ(ParseError("{a=`b`}"),
             "parse error at line 1, col 4: syntax error: raw strings (`...`) are not accepted "
             "by Promtail's match selector; use a double-quoted string");
-  EXPECT_EQ(ParseError("{a=\"b\"} |= \"x"), "parse error at line 1, col 12: literal not terminated");
+  EXPECT_EQ(ParseError("{a=\"b\"} |= \"x"),
+            "parse error at line 1, col 12: literal not terminated");
   EXPECT_EQ(ParseError("{a=\"\\400\"}"), "parse error at line 1, col 4: invalid syntax");
   EXPECT_EQ(ParseError("{a=\"\\ud800\"}"), "parse error at line 1, col 4: invalid syntax");
   EXPECT_EQ(ParseError("{a=\"\\'\"}"), "parse error at line 1, col 4: invalid char escape");
-  EXPECT_EQ(ParseError("{a=\"b\"}\n  /* x"), "parse error at line 2, col 3: comment not terminated");
+  EXPECT_EQ(ParseError("{a=\"b\"}\n  /* x"),
+            "parse error at line 2, col 3: comment not terminated");
   EXPECT_EQ(ParseError("{é=\"b\"} x"),
             "parse error at line 1, col 9: syntax error: unexpected \"x\", expecting a line "
             "filter (|=, !=, |~, !~) or the end");
