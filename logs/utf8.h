@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace outpost::logs {
@@ -40,6 +41,19 @@ inline bool IsValidUtf8(std::string_view s) {
     if (!valid) return false;
   }
   return true;
+}
+
+// Appends the UTF-8 encoding of code point `r` (<= U+10FFFF) to *out.
+inline void AppendRune(uint32_t r, std::string* out) {
+  if (r < 0x80) {
+    out->push_back(static_cast<char>(r));
+    return;
+  }
+  const int n = r < 0x800 ? 2 : r < 0x10000 ? 3 : 4;
+  out->push_back(static_cast<char>((0xf00 >> n) | (r >> (6 * (n - 1)))));
+  for (int k = n - 2; k >= 0; --k) {
+    out->push_back(static_cast<char>(0x80 | ((r >> (6 * k)) & 0x3f)));
+  }
 }
 
 }  // namespace outpost::logs

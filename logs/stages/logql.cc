@@ -52,24 +52,6 @@ int HexValue(unsigned char c) {
   return -1;
 }
 
-void AppendUtf8(uint32_t r, std::string* out) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
-
 class Lexer {
  public:
   explicit Lexer(std::string_view s) : s_(s) {}
@@ -218,7 +200,7 @@ class Lexer {
         case 'U':
           if (!Digits(e == 'u' ? 4 : 8, 16, &v)) return Fail("invalid char escape", error);
           if (v > 0x10FFFF || (v >= 0xD800 && v < 0xE000)) return Fail("invalid syntax", error);
-          AppendUtf8(v, out);
+          AppendRune(v, out);
           break;
         default:
           if (e >= '0' && e <= '7') {

@@ -311,6 +311,9 @@ TEST(LogSelector, Syntax) {
   EXPECT_FALSE(s->Matches(l, "one three four"));
   EXPECT_FALSE(s->Matches(l, "three"));
   EXPECT_FALSE(s->Matches(Labels{{"a", "x\ty"}, {"c", "xvalue"}}, "one three"));
+  absl::StatusOr<LogSelector> runes = LogSelector::Parse(R"({a="\u20ac\U0001F600\x7f"})");
+  ASSERT_TRUE(runes.ok()) << runes.status();
+  EXPECT_EQ(runes->matchers()[0].value, "\xE2\x82\xAC\xF0\x9F\x98\x80\x7f");
 }
 
 TEST(LogSelector, ErrorsNameWhatIsNotSupported) {
