@@ -22,6 +22,10 @@ void LogsInstance::Impl::OnDone(size_t client, const std::vector<EntrySource>& d
   std::lock_guard<std::mutex> lock(mu);
   bool changed = false;
   for (const EntrySource& d : done) {
+    if (JournalDone(client, d)) {
+      changed = true;
+      continue;
+    }
     auto it = files.find(d.source);
     if (it == files.end()) continue;
     Tracked& f = it->second;
@@ -206,6 +210,10 @@ void LogsInstance::Impl::Rewind() {
     rewind[c] = false;
     std::lock_guard<std::mutex> lock(mu);
     for (const EntrySource& s : clients[c]->TakeRewind()) {
+      if (auto j = journals.find(s.source); j != journals.end()) {
+        RewindJournal(j->second);
+        continue;
+      }
       auto it = files.find(s.source);
       if (it == files.end() || it->second.retired) continue;
       if (s.start < it->second.reader->offset()) it->second.reader->Seek(s.start);
@@ -260,6 +268,7 @@ bool LogsInstance::Impl::Round() {
     }
     if (f.reader->offset() - before >= (4 << 20)) more = true;
   }
+  if (drained && ReadJournals()) more = true;
   Reap();
   if (now >= next_durable) {
     std::lock_guard<std::mutex> lock(mu);
@@ -310,7 +319,8 @@ absl::StatusOr<std::unique_ptr<LogsInstance>> LogsInstance::Start(InstanceOption
     }
   }
   for (const auto& [reason, n] : failed) im.metrics->TargetFailed(reason, n);
-  im.metrics->targets_active.Set(static_cast<double>(im.targets.size()));
+  if (absl::Status st = im.StartJournals(); !st.ok()) return st;
+  im.metrics->targets_active.Set(static_cast<double>(im.targets.size() + im.journals.size()));
   for (size_t c = 0; c < cfg.clients.size(); ++c) {
     LokiClient::Hooks hooks;
     Impl* self = &im;

@@ -21,6 +21,7 @@
 #include "logs/file_reader.h"
 #include "logs/file_target.h"
 #include "logs/instance.h"
+#include "logs/journal_target.h"
 #include "logs/loki_client.h"
 #include "logs/positions.h"
 #include "logs/stages/pipeline.h"
@@ -130,6 +131,31 @@ struct LogsInstance::Impl {
   // are read on from their acknowledged position.
   void ResumeRotated();
   bool resumed = false;
+
+  // --- journal targets (logs/journal_reading.cc) ---
+  struct Journal {
+    std::unique_ptr<JournalTarget> target;
+    const config::LogsScrapeConfig* sc = nullptr;
+    size_t scrape = 0;
+    uint64_t source = 0;
+    std::string key;  // positions: cursor-<job_name>
+    // Guarded by mu: records read and not yet acknowledged by every
+    // client (seq, cursor), and what each client acknowledged.
+    std::deque<std::pair<int64_t, std::string>> inflight;
+    std::vector<int64_t> acked;
+    std::string acked_cursor;  // the last cursor written
+  };
+  std::unique_ptr<JournalMetrics> journal_metrics;
+  std::map<uint64_t, Journal> journals;  // by source
+  absl::Status StartJournals();
+  // Reads what the journals have; true when one may have more.
+  bool ReadJournals();
+  // Under mu: acknowledgements of a journal source; false when `source`
+  // is not a journal.
+  bool JournalDone(size_t client, const EntrySource& done);
+  // After a client gave a batch up: read again after the last
+  // acknowledged cursor.
+  void RewindJournal(Journal& j);
 
   // --- pipeline stages and delivery (reader thread) ---
   // One pipeline per scrape config (null: no stages), by FileTarget::scrape.

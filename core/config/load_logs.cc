@@ -167,8 +167,6 @@ void ReadJournal(MapReader& j, LogsJournalConfig* out) {
   j.Finish();
 }
 
-// Each item a map with exactly one key, a known stage name (Promtail
-// stages/pipeline.go NewPipeline and stage.go New); the body is kept as is.
 void ReadStages(MapReader& m, std::vector<PipelineStage>* out) {
   const YAML::Node list = m.Raw("pipeline_stages");
   if (list.IsNull() || !list.IsDefined()) return;
@@ -176,23 +174,7 @@ void ReadStages(MapReader& m, std::vector<PipelineStage>* out) {
     m.ValueError("pipeline_stages", "expected a list of stages");
     return;
   }
-  for (size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
-    const std::string path = Cat(m.KeyPath("pipeline_stages"), "[", i, "]");
-    const YAML::Mark mark = item.Mark().line >= 0 ? item.Mark() : list.Mark();
-    if (!item.IsMap() || item.size() != 1) {
-      AddError(m.errors(), mark, path, "pipeline stage must contain only one key");
-      continue;
-    }
-    const YAML::Node key = item.begin()->first;
-    if (!key.IsScalar() || !Contains(key.Scalar(), kStageNames)) {
-      AddError(m.errors(), key.Mark(), path,
-               Cat("Unknown stage type: ", key.IsScalar() ? key.Scalar() : "?"));
-      continue;
-    }
-    out->push_back(PipelineStage{key.Scalar(), item.begin()->second,
-                                 Where(*m.errors(), key.Mark(), path), m.errors()->file, path});
-  }
+  ReadPipelineStages(list, m.KeyPath("pipeline_stages"), m.errors(), out);
 }
 
 void ReadScrapeConfig(MapReader& m, LogsScrapeConfig* sc) {
@@ -454,3 +436,28 @@ void ReadLogs(MapReader& m, const PipelineChecker& check_pipeline, LogsConfig* o
 }
 
 }  // namespace outpost::config::internal
+
+namespace outpost::config {
+
+void ReadPipelineStages(const YAML::Node& list, const std::string& path, Errors* errors,
+                        std::vector<PipelineStage>* out) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string item_path = internal::Cat(path, "[", i, "]");
+    const YAML::Mark mark = item.Mark().line >= 0 ? item.Mark() : list.Mark();
+    if (!item.IsMap() || item.size() != 1) {
+      AddError(errors, mark, item_path, "pipeline stage must contain only one key");
+      continue;
+    }
+    const YAML::Node key = item.begin()->first;
+    if (!key.IsScalar() || !internal::Contains(key.Scalar(), internal::kStageNames)) {
+      AddError(errors, key.Mark(), item_path,
+               internal::Cat("Unknown stage type: ", key.IsScalar() ? key.Scalar() : "?"));
+      continue;
+    }
+    out->push_back(PipelineStage{key.Scalar(), item.begin()->second,
+                                 Where(*errors, key.Mark(), item_path), errors->file, item_path});
+  }
+}
+
+}  // namespace outpost::config

@@ -73,6 +73,14 @@ struct LogsJournalConfig {
   std::map<std::string, std::string> labels;
 };
 
+// The items of a list of stages (a scrape config's pipeline_stages, a match
+// stage's `stages`) at key path `path`: each a map with exactly one key, a
+// known stage name (Promtail stages/pipeline.go NewPipeline, stage.go New),
+// else an error at "<path>[i]"; the bodies are kept as they are.
+struct Errors;
+void ReadPipelineStages(const YAML::Node& list, const std::string& path, Errors* errors,
+                        std::vector<PipelineStage>* out);
+
 struct LogsScrapeConfig {
   std::string job_name;  // required
   std::vector<PipelineStage> pipeline_stages;

@@ -47,6 +47,10 @@ std::unique_ptr<Stage> NewSamplingStage(const config::PipelineStage&, const Stag
                                         config::Errors*);
 std::unique_ptr<Stage> NewLimitStage(const config::PipelineStage&, const StageContext&,
                                      config::Errors*);
+std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage&, const StageContext&,
+                                     config::Errors*);
+std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage&, const StageContext&,
+                                       config::Errors*);
 
 namespace {
 
@@ -77,6 +81,8 @@ constexpr Factory kFactories[] = {
     {"drop", NewDropStage},
     {"sampling", NewSamplingStage},
     {"limit", NewLimitStage},
+    {"match", NewMatchStage},
+    {"metrics", NewMetricsStage},
 };
 
 // Continues a pipeline after stage i-1.

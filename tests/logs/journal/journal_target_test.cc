@@ -16,6 +16,7 @@
 #include "core/relabel/relabel.h"
 #include "prometheus/registry.h"
 #include "tests/logs/files/test_util.h"
+#include "tests/logs/support/journal_writer.h"
 
 namespace outpost::logs {
 namespace {
@@ -24,42 +25,12 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing::TempDir;
 
-constexpr char kJournalRemote[] = "/lib/systemd/systemd-journal-remote";
-
-// Fields of one entry, in order.
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
 // 2023-11-14T22:13:20Z: the tests' "now" counts from here.
 const absl::Time kBase = absl::FromUnixSeconds(1700000000);
 
-// One entry in the export format, at `at`; a value with a newline in the
-// binary form (name, newline, little-endian 64-bit size, bytes, newline).
-std::string Entry(absl::Time at, const Fields& fields) {
-  std::string out = absl::StrCat("__REALTIME_TIMESTAMP=", absl::ToUnixMicros(at), "\n");
-  for (const auto& [name, value] : fields) {
-    if (value.find('\n') == std::string::npos) {
-      absl::StrAppend(&out, name, "=", value, "\n");
-      continue;
-    }
-    absl::StrAppend(&out, name, "\n");
-    uint64_t n = value.size();
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
-    absl::StrAppend(&out, value, "\n");
-  }
-  return out + "\n";
-}
-
-// Appends `export_text` to the journal file `file` (created when missing).
-void WriteJournal(const std::string& file, const std::string& export_text) {
-  ASSERT_TRUE(std::filesystem::exists(kJournalRemote))
-      << kJournalRemote << " is missing: install Debian's systemd-journal-remote";
-  const std::string cmd =
-      absl::StrCat(kJournalRemote, " --output=", file, " - 2>/dev/null");
-  FILE* p = ::popen(cmd.c_str(), "w");
-  ASSERT_NE(p, nullptr);
-  ASSERT_EQ(std::fwrite(export_text.data(), 1, export_text.size(), p), export_text.size());
-  ASSERT_EQ(::pclose(p), 0) << cmd;
-}
+using Fields = ::outpost::testing::JournalFields;
+std::string Entry(absl::Time at, const Fields& fields) { return ::outpost::testing::JournalEntry(at, fields); }
+using ::outpost::testing::WriteJournal;
 
 struct Got {
   std::map<std::string, std::string> labels;
@@ -108,8 +79,8 @@ relabel::Config Rule(std::vector<std::string> sources, std::string target,
 class JournalTargetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(std::filesystem::exists(kJournalRemote))
-        << kJournalRemote << " is missing: install Debian's systemd-journal-remote";
+    ASSERT_TRUE(std::filesystem::exists(::outpost::testing::kJournalRemote))
+        << ::outpost::testing::kJournalRemote << " is missing: install Debian's systemd-journal-remote";
     sc_.job_name = "journal";
     sc_.journal.emplace();
     sc_.journal->path = dir_.path();
