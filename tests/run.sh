@@ -60,7 +60,7 @@ ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test co
               integrations_node_test integrations_mysqld_test integrations_redis_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
-              logs_client_test
+              logs_client_test logs_stages_test logs_journal_test
               wal_reader_fuzz records_fuzz text_parser_fuzz positions_fuzz glob_fuzz)
 cmake --build "$SRC/build-asan" -j "$JOBS" --target "${ASAN_TARGETS[@]}"
 (cd "$SRC/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
