@@ -51,6 +51,10 @@ std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage&, const StageCo
                                      config::Errors*);
 std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage&, const StageContext&,
                                        config::Errors*);
+std::unique_ptr<Stage> NewDockerStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewCriStage(const config::PipelineStage&, const StageContext&,
+                                   config::Errors*);
 
 namespace {
 
@@ -83,6 +87,8 @@ constexpr Factory kFactories[] = {
     {"limit", NewLimitStage},
     {"match", NewMatchStage},
     {"metrics", NewMetricsStage},
+    {"docker", NewDockerStage},
+    {"cri", NewCriStage},
 };
 
 // Continues a pipeline after stage i-1.
