@@ -55,6 +55,8 @@ std::unique_ptr<Stage> NewDockerStage(const config::PipelineStage&, const StageC
                                       config::Errors*);
 std::unique_ptr<Stage> NewCriStage(const config::PipelineStage&, const StageContext&,
                                    config::Errors*);
+std::unique_ptr<Stage> NewReplaceStage(const config::PipelineStage&, const StageContext&,
+                                       config::Errors*);
 
 namespace {
 
@@ -89,6 +91,7 @@ constexpr Factory kFactories[] = {
     {"metrics", NewMetricsStage},
     {"docker", NewDockerStage},
     {"cri", NewCriStage},
+    {"replace", NewReplaceStage},
 };
 
 // Continues a pipeline after stage i-1.
