@@ -24,23 +24,17 @@ std::unique_ptr<Pipeline> Build(const std::string& yaml) {
   return p;
 }
 
-TEST(DockerStage, UpstreamRows) {
-  const std::string yaml = "- docker: {}\n";
-  // A pipeline per row: after a good timestamp, a bad one is fudged
-  // (the last one + 1ns, timestamp's action_on_failure).
-  struct Row {
-    std::string line, want_line;
-    int64_t want_ts;
-    Labels want_labels;
-  } rows[] = {
-      {R"({"log":"level=info msg=\"Adding target\" key=\"{a=\\\"b\\\"}\"\n","stream":"stderr","time":"2019-04-30T02:12:41.8443515Z"})",
-       "level=info msg=\"Adding target\" key=\"{a=\\\"b\\\"}\"\n", 1556590361844351500,
-       Labels{{"stream", "stderr"}}},
-      // An invalid time keeps the entry's timestamp.
-      {R"({"log":"log message\n","stream":"stderr","time":"hi!"})", "log message\n", kNow,
-       Labels{{"stream", "stderr"}}},
-      {"i'm not json!", "i'm not json!", kNow, Labels{}},
-  };
+// One entry in, one out: its line, timestamp and labels.
+struct Row {
+  std::string line, want_line;
+  int64_t want_ts;
+  Labels want_labels;
+};
+
+// Each row through its own pipeline: after a good timestamp a bad one is
+// fudged (the last one + 1ns, timestamp's action_on_failure).
+template <size_t N>
+void CheckRows(const std::string& yaml, const Row (&rows)[N]) {
   for (const Row& r : rows) {
     auto p = Build(yaml);
     ASSERT_NE(p, nullptr);
@@ -52,6 +46,19 @@ TEST(DockerStage, UpstreamRows) {
     EXPECT_EQ(c.out[0].ts_ns, r.want_ts) << r.line;
     EXPECT_EQ(c.out[0].labels, r.want_labels) << r.line;
   }
+}
+
+TEST(DockerStage, UpstreamRows) {
+  const Row rows[] = {
+      {R"({"log":"level=info msg=\"Adding target\" key=\"{a=\\\"b\\\"}\"\n","stream":"stderr","time":"2019-04-30T02:12:41.8443515Z"})",
+       "level=info msg=\"Adding target\" key=\"{a=\\\"b\\\"}\"\n", 1556590361844351500,
+       Labels{{"stream", "stderr"}}},
+      // An invalid time keeps the entry's timestamp.
+      {R"({"log":"log message\n","stream":"stderr","time":"hi!"})", "log message\n", kNow,
+       Labels{{"stream", "stderr"}}},
+      {"i'm not json!", "i'm not json!", kNow, Labels{}},
+  };
+  CheckRows("- docker: {}\n", rows);
 }
 
 TEST(DockerStage, StagesAfterItSeeTheResult) {
@@ -65,14 +72,7 @@ TEST(DockerStage, StagesAfterItSeeTheResult) {
 }
 
 TEST(CriStage, UpstreamNewCri) {
-  const std::string yaml = "- cri: {}\n";
-  // A pipeline per row: after a good timestamp, a bad one is fudged
-  // (the last one + 1ns, timestamp's action_on_failure).
-  struct Row {
-    std::string line, want_line;
-    int64_t want_ts;
-    Labels want_labels;
-  } rows[] = {
+  const Row rows[] = {
       {"2019-01-01T01:00:00.000000001Z stderr F message", "message", 1546304400000000001,
        Labels{{"stream", "stderr"}}},
       {"2019-01-01T01:00:00.000000001Z stderr F message\nmessage2", "message\nmessage2",
@@ -80,17 +80,7 @@ TEST(CriStage, UpstreamNewCri) {
       {"3242 stderr F message", "message", kNow, Labels{{"stream", "stderr"}}},
       {"i'm invalid!!!", "i'm invalid!!!", kNow, Labels{}},
   };
-  for (const Row& r : rows) {
-    auto p = Build(yaml);
-    ASSERT_NE(p, nullptr);
-    Collect c;
-    Entry e = MakeEntry(r.line, {}, kNow);
-    p->Process(e, c);
-    ASSERT_EQ(c.out.size(), 1u) << r.line;
-    EXPECT_EQ(c.out[0].line, r.want_line);
-    EXPECT_EQ(c.out[0].ts_ns, r.want_ts) << r.line;
-    EXPECT_EQ(c.out[0].labels, r.want_labels) << r.line;
-  }
+  CheckRows("- cri: {}\n", rows);
 }
 
 struct In {
@@ -236,13 +226,7 @@ TEST(CriStage, ConfigErrors) {
       {"- cri:\n    max_partial_line_size: 12 parsecs\n", "strconv.UnmarshalText"},
       {"- cri:\n    max_partial_line_size_truncate: maybe\n", "max_partial_line_size_truncate"},
   };
-  for (const auto& [yaml, want] : cases) {
-    config::Errors errors;
-    EXPECT_EQ(BuildPipeline(yaml, &errors), nullptr) << yaml;
-    ASSERT_EQ(errors.errors.size(), 1u) << yaml;
-    EXPECT_NE(errors.errors[0].find(want), std::string::npos) << errors.errors[0];
-    EXPECT_NE(errors.errors[0].find("test.yml:2:"), std::string::npos) << errors.errors[0];
-  }
+  for (const auto& [yaml, want] : cases) testing::ExpectOneBuildError(yaml, want);
 }
 
 }  // namespace
