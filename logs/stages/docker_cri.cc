@@ -26,7 +26,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "logs/stages/byte_size.h"
 #include "logs/stages/pipeline.h"
 #include "logs/stages/stage.h"

@@ -16,7 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "logs/stages/go_template.h"
 #include "logs/stages/stage.h"
 #include "logs/utf8.h"
