@@ -51,6 +51,12 @@ std::unique_ptr<Stage> NewMatchStage(const config::PipelineStage&, const StageCo
                                      config::Errors*);
 std::unique_ptr<Stage> NewMetricsStage(const config::PipelineStage&, const StageContext&,
                                        config::Errors*);
+std::unique_ptr<Stage> NewDockerStage(const config::PipelineStage&, const StageContext&,
+                                      config::Errors*);
+std::unique_ptr<Stage> NewCriStage(const config::PipelineStage&, const StageContext&,
+                                   config::Errors*);
+std::unique_ptr<Stage> NewReplaceStage(const config::PipelineStage&, const StageContext&,
+                                       config::Errors*);
 
 namespace {
 
@@ -83,6 +89,9 @@ constexpr Factory kFactories[] = {
     {"limit", NewLimitStage},
     {"match", NewMatchStage},
     {"metrics", NewMetricsStage},
+    {"docker", NewDockerStage},
+    {"cri", NewCriStage},
+    {"replace", NewReplaceStage},
 };
 
 // Continues a pipeline after stage i-1.

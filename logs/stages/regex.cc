@@ -61,8 +61,6 @@ class RegexStage final : public Stage {
 
 }  // namespace
 
-// Compiles a stage's `expression` as Go's regexp would accept it; null with
-// an error (Promtail's texts) when it is missing or invalid.
 std::unique_ptr<RE2> CompileStageRegex(const config::PipelineStage& spec, config::MapReader& r,
                                        config::Errors* errors) {
   std::string expr;

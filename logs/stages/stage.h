@@ -27,6 +27,10 @@
 #include "core/config/map_reader.h"
 #include "logs/entry_source.h"
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace prometheus {
 class Registry;
 template <typename T>
@@ -154,6 +158,11 @@ config::MapReader OuterReader(const config::PipelineStage& spec, config::Errors*
 // stage's position when the node has none).
 void StageError(const config::PipelineStage& spec, const YAML::Node& node, std::string_view key,
                 std::string_view message, config::Errors* errors);
+
+// Compiles the body's `expression` (regex, replace) as Go's regexp would
+// accept it; null with Promtail's error text when missing or invalid.
+std::unique_ptr<re2::RE2> CompileStageRegex(const config::PipelineStage& spec,
+                                            config::MapReader& r, config::Errors* errors);
 
 // Each stage's factory: null (with errors added) when the body is invalid.
 using StageFactory = std::unique_ptr<Stage> (*)(const config::PipelineStage& spec,

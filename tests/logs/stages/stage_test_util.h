@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config/logs_config.h"
+#include "gtest/gtest.h"
 #include "core/config/map_reader.h"
 #include "logs/stages/pipeline.h"
 #include "yaml-cpp/yaml.h"
@@ -39,6 +40,16 @@ inline std::unique_ptr<Pipeline> BuildPipeline(const std::string& yaml, config::
                                           errors->file, path});
   }
   return Pipeline::Build(specs, ctx, errors);
+}
+
+// Expects `yaml` not to build, with exactly one error, placed in the file
+// ("test.yml:") and containing `want`.
+inline void ExpectOneBuildError(const std::string& yaml, const std::string& want) {
+  config::Errors errors;
+  EXPECT_EQ(BuildPipeline(yaml, &errors), nullptr) << yaml;
+  ASSERT_EQ(errors.errors.size(), 1u) << yaml;
+  EXPECT_NE(errors.errors[0].find(want), std::string::npos) << errors.errors[0];
+  EXPECT_NE(errors.errors[0].find("test.yml:"), std::string::npos) << errors.errors[0];
 }
 
 // An entry as the file reader makes it: labels (also copied into
