@@ -1,6 +1,6 @@
 // The corpus files with a logs: (or legacy loki:) block that need only the
-// file target and the Loki client (reference/logs.md §9: 08, 17, 22, 35)
-// run: outpost starts on each, with every client URL pointed at the test's
+// file target, the Loki client (reference/logs.md §9: 08, 17, 22, 35) and
+// pipeline stages (15, 34) run: outpost starts on each, with every client URL pointed at the test's
 // Loki receiver and every path (WAL, positions) in a temp dir, starts its
 // logs instance, sends nothing the receiver refuses, and stops cleanly.
 // core/config/corpus_test.cc records which corpus files load at all.
@@ -59,7 +59,7 @@ TEST(LogsCorpusTest, LogsOnlyCorpusFilesRun) {
                  << " (a clone without ../shared): nothing to run";
   }
   int ran = 0;
-  for (const char* prefix : {"08-", "17-", "22-", "35-"}) {
+  for (const char* prefix : {"08-", "15-", "17-", "22-", "34-", "35-"}) {
     std::string path;
     for (const auto& e : std::filesystem::directory_iterator(kCorpus)) {
       if (e.path().filename().string().rfind(prefix, 0) == 0) path = e.path().string();
@@ -82,7 +82,7 @@ TEST(LogsCorpusTest, LogsOnlyCorpusFilesRun) {
     EXPECT_TRUE(loki.errors().empty()) << loki.errors().front();
     ++ran;
   }
-  EXPECT_EQ(ran, 4);
+  EXPECT_EQ(ran, 6);
 }
 
 }  // namespace
