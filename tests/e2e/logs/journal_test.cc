@@ -145,7 +145,8 @@ TEST_F(JournalTest, ShipsEntriesResumesFromCursorAndFollowsNewFiles) {
 }
 
 // kill -9 five times while journal files are written (one new file per run,
-// appended to while the agent reads it), runs 2 and 3 while the receiver
+// appended to while the agent reads it, the kill 20-200 ms after that
+// append: while it is shipped), runs 2 and 3 while the receiver
 // answers 503: at the end no line is missing, and the duplicates are bounded
 // by what was in flight. Bound: the client sends one batch at a time and
 // writes the cursor (positions file, no fsync) in its acknowledgement
@@ -159,8 +160,10 @@ TEST_F(JournalKillTest, Kill9FiveTimesWhileFilesAreWrittenAndDuringOutage) {
   job_.batchsize = "2048";
   std::mt19937 rng(18);
   std::uniform_int_distribution<int> pause(300, 1200);
+  // The kill comes soon after the second write: while it is being shipped.
+  std::uniform_int_distribution<int> shipping(20, 200);
   constexpr int kKills = 5;
-  constexpr int64_t kChunk = 600;
+  constexpr int64_t kChunk = 1500;
   int64_t n = 0;
   for (int run = 0; run < kKills; ++run) {
     if (run == 2) loki_.SetStanding(LokiAction::Status(503));
@@ -173,9 +176,11 @@ TEST_F(JournalKillTest, Kill9FiveTimesWhileFilesAreWrittenAndDuringOutage) {
     std::this_thread::sleep_for(milliseconds(pause(rng)));
     ASSERT_NO_FATAL_FAILURE(Write(file, n, n + kChunk));  // while it reads
     n += kChunk;
-    std::this_thread::sleep_for(milliseconds(pause(rng)));
+    std::this_thread::sleep_for(milliseconds(shipping(rng)));
     p->Signal(SIGKILL);
     p->Wait();
+    std::printf("run %d killed: %zu of %lld taken by Loki\n", run, loki_.accepted(),
+                static_cast<long long>(n));
     if (getenv("LOGS_TEST_DEBUG")) std::printf("--- run %d\n%s", run, p->err().c_str());
   }
   std::unique_ptr<Process> p = StartAgent();
