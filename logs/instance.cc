@@ -66,19 +66,6 @@ void LogsInstance::Impl::WritePositions(bool durable) {
   positions_failing = !st.ok();
 }
 
-bool LogsInstance::Impl::TakeToken() {
-  const config::LogsLimitsConfig& l = cfg.limits_config;
-  if (!l.readline_rate_enabled || l.readline_rate <= 0) return true;
-  const absl::Time now = absl::Now();
-  const double burst = std::max(1, l.readline_burst);
-  tokens = refilled == absl::InfinitePast()
-               ? burst
-               : std::min(burst, tokens + absl::ToDoubleSeconds(now - refilled) * l.readline_rate);
-  refilled = now;
-  if (tokens < 1) return false;
-  tokens -= 1;
-  return true;
-}
 
 // Reads what `f` has; kFull when a client has no room.
 LogsInstance::Impl::Stop LogsInstance::Impl::ReadFile(Tracked& f, bool final) {
@@ -303,6 +290,10 @@ absl::StatusOr<std::unique_ptr<LogsInstance>> LogsInstance::Start(InstanceOption
   const config::LogsInstanceConfig& cfg = im.cfg;
   im.metrics = std::make_unique<FileMetrics>(*im.opts.registry, cfg.name);
   if (cfg.limits_config.max_line_size > 0) im.max_line = cfg.limits_config.max_line_size;
+  if (const config::LogsLimitsConfig& l = cfg.limits_config;
+      l.readline_rate_enabled && l.readline_rate > 0) {
+    im.readline_limit.emplace(l.readline_rate, std::max(1, l.readline_burst));
+  }
   // One byte over the limit reaches the client, which drops or truncates
   // and counts it (promtail_dropped_entries_total{reason="line_too_long"}).
   im.max_line += 1;

@@ -26,6 +26,7 @@
 #include "logs/positions.h"
 #include "logs/stages/pipeline.h"
 #include "logs/stream_table.h"
+#include "logs/token_bucket.h"
 
 namespace outpost::logs {
 
@@ -195,10 +196,10 @@ struct LogsInstance::Impl {
 
   // --- reading (reader thread) ---
   // limits_config.readline_rate / readline_burst: a token bucket over the
-  // instance's lines (Promtail: one golang.org/x/time/rate limiter).
-  double tokens = 0;
-  absl::Time refilled = absl::InfinitePast();
-  bool TakeToken();
+  // instance's lines (Promtail: one golang.org/x/time/rate limiter); unset
+  // when the limit is off.
+  std::optional<TokenBucket> readline_limit;
+  bool TakeToken() { return !readline_limit || readline_limit->Allow(absl::Now()); }
   enum class Stop { kNo, kFull };
 
   // Reads what `f` has; kFull when a client has no room.

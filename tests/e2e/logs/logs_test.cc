@@ -34,6 +34,7 @@ struct ClientOpts {
   std::string backoff = "{min_period: 100ms, max_period: 1s, max_retries: 5}";
   std::string batchwait = "100ms";
   std::string stages;  // pipeline_stages items, indented by 6
+  std::string limits;  // limits_config keys, indented by 6
 };
 
 std::string Config(const TempDir& dir, const std::string& url, const std::string& glob,
@@ -46,7 +47,8 @@ std::string Config(const TempDir& dir, const std::string& url, const std::string
          "\n    scrape_configs:\n    - job_name: app\n      static_configs:\n"
          "      - targets: [localhost]\n        labels:\n          job: app\n"
          "          __path__: " + glob + "\n" +
-         (c.stages.empty() ? "" : "      pipeline_stages:\n" + c.stages);
+         (c.stages.empty() ? "" : "      pipeline_stages:\n" + c.stages) +
+         (c.limits.empty() ? "" : "    limits_config:\n" + c.limits);
 }
 
 void Append(const std::string& path, int64_t from, int64_t to) {
@@ -171,6 +173,37 @@ TEST(LogsTest, PipelineStagesSetLabelsMetadataAndTenant) {
                            "expression"),
             std::string::npos)
       << bad.err();
+}
+
+// limits_config.readline_rate with readline_rate_drop: past the burst,
+// lines are dropped and counted (Promtail's global rate limiter), and the
+// positions still reach the file's end.
+TEST(LogsTest, ReadlineRateDropsPastTheBurstAndCountsThem) {
+  TempDir dir;
+  LokiReceiver loki;
+  ASSERT_TRUE(loki.Start());
+  const std::string log = dir / "app.log";
+  Append(log, 0, 200);
+  ClientOpts c;
+  c.limits =
+      "      readline_rate_enabled: true\n      readline_rate: 0.001\n"
+      "      readline_burst: 50\n      readline_rate_drop: true\n";
+  WriteFile(dir / "agent.yaml", Config(dir, loki.url(), dir / "*.log", c));
+  Process p(Args(dir / "agent.yaml"), dir.path());
+  ASSERT_TRUE(p.WaitForStderr("outpost started")) << p.err();
+  const int port = PortFromLog(p.err());
+  const std::string want =
+      "logentry_dropped_lines_total{logs_config=\"default\",reason=\"global_rate_limiter_drop\"} "
+      "150";
+  std::string m;
+  for (int i = 0; i < 100 && m.find(want) == std::string::npos; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    m = HttpRequestTo(port, "GET", "/metrics").body;
+  }
+  EXPECT_NE(m.find(want), std::string::npos) << m;
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(loki.entries().size(), 50u);
+  EXPECT_EQ(Count(loki, 50).missing, 0);  // the first 50 lines: the burst
 }
 
 size_t Occurrences(const std::string& text, const std::string& needle) {
