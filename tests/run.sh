@@ -17,6 +17,7 @@ TEST_DEPS=(
   clang libclang-rt-14-dev lld curl ca-certificates procps openssl
   prometheus prometheus-node-exporter
   mariadb-server prometheus-mysqld-exporter
+  postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
@@ -29,6 +30,7 @@ if [ "$(id -u)" -eq 0 ]; then
   # The packaged exporters and Prometheus start themselves as services on
   # their default ports; the tests run their own copies, so stop those.
   for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
+      postgresql prometheus-postgres-exporter \
       redis-server prometheus-redis-exporter; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
@@ -38,14 +40,19 @@ if [ "$(id -u)" -eq 0 ]; then
   pkill -x prometheus-node-exporter 2>/dev/null || true
   pkill -x prometheus-mysqld-exporter 2>/dev/null || true
   pkill -x prometheus-redis-exporter 2>/dev/null || true
+  pkill -x prometheus-postgres-exporter 2>/dev/null || true
 else
   echo "tests/run.sh: not root; assuming the packages are installed" >&2
 fi
 
 for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
-    prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq; do
+    prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq \
+    prometheus-postgres-exporter; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
+# PostgreSQL's server binaries are not on PATH (Debian keeps them per major).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+  { echo "tests/run.sh: missing /usr/lib/postgresql/*/bin/initdb" >&2; exit 1; }
 
 echo "==> sanitizer build (address,undefined) and fuzz targets"
 cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <system_error>
@@ -154,6 +155,29 @@ std::string ToValidUtf8(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string FormatGoFloat(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // Shortest digits, then Go's %g choice: exponent form when exp < -4 or
+  // exp >= 6 (strconv/ftoa.go: eprec is 6 for shortest formatting), as
+  // expfmt writes `le` (text_create.go writeFloat).
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, end);
+  const size_t e = sci.find('e');
+  const int exp = std::atoi(sci.c_str() + e + 1);
+  if (exp < -4 || exp >= 6) {
+    std::string mant = sci.substr(0, e);
+    char sign = exp < 0 ? '-' : '+';
+    int a = exp < 0 ? -exp : exp;
+    char eb[16];
+    std::snprintf(eb, sizeof(eb), "e%c%02d", sign, a);
+    return mant + eb;
+  }
+  auto [end2, ec2] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  return std::string(buf, end2);
 }
 
 }  // namespace outpost::integrations

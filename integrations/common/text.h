@@ -60,6 +60,10 @@ enum class OutOfRange {
 // sign on NaN). No surrounding space, no hex floats, no '_'.
 bool ParseGoFloat(std::string_view s, double* out, OutOfRange range = OutOfRange::kReject);
 
+// Go's strconv.FormatFloat(v, 'g', -1, 64), which is also fmt's %v of a
+// float64 ("1e-06", "2.5", "1e+06"; NaN, +Inf, -Inf).
+std::string FormatGoFloat(double v);
+
 // Splits `s` on runs of spaces/tabs into at most `max` fields; returns the
 // number of fields written to `out`.
 size_t SplitFields(std::string_view s, std::string_view* out, size_t max);

@@ -25,7 +25,7 @@
 #include "absl/status/statusor.h"
 #include "core/base/metric.h"
 #include "integrations/mysqld/options.h"
-#include "integrations/mysqld/result_set.h"
+#include "integrations/common/result_set.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"
 
@@ -93,8 +93,6 @@ bool ParseStatus(std::string_view s, double* out);
 // validPrometheusName: runs of [^a-zA-Z0-9_] runes → '_' each, lower case,
 // into *out.
 void ValidPrometheusName(std::string_view s, std::string* out);
-// Go's strconv.FormatFloat(v, 'g', -1, 64) (bucket bounds: "1e-06").
-std::string FormatGoFloat(double v);
 
 // The server version as upstream compares it: the leading "N.N" of
 // SELECT @@version as a number, 999 when it does not parse.

@@ -31,7 +31,7 @@ namespace {
 
 using outpost::integrations::mysqld::Collector;
 using outpost::integrations::mysqld::FakeQuerier;
-using outpost::integrations::mysqld::ResultSet;
+using outpost::integrations::ResultSet;
 
 class CountingAppender final : public outpost::Appender {
  public:

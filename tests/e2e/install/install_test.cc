@@ -230,7 +230,7 @@ TEST(InstallTest, ListStacksAndBuildDeps) {
   r = Install({"--print-build-deps"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("build-essential cmake ninja-build ", 0), 0u) << r.out;
-  EXPECT_TRUE(Contains(r.out, " nlohmann-json3-dev libsimdjson-dev libsystemd-dev\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, " nlohmann-json3-dev libsimdjson-dev libsystemd-dev libpq-dev\n")) << r.out;
 }
 
 TEST(InstallTest, InstallsDashboardsProvisioningAndRules) {

@@ -1,11 +1,13 @@
-// A query result as the mysqld collectors see it: column names and rows of
-// nullable text cells. All cells live in one buffer that is reused between
-// queries, so a steady-state collection does not allocate per cell.
+// A SQL query result as the SQL collectors (mysqld, postgres) see it:
+// column names and rows of nullable text cells. All cells live in one
+// buffer that is reused between queries, so a steady-state collection does
+// not allocate per cell.
 //
-// Filled by the SQL layer (sql.h) or by tests (Make), read by the pure
-// mapping code of each collector. Not thread-safe.
-#ifndef OUTPOST_INTEGRATIONS_MYSQLD_RESULT_SET_H_
-#define OUTPOST_INTEGRATIONS_MYSQLD_RESULT_SET_H_
+// Filled by an integration's SQL layer (mysqld/sql.h, postgres/connection.h)
+// or by tests (Make), read by the pure mapping code of each collector. Not
+// thread-safe.
+#ifndef OUTPOST_INTEGRATIONS_COMMON_RESULT_SET_H_
+#define OUTPOST_INTEGRATIONS_COMMON_RESULT_SET_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace outpost::integrations::mysqld {
+namespace outpost::integrations {
 
 class ResultSet {
  public:
@@ -24,10 +26,15 @@ class ResultSet {
   // Starts a new result with `n` columns (names set with SetColumn).
   void Reset(size_t n) {
     columns_.resize(n);
+    types_.assign(n, 0);
     cells_.clear();
     data_.clear();
   }
   void SetColumn(size_t i, std::string_view name) { columns_[i].assign(name); }
+  // The server's type of column i (PostgreSQL: the type OID, PQftype); 0
+  // when unknown (mysqld, canned results without types).
+  void SetColumnType(size_t i, uint32_t type) { types_[i] = type; }
+  uint32_t column_type(size_t i) const { return types_[i]; }
   // Appends one cell of the current row (rows are filled left to right).
   void AddCell(Cell v) {
     if (!v.has_value()) {
@@ -77,10 +84,11 @@ class ResultSet {
     bool null;
   };
   std::vector<std::string> columns_;
+  std::vector<uint32_t> types_;
   std::vector<Slot> cells_;
   std::string data_;
 };
 
-}  // namespace outpost::integrations::mysqld
+}  // namespace outpost::integrations
 
-#endif  // OUTPOST_INTEGRATIONS_MYSQLD_RESULT_SET_H_
+#endif  // OUTPOST_INTEGRATIONS_COMMON_RESULT_SET_H_
