@@ -1,6 +1,7 @@
-// The parser of GoTemplate: Go's text/template lexer and parser rules
-// (text/template/parse/lex.go, parse.go, node.go) for the subset in
-// go_template.h, building the tree of go_template_internal.h.
+// The parser of GoTemplate: Go's text/template parser rules
+// (text/template/parse/parse.go, node.go) for the subset in go_template.h,
+// building the tree of go_template_internal.h from go_template_lex.h's
+// tokens.
 #include "logs/stages/go_template.h"
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "logs/stages/go_template_internal.h"
+#include "logs/stages/go_template_lex.h"
 
 namespace outpost::logs::stages {
 namespace gotmpl {
@@ -15,40 +17,6 @@ namespace gotmpl {
 namespace {
 
 constexpr int kMaxDepth = 200;  // nested ifs and parentheses
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-// Go's unicode.IsLetter/IsDigit/'_'; every non-ASCII byte counts as a letter.
-bool IsAlnum(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || c == '_' || IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-enum class Tok : uint8_t {
-  kSpace,
-  kPipe,
-  kLParen,
-  kRParen,
-  kString,
-  kRawString,
-  kNumber,
-  kChar,
-  kField,
-  kDot,
-  kVariable,
-  kIdent,
-  kBool,
-  kKeyword,
-  kAssign,
-  kOther,
-  kRightDelim,
-};
-
-struct Token {
-  Tok t;
-  size_t pos;
-  std::string_view text;
-};
 
 // An operand of a command: an expression, a function name, or nil.
 struct Operand {
@@ -66,9 +34,9 @@ struct Operand {
 // How an item list ended.
 enum class End : uint8_t { kEOF, kElse, kElseIf, kEnd };
 
-class Parser {
+class Parser : public Lexer {
  public:
-  Parser(std::string_view src, GoTemplate::Impl* impl) : src_(src), impl_(impl) {}
+  Parser(std::string_view src, GoTemplate::Impl* impl) : Lexer(src), impl_(impl) {}
 
   bool Parse(std::string* error) {
     End end;
@@ -88,14 +56,6 @@ class Parser {
   }
 
  private:
-  bool Fail(size_t pos, std::string_view msg) {
-    if (err_.empty()) {
-      err_.assign(msg);
-      err_pos_ = pos;
-    }
-    return false;
-  }
-
   Expr* NewExpr(Expr::Kind kind, size_t pos) {
     impl_->exprs.push_back(std::make_unique<Expr>());
     Expr* e = impl_->exprs.back().get();
@@ -155,15 +115,6 @@ class Parser {
       while (pos_ < src_.size() && IsSpace(src_[pos_])) ++pos_;
     }
     return true;
-  }
-
-  // The length of a right delimiter at p: 4 for " -}}", 2 for "}}", else 0.
-  size_t RightDelimAt(size_t p) const {
-    if (p + 3 < src_.size() && IsSpace(src_[p]) && src_[p + 1] == '-' &&
-        src_.compare(p + 2, 2, "}}") == 0) {
-      return 4;
-    }
-    return src_.compare(p, 2, "}}") == 0 ? 2 : 0;
   }
 
   // After "{{": an action, an if, or the else/end that ends the current list.
@@ -236,192 +187,6 @@ class Parser {
 
   bool Unexpected(const Token& t, std::string_view context) {
     return Fail(t.pos, absl::StrCat("unexpected \"", ToAbsl(t.text), "\" in ", ToAbsl(context)));
-  }
-
-  // --- lexer (inside an action) -------------------------------------
-
-  bool Next(Token* t) {
-    if (!peeked_.empty()) {
-      *t = peeked_.front();
-      peeked_.erase(peeked_.begin());
-      last_ = *t;
-      return true;
-    }
-    if (!Lex(t)) return false;
-    last_ = *t;
-    return true;
-  }
-  bool NextNonSpace(Token* t) {
-    do {
-      if (!Next(t)) return false;
-    } while (t->t == Tok::kSpace);
-    return true;
-  }
-  bool Peek(Token* t) {
-    if (peeked_.empty()) {
-      Token n;
-      if (!Lex(&n)) return false;
-      peeked_.push_back(n);
-    }
-    *t = peeked_.front();
-    return true;
-  }
-  bool PeekNonSpace(Token* t) {
-    if (!NextNonSpace(t)) return false;
-    peeked_.insert(peeked_.begin(), *t);
-    return true;
-  }
-  void Backup(const Token& t) { peeked_.insert(peeked_.begin(), t); }
-
-  bool AtTerminator(size_t p) const {
-    if (p >= src_.size()) return true;
-    const char c = src_[p];
-    return IsSpace(c) || c == '.' || c == ',' || c == '|' || c == ':' || c == ')' || c == '(' ||
-           c == '}';
-  }
-
-  bool Lex(Token* t) {
-    const size_t start = pos_;
-    auto emit = [&](Tok k) {
-      *t = Token{k, start, src_.substr(start, pos_ - start)};
-      return true;
-    };
-    if (pos_ >= src_.size()) return Fail(start, "unclosed action");
-    if (const size_t delim = RightDelimAt(pos_); delim != 0) {
-      if (paren_depth_ > 0) return Fail(start, "unclosed left paren");
-      pos_ += delim;
-      emit(Tok::kRightDelim);
-      if (delim == 4) {
-        while (pos_ < src_.size() && IsSpace(src_[pos_])) ++pos_;
-      }
-      return true;
-    }
-    const char c = src_[pos_];
-    if (IsSpace(c)) {
-      // A run of spaces, leaving the one that starts " -}}".
-      while (pos_ < src_.size() && IsSpace(src_[pos_]) && RightDelimAt(pos_) != 4) ++pos_;
-      return emit(Tok::kSpace);
-    }
-    ++pos_;
-    switch (c) {
-      case '=':
-        return emit(Tok::kAssign);
-      case ':':
-        if (pos_ >= src_.size() || src_[pos_] != '=') return Fail(start, "expected :=");
-        ++pos_;
-        return emit(Tok::kAssign);
-      case '|':
-        return emit(Tok::kPipe);
-      case '(':
-        ++paren_depth_;
-        return emit(Tok::kLParen);
-      case ')':
-        if (--paren_depth_ < 0) return Fail(start, "unexpected right paren");
-        return emit(Tok::kRParen);
-      case '"':
-      case '\'':
-        while (true) {
-          if (pos_ >= src_.size() || src_[pos_] == '\n') {
-            return Fail(
-                start, c == '"' ? "unterminated quoted string" : "unterminated character constant");
-          }
-          const char d = src_[pos_++];
-          if (d == '\\') {
-            if (pos_ >= src_.size() || src_[pos_] == '\n') {
-              return Fail(start, "unterminated quoted string");
-            }
-            ++pos_;
-          } else if (d == c) {
-            break;
-          }
-        }
-        return emit(c == '"' ? Tok::kString : Tok::kChar);
-      case '`': {
-        const size_t close = src_.find('`', pos_);
-        if (close == std::string_view::npos) return Fail(start, "unterminated raw quoted string");
-        pos_ = close + 1;
-        return emit(Tok::kRawString);
-      }
-      case '$':
-        while (pos_ < src_.size() && IsAlnum(src_[pos_])) ++pos_;
-        return emit(Tok::kVariable);
-      default:
-        break;
-    }
-    if (c == '.' && (pos_ >= src_.size() || !IsDigit(src_[pos_]))) {
-      if (AtTerminator(pos_)) return emit(Tok::kDot);
-      while (pos_ < src_.size() && IsAlnum(src_[pos_])) ++pos_;
-      if (!AtTerminator(pos_)) return Fail(pos_, "bad character in field name");
-      return emit(Tok::kField);
-    }
-    if (c == '.' || c == '+' || c == '-' || IsDigit(c)) {
-      pos_ = start;
-      if (!ScanNumber()) {
-        return Fail(start, absl::StrCat("bad number syntax: \"",
-                                        ToAbsl(src_.substr(start, pos_ - start)), "\""));
-      }
-      if (pos_ < src_.size() && (src_[pos_] == '+' || src_[pos_] == '-')) {
-        return Fail(start, "complex numbers are not supported");
-      }
-      return emit(Tok::kNumber);
-    }
-    if (IsAlnum(c)) {
-      while (pos_ < src_.size() && IsAlnum(src_[pos_])) ++pos_;
-      if (!AtTerminator(pos_)) return Fail(pos_, "bad character after identifier");
-      const std::string_view word = src_.substr(start, pos_ - start);
-      static constexpr std::string_view kKeywords[] = {"if",    "else",  "end",     "nil",
-                                                       "range", "with",  "define",  "template",
-                                                       "block", "break", "continue"};
-      for (std::string_view k : kKeywords) {
-        if (word == k) return emit(Tok::kKeyword);
-      }
-      if (word == "true" || word == "false") return emit(Tok::kBool);
-      return emit(Tok::kIdent);
-    }
-    if (static_cast<unsigned char>(c) < 0x7f && c >= 0x20) return emit(Tok::kOther);
-    return Fail(start, "unrecognized character in action");
-  }
-
-  // Go's lexer scanNumber: a loose scan; ParseNumber checks the syntax.
-  bool ScanNumber() {
-    auto accept = [&](std::string_view valid) {
-      if (pos_ < src_.size() && valid.find(src_[pos_]) != std::string_view::npos) {
-        ++pos_;
-        return true;
-      }
-      return false;
-    };
-    auto run = [&](std::string_view valid) {
-      while (accept(valid)) {
-      }
-    };
-    accept("+-");
-    std::string_view digits = "0123456789_";
-    if (accept("0")) {
-      if (accept("xX")) {
-        digits = "0123456789abcdefABCDEF_";
-      } else if (accept("oO")) {
-        digits = "01234567_";
-      } else if (accept("bB")) {
-        digits = "01_";
-      }
-    }
-    run(digits);
-    if (accept(".")) run(digits);
-    if (digits.size() == 11 && accept("eE")) {
-      accept("+-");
-      run("0123456789_");
-    }
-    if (digits.size() == 23 && accept("pP")) {
-      accept("+-");
-      run("0123456789_");
-    }
-    accept("i");
-    if (pos_ < src_.size() && IsAlnum(src_[pos_])) {
-      ++pos_;
-      return false;
-    }
-    return true;
   }
 
   // --- pipelines -----------------------------------------------------
@@ -680,14 +445,7 @@ class Parser {
     return e;
   }
 
-  std::string_view src_;
   GoTemplate::Impl* impl_;
-  size_t pos_ = 0;
-  int paren_depth_ = 0;
-  std::vector<Token> peeked_;
-  Token last_{Tok::kSpace, 0, {}};
-  std::string err_;
-  size_t err_pos_ = 0;
 };
 
 }  // namespace
