@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "logs/stages/byte_size.h"
+#include "logs/stages/go_duration.h"
 #include "logs/stages/go_time.h"
 #include "logs/stages/stage.h"
 #include "prometheus/counter.h"
@@ -130,14 +131,14 @@ std::unique_ptr<Stage> NewDropStage(const config::PipelineStage& spec, const Sta
   }
   if (separator) cfg.separator = *separator;
   if (older_than) {
-    absl::Duration d;
-    std::string err;
-    if (!ParseGoDuration(*older_than, &d, &err)) {
+    absl::StatusOr<int64_t> d = ParseGoDuration(*older_than);
+    if (!d.ok()) {
       m.ValueError("older_than", absl::StrCat("drop stage invalid duration, ", *older_than,
-                                              " cannot be converted to a duration: ", err));
+                                              " cannot be converted to a duration: ",
+                                              d.status().message()));
       return nullptr;
     }
-    cfg.older_than = d;
+    cfg.older_than = absl::Nanoseconds(*d);
   }
   if (value && !cfg.sources) {
     m.Error("value", "drop stage config must contain `source` if `value` is specified");

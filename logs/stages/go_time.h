@@ -1,7 +1,7 @@
 // Go's time layouts, written by hand for the timestamp stage (not a port of
 // Go's code: it follows the behaviour of Go's time.Parse as Promtail uses it,
 // stages/timestamp.go and util.go convertDateLayout) and Go's
-// time.ParseDuration / strconv.ParseInt for the drop stage and Unix formats.
+// strconv.ParseInt for the Unix formats (time.ParseDuration is go_duration.h).
 // go_time.cc has the layouts and numbers, go_zone.cc the zones.
 //
 // A layout ("02/Jan/2006:15:04:05 -0700") is split once into tokens; Parse
@@ -86,9 +86,6 @@ bool GoResolve(const GoParsed& p, const GoZone& default_zone, const GoZone& loca
 
 // Go's strconv.ParseInt(s, 10, 64).
 bool ParseGoInt64(std::string_view s, int64_t* out);
-// Go's time.ParseDuration ("1h30m", "1.5h", "-300ms", "2us"); false with
-// *error set to Go's message when invalid.
-bool ParseGoDuration(std::string_view s, absl::Duration* out, std::string* error);
 
 }  // namespace outpost::logs::stages
 

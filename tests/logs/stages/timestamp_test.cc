@@ -3,6 +3,7 @@
 
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "logs/stages/go_duration.h"
 #include "logs/stages/go_time.h"
 #include "stage_metrics_test_util.h"
 
@@ -300,20 +301,14 @@ TEST(GoTime, Durations) {
                                    {"2\xc2\xb5s", absl::Microseconds(2)},
                                    {"1m0.5s", absl::Milliseconds(60500)},
                                    {".5s", absl::Milliseconds(500)}}) {
-    absl::Duration out;
-    std::string err;
-    EXPECT_TRUE(ParseGoDuration(d.in, &out, &err)) << d.in << ": " << err;
-    EXPECT_EQ(out, d.want) << d.in;
+    absl::StatusOr<int64_t> ns = ParseGoDuration(d.in);
+    ASSERT_TRUE(ns.ok()) << d.in << ": " << ns.status();
+    EXPECT_EQ(absl::Nanoseconds(*ns), d.want) << d.in;
   }
   for (const char* bad : {"", "1", "1d", "h", ".s", "1.h2", "99999999999999999999h"}) {
-    absl::Duration out;
-    std::string err;
-    EXPECT_FALSE(ParseGoDuration(bad, &out, &err)) << bad;
+    EXPECT_FALSE(ParseGoDuration(bad).ok()) << bad;
   }
-  absl::Duration out;
-  std::string err;
-  ParseGoDuration("1x", &out, &err);
-  EXPECT_EQ(err, "time: unknown unit \"x\" in duration \"1x\"");
+  EXPECT_EQ(ParseGoDuration("1x").status().message(), "time: unknown unit \"x\" in duration \"1x\"");
 }
 
 TEST(GoTime, Int64) {
