@@ -104,7 +104,8 @@ class PostgresIntegration final : public Integration {
     ++scrapes_total_;
     ++round_;
     int attempted = 0, conn_errors = 0, errors = 0;
-    std::vector<bool> master_ok(masters_.size(), false);
+    std::vector<bool>& master_ok = master_ok_;
+    master_ok.assign(masters_.size(), false);
     for (size_t i = 0; i < masters_.size(); ++i) {
       ++attempted;
       master_ok[i] = Connect(*masters_[i]);
@@ -267,6 +268,7 @@ class PostgresIntegration final : public Integration {
   ServerCollectorFactory factory_;
   std::vector<std::unique_ptr<Server>> masters_, discovered_;
   ResultSet databases_rs_;
+  std::vector<bool> master_ok_;  // this collection's connect results, reused
   MetricFamily up_, duration_, scrapes_, last_error_, static_, build_info_;
   const Appender* last_app_ = nullptr;
   SeriesRef up_ref_ = 0, duration_ref_ = 0, scrapes_ref_ = 0, last_error_ref_ = 0,

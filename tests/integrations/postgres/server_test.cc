@@ -1,0 +1,357 @@
+// The postgres integration core against a real, throwaway PostgreSQL
+// server: pg_up and pg_static, both DSN forms, bad credentials, a server
+// stopped and restarted between collections, a flat number of server
+// connections over many collections, autodiscovery, and the password never
+// reaching the logs.
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/base/log.h"
+#include "core/base/memory_appender.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "integrations/postgres/postgres.h"
+#include "tests/integrations/postgres/shared_server.h"
+
+namespace outpost::integrations::postgres {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using outpost::testing::PostgresServer;
+
+double Value(const MemoryAppender& app, std::string_view name, const Labels& l = {}) {
+  const double* v = app.Find(name, l);
+  return v == nullptr ? -1 : *v;
+}
+
+// Captures log lines for the test's lifetime.
+class LogCapture {
+ public:
+  LogCapture() {
+    log::SetSinkForTesting([this](std::string_view line) {
+      std::lock_guard<std::mutex> l(mu_);
+      text_.append(line);
+      text_.push_back('\n');
+    });
+  }
+  ~LogCapture() { log::SetSinkForTesting(nullptr); }
+  std::string text() {
+    std::lock_guard<std::mutex> l(mu_);
+    return text_;
+  }
+  int Count(std::string_view what) {
+    const std::string t = text();
+    int n = 0;
+    for (size_t at = t.find(what); at != std::string::npos; at = t.find(what, at + 1)) ++n;
+    return n;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string text_;
+};
+
+std::unique_ptr<Integration> Make(const Options& o, ServerCollectorFactory f = nullptr) {
+  absl::StatusOr<std::unique_ptr<Integration>> i = NewPostgresIntegration(o, absl::Seconds(5), f);
+  EXPECT_TRUE(i.ok()) << i.status();
+  return i.ok() ? std::move(*i) : nullptr;
+}
+
+Options WithDsns(std::vector<std::string> dsns) {
+  Options o;
+  for (std::string& d : dsns) o.data_source_names.emplace_back(std::move(d));
+  return o;
+}
+
+absl::Status Collect(Integration& i, MemoryAppender& app) {
+  app.Clear();
+  return i.Collect(app, absl::Now() + absl::Seconds(30));
+}
+
+// Connections the integration holds (application_name=outpost).
+int OutpostConnections(PostgresServer* pg) {
+  std::string n;
+  EXPECT_TRUE(pg->Sql("SELECT count(*) FROM pg_stat_activity WHERE application_name='outpost'",
+                      &n))
+      << pg->error();
+  return std::atoi(n.c_str());
+}
+
+// Records which servers got a ServerCollector and how often each ran.
+struct Recorder {
+  struct Entry {
+    ServerInfo info;
+    int runs = 0;
+    std::string database;
+  };
+  std::vector<std::unique_ptr<Entry>> entries;
+
+  class Collector final : public ServerCollector {
+   public:
+    explicit Collector(Entry* e) : e_(e) {}
+    absl::Status Collect(Querier& q, const ServerVersion& v, Appender&, absl::Time) override {
+      ++e_->runs;
+      EXPECT_GE(v.major, 12);
+      ResultSet rs;
+      absl::Status st = q.Query("SELECT current_database()", &rs);
+      if (st.ok() && rs.num_rows() == 1) e_->database.assign(rs.Text(0, 0));
+      return st;
+    }
+
+   private:
+    Entry* e_;
+  };
+
+  ServerCollectorFactory Factory() {
+    return [this](const Options&, const ServerInfo& info)
+               -> absl::StatusOr<std::unique_ptr<ServerCollector>> {
+      entries.push_back(std::make_unique<Entry>());
+      entries.back()->info = info;
+      return std::make_unique<Collector>(entries.back().get());
+    };
+  }
+  const Entry* Find(std::string_view db) const {
+    for (const auto& e : entries) {
+      if (e->database == db) return e.get();
+    }
+    return nullptr;
+  }
+};
+
+TEST(PostgresServerTest, UpAndStaticWithTheRealVersion) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  std::string version;
+  ASSERT_TRUE(pg->Sql("SELECT version()", &version)) << pg->error();
+  std::string short_version;
+  ASSERT_TRUE(pg->Sql("SELECT current_setting('server_version_num')", &short_version));
+  const int num = std::atoi(short_version.c_str());
+  const std::string expect_short = std::to_string(num / 10000) + "." + std::to_string(num % 100) + ".0";
+
+  for (const std::string& dsn : {pg->Dsn(), pg->Conninfo()}) {
+    SCOPED_TRACE(dsn);
+    auto integ = Make(WithDsns({dsn}));
+    ASSERT_NE(integ, nullptr);
+    MemoryAppender app;
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    EXPECT_EQ(Value(app, "pg_up"), 1) << app.Render();
+    EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 0);
+    EXPECT_EQ(Value(app, "pg_exporter_scrapes_total"), 1);
+    EXPECT_GE(Value(app, "pg_exporter_last_scrape_duration_seconds"), 0);
+    const std::string server = "127.0.0.1:" + std::to_string(pg->port());
+    EXPECT_EQ(Value(app, "pg_static",
+                    {{"server", server}, {"version", version}, {"short_version", expect_short}}),
+              1)
+        << app.Render();
+    const std::string text = app.Render();
+    EXPECT_THAT(text, HasSubstr("# TYPE pg_static untyped"));
+    EXPECT_THAT(text, HasSubstr("postgres_exporter_build_info{"));
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    EXPECT_EQ(Value(app, "pg_exporter_scrapes_total"), 2);
+    EXPECT_EQ(Value(app, "pg_up"), 1);
+  }
+}
+
+TEST(PostgresServerTest, DisableDefaultMetricsDropsPgStatic) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  Options o = WithDsns({pg->Dsn()});
+  o.disable_default_metrics = true;
+  auto integ = Make(o);
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 1);
+  EXPECT_THAT(app.Render(), Not(HasSubstr("pg_static")));
+}
+
+TEST(PostgresServerTest, BadPasswordGivesPgUpZeroAndLogsOnce) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  LogCapture logs;
+  const std::string dsn = "postgresql://outpost:wrong-Pa55word@127.0.0.1:" +
+                          std::to_string(pg->port()) + "/postgres?sslmode=disable";
+  auto integ = Make(WithDsns({dsn}));
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Collect(*integ, app).ok());  // pg_up 0 is reported, not an error
+    EXPECT_EQ(Value(app, "pg_up"), 0);
+    EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 1);
+    EXPECT_EQ(Value(app, "pg_exporter_scrapes_total"), i + 1);
+    EXPECT_THAT(app.Render(), Not(HasSubstr("pg_static")));
+  }
+  EXPECT_EQ(logs.Count("cannot reach postgres"), 1) << logs.text();
+  EXPECT_THAT(logs.text(), HasSubstr("password authentication failed"));
+  EXPECT_THAT(logs.text(), Not(HasSubstr("wrong-Pa55word")));
+  EXPECT_THAT(logs.text(), HasSubstr("outpost:***@127.0.0.1"));
+}
+
+TEST(PostgresServerTest, PgUpIsZeroOnlyWhenEveryServerFails) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  const std::string dead = "postgresql://outpost:x@127.0.0.1:" +
+                           std::to_string(outpost::testing::FreePort()) + "/postgres";
+  Options o = WithDsns({dead, pg->Dsn()});
+  auto integ = Make(o);
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 1);
+  EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 1);
+  EXPECT_THAT(app.Render(), HasSubstr("pg_static{server=\"127.0.0.1:" + std::to_string(pg->port())));
+}
+
+TEST(PostgresServerTest, ServerStoppedAndRestarted) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  LogCapture logs;
+  auto integ = Make(WithDsns({pg->Dsn()}));
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  ASSERT_EQ(Value(app, "pg_up"), 1);
+
+  pg->Stop();
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 0);
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 0);
+  EXPECT_EQ(logs.Count("cannot reach postgres"), 1) << logs.text();
+
+  ASSERT_TRUE(pg->Start()) << pg->error();
+  // Reconnection waits out the backoff (1 s after the first failure, 2 s
+  // after the second): collect until it is back, within a bound.
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    up = Value(app, "pg_up") == 1;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(up) << logs.text();
+  EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 0);
+  EXPECT_THAT(app.Render(), HasSubstr("pg_static{"));
+  EXPECT_EQ(logs.Count("connected to postgres"), 2) << logs.text();
+  EXPECT_EQ(logs.Count("cannot reach postgres"), 1) << logs.text();
+  EXPECT_EQ(OutpostConnections(pg), 1);
+}
+
+TEST(PostgresServerTest, ConnectionsStayFlat) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  Recorder rec;
+  auto integ = Make(WithDsns({pg->Dsn()}), rec.Factory());
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  for (int i = 1; i <= 2000; ++i) {
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    ASSERT_EQ(Value(app, "pg_up"), 1) << "collection " << i;
+    if (i == 1 || i % 500 == 0) {
+      EXPECT_EQ(OutpostConnections(pg), 1) << "collection " << i;
+    }
+  }
+  ASSERT_EQ(rec.entries.size(), 1u);
+  EXPECT_EQ(rec.entries[0]->runs, 2000);
+  EXPECT_TRUE(rec.entries[0]->info.master);
+  EXPECT_TRUE(rec.entries[0]->info.first);
+  integ.reset();
+  EXPECT_EQ(OutpostConnections(pg), 0);
+}
+
+TEST(PostgresServerTest, AutodiscoveryFindsOtherDatabases) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS shop")) << pg->error();
+  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS archive")) << pg->error();
+  ASSERT_TRUE(pg->Sql("CREATE DATABASE shop")) << pg->error();
+  ASSERT_TRUE(pg->Sql("CREATE DATABASE archive")) << pg->error();
+  Options o = WithDsns({pg->Dsn()});
+  o.autodiscover_databases = true;
+  o.exclude_databases = {"archive"};
+  Recorder rec;
+  auto integ = Make(o, rec.Factory());
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 1);
+  EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 0) << app.Render();
+  const Recorder::Entry* master = rec.Find("postgres");
+  const Recorder::Entry* shop = rec.Find("shop");
+  ASSERT_NE(master, nullptr);
+  ASSERT_NE(shop, nullptr);
+  EXPECT_EQ(rec.Find("archive"), nullptr);  // excluded
+  EXPECT_TRUE(master->info.master);
+  EXPECT_FALSE(shop->info.master);
+  EXPECT_EQ(shop->info.server, "127.0.0.1:" + std::to_string(pg->port()));
+  EXPECT_THAT(shop->info.masked_dsn, HasSubstr("/shop?sslmode=disable"));
+  EXPECT_THAT(shop->info.masked_dsn, Not(HasSubstr(PostgresServer::kPasswordInUrl)));
+  // pg_static only for the master.
+  const std::string text = app.Render();
+  size_t n = 0;
+  for (size_t at = text.find("pg_static{"); at != std::string::npos;
+       at = text.find("pg_static{", at + 1)) {
+    ++n;
+  }
+  EXPECT_EQ(n, 1u) << text;
+
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(shop->runs, 21);
+  EXPECT_EQ(OutpostConnections(pg), 2);  // master + shop, however many collections
+
+  // A database that goes away loses its connection.
+  const size_t servers = rec.entries.size();
+  ASSERT_TRUE(pg->Sql("DROP DATABASE shop WITH (FORCE)")) << pg->error();
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_EQ(Value(app, "pg_up"), 1);
+  EXPECT_EQ(rec.entries.size(), servers);
+  EXPECT_EQ(OutpostConnections(pg), 1);
+  ASSERT_TRUE(pg->Sql("DROP DATABASE archive")) << pg->error();
+}
+
+TEST(PostgresServerTest, IncludeDatabasesFilters) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS inc_a")) << pg->error();
+  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS inc_b")) << pg->error();
+  ASSERT_TRUE(pg->Sql("CREATE DATABASE inc_a")) << pg->error();
+  ASSERT_TRUE(pg->Sql("CREATE DATABASE inc_b")) << pg->error();
+  Options o = WithDsns({pg->Conninfo()});
+  o.autodiscover_databases = true;
+  o.include_databases = {"inc_b"};
+  Recorder rec;
+  auto integ = Make(o, rec.Factory());
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  ASSERT_TRUE(Collect(*integ, app).ok());
+  EXPECT_NE(rec.Find("inc_b"), nullptr);
+  EXPECT_EQ(rec.Find("inc_a"), nullptr);
+  ASSERT_NE(rec.Find("inc_b"), nullptr);
+  EXPECT_THAT(rec.Find("inc_b")->info.masked_dsn, HasSubstr("password=*** dbname=postgres"));
+  EXPECT_THAT(rec.Find("inc_b")->info.masked_dsn, Not(HasSubstr(PostgresServer::kPassword)));
+  integ.reset();
+  ASSERT_TRUE(pg->Sql("DROP DATABASE inc_a")) << pg->error();
+  ASSERT_TRUE(pg->Sql("DROP DATABASE inc_b")) << pg->error();
+}
+
+TEST(PostgresServerTest, PasswordNeverInLogs) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  LogCapture logs;
+  for (const std::string& dsn : {pg->Dsn(), pg->Conninfo()}) {
+    auto integ = Make(WithDsns({dsn}));
+    ASSERT_NE(integ, nullptr);
+    MemoryAppender app;
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    EXPECT_EQ(Value(app, "pg_up"), 1);
+  }
+  EXPECT_EQ(logs.Count("connected to postgres"), 2) << logs.text();
+  EXPECT_THAT(logs.text(), Not(HasSubstr(PostgresServer::kPassword)));
+  EXPECT_THAT(logs.text(), Not(HasSubstr(PostgresServer::kPasswordInUrl)));
+}
+
+}  // namespace
+}  // namespace outpost::integrations::postgres
