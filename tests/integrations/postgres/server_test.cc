@@ -4,56 +4,29 @@
 // connections over many collections, autodiscovery, and the password never
 // reaching the logs.
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "core/base/log.h"
 #include "core/base/memory_appender.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integrations/postgres/postgres.h"
 #include "tests/integrations/postgres/shared_server.h"
+#include "tests/support/log_capture.h"
 
 namespace outpost::integrations::postgres {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using outpost::testing::LogCapture;
 using outpost::testing::PostgresServer;
 
 double Value(const MemoryAppender& app, std::string_view name, const Labels& l = {}) {
   const double* v = app.Find(name, l);
   return v == nullptr ? -1 : *v;
 }
-
-// Captures log lines for the test's lifetime.
-class LogCapture {
- public:
-  LogCapture() {
-    log::SetSinkForTesting([this](std::string_view line) {
-      std::lock_guard<std::mutex> l(mu_);
-      text_.append(line);
-      text_.push_back('\n');
-    });
-  }
-  ~LogCapture() { log::SetSinkForTesting(nullptr); }
-  std::string text() {
-    std::lock_guard<std::mutex> l(mu_);
-    return text_;
-  }
-  int Count(std::string_view what) {
-    const std::string t = text();
-    int n = 0;
-    for (size_t at = t.find(what); at != std::string::npos; at = t.find(what, at + 1)) ++n;
-    return n;
-  }
-
- private:
-  std::mutex mu_;
-  std::string text_;
-};
 
 std::unique_ptr<Integration> Make(const Options& o, ServerCollectorFactory f = nullptr) {
   absl::StatusOr<std::unique_ptr<Integration>> i = NewPostgresIntegration(o, absl::Seconds(5), f);
@@ -79,6 +52,18 @@ int OutpostConnections(PostgresServer* pg) {
                       &n))
       << pg->error();
   return std::atoi(n.c_str());
+}
+
+// (Re)creates empty databases; false with the test failed on an error.
+bool FreshDatabases(PostgresServer* pg, std::initializer_list<const char*> names) {
+  for (const char* db : names) {
+    if (!pg->Sql(std::string("DROP DATABASE IF EXISTS ") + db + " WITH (FORCE)") ||
+        !pg->Sql(std::string("CREATE DATABASE ") + db)) {
+      ADD_FAILURE() << db << ": " << pg->error();
+      return false;
+    }
+  }
+  return true;
 }
 
 // Records which servers got a ServerCollector and how often each ran.
@@ -265,10 +250,7 @@ TEST(PostgresServerTest, ConnectionsStayFlat) {
 TEST(PostgresServerTest, AutodiscoveryFindsOtherDatabases) {
   PostgresServer* pg = SharedServer();
   ASSERT_NE(pg, nullptr);
-  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS shop")) << pg->error();
-  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS archive")) << pg->error();
-  ASSERT_TRUE(pg->Sql("CREATE DATABASE shop")) << pg->error();
-  ASSERT_TRUE(pg->Sql("CREATE DATABASE archive")) << pg->error();
+  ASSERT_TRUE(FreshDatabases(pg, {"shop", "archive"}));
   Options o = WithDsns({pg->Dsn()});
   o.autodiscover_databases = true;
   o.exclude_databases = {"archive"};
@@ -291,12 +273,8 @@ TEST(PostgresServerTest, AutodiscoveryFindsOtherDatabases) {
   EXPECT_THAT(shop->info.masked_dsn, Not(HasSubstr(PostgresServer::kPasswordInUrl)));
   // pg_static only for the master.
   const std::string text = app.Render();
-  size_t n = 0;
-  for (size_t at = text.find("pg_static{"); at != std::string::npos;
-       at = text.find("pg_static{", at + 1)) {
-    ++n;
-  }
-  EXPECT_EQ(n, 1u) << text;
+  EXPECT_EQ(text.find("pg_static{"), text.rfind("pg_static{")) << text;
+  EXPECT_NE(text.find("pg_static{"), std::string::npos) << text;
 
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(Collect(*integ, app).ok());
   EXPECT_EQ(shop->runs, 21);
@@ -315,10 +293,7 @@ TEST(PostgresServerTest, AutodiscoveryFindsOtherDatabases) {
 TEST(PostgresServerTest, IncludeDatabasesFilters) {
   PostgresServer* pg = SharedServer();
   ASSERT_NE(pg, nullptr);
-  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS inc_a")) << pg->error();
-  ASSERT_TRUE(pg->Sql("DROP DATABASE IF EXISTS inc_b")) << pg->error();
-  ASSERT_TRUE(pg->Sql("CREATE DATABASE inc_a")) << pg->error();
-  ASSERT_TRUE(pg->Sql("CREATE DATABASE inc_b")) << pg->error();
+  ASSERT_TRUE(FreshDatabases(pg, {"inc_a", "inc_b"}));
   Options o = WithDsns({pg->Conninfo()});
   o.autodiscover_databases = true;
   o.include_databases = {"inc_b"};
