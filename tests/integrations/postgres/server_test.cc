@@ -107,6 +107,34 @@ struct Recorder {
   }
 };
 
+TEST(PostgresIntegrationTest, FactorySeesEveryConfiguredServer) {
+  Recorder rec;
+  auto integ = Make(WithDsns({"postgresql://u:hunter2@db1:5433/app", "host=/run/postgresql"}),
+                    rec.Factory());
+  ASSERT_NE(integ, nullptr);  // nothing connects yet
+  ASSERT_EQ(rec.entries.size(), 2u);
+  EXPECT_EQ(rec.entries[0]->info.server, "db1:5433");
+  EXPECT_EQ(rec.entries[0]->info.masked_dsn, "postgresql://u:***@db1:5433/app");
+  EXPECT_TRUE(rec.entries[0]->info.master);
+  EXPECT_TRUE(rec.entries[0]->info.first);
+  EXPECT_EQ(rec.entries[1]->info.server, "/run/postgresql:5432");
+  EXPECT_TRUE(rec.entries[1]->info.master);
+  EXPECT_FALSE(rec.entries[1]->info.first);
+
+  absl::StatusOr<std::unique_ptr<Integration>> failed = NewPostgresIntegration(
+      WithDsns({"postgresql://db/x"}), absl::Seconds(5),
+      [](const Options&, const ServerInfo&) -> absl::StatusOr<std::unique_ptr<ServerCollector>> {
+        return absl::InvalidArgumentError("bad query file");
+      });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_THAT(failed.status().message(), HasSubstr("bad query file"));
+  absl::StatusOr<std::unique_ptr<Integration>> bad_dsn =
+      NewPostgresIntegration(WithDsns({"postgresql://db/x", "host=h password=hunter2 x"}));
+  ASSERT_FALSE(bad_dsn.ok());
+  EXPECT_THAT(bad_dsn.status().message(), HasSubstr("data_source_names[1]: invalid DSN"));
+  EXPECT_THAT(bad_dsn.status().message(), Not(HasSubstr("hunter2")));
+}
+
 TEST(PostgresServerTest, UpAndStaticWithTheRealVersion) {
   PostgresServer* pg = SharedServer();
   ASSERT_NE(pg, nullptr);
