@@ -6,6 +6,7 @@
 #include "integrations/agent/agent.h"
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
+#include "integrations/postgres/postgres.h"
 #include "integrations/redis/redis.h"
 
 namespace outpost::integrations {
@@ -27,10 +28,11 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 4> specs_ = {
+  std::array<const config::IntegrationSpec*, 5> specs_ = {
       &agent::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
+      &postgres::Spec(),
       &redis::Spec(),
   };
 };

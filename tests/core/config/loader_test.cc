@@ -278,8 +278,8 @@ TEST(LoaderTest, PasswordFileKeptAsPath) {
 TEST(LoaderTest, Integrations) {
   EXPECT_EQ(OnlyError("integrations:\n  frobnicator: {enabled: true}\n"),
             "agent.yaml:2:3: integrations.frobnicator: unknown integration");
-  EXPECT_EQ(OnlyError("integrations:\n  postgres_exporter:\n    enabled: true\n"),
-            "agent.yaml:2:3: integrations.postgres_exporter: not supported yet");
+  EXPECT_EQ(OnlyError("integrations:\n  oracledb:\n    enabled: true\n"),
+            "agent.yaml:2:3: integrations.oracledb: not supported yet");
   LoadResult r = LoadText("integrations:\n  windows_exporter:\n    enabled: false\n"
                           "  memcached_exporter: {memcached_address: 'x:1'}\n");
   EXPECT_THAT(r.errors.errors, IsEmpty());
