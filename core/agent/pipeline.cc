@@ -7,6 +7,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/integration.h"
 #include "core/config/duration.h"
 #include "core/scrape/sample_labels.h"
 
@@ -127,13 +128,15 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
                                              absl::Duration took) {
   const int64_t t_ms = ToMillis(t);
   const bool ok = status.ok();
+  // A target that is down still writes what the integration added for it.
+  const bool keep = ok || IsTargetDown(status);
   const bool write = sink_ != nullptr && !target_dropped_;
   std::unique_ptr<SinkAppender> app = write ? sink_->NewAppender() : nullptr;
   Stats stats;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (Entry& e : entries_) {
-      const bool now = ok && e.round == round_;
+      const bool now = keep && e.round == round_;
       const bool before = committed_ != 0 && e.committed_round == committed_;
       // Final labels: computed when needed (first write, or a comeback
       // after a stale marker) and handed to the sink, which keeps them.

@@ -135,7 +135,11 @@ class PostgresIntegration final : public Integration {
     app.Add(duration_ref_, absl::ToDoubleSeconds(absl::Now() - start));
     app.Add(scrapes_ref_, scrapes_total_);
     app.Add(last_error_ref_, errors + conn_errors > 0 ? 1 : 0);
-    app.Add(up_ref_, conn_errors >= attempted ? 0 : 1);
+    const bool down = conn_errors >= attempted;
+    app.Add(up_ref_, down ? 0 : 1);
+    // `up` 0 with pg_up 0 kept (issue 19); Grafana Agent's scrape of the
+    // exporter would say up 1 there, and dashboards alert on pg_up.
+    if (down) return TargetDown("postgres_exporter: no server reachable");
     return absl::OkStatus();
   }
 

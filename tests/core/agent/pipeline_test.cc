@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 
+#include "core/base/integration.h"
 #include "core/base/memory_sink.h"
 #include "core/relabel/relabel.h"
 #include "gtest/gtest.h"
@@ -112,6 +113,32 @@ TEST(PipelineTest, CommitWritesSamplesAndReportSeries) {
   ASSERT_TRUE(p.CommitRound(absl::FromUnixMillis(2000), absl::OkStatus(), absl::Milliseconds(1)).ok());
   EXPECT_EQ(PointsOf(*sink, "scrape_series_added")[1].value, 0);
   EXPECT_EQ(PointsOf(*sink, "node_cpu_seconds_total", Labels{{"mode", "idle"}})[1].value, 11);
+}
+
+TEST(PipelineTest, TargetDownWritesTheRoundsSamplesWithUpZero) {
+  const MetricFamily pg_up{"pg_up", MetricType::kGauge, "Whether the server is up.", ""};
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  p.Add(pg_up, Labels{}, 0);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixMillis(1000), TargetDown("no server"),
+                            absl::Milliseconds(5))
+                  .ok());
+  EXPECT_EQ(PointsOf(*sink, "pg_up")[0].value, 0);
+  EXPECT_EQ(PointsOf(*sink, "up")[0].value, 0);
+  EXPECT_EQ(PointsOf(*sink, "scrape_samples_scraped")[0].value, 1);
+  EXPECT_TRUE(IsTargetDown(TargetDown("x")));
+  EXPECT_FALSE(IsTargetDown(absl::UnavailableError("x")));
+  EXPECT_FALSE(IsTargetDown(absl::OkStatus()));
+
+  // Any other error discards the round's samples, as a failed scrape.
+  p.Add(pg_up, Labels{}, 0);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixMillis(2000), absl::UnavailableError("x"),
+                            absl::Milliseconds(5))
+                  .ok());
+  auto points = PointsOf(*sink, "pg_up");
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_TRUE(IsStale(points[1].value));
+  EXPECT_EQ(PointsOf(*sink, "up")[1].value, 0);
 }
 
 TEST(PipelineTest, ClashingLabelBecomesExported) {
