@@ -15,6 +15,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -462,6 +463,24 @@ TEST(LogsKillTest, FileRotatedOutOfTheGlobIsFinishedAfterKill9) {
   }
 }
 
+// The agent's "loki client: endpoint ..." lines (failing, rejecting,
+// accepting again): what a log cut to its first KiB does not show.
+std::string ClientStates(const std::string& log) {
+  std::string out;
+  size_t at = 0;
+  while (at < log.size()) {
+    size_t end = log.find('\n', at);
+    if (end == std::string::npos) end = log.size();
+    const std::string_view line(log.data() + at, end - at);
+    if (line.find("loki client: endpoint") != std::string_view::npos) {
+      out.append(line);
+      out += '\n';
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
 int64_t RssKiB(int pid) {
   std::string status = ReadAll("/proc/" + std::to_string(pid) + "/status");
   const size_t at = status.find("VmRSS:");
@@ -494,7 +513,8 @@ TEST(LogsOutageTest, ReceiverDownFiveMinutesWhileFilesRotate) {
   std::this_thread::sleep_for(seconds(5));
   w.Stop();
   const int64_t n = w.written();
-  EXPECT_TRUE(WaitAll(loki, n, absl::Seconds(120))) << p.err().substr(0, 4000);
+  EXPECT_TRUE(WaitAll(loki, n, absl::Seconds(120)))
+      << p.err().substr(0, 4000) << "...\nthe client's state changes:\n" << ClientStates(p.err());
   absl::SleepFor(absl::Seconds(1));
   Tally t = Count(loki, n);
   EXPECT_EQ(t.missing, 0) << "of " << n;

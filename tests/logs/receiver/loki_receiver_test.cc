@@ -3,8 +3,13 @@
 // violation it must catch is refused, answered and recorded.
 #include "tests/logs/support/loki_receiver.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -381,16 +386,33 @@ TEST_F(LokiReceiverTest, HangsUntilReleasedOrStopped) {
   EXPECT_EQ(rx_.accepted(), 1u);
 }
 
+// errno of binding a new TCP socket (no SO_REUSEADDR) to 127.0.0.1:port; 0: bound.
+int BindErrno(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const int err = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
 TEST_F(LokiReceiverTest, RefusesConnectionsWhileStoppedAndRestartsOnItsPort) {
   const std::string url = rx_.url();
   const std::string raw = Stream(R"({job="a"})", {Entry(NowNs(), "x")});
+  EXPECT_EQ(Push(raw), 204);
   rx_.Stop();
   EXPECT_FALSE(rx_.running());
   EXPECT_EQ(Post(url, Snappy(raw)).code, CURLE_COULDNT_CONNECT);
+  // The port stays the receiver's while it is down: no other server (of a
+  // test running alongside) can be given it and take the client's pushes.
+  EXPECT_EQ(BindErrno(rx_.port()), EADDRINUSE);
   ASSERT_TRUE(rx_.Start());
   EXPECT_EQ(rx_.url(), url);
   EXPECT_EQ(Push(raw), 204);
-  EXPECT_EQ(rx_.accepted(), 1u);
+  EXPECT_EQ(rx_.accepted(), 2u);
 }
 
 TEST_F(LokiReceiverTest, RequiresBasicAuthWhenAsked) {

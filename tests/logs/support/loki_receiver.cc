@@ -30,26 +30,46 @@ constexpr size_t kMaxLineSize = 256 * 1024;
 constexpr size_t kMaxBody = 100 << 20;
 // snappy's framing format starts with this stream identifier chunk.
 constexpr std::string_view kSnappyFramedMagic("\xff\x06\x00\x00sNaPpY", 10);
+
+// Every request reaches Handle() (a wrong method or path is a recorded
+// violation) through civetweb's begin_request callback, which is in place
+// before the server listens: a handler added after mg_start would leave a
+// moment in which a request is answered 404 by civetweb itself, and a
+// client drops a batch answered 404 (its lines lost, nothing recorded).
+int BeginRequest(mg_connection* conn) {
+  const auto* server = static_cast<const CivetServer*>(mg_get_request_info(conn)->user_data);
+  auto* receiver = static_cast<LokiReceiver*>(const_cast<void*>(server->getUserContext()));
+  receiver->Handle(conn);
+  return 1;  // answered
+}
+
+// While stopped, the receiver keeps its port bound (not listening: a connect
+// is refused, as with nobody there), so that no other process is given it
+// meanwhile: under a parallel ctest another test's server (an outpost
+// answering 404 to a push, another receiver) could otherwise listen there
+// during an outage, and the client under test would hand it its backlog.
+// Other tests get their ports from bind(0) (FreePort() too), which never
+// picks a bound port. SO_REUSEADDR: the port's TIME_WAIT connections do not
+// stand in the way (it would also let a bind to this very port with
+// SO_REUSEADDR through: no test does that). -1 when the port could not be
+// bound.
+int ReservePort(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const int one = 1;
+  (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
-
-// Every method reaches Handle(): a wrong one is a recorded violation.
-class LokiHandler : public CivetHandler {
- public:
-  explicit LokiHandler(LokiReceiver* r) : r_(r) {}
-  using CivetHandler::handleDelete;
-  using CivetHandler::handleGet;
-  using CivetHandler::handlePatch;
-  using CivetHandler::handlePost;
-  using CivetHandler::handlePut;
-  bool handleGet(CivetServer*, mg_connection* c) override { return r_->Handle(c); }
-  bool handlePost(CivetServer*, mg_connection* c) override { return r_->Handle(c); }
-  bool handlePut(CivetServer*, mg_connection* c) override { return r_->Handle(c); }
-  bool handleDelete(CivetServer*, mg_connection* c) override { return r_->Handle(c); }
-  bool handlePatch(CivetServer*, mg_connection* c) override { return r_->Handle(c); }
-
- private:
-  LokiReceiver* r_;
-};
 
 // What one request came to.
 struct LokiReceiver::Outcome {
@@ -62,9 +82,14 @@ struct LokiReceiver::Outcome {
 };
 
 LokiReceiver::LokiReceiver(LokiReceiverOptions options)
-    : options_(std::move(options)), handler_(std::make_unique<LokiHandler>(this)) {}
+    : options_(std::move(options)) {}
 
-LokiReceiver::~LokiReceiver() { Stop(); }
+LokiReceiver::~LokiReceiver() {
+  Stop();
+  absl::MutexLock sl(&server_mu_);
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);
+  reserved_fd_ = -1;
+}
 
 bool LokiReceiver::Start(int port) {
   absl::MutexLock sl(&server_mu_);
@@ -76,17 +101,21 @@ bool LokiReceiver::Start(int port) {
   const std::vector<std::string> opts = {"listening_ports",   absl::StrCat("127.0.0.1:", port),
                                          "num_threads",       "8",
                                          "enable_keep_alive", "yes"};
+  // The port held since Stop() is let go just before civetweb binds it.
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);
+  reserved_fd_ = -1;
+  CivetCallbacks callbacks;
+  callbacks.begin_request = BeginRequest;
   // A restart may find the port still held for a moment.
   for (int attempt = 0; attempt < 50 && !server_; ++attempt) {
     try {
-      server_ = std::make_unique<CivetServer>(opts);
+      server_ = std::make_unique<CivetServer>(opts, &callbacks, this);
     } catch (const CivetException&) {
       if (port == 0) return false;
       absl::SleepFor(absl::Milliseconds(100));
     }
   }
   if (!server_) return false;
-  server_->addHandler("/", handler_.get());
   absl::MutexLock l(&mu_);
   port_ = server_->getListeningPorts().at(0);
   return true;
@@ -120,6 +149,7 @@ void LokiReceiver::Stop() {
   server_.reset();  // waits for the handler threads; hung ones see stopping_
   stopped.store(true);
   knocker.join();
+  reserved_fd_ = ReservePort(port());
   absl::MutexLock l(&mu_);
   stopping_ = false;
 }

@@ -8,7 +8,8 @@
 // refuses is answered 400 and kept in errors(); what it takes goes to a
 // ledger (tenant, stream, ts, line) for counting loss and duplicates. It can
 // be scripted to answer 500 / 429 + Retry-After / 400, to hang, or be
-// stopped and restarted on the same port (connection refused meanwhile).
+// stopped and restarted on the same port (connection refused meanwhile; the
+// port stays bound, so no other process is given it in between).
 //
 // Thread-safe. Test-only code.
 #ifndef OUTPOST_TESTS_LOGS_SUPPORT_LOKI_RECEIVER_H_
@@ -144,7 +145,7 @@ class LokiReceiver {
 
   void Forget();  // clears ledger, requests and errors (not the script)
 
-  // Called by the civetweb handler.
+  // Called for every request (civetweb's begin_request).
   bool Handle(void* conn);
 
  private:
@@ -156,10 +157,10 @@ class LokiReceiver {
               LabelPairs sm, absl::Time now, Outcome* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LokiReceiverOptions options_;
-  std::unique_ptr<class LokiHandler> handler_;
-
   mutable absl::Mutex server_mu_;  // Start/Stop
   std::unique_ptr<CivetServer> server_ ABSL_GUARDED_BY(server_mu_);
+  // While stopped: a socket bound to the port, not listening (-1: none).
+  int reserved_fd_ ABSL_GUARDED_BY(server_mu_) = -1;
 
   mutable absl::Mutex mu_;
   int port_ ABSL_GUARDED_BY(mu_) = 0;
