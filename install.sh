@@ -2,9 +2,10 @@
 # Installs outpost on Debian 12 from this source tree, writes its config
 # for the chosen stacks and starts it.
 #
-#   ./install.sh [--stack node,mysql,redis,lamp,auto] [--remote-write-url URL]
+#   ./install.sh [--stack node,mysql,redis,postgres,lamp,auto] [--remote-write-url URL]
 #                [--remote-write-user U --remote-write-password-file F]
 #                [--mysql-dsn DSN | --mysql-dsn-file F] [--redis-addr ADDR]
+#                [--postgres-dsn DSN | --postgres-dsn-file F]
 #                [--prefix DIR] [--binary PATH] [--no-deps] [--no-start]
 #                [--force-config] [--http-address HOST:PORT] [--hostname NAME]
 #                [--scrape-interval DURATION (15s)] [--package FILE.deb]
@@ -22,10 +23,12 @@
 # OUTPOST_REMOTE_WRITE_URL, OUTPOST_REMOTE_WRITE_USER,
 # OUTPOST_REMOTE_WRITE_PASSWORD_FILE, OUTPOST_REMOTE_WRITE_PASSWORD (the
 # password itself, never a flag), OUTPOST_MYSQL_DSN, OUTPOST_MYSQL_DSN_FILE,
-# OUTPOST_REDIS_ADDR, OUTPOST_PREFIX, OUTPOST_BINARY, OUTPOST_HTTP_ADDRESS,
-# OUTPOST_HOSTNAME, OUTPOST_SCRAPE_INTERVAL, OUTPOST_NO_DEPS=1, OUTPOST_NO_START=1,
-# OUTPOST_FORCE_CONFIG=1, OUTPOST_PACKAGE. --stack auto probes OUTPOST_AUTO_MYSQL_ADDR and
-# OUTPOST_AUTO_REDIS_ADDR (host:port or /socket) when set.
+# OUTPOST_REDIS_ADDR, OUTPOST_POSTGRES_DSN, OUTPOST_POSTGRES_DSN_FILE,
+# OUTPOST_PREFIX, OUTPOST_BINARY, OUTPOST_HTTP_ADDRESS, OUTPOST_HOSTNAME,
+# OUTPOST_SCRAPE_INTERVAL, OUTPOST_NO_DEPS=1, OUTPOST_NO_START=1,
+# OUTPOST_FORCE_CONFIG=1, OUTPOST_PACKAGE. --stack auto probes
+# OUTPOST_AUTO_MYSQL_ADDR, OUTPOST_AUTO_REDIS_ADDR and
+# OUTPOST_AUTO_POSTGRES_ADDR (host:port or /socket) when set.
 #
 # Where files go (no --prefix, as root | --prefix DIR, any user); with
 # --package the binary is /usr/bin/outpost, the unit
@@ -81,6 +84,8 @@ RW_PASSWORD="${OUTPOST_REMOTE_WRITE_PASSWORD:-}"
 MYSQL_DSN="${OUTPOST_MYSQL_DSN:-}"
 MYSQL_DSN_FILE="${OUTPOST_MYSQL_DSN_FILE:-}"
 REDIS_ADDR="${OUTPOST_REDIS_ADDR:-}"
+POSTGRES_DSN="${OUTPOST_POSTGRES_DSN:-}"
+POSTGRES_DSN_FILE="${OUTPOST_POSTGRES_DSN_FILE:-}"
 PREFIX="${OUTPOST_PREFIX:-}"
 BINARY="${OUTPOST_BINARY:-}"
 HTTP_ADDRESS="${OUTPOST_HTTP_ADDRESS:-127.0.0.1:12345}"
@@ -98,8 +103,8 @@ while [ $# -gt 0 ]; do
   case "$opt" in
     --*=*) val="${opt#*=}"; opt="${opt%%=*}" ;;
     --stack|--remote-write-url|--remote-write-user|--remote-write-password-file|\
-    --mysql-dsn|--mysql-dsn-file|--redis-addr|--prefix|--binary|--http-address|--hostname|\
-    --scrape-interval|--package)
+    --mysql-dsn|--mysql-dsn-file|--redis-addr|--postgres-dsn|--postgres-dsn-file|--prefix|\
+    --binary|--http-address|--hostname|--scrape-interval|--package)
       [ $# -ge 2 ] || die "$opt needs a value (see --help)"
       val="$2"; shift ;;
   esac
@@ -111,6 +116,8 @@ while [ $# -gt 0 ]; do
     --mysql-dsn) MYSQL_DSN="$val" ;;
     --mysql-dsn-file) MYSQL_DSN_FILE="$val" ;;
     --redis-addr) REDIS_ADDR="$val" ;;
+    --postgres-dsn) POSTGRES_DSN="$val" ;;
+    --postgres-dsn-file) POSTGRES_DSN_FILE="$val" ;;
     --prefix) PREFIX="$val" ;;
     --binary) BINARY="$val" ;;
     --http-address) HTTP_ADDRESS="$val" ;;
@@ -138,7 +145,8 @@ fi
 # --- validation: nothing is written before this section ends ----------------
 has_ctl() { [[ "$1" == *[[:cntrl:]]* ]]; }
 for pair in "stack:$STACKS" "remote-write-url:$RW_URL" "remote-write-user:$RW_USER" \
-    "mysql-dsn:$MYSQL_DSN" "redis-addr:$REDIS_ADDR" "http-address:$HTTP_ADDRESS"; do
+    "mysql-dsn:$MYSQL_DSN" "redis-addr:$REDIS_ADDR" "postgres-dsn:$POSTGRES_DSN" \
+    "http-address:$HTTP_ADDRESS"; do
   has_ctl "${pair#*:}" && die "--${pair%%:*} must not contain control characters"
 done
 
@@ -154,14 +162,16 @@ if [ -n "$RW_PASSWORD_FILE" ] || [ -n "$RW_PASSWORD" ]; then
 elif [ -n "$RW_USER" ]; then
   die "--remote-write-user needs --remote-write-password-file (or OUTPOST_REMOTE_WRITE_PASSWORD)"
 fi
-if [ -n "$MYSQL_DSN_FILE" ]; then
-  if [ ! -f "$MYSQL_DSN_FILE" ] || [ ! -r "$MYSQL_DSN_FILE" ]; then
-    die "cannot read the MySQL DSN file \"$MYSQL_DSN_FILE\""
-  fi
-  MYSQL_DSN="$(head -n 1 "$MYSQL_DSN_FILE")"
-  MYSQL_DSN="${MYSQL_DSN%$'\r'}"
-  has_ctl "$MYSQL_DSN" && die "the MySQL DSN file must hold one line"
-fi
+# dsn_from_file FILE WHAT: DSN_LINE is FILE's first line (a DSN holds a
+# password: it is kept out of the command line).
+dsn_from_file() {
+  if [ ! -f "$1" ] || [ ! -r "$1" ]; then die "cannot read the $2 DSN file \"$1\""; fi
+  DSN_LINE="$(head -n 1 "$1")"
+  DSN_LINE="${DSN_LINE%$'\r'}"
+  if has_ctl "$DSN_LINE"; then die "the $2 DSN file must hold one line"; fi
+}
+if [ -n "$MYSQL_DSN_FILE" ]; then dsn_from_file "$MYSQL_DSN_FILE" MySQL; MYSQL_DSN="$DSN_LINE"; fi
+if [ -n "$POSTGRES_DSN_FILE" ]; then dsn_from_file "$POSTGRES_DSN_FILE" PostgreSQL; POSTGRES_DSN="$DSN_LINE"; fi
 hp_re='^[][A-Za-z0-9._:-]*:[0-9]+$'
 [[ "$HTTP_ADDRESS" =~ $hp_re ]] || die "--http-address must be HOST:PORT, got \"$HTTP_ADDRESS\""
 [[ "$SCRAPE_INTERVAL" =~ ^([1-9][0-9]*)(ms|s|m|h)$ ]] ||
@@ -214,6 +224,9 @@ if [ "$AUTO" -eq 1 ]; then auto_detect; fi
 
 if has_stack mysql && [ -z "$MYSQL_DSN" ]; then
   die "the mysql stack needs --mysql-dsn DSN (or --mysql-dsn-file F, OUTPOST_MYSQL_DSN), e.g. 'exporter:PASSWORD@unix(/run/mysqld/mysqld.sock)/'"
+fi
+if has_stack postgres && [ -z "$POSTGRES_DSN" ]; then
+  die "the postgres stack needs --postgres-dsn DSN (or --postgres-dsn-file F, OUTPOST_POSTGRES_DSN), e.g. 'postgresql://outpost:PASSWORD@localhost:5432/postgres'"
 fi
 if has_stack redis && [ -z "$REDIS_ADDR" ]; then REDIS_ADDR="127.0.0.1:6379"; fi
 

@@ -6,7 +6,7 @@
 # runs nothing. Single-threaded; not meant to be run on its own.
 #
 # Uses what install.sh sets before calling in: die/fail/say, SRC and
-# STACK_DIR, the options (RW_*, MYSQL_DSN, REDIS_ADDR, HOST_NAME,
+# STACK_DIR, the options (RW_*, MYSQL_DSN, REDIS_ADDR, POSTGRES_DSN, HOST_NAME,
 # SCRAPE_INTERVAL, SCRAPE_TIMEOUT, FORCE_CONFIG, NO_DEPS, PREFIX,
 # BUILD_DEPS), the paths (BIN_DIR ... PID_FILE, SYSTEM) and WORK (a private
 # temp dir). Sets WANT and AUTO (stacks), H and P (split_hostport),
@@ -23,9 +23,9 @@ list_stacks() {
     name="$(basename "$f" .yaml)"
     [ "${name#_}" = "$name" ] || continue
     about="$(sed -n 's/^## about: //p' "$f")"
-    printf '%-6s %s\n' "$name" "$about"
+    printf '%-8s %s\n' "$name" "$about"
   done
-  printf '%-6s %s\n' auto "node, plus mysql and redis when a local server answers (says what it found)"
+  printf '%-8s %s\n' auto "node, plus mysql, redis and postgres when a local server answers (says what it found)"
 }
 
 # add_stack NAME: NAME into WANT, or the stacks its "## includes:" names.
@@ -76,6 +76,15 @@ probe_redis() {
     IFS= read -r line <&3 && case "$line" in "+PONG"*|-NOAUTH*|-ERR*) exit 0 ;; esac; exit 1' \
     _ "$1" "$2" 2>/dev/null
 }
+# probe_postgres HOST PORT: an SSLRequest gets PostgreSQL's one-byte answer
+# (S or N) (the protocol's "SSL Session Encryption" message flow).
+# shellcheck disable=SC2016
+probe_postgres() {
+  local r
+  r="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
+    printf "\x00\x00\x00\x08\x04\xd2\x16\x2f" >&3 && head -c 1 <&3' _ "$1" "$2" 2>/dev/null)" || true
+  [ "$r" = S ] || [ "$r" = N ]
+}
 # split_hostport "h:p" → H P (brackets of [v6] removed).
 split_hostport() {
   local hp="$1"
@@ -108,7 +117,42 @@ redis_address() {
   echo "tcp $a"
 }
 
-probe_addr() {  # KIND(mysql|redis) "tcp H:P"|"unix PATH"
+# is_pg_url DSN: a postgres:// or postgresql:// URL (else key=value conninfo).
+is_pg_url() { [[ "$1" =~ ^postgres(ql)?:// ]]; }
+# Where a libpq DSN (URL or key=value conninfo) points: "tcp HOST:PORT" or
+# "unix DIR/.s.PGSQL.PORT". No host means libpq's default, the socket
+# directory (Debian: /run/postgresql); host= may name a directory.
+pg_dsn_address() {
+  local d="$1" host="" port="" rest q="" kv re='^(\[[^]]*\]|[^:]*)(:([0-9]+))?$'
+  local -a words
+  if is_pg_url "$d"; then
+    rest="${d#*://}"
+    if [[ "$rest" == *\?* ]]; then q="${rest#*\?}"; rest="${rest%%\?*}"; fi
+    rest="${rest%%/*}"; rest="${rest##*@}"
+    if [[ "$rest" =~ $re ]]; then host="${BASH_REMATCH[1]}"; port="${BASH_REMATCH[3]}"; fi
+    IFS='&' read -r -a words <<<"$q"
+    host="${host//%2[Ff]//}"
+  else
+    read -r -a words <<<"$d"
+  fi
+  for kv in "${words[@]+"${words[@]}"}"; do
+    kv="${kv//\'/}"
+    case "$kv" in
+      host=*) host="${kv#host=}"; host="${host//%2[Ff]//}" ;;
+      hostaddr=*) [ -n "$host" ] || host="${kv#hostaddr=}" ;;
+      port=*) port="${kv#port=}" ;;
+    esac
+  done
+  host="${host#[}"; host="${host%]}"; port="${port:-5432}"
+  case "$host" in
+    "") echo "unix /run/postgresql/.s.PGSQL.$port" ;;
+    /*) echo "unix ${host%/}/.s.PGSQL.$port" ;;
+    *:*) echo "tcp [$host]:$port" ;;
+    *) echo "tcp $host:$port" ;;
+  esac
+}
+
+probe_addr() {  # KIND(mysql|redis|postgres) "tcp H:P"|"unix PATH"
   local kind="$1" net="${2%% *}" addr="${2#* }"
   if [ "$net" = unix ]; then [ -S "$addr" ]; return; fi
   split_hostport "$addr"
@@ -126,27 +170,42 @@ find_server() {
   echo "    $label: none found (probed: $(printf '%s; ' "$@"))"
 }
 
-# auto_detect: adds mysql (when a DSN is given) and redis to WANT when a
-# local server answers; says what it found. May set REDIS_ADDR.
+# override_candidate ADDR (an OUTPOST_AUTO_*_ADDR): "unix ADDR" for a
+# /path, else "tcp ADDR".
+override_candidate() { case "$1" in /*) echo "unix $1" ;; *) echo "tcp $1" ;; esac; }
+
+# enable_dsn_stack STACK LABEL OPTION DSN HINT: after find_server, adds
+# STACK to WANT when a server was FOUND and a DSN given; without a DSN says
+# what it found and how to enable it (HINT: the grants the exporter needs).
+enable_dsn_stack() {
+  local stack="$1" label="$2" opt="$3" dsn="$4" hint="$5"
+  [ -n "$FOUND" ] || return 0
+  if [ -z "$dsn" ]; then
+    echo "    $label: found at ${FOUND#* } but no --$opt given: $stack stack NOT enabled"
+    echo "      ($hint and re-run with --$opt)"
+  else
+    echo "    $label: found at ${FOUND#* }: enabling the $stack stack"
+    has_stack "$stack" || WANT+=("$stack")
+  fi
+}
+
+# auto_detect: adds mysql and postgres (when their DSN is given) and redis
+# to WANT when a local server answers; says what it found. May set
+# REDIS_ADDR.
 auto_detect() {
   local -a cands=()
+  local d s
   say "auto: looking for local servers"
   if [ -n "${OUTPOST_AUTO_MYSQL_ADDR:-}" ]; then
-    case "$OUTPOST_AUTO_MYSQL_ADDR" in /*) cands=("unix $OUTPOST_AUTO_MYSQL_ADDR") ;;
-      *) cands=("tcp $OUTPOST_AUTO_MYSQL_ADDR") ;; esac
+    cands=("$(override_candidate "$OUTPOST_AUTO_MYSQL_ADDR")")
   elif [ -n "$MYSQL_DSN" ]; then
     cands=("$(dsn_address "$MYSQL_DSN")")
   else
     cands=("unix /run/mysqld/mysqld.sock" "unix /var/run/mysqld/mysqld.sock" "tcp 127.0.0.1:3306")
   fi
   find_server mysql "MySQL/MariaDB" "${cands[@]}"
-  if [ -n "$FOUND" ] && [ -z "$MYSQL_DSN" ]; then
-    echo "    MySQL/MariaDB: found at ${FOUND#* } but no --mysql-dsn given: mysql stack NOT enabled"
-    echo "      (create a user with PROCESS, REPLICATION CLIENT, SELECT and re-run with --mysql-dsn)"
-  elif [ -n "$FOUND" ]; then
-    echo "    MySQL/MariaDB: found at ${FOUND#* }: enabling the mysql stack"
-    has_stack mysql || WANT+=(mysql)
-  fi
+  enable_dsn_stack mysql "MySQL/MariaDB" mysql-dsn "$MYSQL_DSN" \
+    "create a user with PROCESS, REPLICATION CLIENT, SELECT"
   if [ -n "${OUTPOST_AUTO_REDIS_ADDR:-}" ]; then
     cands=("$(redis_address "$OUTPOST_AUTO_REDIS_ADDR")")
   elif [ -n "$REDIS_ADDR" ]; then
@@ -162,6 +221,24 @@ auto_detect() {
     fi
     has_stack redis || WANT+=(redis)
   fi
+  if [ -n "${OUTPOST_AUTO_POSTGRES_ADDR:-}" ]; then
+    cands=("$(override_candidate "$OUTPOST_AUTO_POSTGRES_ADDR")")
+  elif [ -n "$POSTGRES_DSN" ]; then
+    cands=("$(pg_dsn_address "$POSTGRES_DSN")")
+  else
+    # The server's sockets (.s.PGSQL.<port>, not its .lock files), then TCP.
+    cands=()
+    for d in /run/postgresql /var/run/postgresql; do
+      for s in "$d"/.s.PGSQL.*; do
+        if [[ "$s" != *.lock ]] && [ -S "$s" ]; then cands+=("unix $s"); fi
+      done
+    done
+    [ ${#cands[@]} -gt 0 ] || cands=("unix /run/postgresql/.s.PGSQL.5432")
+    cands+=("tcp 127.0.0.1:5432")
+  fi
+  find_server postgres PostgreSQL "${cands[@]}"
+  enable_dsn_stack postgres PostgreSQL postgres-dsn "$POSTGRES_DSN" \
+    "create a role: CREATE ROLE outpost LOGIN PASSWORD '...'; GRANT pg_monitor TO outpost;"
 }
 
 # --- config generation (into $WORK, installed later) ---------------------------------
@@ -201,6 +278,18 @@ instance_line() {
   fi
 }
 
+# pg_instance_line DSN: as instance_line. The Agent names a postgres
+# instance after the first DSN parsed as a URL
+# (postgresql://HOST:PORT/DB); a key=value DSN does not parse and needs
+# an explicit instance, so a remote one gets "HOST:PORT".
+pg_instance_line() {
+  local addr line
+  addr="$(pg_dsn_address "$1")"
+  line="$(instance_line "$addr")"
+  if [ -z "$line" ] && ! is_pg_url "$1"; then line="    instance: $(yq "${addr#* }")"; fi
+  printf '%s' "$line"
+}
+
 # set_config_vars: V holds the values the stack templates name.
 set_config_vars() {
   V[HOSTNAME]="$(yq "$HOST_NAME")"
@@ -228,6 +317,9 @@ set_config_vars() {
   V[REDIS_ADDR]="$(yq "$REDIS_ADDR")"
   V[REDIS_INSTANCE]=""
   if [ -n "$REDIS_ADDR" ]; then V[REDIS_INSTANCE]="$(instance_line "$(redis_address "$REDIS_ADDR")")"; fi
+  V[POSTGRES_DSN]="$(yq "$POSTGRES_DSN")"
+  V[POSTGRES_INSTANCE]=""
+  if [ -n "$POSTGRES_DSN" ]; then V[POSTGRES_INSTANCE]="$(pg_instance_line "$POSTGRES_DSN")"; fi
 }
 
 integration_key() { sed -n 's/^## integration: //p' "$STACK_DIR/$1.yaml"; }

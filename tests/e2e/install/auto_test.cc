@@ -2,16 +2,22 @@
 // MariaDB and Redis (probe addresses overridden for the test's free ports),
 // says what it found, and the agent it starts (in the background: no
 // systemd with --prefix) collects from both and ships to a remote-write
-// receiver with basic auth from the 0600 password file.
+// receiver with basic auth from the 0600 password file. PostgreSQL is
+// found by its socket or its answer to an SSLRequest (stand-ins here), and
+// enabled only with a DSN.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -31,12 +37,12 @@
 namespace outpost::testing::install {
 namespace {
 
-// A remote-write receiver: answers 204 to every POST and keeps each
-// request's Authorization header and snappy-decoded body (a protobuf
-// WriteRequest). Test-only; one connection at a time.
-class Receiver {
+// A TCP server on 127.0.0.1 (an ephemeral port): hands each connection
+// (5 s receive timeout) to `serve` on its own thread, one at a time, and
+// closes it afterwards. Test-only.
+class LoopbackServer {
  public:
-  Receiver() {
+  explicit LoopbackServer(std::function<void(int)> serve) : serve_(std::move(serve)) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -48,12 +54,39 @@ class Receiver {
     port_ = ntohs(a.sin_port);
     thread_ = std::thread([this] { Loop(); });
   }
-  ~Receiver() {
+  ~LoopbackServer() {
     stop_ = true;
     thread_.join();
     close(fd_);
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/v1/write"; }
+  int port() const { return port_; }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      timeval tv{5, 0};
+      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      serve_(c);
+      close(c);
+    }
+  }
+  std::function<void(int)> serve_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// A remote-write receiver: answers 204 to every POST and keeps each
+// request's Authorization header and snappy-decoded body (a protobuf
+// WriteRequest). Test-only; one connection at a time.
+class Receiver {
+ public:
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/api/v1/write"; }
   std::vector<std::string> authorizations() {
     std::lock_guard<std::mutex> l(mu_);
     return auth_;
@@ -71,51 +104,91 @@ class Receiver {
   }
 
  private:
-  void Loop() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) continue;
-      timeval tv{5, 0};
-      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-      std::string req;
-      char buf[65536];
-      size_t need = std::string::npos;
-      while (need == std::string::npos || req.size() < need) {
-        ssize_t n = recv(c, buf, sizeof(buf), 0);
-        if (n <= 0) break;
-        req.append(buf, static_cast<size_t>(n));
-        size_t end = req.find("\r\n\r\n");
-        if (need == std::string::npos && end != std::string::npos) {
-          std::smatch m;
-          std::string head = req.substr(0, end);
-          static const std::regex cl("[Cc]ontent-[Ll]ength: *([0-9]+)");
-          need = end + 4 + (std::regex_search(head, m, cl) ? std::stoul(m[1]) : 0);
-          static const std::regex au("\r\n[Aa]uthorization: *([^\r]*)");
-          std::lock_guard<std::mutex> l(mu_);
-          auth_.push_back(std::regex_search(head, m, au) ? std::string(m[1]) : "");
-        }
+  void Serve(int c) {
+    std::string req;
+    char buf[65536];
+    size_t need = std::string::npos;
+    while (need == std::string::npos || req.size() < need) {
+      ssize_t n = recv(c, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+      size_t end = req.find("\r\n\r\n");
+      if (need == std::string::npos && end != std::string::npos) {
+        std::smatch m;
+        std::string head = req.substr(0, end);
+        static const std::regex cl("[Cc]ontent-[Ll]ength: *([0-9]+)");
+        need = end + 4 + (std::regex_search(head, m, cl) ? std::stoul(m[1]) : 0);
+        static const std::regex au("\r\n[Aa]uthorization: *([^\r]*)");
+        std::lock_guard<std::mutex> l(mu_);
+        auth_.push_back(std::regex_search(head, m, au) ? std::string(m[1]) : "");
       }
-      if (size_t end = req.find("\r\n\r\n"); end != std::string::npos) {
-        std::string body;
-        if (snappy::Uncompress(req.data() + end + 4, req.size() - end - 4, &body)) {
-          std::lock_guard<std::mutex> l(mu_);
-          bodies_.push_back(std::move(body));
-        }
-      }
-      const std::string resp = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
-      send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
-      close(c);
     }
+    if (size_t end = req.find("\r\n\r\n"); end != std::string::npos) {
+      std::string body;
+      if (snappy::Uncompress(req.data() + end + 4, req.size() - end - 4, &body)) {
+        std::lock_guard<std::mutex> l(mu_);
+        bodies_.push_back(std::move(body));
+      }
+    }
+    const std::string resp = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+    send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
   }
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
   std::mutex mu_;
   std::vector<std::string> auth_;
   std::vector<std::string> bodies_;
+  LoopbackServer server_{[this](int c) { Serve(c); }};  // last: starts serving
+};
+
+// Stands in for a PostgreSQL server: reads the 8-byte SSLRequest (length
+// 8, code 80877103) and answers `reply` (a server without SSL says 'N').
+// Counts the SSLRequests it saw.
+class FakeSslResponder {
+ public:
+  explicit FakeSslResponder(char reply) : reply_(reply) {}
+  int port() const { return server_.port(); }
+  int ssl_requests() const { return ssl_requests_; }
+
+ private:
+  void Serve(int c) {
+    static const unsigned char kSslRequest[8] = {0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
+    unsigned char buf[8];
+    size_t got = 0;
+    while (got < sizeof(buf)) {
+      ssize_t n = recv(c, buf + got, sizeof(buf) - got, 0);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (got == sizeof(buf) && std::memcmp(buf, kSslRequest, sizeof(buf)) == 0) {
+      ++ssl_requests_;
+      send(c, &reply_, 1, MSG_NOSIGNAL);
+    }
+  }
+  const char reply_;
+  std::atomic<int> ssl_requests_{0};
+  LoopbackServer server_{[this](int c) { Serve(c); }};  // last: starts serving
+};
+
+// A listening unix socket at `path` (nothing accepts: the probe only
+// looks for the socket file).
+class FakeUnixSocket {
+ public:
+  explicit FakeUnixSocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
+    ok_ = bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 && listen(fd_, 1) == 0;
+  }
+  ~FakeUnixSocket() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool ok_ = false;
 };
 
 // Stops the agent install.sh started in the background (pid file).
@@ -260,6 +333,56 @@ TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
   cfg = ReadAll(g.config());
   EXPECT_FALSE(Contains(cfg, "mysqld_exporter")) << cfg;
   EXPECT_TRUE(Contains(cfg, "  redis_exporter:\n")) << cfg;
+}
+
+// PostgreSQL: a socket is found and named, but without a DSN the stack
+// stays off; a listener that answers the SSLRequest, with a DSN pointing
+// at it, enables the stack; a listener that answers something else is not
+// PostgreSQL. The enabled case uses a stub binary: this build has no
+// postgres integration yet (after the merge: OUTPOST_BINARY, and check the
+// config loads).
+TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
+  const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
+  const Env others = {{"OUTPOST_AUTO_MYSQL_ADDR", closed}, {"OUTPOST_AUTO_REDIS_ADDR", closed}};
+  TempDir sockets;
+  const std::string socket_path = sockets / ".s.PGSQL.5432";
+  FakeUnixSocket sock(socket_path);
+  ASSERT_TRUE(sock.ok()) << socket_path;
+  Fixture f;
+  Env env = others;
+  env["OUTPOST_AUTO_POSTGRES_ADDR"] = socket_path;
+  RunResult r = f.Run({"--stack", "auto"}, env);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "PostgreSQL: found at " + socket_path +
+                                  " but no --postgres-dsn given: postgres stack NOT enabled"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "GRANT pg_monitor TO outpost")) << r.out;
+  EXPECT_FALSE(Contains(ReadAll(f.config()), "postgres_exporter")) << ReadAll(f.config());
+
+  FakeSslResponder pg('N');
+  Fixture g;
+  g.binary = WriteStubOutpost(g.tmp / "outpost-stub");
+  const std::string at = "127.0.0.1:" + std::to_string(pg.port());
+  r = g.Run({"--stack", "auto", "--postgres-dsn", "postgresql://outpost:pg-s3cret@" + at + "/postgres"},
+            others);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "PostgreSQL: found at " + at + ": enabling the postgres stack")) << r.out;
+  EXPECT_GE(pg.ssl_requests(), 1);
+  EXPECT_FALSE(Contains(r.out + r.err, "pg-s3cret"));
+  std::string cfg = ReadAll(g.config());
+  EXPECT_TRUE(Contains(cfg, "  node_exporter:\n")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "  postgres_exporter:\n")) << cfg;
+  EXPECT_TRUE(Contains(cfg, "    instance: \"" + HostName() + ":" + std::to_string(pg.port()) + "\"\n")) << cfg;
+
+  FakeSslResponder other('+');
+  Fixture h;
+  env = others;
+  env["OUTPOST_AUTO_POSTGRES_ADDR"] = "127.0.0.1:" + std::to_string(other.port());
+  r = h.Run({"--stack", "auto", "--postgres-dsn", "postgresql://outpost@127.0.0.1/postgres"}, env);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "PostgreSQL: none found")) << r.out;
+  EXPECT_GE(other.ssl_requests(), 1);
+  EXPECT_FALSE(Contains(ReadAll(h.config()), "postgres_exporter")) << ReadAll(h.config());
 }
 
 }  // namespace

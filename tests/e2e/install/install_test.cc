@@ -5,7 +5,8 @@
 // 2 and writes nothing; dashboards and rules are installed; the systemd
 // unit passes `systemd-analyze verify`, a capability is granted (a
 // drop-in) only for a stack that needs it; the script and the library it
-// sources are shellcheck-clean; it runs as README says (`./install.sh`
+// sources are shellcheck-clean; the postgres stack writes its DSN and
+// instance; it runs as README says (`./install.sh`
 // from the repository root) and from any other directory.
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "tests/e2e/cli/process.h"
 #include "tests/e2e/install/install_runner.h"
+#include "yaml-cpp/yaml.h"
 
 namespace outpost::testing::install {
 namespace {
@@ -177,7 +179,7 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
   WriteFile(tmp / "pw", "x");
   const std::vector<BadCase> cases = {
       {{"--stack", "node,nginx"}, {}, "unknown stack \"nginx\""},
-      {{}, {{"OUTPOST_STACK", "postgres"}}, "unknown stack \"postgres\""},
+      {{}, {{"OUTPOST_STACK", "apache"}}, "unknown stack \"apache\""},
       {{"--remote-write-url", "ftp://x/y"}, {}, "must be an http:// or https:// URL"},
       {{"--remote-write-url", "prom:9090/api/v1/write"}, {}, "must be an http:// or https:// URL"},
       {{}, {{"OUTPOST_REMOTE_WRITE_URL", "prom:9090"}}, "must be an http:// or https:// URL"},
@@ -189,6 +191,10 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
        "cannot read the remote-write password file"},
       {{"--remote-write-url", kUrl, "--remote-write-user", "u"}, {}, "needs --remote-write-password-file"},
       {{"--mysql-dsn-file", tmp / "missing", "--stack", "mysql"}, {}, "cannot read the MySQL DSN file"},
+      {{"--stack", "postgres"}, {}, "the postgres stack needs --postgres-dsn"},
+      {{"--stack", "node,postgres"}, {{"OUTPOST_POSTGRES_DSN", ""}}, "the postgres stack needs --postgres-dsn"},
+      {{"--postgres-dsn-file", tmp / "missing", "--stack", "postgres"}, {}, "cannot read the PostgreSQL DSN file"},
+      {{"--postgres-dsn", "host=a\nuser=b", "--stack", "postgres"}, {}, "must not contain control characters"},
       {{"--frobnicate"}, {}, "unknown option: --frobnicate"},
       {{"--scrape-interval", "15"}, {}, "--scrape-interval must be a duration"},
       {{"--stack"}, {}, "--stack needs a value"},
@@ -218,15 +224,80 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
   EXPECT_FALSE(fs::exists(prefix));
 }
 
+// The postgres stack's config: data_source_names holds the DSN (flag, env
+// or file), a local server's instance is named after the host, a remote
+// URL keeps the Agent's own instance (no line) and a remote key=value DSN,
+// which the Agent cannot name, gets HOST:PORT. Checked on the config text
+// with a stub binary: this build has no postgres integration yet (see
+// PostgresStackConfigLoads).
+TEST(InstallTest, PostgresStackWritesTheDsnAndInstance) {
+  struct Case {
+    std::vector<std::string> args;
+    Env env;
+    std::string dsn;
+    std::string instance;  // "" = no instance line
+  };
+  const std::string host = HostName();
+  TempDir files;
+  WriteFile(files / "dsn", "host=db2.example port=6432 user=outpost password=pg-s3cret\r\nignored\n");
+  const std::vector<Case> cases = {
+      {{"--postgres-dsn", "postgresql://outpost:pg-s3cret@localhost:5432/postgres"}, {},
+       "postgresql://outpost:pg-s3cret@localhost:5432/postgres", host + ":5432"},
+      {{}, {{"OUTPOST_POSTGRES_DSN", "host=/run/postgresql user=outpost dbname=postgres"}},
+       "host=/run/postgresql user=outpost dbname=postgres", host},
+      {{"--postgres-dsn-file", files / "dsn"}, {},
+       "host=db2.example port=6432 user=outpost password=pg-s3cret", "db2.example:6432"},
+      {{"--postgres-dsn", "postgres://outpost:pg-s3cret@db.example/app?sslmode=require"},
+       {{"OUTPOST_POSTGRES_DSN", "postgresql://env@localhost/ignored"}},
+       "postgres://outpost:pg-s3cret@db.example/app?sslmode=require", ""},
+  };
+  for (const Case& c : cases) {
+    Fixture f;
+    f.binary = WriteStubOutpost(f.tmp / "outpost-stub");
+    std::vector<std::string> args = {"--stack", "postgres"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    RunResult r = f.Run(args, c.env);
+    ASSERT_EQ(r.code, 0) << c.dsn << "\n" << r.out << r.err;
+    EXPECT_FALSE(Contains(r.out + r.err, "pg-s3cret")) << r.out << r.err;
+    EXPECT_EQ(FileMode(f.config()), 0640);
+    const std::string text = ReadAll(f.config());
+    EXPECT_FALSE(std::regex_search(text, std::regex("@[A-Z_]+@"))) << text;
+    YAML::Node cfg = YAML::Load(text);
+    const YAML::Node pg = cfg["integrations"]["postgres_exporter"];
+    ASSERT_TRUE(pg.IsMap()) << text;
+    EXPECT_TRUE(pg["enabled"].as<bool>(false)) << text;
+    ASSERT_TRUE(pg["data_source_names"].IsSequence()) << text;
+    ASSERT_EQ(pg["data_source_names"].size(), 1u) << text;
+    EXPECT_EQ(pg["data_source_names"][0].as<std::string>(""), c.dsn) << text;
+    EXPECT_EQ(pg["instance"].as<std::string>(""), c.instance) << text;
+    EXPECT_TRUE(cfg["integrations"]["agent"].IsMap()) << text;
+    EXPECT_FALSE(cfg["integrations"]["node_exporter"]) << text;
+  }
+}
+
+// The written postgres config loads in outpost. DISABLED until the
+// postgres_exporter integration is merged (this build says "not supported
+// yet"); then also add StackCase{"postgres", {"agent", "postgres_exporter"},
+// {":5432"}} above.
+TEST(InstallTest, DISABLED_PostgresStackConfigLoads) {
+  Fixture f;
+  RunResult r = f.Run({"--stack", "node,postgres", "--postgres-dsn",
+                       "postgresql://outpost:pw@127.0.0.1:5432/postgres?sslmode=disable"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  RunResult check = f.CheckConfig();
+  EXPECT_EQ(check.code, 0) << check.err;
+  EXPECT_TRUE(Contains(ReadAll(f.config()), "instance: \"" + HostName() + ":5432\"")) << ReadAll(f.config());
+}
+
 TEST(InstallTest, ListStacksAndBuildDeps) {
   TempDir tmp;
   RunResult r = Install({"--list-stacks"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* s : {"node ", "mysql ", "redis ", "lamp ", "auto "}) {
+  for (const char* s : {"node ", "mysql ", "redis ", "postgres ", "lamp ", "auto "}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + s + " *[a-zA-Z]")))
         << s << "\n" << r.out;
   }
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 6) << r.out;
   r = Install({"--print-build-deps"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("build-essential cmake ninja-build ", 0), 0u) << r.out;

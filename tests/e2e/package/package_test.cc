@@ -284,7 +284,8 @@ TEST(PackageTest, InstallShFromThePackageForEveryStack) {
   for (const std::string& stack : stacks) {
     const std::string prefix = tmp / ("p-" + stack);
     RunResult r = Install({"--package", deb, "--prefix", prefix, "--no-start", "--stack", stack, "--remote-write-url",
-                           kUrl, "--mysql-dsn", "exporter:pw@tcp(127.0.0.1:3306)/", "--http-address", "127.0.0.1:9"},
+                           kUrl, "--mysql-dsn", "exporter:pw@tcp(127.0.0.1:3306)/", "--postgres-dsn",
+                           "postgresql://outpost:pw@127.0.0.1:5432/postgres", "--http-address", "127.0.0.1:9"},
                           kPath, tmp.path());
     ASSERT_EQ(r.code, 0) << stack << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("wrote " + prefix + "/etc/outpost/agent.yaml"), std::string::npos) << r.out;
