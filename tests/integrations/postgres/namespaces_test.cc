@@ -38,6 +38,21 @@ NamespacesOptions NoSettings() {
   return o;
 }
 
+struct Result {
+  std::string text;  // the exposition
+  CollectErrors errors;
+};
+// One collection by a new Namespaces.
+Result CollectOnce(Querier& q, const ServerVersion& v, bool master, std::string_view server,
+                   NamespacesOptions o = NoSettings()) {
+  Namespaces ns(std::move(o));
+  MemoryAppender app;
+  Result r;
+  ns.Collect(q, v, master, server, app, absl::UnixEpoch(), &r.errors);
+  r.text = app.Render();
+  return r;
+}
+
 TEST(NamespacesTest, BuiltinsHaveTheForksNamesAndVersionGates) {
   std::vector<std::string> names;
   for (const NamespaceSpec& s : BuiltinNamespaces()) names.push_back(s.name);
@@ -88,13 +103,10 @@ TEST(NamespacesTest, Pg15MasterMapsEveryBuiltin) {
   repl.SetColumnType(19, kTimestampTzOid);
   q.Set(std::string(QueryOf("pg_stat_replication", v)), repl);
 
-  Namespaces ns(NoSettings());
-  MemoryAppender app;
-  CollectErrors errors;
-  ns.Collect(q, v, true, "db:5432", app, absl::UnixEpoch(), &errors);
-  EXPECT_THAT(errors.errors, ElementsAre());
-  EXPECT_THAT(errors.warnings, ElementsAre());
-  const std::string text = app.Render();
+  const Result r = CollectOnce(q, v, true, "db:5432");
+  EXPECT_THAT(r.errors.errors, ElementsAre());
+  EXPECT_THAT(r.errors.warnings, ElementsAre());
+  const std::string& text = r.text;
   // Conflicts: counters with datid/datname and the server label.
   EXPECT_THAT(text, HasSubstr(
       "# HELP pg_stat_database_conflicts_confl_lock Number of queries in this database that have "
@@ -152,12 +164,9 @@ TEST(NamespacesTest, UnknownColumnsAreUntypedAndUnparsableCellsWarn) {
                          "confl_bufferpin", "confl_deadlock", "confl_active_logicalslot",
                          "some_text"},
                         {{"0", kNull, "0", "x", "0", "0", "0", "7", "abc"}}));
-  NamespacesOptions o = NoSettings();
-  Namespaces ns(o);
-  MemoryAppender app;
-  CollectErrors errors;
-  ns.Collect(q, V(16), true, "", app, absl::UnixEpoch(), &errors);
-  const std::string text = app.Render();
+  const Result r = CollectOnce(q, V(16), true, "");
+  const std::string& text = r.text;
+  const CollectErrors& errors = r.errors;
   EXPECT_THAT(text, HasSubstr(
       "# HELP pg_stat_database_conflicts_confl_active_logicalslot Unknown metric from "
       "pg_stat_database_conflicts\n"
@@ -184,34 +193,27 @@ TEST(NamespacesTest, OldServersUseTheirQueries) {
         ResultSet::Make({"pid", "application_name", "client_addr", "state", "sent_location",
                          "pg_current_xlog_location", "pg_xlog_location_diff"},
                         {{"7", "w", "10.0.0.3", "streaming", "0/1", "0/2", "16"}}));
-  Namespaces ns(NoSettings());
-  MemoryAppender app;
-  CollectErrors errors;
-  ns.Collect(q, v96, true, "", app, absl::UnixEpoch(), &errors);
-  EXPECT_THAT(app.Render(), HasSubstr(
+  const Result r96 = CollectOnce(q, v96, true, "");
+  EXPECT_THAT(r96.text, HasSubstr(
       "# HELP pg_stat_replication_pg_xlog_location_diff Lag in bytes between master and slave\n"
       "# TYPE pg_stat_replication_pg_xlog_location_diff gauge\n"
       "pg_stat_replication_pg_xlog_location_diff{application_name=\"w\",client_addr=\"10.0.0.3\","
       "slot_name=\"7\",state=\"streaming\"} 16\n"));
-  EXPECT_THAT(app.Render(), Not(HasSubstr("sent_location")));
+  EXPECT_THAT(r96.text, Not(HasSubstr("sent_location")));
 
   // The same column on PG 15 is outside its range: discarded.
   FakeQuerier q15;
   q15.Set(std::string(QueryOf("pg_stat_replication", V(15))),
           ResultSet::Make({"pid", "pg_xlog_location_diff", "pg_wal_lsn_diff"},
                           {{"7", "16", "32"}}));
-  MemoryAppender app15;
-  Namespaces ns15(NoSettings());
-  ns15.Collect(q15, V(15), true, "", app15, absl::UnixEpoch(), &errors);
-  EXPECT_THAT(app15.Render(), Not(HasSubstr("pg_xlog_location_diff")));
+  const Result r15 = CollectOnce(q15, V(15), true, "");
+  EXPECT_THAT(r15.text, Not(HasSubstr("pg_xlog_location_diff")));
   // Label columns missing from the result read column 0 (upstream trap).
-  EXPECT_THAT(app15.Render(), HasSubstr("pg_stat_replication_pg_wal_lsn_diff{application_name=\"7\","
-                                        "client_addr=\"7\",slot_name=\"7\",state=\"7\"} 32\n"));
+  EXPECT_THAT(r15.text, HasSubstr("pg_stat_replication_pg_wal_lsn_diff{application_name=\"7\","
+                                 "client_addr=\"7\",slot_name=\"7\",state=\"7\"} 32\n"));
 
   FakeQuerier q93;
-  Namespaces ns93(NoSettings());
-  MemoryAppender app93;
-  ns93.Collect(q93, V(9, 3), true, "", app93, absl::UnixEpoch(), &errors);
+  CollectOnce(q93, V(9, 3), true, "");
   for (const std::string& sql : q93.queries()) {
     EXPECT_THAT(sql, Not(HasSubstr("pg_stat_archiver")));
     EXPECT_THAT(sql, Not(HasSubstr("pg_replication_slots")));
@@ -242,38 +244,29 @@ TEST(NamespacesTest, MasterDecidesWhatRuns) {
   q.Set("SELECT 1 AS one", ResultSet::Make({"one"}, {{"1"}}));
   q.Set("SELECT 2 AS two", ResultSet::Make({"two"}, {{"2"}}));
   {
-    Namespaces ns(o);
-    MemoryAppender app;
-    CollectErrors errors;
-    ns.Collect(q, V(15), false, "db:5432", app, absl::UnixEpoch(), &errors);
+    const Result r = CollectOnce(q, V(15), false, "db:5432", o);
     EXPECT_THAT(q.queries(), ElementsAre("SELECT 1 AS one"));
-    EXPECT_EQ(app.Render(),
+    EXPECT_EQ(r.text,
               "# HELP pg_everywhere_one one\n# TYPE pg_everywhere_one gauge\n"
               "pg_everywhere_one{server=\"db:5432\"} 1\n");
-    EXPECT_THAT(errors.errors, ElementsAre());
+    EXPECT_THAT(r.errors.errors, ElementsAre());
   }
   {
     FakeQuerier qm;
     qm.Set("SELECT 1 AS one", ResultSet::Make({"one"}, {{"1"}}));
-    Namespaces ns(o);
-    MemoryAppender app;
-    CollectErrors errors;
-    ns.Collect(qm, V(15), true, "", app, absl::UnixEpoch(), &errors);
+    const Result r = CollectOnce(qm, V(15), true, "", o);
     // settings, 5 builtins, 2 user queries.
     EXPECT_EQ(qm.queries().size(), 8u);
     EXPECT_EQ(qm.queries()[0], kSettingsQuery);
-    EXPECT_THAT(errors.errors[0], HasSubstr("error retrieving settings: "));
+    EXPECT_THAT(r.errors.errors[0], HasSubstr("error retrieving settings: "));
     // A failed namespace does not stop the others.
-    EXPECT_THAT(app.Render(), HasSubstr("pg_everywhere_one 1\n"));
+    EXPECT_THAT(r.text, HasSubstr("pg_everywhere_one 1\n"));
   }
   {
     o.builtin_enabled = false;
     o.settings_enabled = false;
     FakeQuerier qd;
-    Namespaces ns(o);
-    MemoryAppender app;
-    CollectErrors errors;
-    ns.Collect(qd, V(15), true, "", app, absl::UnixEpoch(), &errors);
+    CollectOnce(qd, V(15), true, "", o);
     EXPECT_THAT(qd.queries(), ElementsAre("SELECT 1 AS one", "SELECT 2 AS two"));
   }
 }
@@ -284,13 +277,10 @@ TEST(NamespacesTest, UserQueryReplacesTheBuiltinOfTheSameName) {
                             {{"n", ColumnUsage::kCounter, "mine", {}, {}}}));
   FakeQuerier q;
   q.Set("SELECT 3 AS n", ResultSet::Make({"n"}, {{"3"}}));
-  Namespaces ns(o);
-  MemoryAppender app;
-  CollectErrors errors;
-  ns.Collect(q, V(15), true, "", app, absl::UnixEpoch(), &errors);
+  const Result r = CollectOnce(q, V(15), true, "", o);
   EXPECT_EQ(std::count(q.queries().begin(), q.queries().end(), "SELECT 3 AS n"), 1);
   EXPECT_EQ(q.queries().size(), 5u);
-  EXPECT_THAT(app.Render(), HasSubstr("# TYPE pg_stat_activity_n counter\npg_stat_activity_n 3\n"));
+  EXPECT_THAT(r.text, HasSubstr("# TYPE pg_stat_activity_n counter\npg_stat_activity_n 3\n"));
 }
 
 TEST(NamespacesTest, MappedDurationAndHistogramColumns) {

@@ -4,13 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "core/base/memory_appender.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integrations/postgres/settings.h"
 #include "tests/integrations/postgres/fake_querier.h"
 
 namespace outpost::integrations::postgres {
 namespace {
+
+using ::testing::HasSubstr;
 
 struct UnitCase {
   std::string_view setting, unit;
@@ -63,6 +67,17 @@ TEST(SettingsTest, NormalisesEveryUnit) {
 
 ResultSet::Cell C(std::string_view s) { return s; }
 
+// One Settings collection: the exposition, row errors in *errors.
+absl::StatusOr<std::string> CollectOnce(Querier& q, std::string_view server,
+                                        std::vector<std::string>* errors) {
+  Settings s;
+  MemoryAppender app;
+  SeriesCache series;
+  series.Begin(app);
+  if (absl::Status st = s.Collect(q, server, series, errors); !st.ok()) return st;
+  return app.Render();
+}
+
 TEST(SettingsTest, RowsBecomeGaugesAndBadRowsAreSkipped) {
   FakeQuerier q;
   q.Set(std::string(kSettingsQuery),
@@ -75,13 +90,10 @@ TEST(SettingsTest, RowsBecomeGaugesAndBadRowsAreSkipped) {
                          {C("weird"), C("10"), C("parsecs"), C("x"), C("integer")},
                          {C("lc_x"), C("C"), C(""), C("x"), C("string")},
                          {C("vacuum_cost_delay"), C("-1"), C("ms"), C("x"), C("real")}}));
-  Settings s;
-  MemoryAppender app;
-  SeriesCache series;
-  series.Begin(app);
   std::vector<std::string> errors;
-  ASSERT_TRUE(s.Collect(q, "db:5432", series, &errors).ok());
-  EXPECT_EQ(app.Render(),
+  absl::StatusOr<std::string> text = CollectOnce(q, "db:5432", &errors);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(*text,
             "# HELP pg_settings_fsync Server Parameter: fsync\n"
             "# TYPE pg_settings_fsync gauge\n"
             "pg_settings_fsync{server=\"db:5432\"} 1\n"
@@ -111,13 +123,8 @@ TEST(SettingsTest, RowsBecomeGaugesAndBadRowsAreSkipped) {
 TEST(SettingsTest, FailedQueryIsReturned) {
   FakeQuerier q;
   q.Fail(std::string(kSettingsQuery), "permission denied");
-  Settings s;
-  MemoryAppender app;
-  SeriesCache series;
-  series.Begin(app);
   std::vector<std::string> errors;
-  EXPECT_FALSE(s.Collect(q, "", series, &errors).ok());
-  EXPECT_EQ(app.series_count(), 0u);
+  EXPECT_THAT(CollectOnce(q, "", &errors).status().message(), HasSubstr("permission denied"));
 }
 
 }  // namespace

@@ -19,7 +19,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-constexpr auto kNull = std::nullopt;
 constexpr const char* kDebianExample =
     "/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml";
 
