@@ -324,13 +324,6 @@ class PostgresSpec final : public config::IntegrationSpec {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ServerCollector>> DefaultServerCollector(const Options&,
-                                                                        const ServerInfo&) {
-  // Wired by the lead: namespaces/settings/user queries (every server) and
-  // the collector set (server.first).
-  return std::unique_ptr<ServerCollector>();
-}
-
 absl::StatusOr<std::unique_ptr<Integration>> NewPostgresIntegration(const Options& opts,
                                                                     absl::Duration timeout,
                                                                     ServerCollectorFactory factory) {

@@ -70,10 +70,11 @@ class ServerCollector {
 using ServerCollectorFactory = std::function<absl::StatusOr<std::unique_ptr<ServerCollector>>(
     const Options& opts, const ServerInfo& server)>;
 
-// THE WIRING POINT of the per-server work, what Spec().Create uses: the
-// builtin namespaces, pg_settings and user queries on every server and the
-// collector package (pg_scrape_collector_*) on `server.first`. Returns
-// nullptr until they are wired in.
+// The per-server work Spec().Create uses (server_collector.cc): the
+// builtin namespaces, pg_settings and user queries (namespaces.h) on every
+// server, and on `server.first` the collector package (collector.h) and
+// pg_exporter_user_queries_load_error. Errors: none today (a query_path
+// that does not load is reported by its gauge and logged, as upstream).
 absl::StatusOr<std::unique_ptr<ServerCollector>> DefaultServerCollector(const Options& opts,
                                                                         const ServerInfo& server);
 
