@@ -38,8 +38,8 @@ TEST(DatabaseCollectorTest, SizesPerDatabaseNullSizeIsZero) {
 
 TEST(DatabaseCollectorTest, ExcludedDatabasesAreNotAskedFor) {
   FakeQuerier q;
-  q.Set("pg_database_size", Typed(Rows::Make({"datname", "size"}, {{"app", "8"}}),
-                                  {kNameOid, kInt8Oid}));
+  q.Set("pg_database_size",
+        Typed(Rows::Make({"datname", "size"}, {{"app", "8"}}), {kNameOid, kInt8Oid}));
   MemoryAppender app;
   CollectorConfig config;
   config.exclude_databases = {"template0", "it's\\odd", std::string("nul\0", 4)};
@@ -59,8 +59,7 @@ TEST(DatabaseCollectorTest, UnparsableSizeFails) {
   MemoryAppender app;
   auto c = NewDatabaseCollector({});
   absl::Status st = CollectOnce(*c, q, app);
-  EXPECT_THAT(std::string(st.message()),
-              HasSubstr("Scan error on column index 1, name \"size\""));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("Scan error on column index 1, name \"size\""));
   q.Fail("pg_database", "ERROR:  permission denied");
   EXPECT_FALSE(CollectOnce(*c, q, app).ok());
 }
@@ -69,12 +68,12 @@ TEST(LocksCollectorTest, CountsPerDatabaseAndMode) {
   FakeQuerier q;
   // pg_locks_test.go: test/exclusivelock 42; COALESCE makes counts 0, and
   // a NULL count would be 0 too; a NULL label skips the row.
-  q.Set("FROM pg_locks", Typed(Rows::Make({"datname", "mode", "count"},
-                                          {{"test", "exclusivelock", "42"},
-                                           {"test", "sharelock", kNull},
-                                           {kNull, "sharelock", "1"},
-                                           {"test", kNull, "1"}}),
-                               {kNameOid, kTextOid, kInt8Oid}));
+  q.Set("FROM pg_locks",
+        Typed(Rows::Make({"datname", "mode", "count"}, {{"test", "exclusivelock", "42"},
+                                                        {"test", "sharelock", kNull},
+                                                        {kNull, "sharelock", "1"},
+                                                        {"test", kNull, "1"}}),
+              {kNameOid, kTextOid, kInt8Oid}));
   MemoryAppender app;
   auto c = NewLocksCollector({});
   ASSERT_TRUE(CollectOnce(*c, q, app).ok());
@@ -90,8 +89,8 @@ TEST(ReplicationCollectorTest, LagAndReplicaFlag) {
   FakeQuerier q;
   // pg_replication_test.go: lag 1000, is_replica 1 (EXTRACT is numeric on
   // PG 14+).
-  q.Set("pg_is_in_recovery", Typed(Rows::Make({"lag", "is_replica"}, {{"1000", "1"}}),
-                                   {kNumericOid, kInt4Oid}));
+  q.Set("pg_is_in_recovery",
+        Typed(Rows::Make({"lag", "is_replica"}, {{"1000", "1"}}), {kNumericOid, kInt4Oid}));
   MemoryAppender app;
   auto c = NewReplicationCollector({});
   ASSERT_TRUE(CollectOnce(*c, q, app).ok());
@@ -108,8 +107,8 @@ TEST(ReplicationCollectorTest, NullOrMissingRowFails) {
   MemoryAppender app;
   auto c = NewReplicationCollector({});
   FakeQuerier null_lag;
-  null_lag.Set("pg_is_in_recovery", Typed(Rows::Make({"lag", "is_replica"}, {{kNull, "0"}}),
-                                          {kFloat8Oid, kInt4Oid}));
+  null_lag.Set("pg_is_in_recovery",
+               Typed(Rows::Make({"lag", "is_replica"}, {{kNull, "0"}}), {kFloat8Oid, kInt4Oid}));
   absl::Status st = CollectOnce(*c, null_lag, app);
   EXPECT_THAT(std::string(st.message()), HasSubstr("converting NULL to float64 is unsupported"));
   FakeQuerier empty;
@@ -162,13 +161,13 @@ TEST(ReplicationSlotCollectorTest, ActiveSlotHasFlushedLsn) {
 }
 
 Rows BgwriterRows(std::initializer_list<ResultSet::Cell> row) {
-  return Typed(Rows::Make({"checkpoints_timed", "checkpoints_req", "checkpoint_write_time",
-                           "checkpoint_sync_time", "buffers_checkpoint", "buffers_clean",
-                           "maxwritten_clean", "buffers_backend", "buffers_backend_fsync",
-                           "buffers_alloc", "stats_reset"},
-                          {row}),
-               {kInt8Oid, kInt8Oid, kFloat8Oid, kFloat8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
-                kInt8Oid, kInt8Oid, kTimestampTzOid});
+  return Typed(
+      Rows::Make({"checkpoints_timed", "checkpoints_req", "checkpoint_write_time",
+                  "checkpoint_sync_time", "buffers_checkpoint", "buffers_clean", "maxwritten_clean",
+                  "buffers_backend", "buffers_backend_fsync", "buffers_alloc", "stats_reset"},
+                 {row}),
+      {kInt8Oid, kInt8Oid, kFloat8Oid, kFloat8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
+       kInt8Oid, kTimestampTzOid});
 }
 
 TEST(StatBgwriterCollectorTest, CountersAndResetTime) {

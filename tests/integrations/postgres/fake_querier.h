@@ -18,7 +18,9 @@ namespace outpost::integrations::postgres {
 // Records every query run.
 class FakeQuerier final : public Querier {
  public:
-  void Set(std::string part, ResultSet rs) { results_.emplace_back(std::move(part), std::move(rs)); }
+  void Set(std::string part, ResultSet rs) {
+    results_.emplace_back(std::move(part), std::move(rs));
+  }
   void Fail(std::string part, std::string message) {
     errors_.emplace_back(std::move(part), std::move(message));
   }
