@@ -82,9 +82,9 @@ class StatDatabaseCollector final : public Collector {
       bool complete = true;
       for (size_t i = 0; i + 1 < kNumColumns; ++i) complete = complete && values_[i].has_value();
       if (!complete) continue;
-      for (size_t i = 0; i < kNumColumns; ++i) {
-        out.Add(families_[i], {{"datid", *datid}, {"datname", *datname}}, values_[i].value_or(0));
-      }
+      labels_ = {*datid, *datname};
+      std::span<const SeriesRef> refs = out.GetRow(families_, label_names_, labels_);
+      for (size_t i = 0; i < kNumColumns; ++i) out.Add(refs[i], values_[i].value_or(0));
     }
     // Upstream returns nil here without checking rows.Err().
     return absl::OkStatus();
@@ -93,6 +93,8 @@ class StatDatabaseCollector final : public Collector {
  private:
   std::vector<MetricFamily> families_;
   std::array<std::optional<double>, kNumColumns> values_;
+  const std::vector<std::string_view> label_names_ = {"datid", "datname"};
+  std::vector<std::string_view> labels_;
 };
 
 }  // namespace
