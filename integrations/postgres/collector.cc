@@ -235,6 +235,18 @@ absl::Status CheckRow(const ResultSet& rs, size_t n) {
   return CheckColumns(rs, n);
 }
 
+absl::Status QueryRow(Querier& q, std::string_view sql, ResultSet* rs,
+                      std::initializer_list<ScanKind> kinds, double* out) {
+  if (absl::Status st = q.Query(sql, rs); !st.ok()) return st;
+  if (absl::Status st = CheckRow(*rs, kinds.size()); !st.ok()) return st;
+  size_t col = 0;
+  for (ScanKind kind : kinds) {
+    if (absl::Status st = Scan(*rs, 0, col, kind, &out[col]); !st.ok()) return st;
+    ++col;
+  }
+  return absl::OkStatus();
+}
+
 std::vector<MetricFamily> MakeFamilies(std::string_view prefix,
                                        std::span<const ColumnMetric> columns) {
   std::vector<MetricFamily> out;

@@ -19,6 +19,7 @@
 #ifndef OUTPOST_INTEGRATIONS_POSTGRES_COLLECTOR_H_
 #define OUTPOST_INTEGRATIONS_POSTGRES_COLLECTOR_H_
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -138,6 +139,11 @@ absl::Status Scan(const ResultSet& rs, size_t row, size_t col, ScanKind kind, do
 // it has a row (sql.ErrNoRows).
 absl::Status CheckColumns(const ResultSet& rs, size_t n);
 absl::Status CheckRow(const ResultSet& rs, size_t n);
+
+// QueryRow(sql).Scan(...) into plain Go types: runs `sql` into *rs and
+// scans the first row's columns as `kinds` into out[0..].
+absl::Status QueryRow(Querier& q, std::string_view sql, ResultSet* rs,
+                      std::initializer_list<ScanKind> kinds, double* out);
 
 // One column → one family: the name after the collector's prefix, its
 // type and HELP, and the Go type upstream scans it into.

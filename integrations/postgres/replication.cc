@@ -24,14 +24,14 @@ class ReplicationCollector final : public Collector {
   }
 
   absl::Status Update(Querier& q, const ServerVersion&, SeriesCache& out) override {
-    if (absl::Status st = q.Query(kQuery, &rs_); !st.ok()) return st;
-    if (absl::Status st = CheckRow(rs_, 2); !st.ok()) return st;
     // Plain float64 and int64: NULL is a Scan error.
-    double lag, is_replica;
-    if (absl::Status st = Scan(rs_, 0, 0, ScanKind::kFloat64, &lag); !st.ok()) return st;
-    if (absl::Status st = Scan(rs_, 0, 1, ScanKind::kInt64, &is_replica); !st.ok()) return st;
-    out.Add(lag_, lag);
-    out.Add(is_replica_, is_replica);
+    double v[2];
+    if (absl::Status st = QueryRow(q, kQuery, &rs_, {ScanKind::kFloat64, ScanKind::kInt64}, v);
+        !st.ok()) {
+      return st;
+    }
+    out.Add(lag_, v[0]);
+    out.Add(is_replica_, v[1]);
     return absl::OkStatus();
   }
 

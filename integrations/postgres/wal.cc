@@ -18,14 +18,14 @@ class WalCollector final : public Collector {
   }
 
   absl::Status Update(Querier& q, const ServerVersion&, SeriesCache& out) override {
-    if (absl::Status st = q.Query(kQuery, &rs_); !st.ok()) return st;
-    if (absl::Status st = CheckRow(rs_, 2); !st.ok()) return st;
     // Scanned into uint64: a NULL sum (no segment) is an error, as upstream.
-    double segments, size;
-    if (absl::Status st = Scan(rs_, 0, 0, ScanKind::kUint64, &segments); !st.ok()) return st;
-    if (absl::Status st = Scan(rs_, 0, 1, ScanKind::kUint64, &size); !st.ok()) return st;
-    out.Add(segments_, segments);
-    out.Add(size_, size);
+    double v[2];
+    if (absl::Status st = QueryRow(q, kQuery, &rs_, {ScanKind::kUint64, ScanKind::kUint64}, v);
+        !st.ok()) {
+      return st;
+    }
+    out.Add(segments_, v[0]);
+    out.Add(size_, v[1]);
     return absl::OkStatus();
   }
 

@@ -37,6 +37,62 @@ inline double Value(const MemoryAppender& app, std::string_view name, const Labe
   return v == nullptr ? -1 : *v;
 }
 
+// Canned replies to each collector's query, with the column types a
+// PostgreSQL 15 server sends.
+inline ResultSet StatDatabaseRows(
+    std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
+  return Typed(
+      ResultSet::Make({"datid", "datname", "numbackends", "xact_commit", "xact_rollback",
+                       "blks_read", "blks_hit", "tup_returned", "tup_fetched", "tup_inserted",
+                       "tup_updated", "tup_deleted", "conflicts", "temp_files", "temp_bytes",
+                       "deadlocks", "blk_read_time", "blk_write_time", "stats_reset"},
+                      rows),
+      {kOidOid, kNameOid, kInt4Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
+       kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kFloat8Oid, kFloat8Oid,
+       kTimestampTzOid});
+}
+
+inline ResultSet UserTableRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
+  return Typed(
+      ResultSet::Make({"datname",           "schemaname",          "relname",
+                       "seq_scan",          "seq_tup_read",        "idx_scan",
+                       "idx_tup_fetch",     "n_tup_ins",           "n_tup_upd",
+                       "n_tup_del",         "n_tup_hot_upd",       "n_live_tup",
+                       "n_dead_tup",        "n_mod_since_analyze", "last_vacuum",
+                       "last_autovacuum",   "last_analyze",        "last_autoanalyze",
+                       "vacuum_count",      "autovacuum_count",    "analyze_count",
+                       "autoanalyze_count", "total_size"},
+                      rows),
+      {kNameOid, kNameOid, kNameOid,        kInt8Oid,        kInt8Oid,        kInt8Oid,
+       kInt8Oid, kInt8Oid, kInt8Oid,        kInt8Oid,        kInt8Oid,        kInt8Oid,
+       kInt8Oid, kInt8Oid, kTimestampTzOid, kTimestampTzOid, kTimestampTzOid, kTimestampTzOid,
+       kInt8Oid, kInt8Oid, kInt8Oid,        kInt8Oid,        kInt8Oid});
+}
+
+inline ResultSet StatioRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
+  return Typed(ResultSet::Make({"datname", "schemaname", "relname", "heap_blks_read",
+                                "heap_blks_hit", "idx_blks_read", "idx_blks_hit", "toast_blks_read",
+                                "toast_blks_hit", "tidx_blks_read", "tidx_blks_hit"},
+                               rows),
+               {kNameOid, kNameOid, kNameOid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
+                kInt8Oid, kInt8Oid, kInt8Oid});
+}
+
+inline ResultSet BgwriterRows(std::initializer_list<ResultSet::Cell> row) {
+  return Typed(ResultSet::Make({"checkpoints_timed", "checkpoints_req", "checkpoint_write_time",
+                                "checkpoint_sync_time", "buffers_checkpoint", "buffers_clean",
+                                "maxwritten_clean", "buffers_backend", "buffers_backend_fsync",
+                                "buffers_alloc", "stats_reset"},
+                               {row}),
+               {kInt8Oid, kInt8Oid, kFloat8Oid, kFloat8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
+                kInt8Oid, kInt8Oid, kTimestampTzOid});
+}
+
+inline ResultSet SlotRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
+  return Typed(ResultSet::Make({"slot_name", "current_wal_lsn", "?column?", "active"}, rows),
+               {kNameOid, kNumericOid, kNumericOid, kBoolOid});
+}
+
 }  // namespace outpost::integrations::postgres
 
 #endif  // OUTPOST_TESTS_INTEGRATIONS_POSTGRES_COLLECTOR_TEST_UTIL_H_

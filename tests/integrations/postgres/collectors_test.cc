@@ -118,11 +118,6 @@ TEST(ReplicationCollectorTest, NullOrMissingRowFails) {
   EXPECT_EQ(app.Samples().size(), 0u);
 }
 
-Rows SlotRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
-  return Typed(Rows::Make({"slot_name", "current_wal_lsn", "?column?", "active"}, rows),
-               {kNameOid, kNumericOid, kNumericOid, kBoolOid});
-}
-
 TEST(ReplicationSlotCollectorTest, ActiveSlotHasFlushedLsn) {
   // pg_replication_slot_test.go Active, InActive, ActiveNil, TestNilValues.
   FakeQuerier q;
@@ -158,16 +153,6 @@ TEST(ReplicationSlotCollectorTest, ActiveSlotHasFlushedLsn) {
   EXPECT_EQ(Value(app2, "pg_replication_slot_slot_confirmed_flush_lsn", unknown), 0);
   EXPECT_EQ(Value(app2, "pg_replication_slot_slot_is_active", unknown), 1);
   EXPECT_EQ(app2.Samples().size(), 3u);
-}
-
-Rows BgwriterRows(std::initializer_list<ResultSet::Cell> row) {
-  return Typed(
-      Rows::Make({"checkpoints_timed", "checkpoints_req", "checkpoint_write_time",
-                  "checkpoint_sync_time", "buffers_checkpoint", "buffers_clean", "maxwritten_clean",
-                  "buffers_backend", "buffers_backend_fsync", "buffers_alloc", "stats_reset"},
-                 {row}),
-      {kInt8Oid, kInt8Oid, kFloat8Oid, kFloat8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
-       kInt8Oid, kTimestampTzOid});
 }
 
 TEST(StatBgwriterCollectorTest, CountersAndResetTime) {

@@ -16,17 +16,6 @@ using ::testing::HasSubstr;
 using Rows = ResultSet;
 constexpr auto kNull = std::nullopt;
 
-Rows StatDatabaseRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
-  return Typed(Rows::Make({"datid", "datname", "numbackends", "xact_commit", "xact_rollback",
-                           "blks_read", "blks_hit", "tup_returned", "tup_fetched", "tup_inserted",
-                           "tup_updated", "tup_deleted", "conflicts", "temp_files", "temp_bytes",
-                           "deadlocks", "blk_read_time", "blk_write_time", "stats_reset"},
-                          rows),
-               {kOidOid, kNameOid, kInt4Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
-                kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
-                kFloat8Oid, kFloat8Oid, kTimestampTzOid});
-}
-
 constexpr const char* kStatDatabaseNames[] = {
     "numbackends", "xact_commit",  "xact_rollback", "blks_read",      "blks_hit",   "tup_returned",
     "tup_fetched", "tup_inserted", "tup_updated",   "tup_deleted",    "conflicts",  "temp_files",
@@ -116,23 +105,6 @@ TEST(StatDatabaseCollectorTest, ScanErrorsFail) {
   EXPECT_EQ(app.Samples().size(), 0u);
 }
 
-Rows UserTableRows(std::initializer_list<std::initializer_list<ResultSet::Cell>> rows) {
-  return Typed(
-      Rows::Make({"datname",           "schemaname",          "relname",
-                  "seq_scan",          "seq_tup_read",        "idx_scan",
-                  "idx_tup_fetch",     "n_tup_ins",           "n_tup_upd",
-                  "n_tup_del",         "n_tup_hot_upd",       "n_live_tup",
-                  "n_dead_tup",        "n_mod_since_analyze", "last_vacuum",
-                  "last_autovacuum",   "last_analyze",        "last_autoanalyze",
-                  "vacuum_count",      "autovacuum_count",    "analyze_count",
-                  "autoanalyze_count", "total_size"},
-                 rows),
-      {kNameOid, kNameOid, kNameOid,        kInt8Oid,        kInt8Oid,        kInt8Oid,
-       kInt8Oid, kInt8Oid, kInt8Oid,        kInt8Oid,        kInt8Oid,        kInt8Oid,
-       kInt8Oid, kInt8Oid, kTimestampTzOid, kTimestampTzOid, kTimestampTzOid, kTimestampTzOid,
-       kInt8Oid, kInt8Oid, kInt8Oid,        kInt8Oid,        kInt8Oid});
-}
-
 TEST(StatUserTablesCollectorTest, OneSeriesPerColumnTimesInSeconds) {
   FakeQuerier q;
   q.Set("FROM pg_stat_user_tables", UserTableRows({{"postgres",
@@ -210,15 +182,10 @@ TEST(StatUserTablesCollectorTest, NullLabelsAreUnknownNullValuesZero) {
 
 TEST(StatioUserTablesCollectorTest, CountersPerTableNullsUnknownAndZero) {
   FakeQuerier q;
-  q.Set("FROM pg_statio_user_tables",
-        Typed(Rows::Make(
-                  {"datname", "schemaname", "relname", "heap_blks_read", "heap_blks_hit",
-                   "idx_blks_read", "idx_blks_hit", "toast_blks_read", "toast_blks_hit",
-                   "tidx_blks_read", "tidx_blks_hit"},
-                  {{"postgres", "public", "a_table", "1", "2", "3", "4", "5", "6", "7", "8"},
-                   {kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull}}),
-              {kNameOid, kNameOid, kNameOid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid, kInt8Oid,
-               kInt8Oid, kInt8Oid, kInt8Oid}));
+  q.Set(
+      "FROM pg_statio_user_tables",
+      StatioRows({{"postgres", "public", "a_table", "1", "2", "3", "4", "5", "6", "7", "8"},
+                  {kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull}}));
   MemoryAppender app;
   auto c = NewStatioUserTablesCollector({});
   ASSERT_TRUE(CollectOnce(*c, q, app).ok());
