@@ -5,10 +5,11 @@ namespace outpost::integrations {
 void SeriesCache::Begin(Appender& app) {
   last_used_ = used_;
   used_ = 0;
-  if (&app != last_app_ || refs_.size() > 2 * last_used_ + 1024) {
+  if (&app != last_app_ || size() > 2 * last_used_ + 1024) {
     // A different Appender (handles are its own), or many series gone since
     // (devices removed): start over.
     refs_.clear();
+    rows_.clear();
     last_app_ = &app;
   }
   app_ = &app;
@@ -61,6 +62,30 @@ SeriesRef SeriesCache::Get(const MetricFamily& family, const std::vector<std::st
   return GetWith(family, [&](auto&& f) {
     for (size_t i = 0; i < names.size() && i < values.size(); ++i) f(names[i], values[i]);
   });
+}
+
+std::span<const SeriesRef> SeriesCache::GetRow(std::span<const MetricFamily> families,
+                                               const std::vector<std::string_view>& names,
+                                               const std::vector<std::string_view>& values) {
+  if (families.empty()) return {};
+  StartKey(families.front());
+  for (std::string_view v : values) {
+    key_.append(v);
+    key_.push_back('\xff');
+  }
+  ++used_;
+  auto it = rows_.find(key_);
+  if (it != rows_.end() && it->second.size() == families.size()) return it->second;
+  std::vector<SeriesRef> refs;
+  refs.reserve(families.size());
+  for (const MetricFamily& f : families) {
+    scratch_.clear();
+    for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
+      scratch_.push_back(Label{std::string(names[i]), std::string(values[i])});
+    }
+    refs.push_back(app_->Series(f, Labels::FromUnsorted(scratch_)));
+  }
+  return rows_.insert_or_assign(key_, std::move(refs)).first->second;
 }
 
 SeriesRef SeriesCache::Get(const MetricFamily& family, const Labels& labels,

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,13 @@ class SeriesCache {
   // where label names vary between series of one family).
   SeriesRef Get(const MetricFamily& family, const Labels& labels, std::string_view suffix);
 
+  // The handles of every family of `families` with the same labels, cached
+  // as one entry: one hash lookup for a whole table row (a per-table
+  // statistics row becomes 20 series). Valid until the next call.
+  std::span<const SeriesRef> GetRow(std::span<const MetricFamily> families,
+                                    const std::vector<std::string_view>& names,
+                                    const std::vector<std::string_view>& values);
+
   void Add(const MetricFamily& family, double value) { app_->Add(Get(family), value); }
   void Add(SeriesRef ref, double value) { app_->Add(ref, value); }
   void Add(const MetricFamily& family, LabelPairs labels, double value) {
@@ -56,7 +64,7 @@ class SeriesCache {
     app_->Add(Get(family, names, values), value);
   }
 
-  size_t size() const { return refs_.size(); }
+  size_t size() const { return refs_.size() + rows_.size(); }
 
  private:
   void StartKey(const MetricFamily& family);
@@ -67,7 +75,8 @@ class SeriesCache {
   Appender* app_ = nullptr;
   const Appender* last_app_ = nullptr;
   absl::flat_hash_map<std::string, SeriesRef> refs_;
-  std::string key_;  // reused lookup key buffer
+  absl::flat_hash_map<std::string, std::vector<SeriesRef>> rows_;  // GetRow
+  std::string key_;                                                // reused lookup key buffer
   std::vector<Label> scratch_;
   size_t used_ = 0;       // lookups in the current collection
   size_t last_used_ = 0;  // lookups in the previous collection

@@ -101,6 +101,31 @@ TEST(SeriesCacheTest, OneHandlePerLabelValuesAndAppender) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST(SeriesCacheTest, OneLookupPerRowOfFamilies) {
+  const MetricFamily fams[] = {{"a_total", MetricType::kCounter, "", ""},
+                               {"b", MetricType::kGauge, "", ""}};
+  const std::vector<std::string_view> names = {"db", "table"};
+  MemoryAppender app;
+  SeriesCache cache;
+  cache.Begin(app);
+  const auto first = cache.GetRow(fams, names, {"x", "t1"});
+  const std::vector<SeriesRef> row(first.begin(), first.end());
+  ASSERT_EQ(row.size(), 2u);
+  EXPECT_NE(row[0], row[1]);
+  const auto again = cache.GetRow(fams, names, {"x", "t1"});
+  EXPECT_EQ(std::vector<SeriesRef>(again.begin(), again.end()), row);
+  EXPECT_NE(cache.GetRow(fams, names, {"x", "t2"})[0], row[0]);
+  // The same series a plain Get names; an empty value is an absent label.
+  EXPECT_EQ(cache.Get(fams[1], names, {"x", "t1"}), row[1]);
+  const auto no_table = cache.GetRow(fams, names, {"x", ""});
+  cache.Add(no_table[0], 4);
+  ASSERT_NE(app.Find("a_total", Labels::FromUnsorted({{"db", "x"}})), nullptr);
+  EXPECT_EQ(cache.size(), 4u);  // three rows and one Get
+  MemoryAppender other;
+  cache.Begin(other);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST(DynamicFamiliesTest, MadeOnceAtAStableAddress) {
   DynamicFamilies families;
   int made = 0;

@@ -1,37 +1,55 @@
-// Canned query results for the postgres mapping tests.
+// Canned query results for the postgres mapping and collector tests: SQL
+// text (exact, else a part of it) → a result or an error.
 #ifndef OUTPOST_TESTS_INTEGRATIONS_POSTGRES_FAKE_QUERIER_H_
 #define OUTPOST_TESTS_INTEGRATIONS_POSTGRES_FAKE_QUERIER_H_
 
-#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "integrations/postgres/values.h"
 
 namespace outpost::integrations::postgres {
 
-// Answers a query with the result registered for its exact text, an error
-// for texts registered with Fail(), and `relation does not exist` for the
-// rest. Records every query run.
+// Answers a query with the error registered with Fail(), else the result
+// registered with Set(), for its exact text or else the first registered
+// part of it; else `ERROR:  relation does not exist`. Records every query
+// run.
 class FakeQuerier final : public Querier {
  public:
-  void Set(std::string sql, ResultSet rs) { results_[std::move(sql)] = std::move(rs); }
-  void Fail(std::string sql, std::string message) { errors_[std::move(sql)] = std::move(message); }
+  void Set(std::string sql_or_part, ResultSet rs) {
+    results_.emplace_back(std::move(sql_or_part), std::move(rs));
+  }
+  void Fail(std::string sql_or_part, std::string message) {
+    errors_.emplace_back(std::move(sql_or_part), std::move(message));
+  }
 
   absl::Status Query(std::string_view sql, ResultSet* out) override {
     queries_.emplace_back(sql);
-    const std::string key(sql);
-    if (auto it = errors_.find(key); it != errors_.end()) return absl::UnknownError(it->second);
-    auto it = results_.find(key);
-    if (it == results_.end()) return absl::NotFoundError("ERROR:  relation does not exist");
-    *out = it->second;
-    return absl::OkStatus();
+    if (const std::string* m = Find(errors_, sql)) return absl::UnknownError(*m);
+    if (const ResultSet* rs = Find(results_, sql)) {
+      *out = *rs;
+      return absl::OkStatus();
+    }
+    return absl::NotFoundError("ERROR:  relation does not exist");
   }
   const std::vector<std::string>& queries() const { return queries_; }
 
  private:
-  std::map<std::string, ResultSet> results_;
-  std::map<std::string, std::string> errors_;
+  template <typename T>
+  static const T* Find(const std::vector<std::pair<std::string, T>>& v, std::string_view sql) {
+    for (const auto& [key, value] : v) {
+      if (key == sql) return &value;
+    }
+    for (const auto& [key, value] : v) {
+      if (sql.find(key) != std::string_view::npos) return &value;
+    }
+    return nullptr;
+  }
+
+  std::vector<std::pair<std::string, ResultSet>> results_;
+  std::vector<std::pair<std::string, std::string>> errors_;
   std::vector<std::string> queries_;
 };
 
