@@ -18,11 +18,12 @@ namespace outpost::integrations::postgres {
 // run.
 class FakeQuerier final : public Querier {
  public:
+  // Registering the same text again replaces its answer.
   void Set(std::string sql_or_part, ResultSet rs) {
-    results_.emplace_back(std::move(sql_or_part), std::move(rs));
+    Put(results_, std::move(sql_or_part), std::move(rs));
   }
   void Fail(std::string sql_or_part, std::string message) {
-    errors_.emplace_back(std::move(sql_or_part), std::move(message));
+    Put(errors_, std::move(sql_or_part), std::move(message));
   }
 
   absl::Status Query(std::string_view sql, ResultSet* out) override {
@@ -37,6 +38,16 @@ class FakeQuerier final : public Querier {
   const std::vector<std::string>& queries() const { return queries_; }
 
  private:
+  template <typename T>
+  static void Put(std::vector<std::pair<std::string, T>>& v, std::string key, T value) {
+    for (auto& [k, old] : v) {
+      if (k == key) {
+        old = std::move(value);
+        return;
+      }
+    }
+    v.emplace_back(std::move(key), std::move(value));
+  }
   template <typename T>
   static const T* Find(const std::vector<std::pair<std::string, T>>& v, std::string_view sql) {
     for (const auto& [key, value] : v) {
