@@ -59,12 +59,13 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_COMPILER=clang++ -DOUTPOST_SANITIZE=address,undefined \
   -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
 # Only what parses untrusted bytes: config, relabel, exposition text, WAL,
-# /proc and /sys files, server replies (MySQL, Redis), HTTP replies of
+# /proc and /sys files, server replies (MySQL, Redis, PostgreSQL), HTTP replies of
 # remote-write endpoints, scraped exposition text, positions files, globs
 # and tailed files; the test Loki receiver (it parses what outpost's logs
 # client sends).
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
+              integrations_postgres_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
               logs_client_test logs_stages_test logs_journal_test

@@ -30,8 +30,10 @@ absl::Status Connection::Open() {
   // libpq counts connect_timeout in whole seconds (at least 2).
   const std::string connect_s = Cat(std::max<int64_t>((timeout_ms + 999) / 1000, 2));
   const std::string user_timeout_ms = Cat(timeout_ms);
+  // extra_float_digits=2 as lib/pq sets it at startup (lib/pq conn.go),
+  // so pg_settings_extra_float_digits reads as upstream's.
   std::string options = Cat("-c statement_timeout=", statement_ms,
-                            " -c DateStyle=ISO -c TimeZone=UTC");
+                            " -c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=2");
   std::vector<const char*> keys, values;
   for (const auto& [k, v] : dsn_.params) {
     if (k == "options") {

@@ -3,6 +3,7 @@
 // stopped and restarted between collections, a flat number of server
 // connections over many collections, autodiscovery, and the password never
 // reaching the logs.
+#include <fstream>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -276,6 +277,51 @@ TEST(PostgresServerTest, ConnectionsStayFlat) {
   EXPECT_TRUE(rec.entries[0]->info.first);
   integ.reset();
   EXPECT_EQ(OutpostConnections(pg), 0);
+}
+
+// The whole default collection (namespaces, pg_settings, the collector
+// package, user queries) on the one connection: a user query that fails is
+// counted in pg_exporter_last_scrape_error and the rest is still collected.
+TEST(PostgresServerTest, DefaultCollectionWithABadUserQuery) {
+  PostgresServer* pg = SharedServer();
+  ASSERT_NE(pg, nullptr);
+  ASSERT_TRUE(pg->Sql("CREATE TABLE IF NOT EXISTS uq_t (id int)")) << pg->error();
+  const std::string path = pg->dir() + "/queries.yaml";
+  {
+    std::ofstream f(path);
+    f << "pg_good:\n"
+         "  query: \"SELECT 'a' AS kind, 42 AS answer\"\n"
+         "  metrics:\n"
+         "    - kind: {usage: LABEL, description: kind}\n"
+         "    - answer: {usage: GAUGE, description: the answer}\n"
+         "pg_bad:\n"
+         "  query: \"SELECT nope FROM no_such_table\"\n"
+         "  metrics:\n"
+         "    - nope: {usage: GAUGE, description: never}\n";
+  }
+  Options o = WithDsns({pg->Dsn()});
+  o.query_path = path;
+  auto integ = Make(o, DefaultServerCollector);
+  ASSERT_NE(integ, nullptr);
+  MemoryAppender app;
+  for (int i = 1; i <= 50; ++i) {
+    ASSERT_TRUE(Collect(*integ, app).ok());
+    ASSERT_EQ(Value(app, "pg_up"), 1);
+  }
+  EXPECT_EQ(OutpostConnections(pg), 1);
+  const std::string server = "127.0.0.1:" + std::to_string(pg->port());
+  EXPECT_EQ(Value(app, "pg_good_answer", {{"kind", "a"}, {"server", server}}), 42)
+      << app.Render();
+  EXPECT_THAT(app.Render(), Not(HasSubstr("pg_bad_nope")));
+  EXPECT_EQ(Value(app, "pg_exporter_last_scrape_error"), 1);
+  // Loaded: 0 (its hashsum label, the file's SHA-256, is checked in
+  // user_queries_test).
+  EXPECT_THAT(app.Render(),
+              HasSubstr("pg_exporter_user_queries_load_error{filename=\"" + path + "\""));
+  EXPECT_EQ(Value(app, "pg_scrape_collector_success", {{"collector", "stat_user_tables"}}), 1);
+  EXPECT_EQ(Value(app, "pg_scrape_collector_success", {{"collector", "database"}}), 1);
+  EXPECT_GT(Value(app, "pg_settings_max_connections", {{"server", server}}), 0);
+  EXPECT_THAT(app.Render(), HasSubstr("pg_stat_user_tables_n_live_tup{"));
 }
 
 TEST(PostgresServerTest, AutodiscoveryFindsOtherDatabases) {
