@@ -26,31 +26,16 @@
 #include "integrations/mysqld/mysqld.h"
 #include "tests/integrations/mysqld/fake_querier.h"
 #include "tests/bench/counting_allocator.h"
+#include "tests/bench/integration_bench.h"
 
 namespace {
+
+using outpost::bench::CountingAppender;
+using outpost::bench::ProcessCpuSeconds;
 
 using outpost::integrations::mysqld::Collector;
 using outpost::integrations::mysqld::FakeQuerier;
 using outpost::integrations::ResultSet;
-
-class CountingAppender final : public outpost::Appender {
- public:
-  outpost::SeriesRef Series(const outpost::MetricFamily&, const outpost::Labels&,
-                            std::string_view) override {
-    return ++series_;
-  }
-  void Add(outpost::SeriesRef, double) override { ++samples; }
-  size_t samples = 0;
-
- private:
-  outpost::SeriesRef series_ = 0;
-};
-
-double ProcessCpuSeconds() {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // A MariaDB-like mix: prefix families, generic counters, ON/OFF and text.
 ResultSet StatusRows() {

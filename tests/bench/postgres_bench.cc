@@ -20,27 +20,12 @@
 #include "core/base/metric.h"
 #include "integrations/postgres/postgres.h"
 #include "tests/bench/counting_allocator.h"
+#include "tests/bench/integration_bench.h"
 
 namespace {
 
-class CountingAppender final : public outpost::Appender {
- public:
-  outpost::SeriesRef Series(const outpost::MetricFamily&, const outpost::Labels&,
-                            std::string_view) override {
-    return ++series_;
-  }
-  void Add(outpost::SeriesRef, double) override { ++samples; }
-  size_t samples = 0;
-
- private:
-  outpost::SeriesRef series_ = 0;
-};
-
-double ProcessCpuSeconds() {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using outpost::bench::CountingAppender;
+using outpost::bench::ProcessCpuSeconds;
 
 void BM_FullDefaultCollection(benchmark::State& state) {
   const char* dsn = std::getenv("POSTGRES_BENCH_DSN");

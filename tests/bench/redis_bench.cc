@@ -14,26 +14,16 @@
 #include "integrations/redis/info.h"
 #include "integrations/redis/redis.h"
 #include "integrations/redis/sink.h"
+#include "tests/bench/integration_bench.h"
 
 namespace {
+
+using outpost::bench::CountingAppender;
 
 using namespace outpost;
 using namespace outpost::integrations::redis;
 
 // Counts samples; hands out sequential refs.
-class CountingAppender final : public Appender {
- public:
-  SeriesRef Series(const MetricFamily&, const Labels&, std::string_view) override {
-    return ++next_;
-  }
-  void Add(SeriesRef, double) override { ++adds_; }
-  using Appender::Add;
-  uint64_t adds_ = 0;
-
- private:
-  SeriesRef next_ = 0;
-};
-
 std::string Info() {
   // The fixture beside the tests (this file's directory is tests/bench).
   std::string dir = __FILE__;
@@ -81,7 +71,7 @@ void BM_FullCollection(benchmark::State& state) {
     benchmark::DoNotOptimize(st);
   }
   state.counters["samples/iter"] =
-      benchmark::Counter(static_cast<double>(app.adds_), benchmark::Counter::kAvgIterations);
+      benchmark::Counter(static_cast<double>(app.samples), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_FullCollection)->MeasureProcessCPUTime()->UseRealTime();
 

@@ -25,10 +25,13 @@
 #include "gtest/gtest.h"
 #include "integrations/mysqld/mysqld.h"
 #include "tests/integrations/mysqld/shared_server.h"
+#include "tests/support/exporter_scrape.h"
 #include "tests/support/spawned_process.h"
 
 namespace outpost::integrations::mysqld {
 namespace {
+
+using ::outpost::testing::HttpGetMetrics;
 
 std::string ExporterBinary() {
   const char* env = std::getenv("OUTPOST_MYSQLD_EXPORTER");
@@ -73,33 +76,6 @@ const std::vector<std::string> kCollectors = {
     "perf_schema.tablelocks",
     "slave_hosts",
 };
-
-// GET http://127.0.0.1:port/metrics over HTTP/1.0 (no chunked body); ""
-// when not reachable or not 200.
-std::string HttpGetMetrics(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string req = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
-    close(fd);
-    return "";
-  }
-  std::string resp;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) resp.append(buf, static_cast<size_t>(n));
-  close(fd);
-  const size_t body = resp.find("\r\n\r\n");
-  if (resp.rfind("HTTP/1.0 200", 0) != 0 && resp.rfind("HTTP/1.1 200", 0) != 0) return "";
-  return body == std::string::npos ? "" : resp.substr(body + 4);
-}
 
 // One scrape of mysqld_exporter with kCollectors; "" on failure (the test
 // has failed then).

@@ -23,6 +23,7 @@
 #include "core/base/exposition_parser.h"
 #include "gtest/gtest.h"
 #include "tests/support/free_port.h"
+#include "tests/support/exporter_scrape.h"
 #include "tests/support/spawned_process.h"
 #include "integrations/node/collector.h"
 #include "integrations/node/node.h"
@@ -31,6 +32,8 @@
 
 namespace outpost::integrations::node {
 namespace {
+
+using ::outpost::testing::HttpGetMetrics;
 
 using outpost::testing::TestAppender;
 
@@ -42,31 +45,6 @@ std::string ExporterBinary() {
 using ::outpost::testing::FreePort;
 using ::outpost::testing::SpawnedProcess;
 using ::outpost::testing::SpawnOptions;
-
-// GET http://127.0.0.1:port/metrics; "" when not reachable.
-std::string HttpGetMetrics(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string req = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
-    close(fd);
-    return "";
-  }
-  std::string resp;
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) resp.append(buf, static_cast<size_t>(n));
-  close(fd);
-  size_t body = resp.find("\r\n\r\n");
-  return body == std::string::npos ? "" : resp.substr(body + 4);
-}
 
 // Runs node_exporter with `args` on a free loopback port and returns one
 // scrape of it; fails the test when the binary is missing.
