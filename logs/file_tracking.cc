@@ -282,7 +282,15 @@ bool LogsInstance::Impl::Check(Tracked& f) {
   const bool changed = sz != f.last_size;
   f.last_size = sz;
   // A rotated file is not looked at by path any more, only for a
-  // truncation when its size moved.
+  // truncation when its size moved, and for a further rename.
+  if (f.moved && f.owns_path) {
+    struct stat st;
+    const FileIdentity& id = f.reader->id();
+    if (::stat(f.reader->path().c_str(), &st) != 0 || st.st_dev != id.dev ||
+        st.st_ino != id.ino) {
+      FollowRotated(f);
+    }
+  }
   FileReader::State state = FileReader::State::kSame;
   if (!f.moved || changed) state = f.reader->Check();
   if (f.moved && state == FileReader::State::kMoved) state = FileReader::State::kSame;
@@ -324,6 +332,28 @@ bool LogsInstance::Impl::Check(Tracked& f) {
     resync.push_back(f.target);
   }
   return true;
+}
+
+// A rotated file renamed again (app.log.1 -> app.log.2) or deleted: its
+// position entry follows it now, before the next file renamed to its old
+// name writes an entry there, so a restart finds it by inode.
+void LogsInstance::Impl::FollowRotated(Tracked& f) {
+  const std::string old = f.reader->path();
+  const FileIdentity& id = f.reader->id();
+  const std::string now = FindByInode(DirOf(old), id.dev, id.ino);
+  if (now == old) return;
+  std::lock_guard<std::mutex> lock(mu);
+  std::optional<FilePosition> p = positions->Get(old);
+  if (p && p->id && p->id->dev == id.dev && p->id->ino == id.ino) positions->Remove(old);
+  if (now.empty()) {
+    f.owns_path = false;  // deleted: read on from the descriptor, nothing to find at start
+  } else {
+    f.reader->set_path(now);
+    PutPosition(f);
+  }
+  WritePositions(false);
+  log::Info("logs: rotated file renamed again", {{"logs_config", cfg.name}, {"path", old},
+                                                 {"now", now.empty() ? "deleted" : now}});
 }
 
 // copytruncate: this generation ends at what was read; the same inode

@@ -241,17 +241,22 @@ bool LogsInstance::Impl::Round() {
       if (!f.retired) order.push_back(source);
     }
   }
+  // A full client stops the reading, not the rotation checks: a file
+  // renamed while Loki is down must get its position entry under its new
+  // name before a new file at its path writes its own, or a kill -9 loses
+  // what the renamed file still holds.
+  bool reading = drained;
   for (uint64_t source : order) {
-    if (!drained) break;
     auto it = files.find(source);  // only this thread changes the map's keys
     if (it == files.end()) continue;
     Tracked& f = it->second;
-    if (!Check(f)) continue;
+    if (!Check(f) || !reading) continue;
     const bool final = f.moved && now - f.idle_since > kRotatedIdle;
     const int64_t before = f.reader->offset();
     if (ReadFile(f, final) == Stop::kFull) {
       more = false;  // a client is full: wait for it
-      break;
+      reading = false;
+      continue;
     }
     if (f.reader->offset() - before >= (4 << 20)) more = true;
   }

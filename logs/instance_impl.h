@@ -212,6 +212,7 @@ struct LogsInstance::Impl {
   // copytruncate: this generation ends at what was read; the same inode
   // is read from 0 as a new generation.
   void Truncate(Tracked& f);
+  void FollowRotated(Tracked& f);
 
   // Closes what is done: retired generations and rotated files read to
   // their end, idle and acknowledged; the oldest rotated files past the

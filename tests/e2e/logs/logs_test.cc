@@ -463,6 +463,45 @@ TEST(LogsKillTest, FileRotatedOutOfTheGlobIsFinishedAfterKill9) {
   }
 }
 
+// While the client is full (Loki down, nothing acknowledged), rotations
+// are still followed: app.log renamed to app.log.1 and then to app.log.2,
+// a new app.log each time, and a kill -9 after the glob sync found the new
+// files: each inode keeps its own position entry under its new name, so
+// the restart reads every line once.
+TEST(LogsKillTest, RotationsWhileTheClientIsFullSurviveKill9) {
+  TempDir dir;
+  LokiReceiver loki;
+  ASSERT_TRUE(loki.Start());
+  const std::string url = loki.url();
+  loki.Stop();  // its port stays reserved
+  const std::string log = dir / "app.log";
+  Append(log, 0, 100000);  // ~5.5 MB: more than the client holds
+  ClientOpts c;
+  c.backoff = "{min_period: 100ms, max_period: 1s, max_retries: 100000}";
+  WriteFile(dir / "agent.yaml", Config(dir, url, log, c));
+  {
+    Process p(Args(dir / "agent.yaml"), dir.path());
+    ASSERT_TRUE(p.WaitForStderr("outpost started")) << p.err();
+    std::this_thread::sleep_for(seconds(2));  // reading stopped: the client is full
+    ASSERT_EQ(rename(log.c_str(), (log + ".1").c_str()), 0);
+    Append(log, 100000, 100100);
+    std::this_thread::sleep_for(milliseconds(1500));
+    ASSERT_EQ(rename((log + ".1").c_str(), (log + ".2").c_str()), 0);
+    ASSERT_EQ(rename(log.c_str(), (log + ".1").c_str()), 0);
+    Append(log, 100100, 100200);
+    std::this_thread::sleep_for(seconds(12));  // past target_sync_period (10 s)
+    p.Signal(SIGKILL);
+    p.Wait();
+  }
+  ASSERT_TRUE(loki.Start());
+  Process p(Args(dir / "agent.yaml"), dir.path());
+  EXPECT_TRUE(WaitAll(loki, 100200, absl::Seconds(90))) << p.err();
+  absl::SleepFor(absl::Milliseconds(500));
+  Tally t = Count(loki, 100200);
+  EXPECT_EQ(t.missing, 0) << p.err();
+  EXPECT_EQ(t.duplicates, 0);
+}
+
 // The agent's "loki client: endpoint ..." lines (failing, rejecting,
 // accepting again): what a log cut to its first KiB does not show.
 std::string ClientStates(const std::string& log) {
