@@ -1,10 +1,10 @@
 // Every metric name the bundled dashboards and rules read is one outpost
 // really emits. The catalog is built by running the code, not from a hand
 // list: the node integration against the node test fixture tree and
-// against this host, the mysqld and redis integrations against throwaway
-// MariaDB / Redis servers (all through the integration registry into a
-// MemoryAppender), and outpost's self-metrics from the built binary's
-// /metrics. Also runs `promtool check rules` and `promtool test rules` on
+// against this host, the mysqld, redis and postgres integrations against
+// throwaway MariaDB / Redis / PostgreSQL servers (all through the
+// integration registry into a MemoryAppender), and outpost's self-metrics
+// from the built binary's /metrics. Also runs `promtool check rules` and `promtool test rules` on
 // dashboards/rules.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +30,7 @@
 #include "tests/integrations/node/fixture_util.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/redis_server.h"
 #include "yaml-cpp/yaml.h"
 
@@ -147,6 +148,20 @@ class CatalogTest : public ::testing::Test {
       ASSERT_NE(integ, nullptr) << err;
       CollectNames(*integ, catalog_, "redis_exporter");
     }
+    {
+      outpost::testing::PostgresServer pg;
+      ASSERT_TRUE(pg.Start()) << pg.error();
+      // A user table with rows and a read through its index, so the
+      // per-table series (pg_stat_user_tables, pg_statio_user_tables) exist.
+      ASSERT_TRUE(pg.Sql("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                         "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g;"
+                         "ANALYZE items; SELECT name FROM items WHERE id = 3;"))
+          << pg.error();
+      auto integ = Create("postgres_exporter", "data_source_names: [\"" + pg.Dsn() + "\"]",
+                          nullptr, &err);
+      ASSERT_NE(integ, nullptr) << err;
+      CollectNames(*integ, catalog_, "postgres_exporter");
+    }
     // outpost's self-metrics: the binary with remote write configured (to a
     // port nobody listens on; the queue's metrics exist regardless).
     {
@@ -210,6 +225,7 @@ TEST_F(CatalogTest, CatalogHasEveryIntegrationAndTheSelfMetrics) {
   ASSERT_NE(catalog_, nullptr);
   for (const char* n : {"node_uname_info", "node_cpu_seconds_total", "mysql_up",
                         "mysql_global_status_queries", "redis_up", "redis_db_keys",
+                        "pg_up", "pg_stat_user_tables_n_live_tup",
                         "agent_build_info", "prometheus_remote_storage_samples_total",
                         "prometheus_remote_storage_sent_batch_duration_seconds_bucket"}) {
     EXPECT_EQ(catalog_->count(n), 1u) << n;

@@ -1,7 +1,8 @@
 // Every variable query and panel query of the bundled dashboards returns
-// data against a real setup: a throwaway MariaDB and Redis, the outpost
-// binary with the agent, node_exporter, mysqld_exporter and redis_exporter
-// integrations at a 1 s interval, remote-writing to Debian's Prometheus
+// data against a real setup: a throwaway MariaDB, Redis and PostgreSQL,
+// the outpost binary with the agent, node_exporter, mysqld_exporter,
+// redis_exporter and postgres_exporter integrations at a 1 s interval,
+// remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
 // $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
 //
@@ -27,6 +28,7 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
 
@@ -63,6 +65,7 @@ struct Env {
   int prom_port = 0;
   std::unique_ptr<outpost::testing::PrometheusReceiver> prometheus;
   outpost::testing::MariadbServer db;
+  outpost::testing::PostgresServer pg;
   std::unique_ptr<outpost::testing::RedisServer> redis;
   std::unique_ptr<outpost::testing::Process> agent;
   std::string error;  // set when setting up failed
@@ -109,6 +112,16 @@ std::string SetUpEnv(Env& e) {
   e.redis->Cli({"SET", "k2", "v", "EX", "3600"});
   e.redis->Cli({"GET", "k1"});
   e.redis->Cli({"GET", "missing"});
+  if (!e.pg.Start()) return "PostgreSQL: " + e.pg.error();
+  // A user table in the DSN's database (the per-table panels), with
+  // inserts, an update, a delete and reads by scan and by index.
+  if (!e.pg.Sql("CREATE TABLE items (id int PRIMARY KEY, name text);"
+                "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 100) g;"
+                "UPDATE items SET name = 'changed' WHERE id <= 10;"
+                "DELETE FROM items WHERE id > 90;"
+                "ANALYZE items; SELECT count(*) FROM items; SELECT name FROM items WHERE id = 3;")) {
+    return "PostgreSQL: " + e.pg.error();
+  }
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -126,7 +139,9 @@ std::string SetUpEnv(Env& e) {
       "  mysqld_exporter:\n    enabled: true\n"
       "    data_source_name: \"" + e.db.Dsn() + "\"\n"
       "  redis_exporter:\n    enabled: true\n"
-      "    redis_addr: " + e.redis->addr() + "\n");
+      "    redis_addr: " + e.redis->addr() + "\n"
+      "  postgres_exporter:\n    enabled: true\n"
+      "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
@@ -136,10 +151,10 @@ std::string SetUpEnv(Env& e) {
   // spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "4";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "5";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -150,7 +165,7 @@ std::string SetUpEnv(Env& e) {
 }
 
 // One test case for everything: ctest runs each case in its own process,
-// and the environment (three servers and outpost) takes ~25 s to fill.
+// and the environment (four servers and outpost) takes ~25 s to fill.
 void CheckVariables(const std::string& file, const Json& dash) {
   const std::vector<const Json*> vars = QueryVariables(dash);
   ASSERT_EQ(vars.size(), 2u);
@@ -166,7 +181,8 @@ void CheckVariables(const std::string& file, const Json& dash) {
       // The dashboard's own integration is among the jobs offered.
       const std::map<std::string, std::string> kJob = {
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
-          {"redis", "integrations/redis_exporter"}, {"outpost", "integrations/agent"}};
+          {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
+          {"outpost", "integrations/agent"}};
       auto it = kJob.find(std::filesystem::path(file).stem().string());
       ASSERT_NE(it, kJob.end()) << file;
       EXPECT_NE(std::find(j["data"].begin(), j["data"].end(), it->second), j["data"].end()) << raw;
@@ -201,7 +217,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 4u);
+  ASSERT_EQ(files.size(), 5u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);

@@ -338,9 +338,7 @@ TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
 // PostgreSQL: a socket is found and named, but without a DSN the stack
 // stays off; a listener that answers the SSLRequest, with a DSN pointing
 // at it, enables the stack; a listener that answers something else is not
-// PostgreSQL. The enabled case uses a stub binary: this build has no
-// postgres integration yet (after the merge: OUTPOST_BINARY, and check the
-// config loads).
+// PostgreSQL. The enabled case's config loads in outpost.
 TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
   const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
   const Env others = {{"OUTPOST_AUTO_MYSQL_ADDR", closed}, {"OUTPOST_AUTO_REDIS_ADDR", closed}};
@@ -361,7 +359,6 @@ TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
 
   FakeSslResponder pg('N');
   Fixture g;
-  g.binary = WriteStubOutpost(g.tmp / "outpost-stub");
   const std::string at = "127.0.0.1:" + std::to_string(pg.port());
   r = g.Run({"--stack", "auto", "--postgres-dsn", "postgresql://outpost:pg-s3cret@" + at + "/postgres"},
             others);
@@ -373,6 +370,8 @@ TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
   EXPECT_TRUE(Contains(cfg, "  node_exporter:\n")) << cfg;
   EXPECT_TRUE(Contains(cfg, "  postgres_exporter:\n")) << cfg;
   EXPECT_TRUE(Contains(cfg, "    instance: \"" + HostName() + ":" + std::to_string(pg.port()) + "\"\n")) << cfg;
+  RunResult check = g.CheckConfig();
+  EXPECT_EQ(check.code, 0) << check.err;
 
   FakeSslResponder other('+');
   Fixture h;

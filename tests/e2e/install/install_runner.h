@@ -81,27 +81,11 @@ inline bool Contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-// A stand-in for the outpost binary at `path`: answers -version and
-// accepts every config (check-config of a non-empty file). For stacks whose
-// integration this build does not have yet (postgres until it is merged):
-// the test then checks the config text itself.
-inline std::string WriteStubOutpost(const std::string& path) {
-  WriteFile(path,
-            "#!/bin/sh\n"
-            "case \"$1\" in\n"
-            "  -version) echo 'outpost stub'; exit 0 ;;\n"
-            "  check-config) test -s \"$2\"; exit $? ;;\n"
-            "esac\n"
-            "exit 0\n");
-  chmod(path.c_str(), 0755);
-  return path;
-}
-
 // A temp dir with a --prefix inside it and the common flags.
 struct Fixture {
   TempDir tmp;
   std::string prefix = tmp / "prefix";
-  std::string binary = OUTPOST_BINARY;  // or a WriteStubOutpost
+  std::string binary = OUTPOST_BINARY;
   std::string config() const { return prefix + "/etc/outpost/agent.yaml"; }
   std::string password_file() const { return prefix + "/etc/outpost/remote-write-password"; }
   std::string unit() const { return prefix + "/etc/systemd/system/outpost.service"; }

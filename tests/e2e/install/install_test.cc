@@ -41,7 +41,8 @@ TEST_P(StackTest, WritesAValidConfig) {
   const std::string host = HostName();
   RunResult r = f.Run({"--stack", c.stacks, "--remote-write-url", kUrl, "--remote-write-user",
                        "alice", "--remote-write-password-file", f.tmp / "pw", "--mysql-dsn",
-                       "exporter:p@ss@tcp(127.0.0.1:3306)/", "--redis-addr", "127.0.0.1:6379"});
+                       "exporter:p@ss@tcp(127.0.0.1:3306)/", "--redis-addr", "127.0.0.1:6379",
+                       "--postgres-dsn", "postgresql://outpost:pg-s3cret@localhost:5432/postgres"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   RunResult check = f.CheckConfig();
   EXPECT_EQ(check.code, 0) << check.err;
@@ -57,6 +58,7 @@ TEST_P(StackTest, WritesAValidConfig) {
   }
   EXPECT_EQ(Contains(cfg, "mysqld_exporter:"), Contains(c.stacks, "mysql") || c.stacks == "lamp");
   EXPECT_EQ(Contains(cfg, "redis_exporter:"), Contains(c.stacks, "redis"));
+  EXPECT_EQ(Contains(cfg, "postgres_exporter:"), Contains(c.stacks, "postgres"));
   EXPECT_EQ(FileMode(f.password_file()), 0600);
   EXPECT_EQ(ReadAll(f.password_file()), "s3cret\n");
   EXPECT_EQ(FileMode(f.config()), 0640);
@@ -67,6 +69,7 @@ TEST_P(StackTest, WritesAValidConfig) {
   // Secrets never reach the output.
   EXPECT_FALSE(Contains(r.out + r.err, "s3cret"));
   EXPECT_FALSE(Contains(r.out + r.err, "p@ss"));
+  EXPECT_FALSE(Contains(r.out + r.err, "pg-s3cret"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -74,6 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(StackCase{"node", {"agent", "node_exporter"}, {""}},
                       StackCase{"mysql", {"agent", "mysqld_exporter"}, {":3306"}},
                       StackCase{"redis", {"agent", "redis_exporter"}, {":6379"}},
+                      StackCase{"postgres", {"agent", "postgres_exporter"}, {":5432"}},
                       StackCase{"lamp", {"agent", "node_exporter", "mysqld_exporter"}, {"", ":3306"}},
                       StackCase{"redis, mysql,node",
                                 {"agent", "node_exporter", "mysqld_exporter", "redis_exporter"},
@@ -227,9 +231,8 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
 // The postgres stack's config: data_source_names holds the DSN (flag, env
 // or file), a local server's instance is named after the host, a remote
 // URL keeps the Agent's own instance (no line) and a remote key=value DSN,
-// which the Agent cannot name, gets HOST:PORT. Checked on the config text
-// with a stub binary: this build has no postgres integration yet (see
-// PostgresStackConfigLoads).
+// which the Agent cannot name, gets HOST:PORT. Each config also passes
+// outpost's check-config.
 TEST(InstallTest, PostgresStackWritesTheDsnAndInstance) {
   struct Case {
     std::vector<std::string> args;
@@ -253,7 +256,6 @@ TEST(InstallTest, PostgresStackWritesTheDsnAndInstance) {
   };
   for (const Case& c : cases) {
     Fixture f;
-    f.binary = WriteStubOutpost(f.tmp / "outpost-stub");
     std::vector<std::string> args = {"--stack", "postgres"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     RunResult r = f.Run(args, c.env);
@@ -272,14 +274,13 @@ TEST(InstallTest, PostgresStackWritesTheDsnAndInstance) {
     EXPECT_EQ(pg["instance"].as<std::string>(""), c.instance) << text;
     EXPECT_TRUE(cfg["integrations"]["agent"].IsMap()) << text;
     EXPECT_FALSE(cfg["integrations"]["node_exporter"]) << text;
+    RunResult check = f.CheckConfig();
+    EXPECT_EQ(check.code, 0) << c.dsn << "\n" << check.err;
   }
 }
 
-// The written postgres config loads in outpost. DISABLED until the
-// postgres_exporter integration is merged (this build says "not supported
-// yet"); then also add StackCase{"postgres", {"agent", "postgres_exporter"},
-// {":5432"}} above.
-TEST(InstallTest, DISABLED_PostgresStackConfigLoads) {
+// The written postgres config, next to node's, loads in outpost.
+TEST(InstallTest, PostgresStackConfigLoads) {
   Fixture f;
   RunResult r = f.Run({"--stack", "node,postgres", "--postgres-dsn",
                        "postgresql://outpost:pw@127.0.0.1:5432/postgres?sslmode=disable"});
