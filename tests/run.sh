@@ -55,7 +55,10 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
   { echo "tests/run.sh: missing /usr/lib/postgresql/*/bin/initdb" >&2; exit 1; }
 
 echo "==> sanitizer build (address,undefined) and fuzz targets"
+# Line tables only (-g1): sanitizer reports keep file:line, and the build
+# takes a third less time on the 2-core CI machine.
 cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DCMAKE_C_FLAGS_DEBUG=-g1 \
   -DCMAKE_CXX_COMPILER=clang++ -DOUTPOST_SANITIZE=address,undefined \
   -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
 # Only what parses untrusted bytes: config, relabel, exposition text, WAL,
@@ -77,7 +80,11 @@ cmake --build "$SRC/build-asan" -j "$JOBS" --target "${ASAN_TARGETS[@]}"
   -E 'Parity|Interop|Live|CrashTest[.]')
 
 echo "==> full suite"
-cmake -S "$SRC" -B "$SRC/build-test" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# -O2 as a release, with line tables only (-g1) for backtraces: full debug
+# info costs ~30% of the compile time.
+cmake -S "$SRC" -B "$SRC/build-test" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
+  >/dev/null
 cmake --build "$SRC/build-test" -j "$JOBS"
 cd "$SRC/build-test"
 exec ctest --output-on-failure -j "$JOBS"
