@@ -7,31 +7,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integrations/node/node.h"
+#include "tests/integrations/options_test_util.h"
 
 namespace outpost::integrations::node {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct Parsed {
-  std::shared_ptr<const config::IntegrationOptions> opts;
-  config::Errors errors;
-  const Options& o() const { return static_cast<const Options&>(*opts); }
-  std::string AllErrors() const {
-    std::string s;
-    for (const std::string& e : errors.errors) s += e + "\n";
-    return s;
-  }
-};
+using Parsed = options_test::Parsed<Options>;
 
 Parsed Parse(const std::string& yaml) {
-  Parsed p;
-  p.errors.file = "agent.yaml";
-  YAML::Node node = YAML::Load(yaml);
-  config::MapReader m(node, "integrations.node_exporter", &p.errors);
-  p.opts = Spec().Parse(m);
-  m.Finish();
-  return p;
+  return options_test::Parse<Options>(Spec(), yaml);
 }
 
 TEST(NodeOptions, DefaultsAreGrafanaAgents) {

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "integrations/postgres/postgres.h"
 #include "integrations/registry.h"
+#include "tests/integrations/options_test_util.h"
 
 namespace outpost::integrations::postgres {
 namespace {
@@ -20,26 +21,10 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-struct Parsed {
-  std::shared_ptr<const config::IntegrationOptions> opts;
-  config::Errors errors;
-  const Options& o() const { return static_cast<const Options&>(*opts); }
-  std::string AllErrors() const {
-    std::string s;
-    for (const std::string& e : errors.errors) s += e + "\n";
-    return s;
-  }
-};
+using Parsed = options_test::Parsed<Options>;
 
 Parsed Parse(const std::string& yaml) {
-  Parsed p;
-  p.errors.file = "agent.yaml";
-  YAML::Node node = YAML::Load(yaml);
-  config::MapReader m(node, "integrations.postgres_exporter", &p.errors);
-  m.Consume("instance");  // a common key, read by the loader
-  p.opts = Spec().Parse(m);
-  m.Finish();
-  return p;
+  return options_test::Parse<Options>(Spec(), yaml, /*consume_instance=*/true);
 }
 
 // Sets or clears $POSTGRES_EXPORTER_DATA_SOURCE_NAME for one test.
