@@ -4,6 +4,7 @@
 #define OUTPOST_TESTS_INTEGRATIONS_MYSQLD_SHARED_SERVER_H_
 
 #include "gtest/gtest.h"
+#include "tests/support/shared_server.h"
 #include "tests/support/mariadb_server.h"
 
 namespace outpost::integrations::mysqld {
@@ -11,18 +12,7 @@ namespace outpost::integrations::mysqld {
 // The running server, or nullptr after a failed start (the test has then
 // failed with the reason).
 inline outpost::testing::MariadbServer* SharedServer() {
-  static auto* server = new outpost::testing::MariadbServer();
-  static bool started = server->Start();
-  static const bool cleanup = [] {
-    std::atexit([] { delete server; });
-    return true;
-  }();
-  (void)cleanup;
-  if (!started) {
-    ADD_FAILURE() << "cannot start MariaDB: " << server->error();
-    return nullptr;
-  }
-  return server;
+  return outpost::testing::SharedServerOf<outpost::testing::MariadbServer>("MariaDB");
 }
 
 // Data the optional collectors report on, (re)applied on every call since

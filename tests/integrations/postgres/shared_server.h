@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "gtest/gtest.h"
+#include "tests/support/shared_server.h"
 #include "tests/support/postgres_server.h"
 
 namespace outpost::integrations::postgres {
@@ -13,18 +14,7 @@ namespace outpost::integrations::postgres {
 // The running server, or nullptr after a failed start (the test has then
 // failed with the reason).
 inline outpost::testing::PostgresServer* SharedServer() {
-  static auto* server = new outpost::testing::PostgresServer();
-  static bool started = server->Start();
-  static const bool cleanup = [] {
-    std::atexit([] { delete server; });
-    return true;
-  }();
-  (void)cleanup;
-  if (!started) {
-    ADD_FAILURE() << "cannot start PostgreSQL: " << server->error();
-    return nullptr;
-  }
-  return server;
+  return outpost::testing::SharedServerOf<outpost::testing::PostgresServer>("PostgreSQL");
 }
 
 }  // namespace outpost::integrations::postgres
