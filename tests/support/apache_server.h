@@ -19,12 +19,8 @@
 #ifndef OUTPOST_TESTS_SUPPORT_APACHE_SERVER_H_
 #define OUTPOST_TESTS_SUPPORT_APACHE_SERVER_H_
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,6 +31,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/core/agent/http_get.h"
 #include "tests/support/free_port.h"
 #include "tests/support/spawned_process.h"
 
@@ -94,35 +91,11 @@ class ApacheServer {
   }
   void Stop() { server_.reset(); }
 
-  // GET `path` over HTTP/1.0; the status code, 0 when nothing answered.
+  // GET `path`; the status code, 0 when nothing answered.
   int Get(const std::string& path, std::string* body = nullptr) const {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port_));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-      close(fd);
-      return 0;
-    }
-    const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-      close(fd);
-      return 0;
-    }
-    std::string raw;
-    char buf[16384];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) raw.append(buf, static_cast<size_t>(n));
-    close(fd);
-    if (raw.rfind("HTTP/1.", 0) != 0 || raw.size() < 12) return 0;
-    if (body != nullptr) {
-      const size_t end = raw.find("\r\n\r\n");
-      *body = end == std::string::npos ? "" : raw.substr(end + 4);
-    }
-    return std::atoi(raw.c_str() + 9);
+    HttpResult r = HttpRequestTo(port_, "GET", path);
+    if (body != nullptr) *body = std::move(r.body);
+    return r.status;
   }
 
   const std::string& error() const { return error_; }
