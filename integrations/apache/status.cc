@@ -48,6 +48,22 @@ size_t RuneLength(std::string_view s) {
   return n;
 }
 
+bool ValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = RuneLength(s.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// client_golang's WithLabelValues panics on a label value that is not
+// UTF-8 (the exporter dies); here the page fails instead.
+absl::Status CheckLabel(std::string_view key, std::string_view value) {
+  if (ValidUtf8(value)) return absl::OkStatus();
+  return absl::InvalidArgumentError(Cat("the value of ", key, " is not valid UTF-8"));
+}
+
 MetricFamily Gauge(std::string name, std::string help) {
   return {std::move(name), MetricType::kGauge, std::move(help), ""};
 }
@@ -134,10 +150,9 @@ absl::Status StatusCollector::Collect(std::string_view page, SeriesCache& out) {
       key = Trim(line.substr(0, colon));
       value = Trim(line.substr(colon + 1));
     }
-    if (key == "ServerVersion") {
-      version = value;
-    } else if (key == "ServerMPM") {
-      mpm = value;
+    if (key == "ServerVersion" || key == "ServerMPM") {
+      if (absl::Status st = CheckLabel(key, value); !st.ok()) return st;
+      (key == "ServerMPM" ? mpm : version) = value;
     }
     if (absl::Status st = Line(key, value, out); !st.ok()) return st;
   }
@@ -229,9 +244,11 @@ absl::Status StatusCollector::Line(std::string_view key, std::string_view value,
     const MetricFamily* counter = nullptr;
     std::string_view number = value;
     if (EndsWith(key, "]Name")) {
+      if (absl::Status st = CheckLabel(key, value); !st.ok()) return st;
       (key.find("]Worker[") != std::string_view::npos ? worker_ : balancer_) = value;
       return absl::OkStatus();
     } else if (EndsWith(key, "]Status")) {
+      if (absl::Status st = CheckLabel(key, value); !st.ok()) return st;
       balancer_status_.push_back({balancer_, worker_, value, 1});
       return absl::OkStatus();
     } else if (EndsWith(key, "]Elected")) {

@@ -14,7 +14,9 @@
 // - proxy balancer families: reset by each page.
 // A value that does not parse as Go's strconv.ParseFloat fails the page at
 // that line: what was added before it stays, the labelled gauges are not
-// added (upstream returns the error before collecting them).
+// added (upstream returns the error before collecting them). So does a
+// label value (version, MPM, balancer, worker, status) that is not UTF-8,
+// where upstream's exporter panics.
 //
 // Thread-safety: none (one collection at a time). After the first page, a
 // page of the same shape adds its samples without heap allocation.

@@ -117,6 +117,13 @@ TEST(ApacheStatus, BadValuesFailThePage) {
   ASSERT_NE(sent, nullptr);
   EXPECT_EQ(*sent, 12);
 
+  app.Clear();
+  cache.Begin(app);
+  EXPECT_FALSE(c.Collect("ServerMPM: ev\xffnt\n", cache).ok()) << "not UTF-8: upstream panics";
+  app.Clear();
+  cache.Begin(app);
+  EXPECT_FALSE(c.Collect("ProxyBalancer[0]Name: b\xc3\n", cache).ok());
+
   for (std::string_view odd : {std::string_view(""), std::string_view(":"), std::string_view("\n\n"),
                                std::string_view("Scoreboard:"), std::string_view("Load1: .5"),
                                std::string_view("Load1: +Inf"), std::string_view("Load1:1\r")}) {
