@@ -328,7 +328,8 @@ void StatusCollector::Scoreboard(std::string_view value, SeriesCache& out) {
   }
   for (size_t k = 0; k < kScoreboardStates.size(); ++k)
     out.Add(scoreboard_, {{"state", kScoreboardStates[k].second}}, counts[k]);
-  for (const auto& [state, count] : unknown_states_) out.Add(scoreboard_, {{"state", state}}, count);
+  for (const auto& [state, count] : unknown_states_)
+    out.Add(scoreboard_, {{"state", state}}, count);
 }
 
 }  // namespace outpost::integrations::apache
