@@ -59,6 +59,8 @@ class ApacheIntegration final : public Integration {
       cache_.Add(up_family_, 1);
       if (code != 200) {
         failure = absl::UnavailableError(Cat("status ", code));
+      } else if (!got.ok()) {
+        failure = got;  // the body was cut (timeout, connection reset)
       } else {
         failure = status_.Collect(body_, cache_);
       }
