@@ -8,8 +8,9 @@
 // label is scrape_uri's host[:port]. As upstream's collect():
 // - a request that gets no answer (refused, timeout, TLS error) or a body
 //   over 16 MiB: apache_up 0;
-// - an answer: apache_up 1; a status other than 200 ends the collection
-//   there (apache_up and the failures counter only);
+// - an answer: apache_up 1; a status other than 200, or a body cut short
+//   (timeout, reset), ends the collection there (apache_up and the failures
+//   counter only);
 // - any failure adds apache_exporter_scrape_failures_total (the counter is
 //   reported only in a failing collection).
 // Collect() returns OK in every case (the agent's own scrape of the

@@ -8,6 +8,9 @@
 // members (closed loopback ports: requests to /app/ fail with 503 but are
 // counted) proxied at /app/. As root the workers run as www-data.
 //
+// With Options::tls the listener speaks TLS only (mod_ssl), with a
+// self-signed certificate for 127.0.0.1 made by the openssl CLI.
+//
 // Start() waits (bounded) until /server-status?auto answers 200; Stop()
 // stops it (SIGTERM, SIGKILL after 10 s), and Start() again reuses the
 // port. A missing binary fails loudly (error()), never skips.
@@ -39,7 +42,12 @@ namespace outpost::testing {
 
 class ApacheServer {
  public:
-  ApacheServer() {
+  struct Options {
+    bool tls = false;
+  };
+
+  ApacheServer() : ApacheServer(Options{}) {}
+  explicit ApacheServer(Options o) : o_(o) {
     const char* env = std::getenv("OUTPOST_APACHE2");
     binary_ = env != nullptr ? env : "/usr/sbin/apache2";
     std::string tmpl = (std::filesystem::temp_directory_path() / "outpost-apache-XXXXXX").string();
@@ -70,12 +78,13 @@ class ApacheServer {
       return false;
     }
     if (!WriteConfig()) return false;
+    if (o_.tls && !MakeCertificate()) return false;
     SpawnOptions spawn = SpawnOptions::Log(dir_ + "/stdout.log");
     spawn.stop_grace = std::chrono::seconds(10);
     server_ = std::make_unique<SpawnedProcess>(
         std::vector<std::string>{binary_, "-f", dir_ + "/apache2.conf", "-DFOREGROUND"}, spawn);
     for (int i = 0; i < 300; ++i) {  // up to 15 s
-      if (Get("/server-status?auto") == 200) {
+      if (o_.tls ? Connects() : Get("/server-status?auto") == 200) {
         error_.clear();
         return true;
       }
@@ -102,10 +111,28 @@ class ApacheServer {
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
   std::string StatusUri() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/server-status?auto";
+    return std::string(o_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
+           "/server-status?auto";
   }
 
  private:
+  // A TCP connection to the port succeeds (TLS: the plain-HTTP GET cannot
+  // tell that the server is up).
+  bool Connects() const {
+    const int fd = ConnectLoopback(port_);
+    if (fd < 0) return false;
+    close(fd);
+    return true;
+  }
+  bool MakeCertificate() {
+    const std::string cmd =
+        "cd '" + dir_ + "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1"
+        " -nodes -keyout server.key -out server.crt -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1 >openssl.log 2>&1";
+    if (std::system(cmd.c_str()) == 0) return true;
+    error_ = "openssl req failed (is the openssl CLI installed?); see " + dir_ + "/openssl.log";
+    return false;
+  }
   bool WriteConfig() {
     std::filesystem::create_directories(dir_ + "/htdocs");
     std::ofstream(dir_ + "/htdocs/index.html") << "outpost test page\n";
@@ -120,6 +147,11 @@ class ApacheServer {
       << "Mutex file:" << dir_ << " default\n"
       << "DefaultRuntimeDir " << dir_ << "\n";
     if (geteuid() == 0) c << "User www-data\nGroup www-data\n";
+    if (o_.tls) {
+      c << "LoadModule ssl_module " << m << "mod_ssl.so\n"
+        << "SSLEngine on\nSSLCertificateFile " << dir_ << "/server.crt\n"
+        << "SSLCertificateKeyFile " << dir_ << "/server.key\n";
+    }
     for (const char* mod : {"mpm_event", "authz_core", "status", "proxy", "proxy_http",
                             "proxy_balancer", "slotmem_shm", "lbmethod_byrequests"}) {
       c << "LoadModule " << mod << "_module " << m << "mod_" << mod << ".so\n";
@@ -147,6 +179,7 @@ class ApacheServer {
     return true;
   }
 
+  Options o_;
   std::string binary_;
   std::string dir_;
   std::string error_;

@@ -2,7 +2,7 @@
 // ProxyStatus, a proxy balancer of two members) started by the test: the
 // families a live server gives, counters that move with traffic, and a
 // server that stops (apache_up 0, the collection still succeeding, one log
-// line) and comes back (apache_up 1, one log line).
+// line) and comes back (apache_up 1, one log line); TLS with `insecure`.
 #include <string>
 
 #include "core/base/memory_appender.h"
@@ -99,6 +99,28 @@ TEST(ApacheLive, ServerStoppedThenBack) {
   EXPECT_EQ(app.Find("apache_exporter_scrape_failures_total", {}), nullptr);
   EXPECT_EQ(logs.Count("error scraping apache"), 1) << logs.text();
   EXPECT_EQ(logs.Count("scraped again"), 1) << logs.text();
+}
+
+// `insecure` turns TLS verification off: a self-signed server is down
+// without it (the certificate check fails), up with it.
+TEST(ApacheLive, InsecureSkipsCertificateVerification) {
+  outpost::testing::ApacheServer::Options so;
+  so.tls = true;
+  outpost::testing::ApacheServer s(so);
+  ASSERT_TRUE(s.Start()) << s.error();
+  for (bool insecure : {false, true}) {
+    Options o;
+    o.scrape_uri = s.StatusUri();
+    o.insecure = insecure;
+    auto integ = NewApacheIntegration(o);
+    ASSERT_TRUE(integ.ok()) << integ.status();
+    MemoryAppender app;
+    ASSERT_TRUE((*integ)->Collect(app, Deadline()).ok());
+    EXPECT_EQ(Value(app, "apache_up"), insecure ? 1 : 0) << "insecure: " << insecure;
+    if (insecure) {
+      EXPECT_GE(Value(app, "apache_accesses_total"), 0);
+    }
+  }
 }
 
 }  // namespace
