@@ -85,6 +85,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   if (c == nullptr) return absl::InternalError("curl_easy_init failed");
   body->clear();
   content_type->clear();
+  last_status_ = 0;
   curl_easy_reset(c);
 
   struct curl_slist* headers = nullptr;
@@ -137,6 +138,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
 
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &last_status_);
   if (t.too_big) {
     body->clear();
     return absl::ResourceExhaustedError(
@@ -149,8 +151,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   if (rc != CURLE_OK) {
     return absl::UnavailableError(errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc));
   }
-  long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  const long code = last_status_;
   if (code < 200 || code > 299) {
     body->clear();
     return absl::UnavailableError(absl::StrCat("server returned HTTP status ", code));

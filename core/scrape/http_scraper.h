@@ -41,10 +41,16 @@ class HttpScraper {
                    const std::vector<std::string>& request_headers, std::string* body,
                    std::string* content_type);
 
+  // The HTTP status code of the last answer (also of a non-2xx one, and of
+  // one whose body hit the size limit); 0 when the last request got none
+  // (transport error, timeout before the headers).
+  long last_status() const { return last_status_; }
+
  private:
   const config::HttpClientConfig http_;
   const uint64_t body_size_limit_;
   void* curl_ = nullptr;  // CURL*
+  long last_status_ = 0;
 };
 
 // Prometheus 2.42's Accept header for scrapes.

@@ -1,7 +1,8 @@
 // Every variable query and panel query of the bundled dashboards returns
-// data against a real setup: a throwaway MariaDB, Redis and PostgreSQL,
-// the outpost binary with the agent, node_exporter, mysqld_exporter,
-// redis_exporter and postgres_exporter integrations at a 1 s interval,
+// data against a real setup: a throwaway MariaDB, Redis, PostgreSQL and
+// apache2, the outpost binary with the agent, node_exporter,
+// mysqld_exporter, redis_exporter, postgres_exporter and apache_http
+// integrations at a 1 s interval,
 // remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
 // $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
@@ -28,6 +29,7 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/apache_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
@@ -67,6 +69,7 @@ struct Env {
   outpost::testing::MariadbServer db;
   outpost::testing::PostgresServer pg;
   std::unique_ptr<outpost::testing::RedisServer> redis;
+  outpost::testing::ApacheServer httpd;
   std::unique_ptr<outpost::testing::Process> agent;
   std::string error;  // set when setting up failed
 
@@ -122,6 +125,12 @@ std::string SetUpEnv(Env& e) {
                 "ANALYZE items; SELECT count(*) FROM items; SELECT name FROM items WHERE id = 3;")) {
     return "PostgreSQL: " + e.pg.error();
   }
+  if (!e.httpd.Start()) return "apache2: " + e.httpd.error();
+  // Pages, and requests through the balancer (its members' counters).
+  for (int i = 0; i < 5; ++i) {
+    e.httpd.Get("/index.html");
+    e.httpd.Get("/app/x");
+  }
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -141,7 +150,9 @@ std::string SetUpEnv(Env& e) {
       "  redis_exporter:\n    enabled: true\n"
       "    redis_addr: " + e.redis->addr() + "\n"
       "  postgres_exporter:\n    enabled: true\n"
-      "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n");
+      "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n"
+      "  apache_http:\n    enabled: true\n"
+      "    scrape_uri: " + e.httpd.StatusUri() + "\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
@@ -151,10 +162,10 @@ std::string SetUpEnv(Env& e) {
   // spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter|postgres_exporter)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter|apache_http)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "5";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "6";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -182,6 +193,7 @@ void CheckVariables(const std::string& file, const Json& dash) {
       const std::map<std::string, std::string> kJob = {
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
           {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
+          {"apache", "integrations/apache_http"},
           {"outpost", "integrations/agent"}};
       auto it = kJob.find(std::filesystem::path(file).stem().string());
       ASSERT_NE(it, kJob.end()) << file;
@@ -217,7 +229,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 5u);
+  ASSERT_EQ(files.size(), 6u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);
