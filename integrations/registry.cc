@@ -4,6 +4,7 @@
 #include <array>
 
 #include "integrations/agent/agent.h"
+#include "integrations/memcached/memcached.h"
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/postgres/postgres.h"
@@ -28,8 +29,9 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 5> specs_ = {
+  std::array<const config::IntegrationSpec*, 6> specs_ = {
       &agent::Spec(),
+      &memcached::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
       &postgres::Spec(),
