@@ -1,7 +1,8 @@
 // Every variable query and panel query of the bundled dashboards returns
-// data against a real setup: a throwaway MariaDB, Redis and PostgreSQL,
-// the outpost binary with the agent, node_exporter, mysqld_exporter,
-// redis_exporter and postgres_exporter integrations at a 1 s interval,
+// data against a real setup: a throwaway MariaDB, Redis, PostgreSQL and
+// memcached, the outpost binary with the agent, node_exporter,
+// mysqld_exporter, redis_exporter, postgres_exporter and
+// memcached_exporter integrations at a 1 s interval,
 // remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
 // $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
@@ -28,6 +29,7 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/memcached_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
@@ -67,6 +69,7 @@ struct Env {
   outpost::testing::MariadbServer db;
   outpost::testing::PostgresServer pg;
   std::unique_ptr<outpost::testing::RedisServer> redis;
+  std::unique_ptr<outpost::testing::MemcachedServer> memcached;
   std::unique_ptr<outpost::testing::Process> agent;
   std::string error;  // set when setting up failed
 
@@ -122,6 +125,21 @@ std::string SetUpEnv(Env& e) {
                 "ANALYZE items; SELECT count(*) FROM items; SELECT name FROM items WHERE id = 3;")) {
     return "PostgreSQL: " + e.pg.error();
   }
+  // memcached: more values than its 8 MiB hold (evictions, several slab
+  // classes), hits and misses.
+  e.memcached = std::make_unique<outpost::testing::MemcachedServer>();
+  if (!e.memcached->Start()) return "memcached: " + e.memcached->error();
+  {
+    std::string batch;
+    for (int i = 0; i < 600; ++i) {
+      const size_t n = i % 2 == 0 ? 30000 : 200;
+      batch += "set k" + std::to_string(i) + " 0 0 " + std::to_string(n) + " noreply\r\n" +
+               std::string(n, 'v') + "\r\n";
+    }
+    batch += "get k599\r\nget k1\r\nget missing\r\nversion\r\n";
+    if (e.memcached->Command(batch, "VERSION").find("VERSION") == std::string::npos)
+      return "memcached: loading data failed";
+  }
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -141,7 +159,9 @@ std::string SetUpEnv(Env& e) {
       "  redis_exporter:\n    enabled: true\n"
       "    redis_addr: " + e.redis->addr() + "\n"
       "  postgres_exporter:\n    enabled: true\n"
-      "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n");
+      "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n"
+      "  memcached_exporter:\n    enabled: true\n"
+      "    memcached_address: " + e.memcached->addr() + "\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
@@ -151,10 +171,10 @@ std::string SetUpEnv(Env& e) {
   // spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter|postgres_exporter)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter|memcached_exporter)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "5";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "6";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -182,7 +202,7 @@ void CheckVariables(const std::string& file, const Json& dash) {
       const std::map<std::string, std::string> kJob = {
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
           {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
-          {"outpost", "integrations/agent"}};
+          {"memcached", "integrations/memcached_exporter"}, {"outpost", "integrations/agent"}};
       auto it = kJob.find(std::filesystem::path(file).stem().string());
       ASSERT_NE(it, kJob.end()) << file;
       EXPECT_NE(std::find(j["data"].begin(), j["data"].end(), it->second), j["data"].end()) << raw;
@@ -217,7 +237,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 5u);
+  ASSERT_EQ(files.size(), 6u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);
