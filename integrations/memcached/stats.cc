@@ -50,20 +50,10 @@ class KeyIndex {
   absl::flat_hash_map<absl::string_view, int> map_;
 };
 
-const KeyIndex& GlobalIndex() {
-  static const KeyIndex* k = new KeyIndex(kGlobalNames);
-  return *k;
-}
-const KeyIndex& SettingsIndex() {
-  static const KeyIndex* k = new KeyIndex(kSettingsNames);
-  return *k;
-}
-const KeyIndex& ItemIndex() {
-  static const KeyIndex* k = new KeyIndex(kItemNames);
-  return *k;
-}
-const KeyIndex& SlabIndex() {
-  static const KeyIndex* k = new KeyIndex(kSlabNames);
+// The index of one of the name tables above, built once.
+template <const auto& kNames>
+const KeyIndex& IndexOf() {
+  static const KeyIndex* k = new KeyIndex(kNames);
   return *k;
 }
 
@@ -119,7 +109,7 @@ bool ParseStatsReply(std::string_view reply, Stats* out) {
     const std::string_view key = f[1];
     const size_t c1 = key.find(':');
     if (c1 == std::string_view::npos) {
-      const int k = GlobalIndex().Find(key);
+      const int k = IndexOf<kGlobalNames>().Find(key);
       if (k >= 0) out->global[k] = {TrimValue(f[2]), true};
       continue;
     }
@@ -138,12 +128,12 @@ bool ParseStatsReply(std::string_view reply, Stats* out) {
     if (c2 == std::string_view::npos) {
       SlabValues<kNumSlabKeys>* s = Slab(out->slabs, &out->num_slabs, id);
       if (s == nullptr) return false;
-      const int k = SlabIndex().Find(name);
+      const int k = IndexOf<kSlabNames>().Find(name);
       if (k >= 0) s->values[k] = {TrimValue(f[2]), true};
     } else {
       SlabValues<kNumItemKeys>* s = Slab(out->items, &out->num_items, id);
       if (s == nullptr) return false;
-      const int k = ItemIndex().Find(name);
+      const int k = IndexOf<kItemNames>().Find(name);
       if (k >= 0) s->values[k] = {TrimValue(f[2]), true};
     }
   }
@@ -180,7 +170,7 @@ bool ParseSettings(std::string_view reply, Settings* out) {
       ok = false;
       break;
     }
-    const int k = SettingsIndex().Find(line.substr(a + 1, b - a - 1));
+    const int k = IndexOf<kSettingsNames>().Find(line.substr(a + 1, b - a - 1));
     if (k >= 0) (*out)[k] = {TrimValue(line.substr(b + 1)), true};
   }
   if (!ok) out->fill({});

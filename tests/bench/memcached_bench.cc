@@ -32,7 +32,6 @@
 namespace {
 
 using outpost::bench::CountingAppender;
-using outpost::bench::ProcessCpuSeconds;
 namespace mc = outpost::integrations::memcached;
 
 std::string Testdata(const std::string& name) {
@@ -42,15 +41,6 @@ std::string Testdata(const std::string& name) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-void Report(benchmark::State& state, size_t allocs0, double cpu0, size_t samples) {
-  const double n = static_cast<double>(state.iterations());
-  const double allocs = static_cast<double>(outpost::bench::AllocationCount() - allocs0) / n;
-  state.counters["cpu_ms"] = (ProcessCpuSeconds() - cpu0) * 1e3 / n;
-  state.counters["samples"] = static_cast<double>(samples) / n;
-  state.counters["allocs"] = allocs;
-  state.counters["allocs/sample"] = allocs * n / static_cast<double>(samples);
 }
 
 void BM_ParseAndMap(benchmark::State& state) {
@@ -64,18 +54,13 @@ void BM_ParseAndMap(benchmark::State& state) {
   outpost::integrations::SeriesCache cache;
   mc::Stats s;
   mc::Settings st;
-  auto once = [&] {
+  outpost::bench::RunCollections(state, app, outpost::bench::AllocationCount, [&] {
     cache.Begin(app);
     bool ok = mc::ParseStats(stats, slabs, items, &s) && mc::AddStats(s, cache);
     ok &= mc::ParseSettings(settings, &st) && mc::AddSettings(st, cache);
     cache.Add(mc::Families()[mc::kMetricUp], ok ? 1 : 0);
-  };
-  once();
-  app.samples = 0;
-  const size_t allocs0 = outpost::bench::AllocationCount();
-  const double cpu0 = ProcessCpuSeconds();
-  for (auto _ : state) once();
-  Report(state, allocs0, cpu0, app.samples);
+    return ok ? absl::OkStatus() : absl::DataLossError("the fixture does not parse");
+  });
 }
 BENCHMARK(BM_ParseAndMap)->Unit(benchmark::kMicrosecond);
 
@@ -90,14 +75,10 @@ void BM_FullCollection(benchmark::State& state) {
       state.SkipWithError(own->error().c_str());
       return;
     }
-    const size_t sizes[] = {10, 100, 700, 3000, 9000, 40000};
-    std::string batch;
-    for (int i = 0; i < 1800; ++i) {
-      const size_t n = sizes[i % 6];
-      batch += "set k" + std::to_string(i) + " 0 0 " + std::to_string(n) + " noreply\r\n" +
-               std::string(n, 'v') + "\r\n";
+    if (!own->SetMany(1800)) {
+      state.SkipWithError("loading memcached failed");
+      return;
     }
-    own->Command(batch + "version\r\n", "VERSION");
     addr = own->addr();
   }
   mc::Options o;
@@ -108,18 +89,7 @@ void BM_FullCollection(benchmark::State& state) {
     return;
   }
   CountingAppender app;
-  absl::Status first = (*integ)->Collect(app, absl::Now() + absl::Seconds(10));
-  if (!first.ok()) {
-    state.SkipWithError(std::string(first.message()).c_str());
-    return;
-  }
-  app.samples = 0;
-  const size_t allocs0 = outpost::bench::AllocationCount();
-  const double cpu0 = ProcessCpuSeconds();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize((*integ)->Collect(app, absl::Now() + absl::Seconds(10)));
-  }
-  Report(state, allocs0, cpu0, app.samples);
+  outpost::bench::RunCollections(state, **integ, app, outpost::bench::AllocationCount);
 }
 BENCHMARK(BM_FullCollection)->Unit(benchmark::kMicrosecond)->UseRealTime();
 

@@ -171,6 +171,21 @@ class MemcachedServer {
                    "\r\n") == "STORED\r\n";
   }
 
+  // Stores k0..k<count-1> with values of six sizes in turn (10 B to 40 KB:
+  // six slab classes; 1800 of them overflow 8 MiB, so some are evicted).
+  // `tail` is sent after them in the same write (gets, misses). True when
+  // the server answered the whole batch.
+  bool SetMany(int count, const std::string& tail = "") const {
+    static constexpr size_t kSizes[] = {10, 100, 700, 3000, 9000, 40000};
+    std::string batch;
+    for (int i = 0; i < count; ++i) {
+      const size_t n = kSizes[i % 6];
+      batch += "set k" + std::to_string(i) + " 0 0 " + std::to_string(n) + " noreply\r\n" +
+               std::string(n, 'v') + "\r\n";
+    }
+    return Command(batch + tail + "version\r\n", "VERSION").find("VERSION") != std::string::npos;
+  }
+
   bool ok() const { return error_.empty() && server_ != nullptr; }
   const std::string& error() const { return error_; }
   int port() const { return port_; }
