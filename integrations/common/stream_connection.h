@@ -89,6 +89,6 @@ class Connection {
   SSL* ssl_;
 };
 
-}  // namespace outpost::integrations::redis
+}  // namespace outpost::integrations
 
 #endif  // OUTPOST_INTEGRATIONS_COMMON_STREAM_CONNECTION_H_
