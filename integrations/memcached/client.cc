@@ -68,8 +68,7 @@ absl::Status Client::ReadReplies(absl::Time deadline) {
     if (done == kNumCommands) break;
     if (len == buf_.size()) {
       if (buf_.size() >= kMaxReplyBytes)
-        return absl::ResourceExhaustedError(
-            Cat("reply larger than ", kMaxReplyBytes, " bytes"));
+        return absl::ResourceExhaustedError(Cat("reply larger than ", kMaxReplyBytes, " bytes"));
       buf_.resize(std::min(buf_.size() * 2, kMaxReplyBytes));
       // The views point into the old storage: rebuild them at the end.
       done = 0;

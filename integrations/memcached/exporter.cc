@@ -23,7 +23,8 @@ constexpr FamilyDef kFamilyDefs[] = {
     {kMetricUptime, "uptime_seconds", C, "Number of seconds since the server started."},
     {kMetricTimeSeconds, "time_seconds", G, "current UNIX time according to the server."},
     {kMetricVersionInfo, "version", G, "The version of this memcached server."},
-    {kMetricRusageUser, "process_user_cpu_seconds_total", C, "Accumulated user time for this process."},
+    {kMetricRusageUser, "process_user_cpu_seconds_total", C,
+     "Accumulated user time for this process."},
     {kMetricRusageSystem, "process_system_cpu_seconds_total", C,
      "Accumulated system time for this process."},
     {kMetricBytesReadTotal, "read_bytes_total", C,
@@ -42,7 +43,8 @@ constexpr FamilyDef kFamilyDefs[] = {
     {kMetricListenerDisabled, "connections_listener_disabled_total", C,
      "Number of times that memcached has hit its connections limit and disabled its listener."},
     {kMetricCurrentBytes, "current_bytes", G, "Current number of bytes used to store items."},
-    {kMetricLimitBytes, "limit_bytes", G, "Number of bytes this server is allowed to use for storage."},
+    {kMetricLimitBytes, "limit_bytes", G,
+     "Number of bytes this server is allowed to use for storage."},
     {kMetricCommands, "commands_total", C,
      "Total number of all requests broken down by command (get, set, etc.) and status."},
     {kMetricCurrentItems, "current_items", G, "Current number of items stored by this instance."},
@@ -57,15 +59,18 @@ constexpr FamilyDef kFamilyDefs[] = {
     {kMetricLruToCrawl, "lru_crawler_to_crawl", G, "Max items to crawl per slab per run."},
     {kMetricLruMaintainerThread, "lru_crawler_maintainer_thread", G,
      "Split LRU mode and background threads."},
-    {kMetricLruHotPercent, "lru_crawler_hot_percent", G, "Percent of slab memory reserved for HOT LRU."},
+    {kMetricLruHotPercent, "lru_crawler_hot_percent", G,
+     "Percent of slab memory reserved for HOT LRU."},
     {kMetricLruWarmPercent, "lru_crawler_warm_percent", G,
      "Percent of slab memory reserved for WARM LRU."},
-    {kMetricLruHotMaxFactor, "lru_crawler_hot_max_factor", G, "Set idle age of HOT LRU to COLD age * this"},
+    {kMetricLruHotMaxFactor, "lru_crawler_hot_max_factor", G,
+     "Set idle age of HOT LRU to COLD age * this"},
     {kMetricLruWarmMaxFactor, "lru_crawler_warm_max_factor", G,
      "Set idle age of WARM LRU to COLD age * this"},
     {kMetricLruStarts, "lru_crawler_starts_total", C, "Times an LRU crawler was started."},
     {kMetricLruReclaimed, "lru_crawler_reclaimed_total", C, "Total items freed by LRU Crawler."},
-    {kMetricLruItemsChecked, "lru_crawler_items_checked_total", C, "Total items examined by LRU Crawler."},
+    {kMetricLruItemsChecked, "lru_crawler_items_checked_total", C,
+     "Total items examined by LRU Crawler."},
     {kMetricLruMovesToCold, "lru_crawler_moves_to_cold_total", C,
      "Total number of items moved from HOT/WARM to COLD LRU's."},
     {kMetricLruMovesToWarm, "lru_crawler_moves_to_warm_total", C,
@@ -97,12 +102,15 @@ constexpr FamilyDef kFamilyDefs[] = {
      "Total number of times the entries for a particular ID need repairing."},
     {kMetricSlabMovesToCold, "slab_items_moves_to_cold", C,
      "Number of items moved from HOT or WARM into COLD."},
-    {kMetricSlabMovesToWarm, "slab_items_moves_to_warm", C, "Number of items moves from COLD into WARM."},
+    {kMetricSlabMovesToWarm, "slab_items_moves_to_warm", C,
+     "Number of items moves from COLD into WARM."},
     {kMetricSlabMovesWithinLru, "slab_items_moves_within_lru", C,
      "Number of times active items were bumped within HOT or WARM."},
     {kMetricSlabHotItems, "slab_hot_items", G, "Number of items presently stored in the HOT LRU."},
-    {kMetricSlabWarmItems, "slab_warm_items", G, "Number of items presently stored in the WARM LRU."},
-    {kMetricSlabColdItems, "slab_cold_items", G, "Number of items presently stored in the COLD LRU."},
+    {kMetricSlabWarmItems, "slab_warm_items", G,
+     "Number of items presently stored in the WARM LRU."},
+    {kMetricSlabColdItems, "slab_cold_items", G,
+     "Number of items presently stored in the COLD LRU."},
     {kMetricSlabTemporaryItems, "slab_temporary_items", G,
      "Number of items presently stored in the TEMPORARY LRU."},
     {kMetricSlabHotAge, "slab_hot_age_seconds", G, "Age of the oldest item in HOT LRU."},
@@ -113,8 +121,10 @@ constexpr FamilyDef kFamilyDefs[] = {
      "Number of bytes allocated to each chunk within this slab class."},
     {kMetricSlabChunksPerPage, "slab_chunks_per_page", G,
      "Number of chunks within a single page for this slab class."},
-    {kMetricSlabCurrentPages, "slab_current_pages", G, "Number of pages allocated to this slab class."},
-    {kMetricSlabCurrentChunks, "slab_current_chunks", G, "Number of chunks allocated to this slab class."},
+    {kMetricSlabCurrentPages, "slab_current_pages", G,
+     "Number of pages allocated to this slab class."},
+    {kMetricSlabCurrentChunks, "slab_current_chunks", G,
+     "Number of chunks allocated to this slab class."},
     {kMetricSlabChunksUsed, "slab_chunks_used", G, "Number of chunks allocated to an item."},
     {kMetricSlabChunksFree, "slab_chunks_free", G, "Number of chunks not yet allocated items."},
     {kMetricSlabChunksFreeEnd, "slab_chunks_free_end", G,
@@ -137,18 +147,23 @@ constexpr FamilyDef kFamilyDefs[] = {
      "Total number of times a page was evicted from extstore."},
     {kMetricExtPagesReclaimed, "extstore_pages_reclaimed_total", C,
      "Total number of times an empty extstore page was freed."},
-    {kMetricExtPagesFree, "extstore_pages_free", G, "Number of extstore pages not yet containing any items."},
-    {kMetricExtPagesUsed, "extstore_pages_used", G, "Number of extstore pages containing at least one item."},
+    {kMetricExtPagesFree, "extstore_pages_free", G,
+     "Number of extstore pages not yet containing any items."},
+    {kMetricExtPagesUsed, "extstore_pages_used", G,
+     "Number of extstore pages containing at least one item."},
     {kMetricExtObjectsEvicted, "extstore_objects_evicted_total", C,
      "Total number of items evicted from extstore to free up space."},
-    {kMetricExtObjectsRead, "extstore_objects_read_total", C, "Total number of items read from extstore."},
+    {kMetricExtObjectsRead, "extstore_objects_read_total", C,
+     "Total number of items read from extstore."},
     {kMetricExtObjectsWritten, "extstore_objects_written_total", C,
      "Total number of items written to extstore."},
     {kMetricExtObjectsUsed, "extstore_objects_used", G, "Number of items stored in extstore."},
     {kMetricExtBytesEvicted, "extstore_bytes_evicted_total", C,
      "Total number of bytes evicted from extstore to free up space."},
-    {kMetricExtBytesWritten, "extstore_bytes_written_total", C, "Total number of bytes written to extstore."},
-    {kMetricExtBytesRead, "extstore_bytes_read_total", C, "Total number of bytes read from extstore."},
+    {kMetricExtBytesWritten, "extstore_bytes_written_total", C,
+     "Total number of bytes written to extstore."},
+    {kMetricExtBytesRead, "extstore_bytes_read_total", C,
+     "Total number of bytes read from extstore."},
     // CounterValue in parseStats, despite the name.
     {kMetricExtBytesUsed, "extstore_bytes_used", C,
      "Current number of bytes used to store items in extstore."},
@@ -182,17 +197,23 @@ bool ParseTimeval(const Value& v, double* out) {
 
 // parseBool: "yes" 1, "no" 0.
 bool ParseYesNo(const Value& v, double* out) {
-  if (v.text == "yes") *out = 1;
-  else if (v.text == "no") *out = 0;
-  else return false;
+  if (v.text == "yes")
+    *out = 1;
+  else if (v.text == "no")
+    *out = 0;
+  else
+    return false;
   return true;
 }
 
 bool Parse(const Value& v, Kind k, double* out) {
   switch (k) {
-    case Kind::kFloat: return ParseFloat(v, out);
-    case Kind::kTimeval: return ParseTimeval(v, out);
-    case Kind::kBool: return ParseYesNo(v, out);
+    case Kind::kFloat:
+      return ParseFloat(v, out);
+    case Kind::kTimeval:
+      return ParseTimeval(v, out);
+    case Kind::kBool:
+      return ParseYesNo(v, out);
   }
   return false;
 }
@@ -338,12 +359,16 @@ bool AddRow(const Row& r, const std::array<Value, N>& values, std::string_view s
   double x = 0;
   if (!Parse(v, r.kind, &x)) return false;
   const MetricFamily& f = Families()[r.family];
-  if (r.family == kMetricCommands) out.Add(f, {{"command", r.a}, {"status", r.b}}, x);
+  if (r.family == kMetricCommands)
+    out.Add(f, {{"command", r.a}, {"status", r.b}}, x);
   else if (r.family == kMetricSlabCommands)
     out.Add(f, {{"slab", slab}, {"command", r.a}, {"status", r.b}}, x);
-  else if (r.family == kMetricSlabLruHits) out.Add(f, {{"slab", slab}, {"lru", r.a}}, x);
-  else if (!slab.empty()) out.Add(f, {{"slab", slab}}, x);
-  else out.Add(f, x);
+  else if (r.family == kMetricSlabLruHits)
+    out.Add(f, {{"slab", slab}, {"lru", r.a}}, x);
+  else if (!slab.empty())
+    out.Add(f, {{"slab", slab}}, x);
+  else
+    out.Add(f, x);
   return true;
 }
 
@@ -403,8 +428,8 @@ bool AddStats(const Stats& s, SeriesCache& out) {
     const std::string_view slab = s.slabs[i].label();
     ok &= AddRows(kSlabRows, v, slab, out);
     if (Sum(v, {kSlabCmdSet}, &set) && Sum(v, {kSlabCasHits, kSlabCasBadval}, &cas)) {
-      out.Add(Families()[kMetricSlabCommands], {{"slab", slab}, {"command", "set"}, {"status", "hit"}},
-              set - cas);
+      out.Add(Families()[kMetricSlabCommands],
+              {{"slab", slab}, {"command", "set"}, {"status", "hit"}}, set - cas);
     } else {
       ok = false;
     }
@@ -426,7 +451,8 @@ bool AddStats(const Stats& s, SeriesCache& out) {
 
 bool AddSettings(const Settings& s, SeriesCache& out) {
   bool ok = AddRow({kMaxconns, kMetricMaxConnections}, s, {}, out);
-  if (s[kLruCrawler].present && s[kLruCrawler].text == "yes") ok &= AddRows(kSettingsRows, s, {}, out);
+  if (s[kLruCrawler].present && s[kLruCrawler].text == "yes")
+    ok &= AddRows(kSettingsRows, s, {}, out);
   return ok;
 }
 

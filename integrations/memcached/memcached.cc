@@ -35,8 +35,8 @@ class MemcachedIntegration final : public Integration {
     if (st.ok()) {
       // Upstream: a failed Stats() or StatsSettings() call, or a value
       // that does not parse, is up 0 (exporter.go Collect).
-      if (ParseStats(client_.reply(kStats), client_.reply(kStatsSlabs),
-                     client_.reply(kStatsItems), &stats_)) {
+      if (ParseStats(client_.reply(kStats), client_.reply(kStatsSlabs), client_.reply(kStatsItems),
+                     &stats_)) {
         up &= AddStats(stats_, cache_);
       } else {
         up = false;

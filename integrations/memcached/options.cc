@@ -13,9 +13,10 @@ namespace outpost::integrations::memcached {
 namespace {
 
 // prometheus/common config.TLSVersions.
-constexpr std::pair<std::string_view, int> kTlsVersions[] = {
-    {"TLS10", TLS1_VERSION}, {"TLS11", TLS1_1_VERSION}, {"TLS12", TLS1_2_VERSION},
-    {"TLS13", TLS1_3_VERSION}};
+constexpr std::pair<std::string_view, int> kTlsVersions[] = {{"TLS10", TLS1_VERSION},
+                                                             {"TLS11", TLS1_1_VERSION},
+                                                             {"TLS12", TLS1_2_VERSION},
+                                                             {"TLS13", TLS1_3_VERSION}};
 
 int TlsVersion(std::string_view name) {
   for (const auto& [n, v] : kTlsVersions) {

@@ -17,8 +17,8 @@ constexpr std::string_view kGlobalNames[kNumGlobalKeys] = {
 #undef MEMCACHED_KEY
 };
 constexpr std::string_view kSettingsNames[kNumSettingsKeys] = {
-    "maxconns",          "lru_crawler", "lru_crawler_sleep", "lru_crawler_tocrawl",
-    "lru_maintainer_thread", "hot_lru_pct", "warm_lru_pct",   "hot_max_factor",
+    "maxconns",     "lru_crawler",    "lru_crawler_sleep", "lru_crawler_tocrawl",
+    "lru_maintainer_thread", "hot_lru_pct", "warm_lru_pct", "hot_max_factor",
     "warm_max_factor"};
 constexpr std::string_view kItemNames[kNumItemKeys] = {
     "number",          "age",           "hits_to_hot",       "hits_to_warm",
@@ -29,10 +29,10 @@ constexpr std::string_view kItemNames[kNumItemKeys] = {
     "number_warm",     "number_cold",   "number_temp",       "age_hot",
     "age_warm"};
 constexpr std::string_view kSlabNames[kNumSlabKeys] = {
-    "get_hits",        "delete_hits",  "incr_hits",     "decr_hits",
-    "cas_hits",        "touch_hits",   "cas_badval",    "cmd_set",
-    "chunk_size",      "chunks_per_page", "total_pages", "total_chunks",
-    "used_chunks",     "free_chunks",  "free_chunks_end", "mem_requested"};
+    "get_hits",    "delete_hits",     "incr_hits",       "decr_hits",
+    "cas_hits",    "touch_hits",      "cas_badval",      "cmd_set",
+    "chunk_size",  "chunks_per_page", "total_pages",     "total_chunks",
+    "used_chunks", "free_chunks",     "free_chunks_end", "mem_requested"};
 
 // Key name → index, built once.
 class KeyIndex {
@@ -56,9 +56,6 @@ const KeyIndex& IndexOf() {
   static const KeyIndex* k = new KeyIndex(kNames);
   return *k;
 }
-
-// Go's bytes.TrimSpace of the value field (which ends in "\r\n").
-std::string_view TrimValue(std::string_view v) { return Trim(v); }
 
 // An error reply instead of the command's lines (gomemcache checks
 // CLIENT_ERROR; the other two never end in END either).
@@ -104,13 +101,14 @@ bool ParseStatsReply(std::string_view reply, Stats* out) {
   std::string_view line;
   while (NextLine(&reply, &line)) {
     if (line == "END\r") break;
+    // The value is bytes.TrimSpace'd (it ends in "\r").
     std::string_view f[3];
     if (!ThreeFields(line, f) || !f[0].starts_with("STAT")) continue;
     const std::string_view key = f[1];
     const size_t c1 = key.find(':');
     if (c1 == std::string_view::npos) {
       const int k = IndexOf<kGlobalNames>().Find(key);
-      if (k >= 0) out->global[k] = {TrimValue(f[2]), true};
+      if (k >= 0) out->global[k] = {Trim(f[2]), true};
       continue;
     }
     const size_t c2 = key.find(':', c1 + 1);
@@ -129,12 +127,12 @@ bool ParseStatsReply(std::string_view reply, Stats* out) {
       SlabValues<kNumSlabKeys>* s = Slab(out->slabs, &out->num_slabs, id);
       if (s == nullptr) return false;
       const int k = IndexOf<kSlabNames>().Find(name);
-      if (k >= 0) s->values[k] = {TrimValue(f[2]), true};
+      if (k >= 0) s->values[k] = {Trim(f[2]), true};
     } else {
       SlabValues<kNumItemKeys>* s = Slab(out->items, &out->num_items, id);
       if (s == nullptr) return false;
       const int k = IndexOf<kItemNames>().Find(name);
-      if (k >= 0) s->values[k] = {TrimValue(f[2]), true};
+      if (k >= 0) s->values[k] = {Trim(f[2]), true};
     }
   }
   return true;
@@ -171,7 +169,7 @@ bool ParseSettings(std::string_view reply, Settings* out) {
       break;
     }
     const int k = IndexOf<kSettingsNames>().Find(line.substr(a + 1, b - a - 1));
-    if (k >= 0) (*out)[k] = {TrimValue(line.substr(b + 1)), true};
+    if (k >= 0) (*out)[k] = {Trim(line.substr(b + 1)), true};
   }
   if (!ok) out->fill({});
   return ok;

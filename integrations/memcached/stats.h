@@ -130,8 +130,7 @@ using Settings = std::array<Value, kNumSettingsKeys>;
 
 // Parses the three replies (each one command's lines, through its "END"
 // line or error line) into *out. False on the failures above.
-bool ParseStats(std::string_view stats, std::string_view slabs, std::string_view items,
-                Stats* out);
+bool ParseStats(std::string_view stats, std::string_view slabs, std::string_view items, Stats* out);
 // Parses the `stats settings` reply into *out. False on the failures
 // above.
 bool ParseSettings(std::string_view reply, Settings* out);

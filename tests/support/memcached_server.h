@@ -124,14 +124,23 @@ class MemcachedServer {
       error_ = o_.binary + " not found (install memcached)";
       return false;
     }
-    std::vector<std::string> args = {o_.binary, "-l", "127.0.0.1", "-p", std::to_string(port_),
-                                     "-U", "0", "-m", std::to_string(o_.memory_mb), "-c", "64"};
+    std::vector<std::string> args = {o_.binary,
+                                     "-l",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(port_),
+                                     "-U",
+                                     "0",
+                                     "-m",
+                                     std::to_string(o_.memory_mb),
+                                     "-c",
+                                     "64"};
     // memcached refuses to run as root without -u.
     if (geteuid() == 0) args.insert(args.end(), {"-u", "root"});
     if (o_.tls) {
-      args.insert(args.end(), {"-Z", "-o",
-                               "ssl_chain_cert=" + dir_ + "/server.crt,ssl_key=" + dir_ +
-                                   "/server.key"});
+      args.insert(
+          args.end(),
+          {"-Z", "-o", "ssl_chain_cert=" + dir_ + "/server.crt,ssl_key=" + dir_ + "/server.key"});
     }
     SpawnOptions spawn = SpawnOptions::Log(dir_ + "/memcached.log");
     spawn.stop_grace = std::chrono::seconds(5);
@@ -166,8 +175,8 @@ class MemcachedServer {
 
   // Stores `key` with a value of `size` bytes ("STORED" expected).
   bool Set(const std::string& key, size_t size) const {
-    return Command("set " + key + " 0 0 " + std::to_string(size) + "\r\n" +
-                       std::string(size, 'x') + "\r\n",
+    return Command("set " + key + " 0 0 " + std::to_string(size) + "\r\n" + std::string(size, 'x') +
+                       "\r\n",
                    "\r\n") == "STORED\r\n";
   }
 

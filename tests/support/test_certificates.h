@@ -21,11 +21,10 @@ inline std::string ShellQuote(const std::string& s) {
 // False with *error set when openssl fails or is missing.
 inline bool MakeTestCertificates(const std::string& dir, std::string* error) {
   auto openssl = [&](const std::string& args) {
-    const std::string cmd =
-        "cd " + ShellQuote(dir) + " && openssl " + args + " >>openssl.log 2>&1";
+    const std::string cmd = "cd " + ShellQuote(dir) + " && openssl " + args + " >>openssl.log 2>&1";
     if (std::system(cmd.c_str()) == 0) return true;
-    *error = "openssl " + args + " failed (is the openssl CLI installed?); see " + dir +
-             "/openssl.log";
+    *error =
+        "openssl " + args + " failed (is the openssl CLI installed?); see " + dir + "/openssl.log";
     return false;
   };
   const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
@@ -36,12 +35,14 @@ inline bool MakeTestCertificates(const std::string& dir, std::string* error) {
   }
   std::fputs("subjectAltName=IP:127.0.0.1,DNS:localhost\n", f);
   std::fclose(f);
-  return openssl("req -x509" + key + " -keyout ca.key -out ca.crt -days 2 -subj /CN=outpost-test-ca") &&
+  return openssl("req -x509" + key +
+                 " -keyout ca.key -out ca.crt -days 2 -subj /CN=outpost-test-ca") &&
          openssl("req -x509" + key +
                  " -keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=other-ca") &&
          openssl("req" + key + " -keyout server.key -out server.csr -subj /CN=localhost") &&
-         openssl("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
-                 " -out server.crt -days 2 -extfile san.cnf");
+         openssl(
+             "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
+             " -out server.crt -days 2 -extfile san.cnf");
 }
 
 }  // namespace outpost::testing

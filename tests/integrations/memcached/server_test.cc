@@ -196,9 +196,10 @@ TEST(MemcachedFakeServerTest, NeverAnswersTimesOut) {
 }
 
 TEST(MemcachedFakeServerTest, ExtraBytesAfterTheRepliesReconnect) {
-  FakeMemcached fake(FakeMemcached::kAnswer,
-                     "STAT cmd_set 1\r\nSTAT cas_misses 0\r\nSTAT cas_hits 0\r\nSTAT cas_badval 0\r\n"
-                     "END\r\nEND\r\nEND\r\nSTAT maxconns 9\r\nEND\r\ntrailing\r\n");
+  FakeMemcached fake(
+      FakeMemcached::kAnswer,
+      "STAT cmd_set 1\r\nSTAT cas_misses 0\r\nSTAT cas_hits 0\r\nSTAT cas_badval 0\r\n"
+      "END\r\nEND\r\nEND\r\nSTAT maxconns 9\r\nEND\r\ntrailing\r\n");
   auto integ = MakeFor(fake.addr());
   ASSERT_NE(integ, nullptr);
   MemoryAppender app;

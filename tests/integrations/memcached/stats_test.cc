@@ -7,6 +7,8 @@
 // not from outpost's output. Lines are compared sorted (client_golang
 // orders series by label values, outpost by first sight), values as
 // numbers.
+#include "integrations/memcached/stats.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -20,15 +22,15 @@
 #include "integrations/common/series_cache.h"
 #include "integrations/memcached/exporter.h"
 #include "integrations/memcached/memcached.h"
-#include "integrations/memcached/stats.h"
 #include "tests/integrations/memcached/fake_server.h"
 
 namespace outpost::integrations::memcached {
 namespace {
 
 std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/memcached/testdata/" +
-                   name, std::ios::binary);
+  std::ifstream in(
+      std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/memcached/testdata/" + name,
+      std::ios::binary);
   EXPECT_TRUE(in.good()) << name;
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -64,7 +66,7 @@ struct Result {
 // What one collection does with the four replies (memcached.cc Collect,
 // without the connection and build_info).
 void Collect(const std::string& stats, const std::string& slabs, const std::string& items,
-         const std::string& settings, Result* r) {
+             const std::string& settings, Result* r) {
   static Stats s;
   static Settings st;
   SeriesCache cache;
@@ -86,8 +88,8 @@ const std::string kMinimalSettings = "STAT maxconns 64\r\nSTAT lru_crawler no\r\
 
 TEST(MemcachedGoldenTest, Debian1618MatchesUpstreamExposition) {
   Result r;
-  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"), ReadTestdata("stats_items.txt"),
-      ReadTestdata("stats_settings.txt"), &r);
+  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"),
+          ReadTestdata("stats_items.txt"), ReadTestdata("stats_settings.txt"), &r);
   EXPECT_TRUE(r.stats_ok);
   EXPECT_TRUE(r.settings_ok);
   EXPECT_TRUE(r.values_ok);
@@ -95,7 +97,8 @@ TEST(MemcachedGoldenTest, Debian1618MatchesUpstreamExposition) {
   const std::vector<std::string> want = SortedLines(ReadTestdata("expected.prom"));
   EXPECT_EQ(got, want) << r.text;
   // The arithmetic the golden file spells out, checked by value too.
-  const double* set = r.app.Find("memcached_commands_total", {{"command", "set"}, {"status", "hit"}});
+  const double* set =
+      r.app.Find("memcached_commands_total", {{"command", "set"}, {"status", "hit"}});
   ASSERT_NE(set, nullptr);
   EXPECT_EQ(*set, 4004 - (1 + 1 + 1));
   const double* slab_set = r.app.Find("memcached_slab_commands_total",
@@ -112,10 +115,10 @@ TEST(MemcachedGoldenTest, ThroughTheClientFromAReplayingServer) {
   // The same replies served by a fake server (in the order the client asks
   // for them): the whole integration gives the golden exposition plus
   // build_info.
-  outpost::testing::FakeMemcached fake(
-      outpost::testing::FakeMemcached::kAnswer,
-      ReadTestdata("stats.txt") + ReadTestdata("stats_slabs.txt") +
-          ReadTestdata("stats_items.txt") + ReadTestdata("stats_settings.txt"));
+  outpost::testing::FakeMemcached fake(outpost::testing::FakeMemcached::kAnswer,
+                                       ReadTestdata("stats.txt") + ReadTestdata("stats_slabs.txt") +
+                                           ReadTestdata("stats_items.txt") +
+                                           ReadTestdata("stats_settings.txt"));
   Options o;
   o.memcached_address = fake.addr();
   auto integ = NewMemcachedIntegration(o);
@@ -133,10 +136,10 @@ TEST(MemcachedGoldenTest, ThroughTheClientFromAReplayingServer) {
 TEST(MemcachedGoldenTest, SecondRoundReusesStorage) {
   // The same parse twice into the same Stats gives the same samples.
   Result a, b;
-  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"), ReadTestdata("stats_items.txt"),
-      ReadTestdata("stats_settings.txt"), &a);
-  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"), ReadTestdata("stats_items.txt"),
-      ReadTestdata("stats_settings.txt"), &b);
+  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"),
+          ReadTestdata("stats_items.txt"), ReadTestdata("stats_settings.txt"), &a);
+  Collect(ReadTestdata("stats.txt"), ReadTestdata("stats_slabs.txt"),
+          ReadTestdata("stats_items.txt"), ReadTestdata("stats_settings.txt"), &b);
   EXPECT_EQ(a.text, b.text);
 }
 
@@ -164,7 +167,9 @@ TEST(MemcachedStatsTest, MissingCmdSetIsAnError) {
 
 TEST(MemcachedStatsTest, BadValueSkipsTheSampleAndMakesUpZero) {
   Result r;
-  Collect("STAT uptime abc\r\nSTAT time 17\r\nSTAT rusage_user 1.5.3\r\nSTAT rusage_system 2.000500\r\n" +
+  Collect(
+      "STAT uptime abc\r\nSTAT time 17\r\nSTAT rusage_user 1.5.3\r\nSTAT rusage_system "
+      "2.000500\r\n" +
           kMinimalStats,
       kEnd, kEnd, kMinimalSettings, &r);
   EXPECT_FALSE(r.values_ok);
@@ -179,8 +184,10 @@ TEST(MemcachedStatsTest, OddLinesAreIgnoredAsGomemcacheDoes) {
   // Not exactly three space-separated fields, not STAT-prefixed, 4-part
   // keys: skipped without error.
   Result r;
-  Collect("garbage\r\nSTAT a b c\r\nSTAT  uptime 3\r\nFOO uptime 4\r\nSTAT 1:2:3:4 5\r\n"
-      "STAT uptime 9\r\n" + kMinimalStats,
+  Collect(
+      "garbage\r\nSTAT a b c\r\nSTAT  uptime 3\r\nFOO uptime 4\r\nSTAT 1:2:3:4 5\r\n"
+      "STAT uptime 9\r\n" +
+          kMinimalStats,
       kEnd, kEnd, kMinimalSettings, &r);
   EXPECT_TRUE(r.stats_ok);
   EXPECT_TRUE(r.values_ok) << r.text;
@@ -217,9 +224,9 @@ TEST(MemcachedStatsTest, SettingsLineWithoutValueFails) {
 TEST(MemcachedStatsTest, SettingsValuesMayHoldSpaces) {
   Result r;
   Collect(kMinimalStats, kEnd, kEnd,
-      "STAT inter 127.0.0.1 ::1\r\nSTAT maxconns 64\r\nSTAT lru_crawler yes\r\n"
-      "STAT lru_maintainer_thread maybe\r\nSTAT hot_lru_pct 20\r\nEND\r\n",
-      &r);
+          "STAT inter 127.0.0.1 ::1\r\nSTAT maxconns 64\r\nSTAT lru_crawler yes\r\n"
+          "STAT lru_maintainer_thread maybe\r\nSTAT hot_lru_pct 20\r\nEND\r\n",
+          &r);
   EXPECT_TRUE(r.settings_ok);
   EXPECT_FALSE(r.values_ok);  // "maybe" is no bool
   EXPECT_EQ(*r.app.Find("memcached_lru_crawler_enabled", {}), 1);
@@ -232,8 +239,10 @@ TEST(MemcachedStatsTest, ExtstoreOnlyWhenLimitIsPresent) {
   Collect("STAT extstore_pages_free 3\r\n" + kMinimalStats, kEnd, kEnd, kMinimalSettings, &without);
   EXPECT_EQ(without.app.Find("memcached_extstore_pages_free", {}), nullptr);
   Result with;
-  Collect("STAT extstore_limit_maxbytes 1000\r\nSTAT extstore_pages_free 3\r\n"
-      "STAT extstore_bytes_used 7\r\n" + kMinimalStats,
+  Collect(
+      "STAT extstore_limit_maxbytes 1000\r\nSTAT extstore_pages_free 3\r\n"
+      "STAT extstore_bytes_used 7\r\n" +
+          kMinimalStats,
       kEnd, kEnd, kMinimalSettings, &with);
   EXPECT_EQ(*with.app.Find("memcached_extstore_pages_free", {}), 3);
   EXPECT_EQ(*with.app.Find("memcached_extstore_bytes_limit", {}), 1000);
@@ -244,7 +253,8 @@ TEST(MemcachedStatsTest, ExtstoreOnlyWhenLimitIsPresent) {
 TEST(MemcachedStatsTest, SlabMemRequestedFromSlabsWhenItemsLackIt) {
   // memcached < 1.6 reports mem_requested in `stats slabs`.
   Result r;
-  Collect(kMinimalStats,
+  Collect(
+      kMinimalStats,
       "STAT 3:mem_requested 500\r\nSTAT 3:cmd_set 1\r\nSTAT 3:cas_hits 0\r\nSTAT 3:cas_badval 0\r\n"
       "END\r\n",
       "STAT items:3:number 2\r\nEND\r\n", kMinimalSettings, &r);
@@ -255,7 +265,8 @@ TEST(MemcachedStatsTest, SlabMemRequestedFromSlabsWhenItemsLackIt) {
 
 TEST(MemcachedStatsTest, TooManySlabIdsFail) {
   std::string slabs;
-  for (size_t i = 0; i <= kMaxSlabs; ++i) slabs += "STAT " + std::to_string(i) + ":chunk_size 9\r\n";
+  for (size_t i = 0; i <= kMaxSlabs; ++i)
+    slabs += "STAT " + std::to_string(i) + ":chunk_size 9\r\n";
   Result r;
   Collect(kMinimalStats, slabs + kEnd, kEnd, kMinimalSettings, &r);
   EXPECT_FALSE(r.stats_ok);
