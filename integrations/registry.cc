@@ -5,6 +5,7 @@
 
 #include "integrations/agent/agent.h"
 #include "integrations/apache/apache.h"
+#include "integrations/memcached/memcached.h"
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/postgres/postgres.h"
@@ -29,9 +30,10 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 6> specs_ = {
+  std::array<const config::IntegrationSpec*, 7> specs_ = {
       &agent::Spec(),
       &apache::Spec(),
+      &memcached::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
       &postgres::Spec(),

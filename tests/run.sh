@@ -19,7 +19,7 @@ TEST_DEPS=(
   mariadb-server prometheus-mysqld-exporter
   postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
-  apache2 prometheus-apache-exporter
+  apache2 prometheus-apache-exporter memcached
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
@@ -33,7 +33,7 @@ if [ "$(id -u)" -eq 0 ]; then
   for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
       postgresql prometheus-postgres-exporter \
       redis-server prometheus-redis-exporter \
-      apache2 prometheus-apache-exporter; do
+      apache2 prometheus-apache-exporter memcached; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
@@ -52,7 +52,7 @@ fi
 
 for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
     prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq \
-    prometheus-postgres-exporter apache2 prometheus-apache-exporter; do
+    prometheus-postgres-exporter apache2 prometheus-apache-exporter memcached; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
 # PostgreSQL's server binaries are not on PATH (Debian keeps them per major).
@@ -73,7 +73,7 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 # client sends).
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
-              integrations_postgres_test integrations_apache_test
+              integrations_postgres_test integrations_apache_test integrations_memcached_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
               logs_client_test logs_stages_test logs_journal_test

@@ -10,6 +10,7 @@
 #include "integrations/common/build_info.h"
 #include "integrations/common/text.h"
 #include "core/base/log.h"
+#include "integrations/common/build_info.h"
 #include "integrations/postgres/connection.h"
 #include "integrations/postgres/dsn.h"
 

@@ -24,7 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hiredis/hiredis.h"
-#include "integrations/redis/connection.h"
+#include "integrations/common/stream_connection.h"
 #include "integrations/redis/options.h"
 
 namespace outpost::integrations::redis {

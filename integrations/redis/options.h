@@ -14,6 +14,7 @@
 #include "core/config/config.h"
 #include "core/config/map_reader.h"
 #include "core/config/secret.h"
+#include "integrations/common/stream_connection.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::integrations::redis {
@@ -65,11 +66,8 @@ void DumpOptions(const Options& o, YAML::Emitter& out);
 //   host:port | redis://[user[:password]@]host[:port][/db] | rediss://...
 //   | tcp://host:port | unix:///path/to/socket | /path/to/socket
 // The port defaults to 6379. rediss:// means TLS.
-struct Endpoint {
-  bool unix_socket = false;
-  std::string host;  // TCP host (IPv6 without brackets)
-  int port = 6379;
-  std::string path;  // unix socket path
+struct Endpoint : StreamEndpoint {
+  Endpoint() { port = 6379; }
   bool tls = false;
   std::string user;      // from the URL's userinfo, if any
   std::string password;  // from the URL's userinfo, if any

@@ -327,8 +327,11 @@ absl::StatusOr<std::unique_ptr<Integration>> NewRedisIntegration(const Options& 
     if (!ep->user.empty()) cs.user = ep->user;
   }
   if (ep->tls) {
-    TlsSettings ts{o.tls_ca_cert_file, o.tls_client_cert_file, o.tls_client_key_file,
-                   o.skip_tls_verification};
+    TlsSettings ts;
+    ts.ca_file = o.tls_ca_cert_file;
+    ts.cert_file = o.tls_client_cert_file;
+    ts.key_file = o.tls_client_key_file;
+    ts.skip_verify = o.skip_tls_verification;
     absl::StatusOr<std::shared_ptr<TlsContext>> tls = TlsContext::Create(ts);
     if (!tls.ok()) return tls.status();
     cs.tls = *tls;

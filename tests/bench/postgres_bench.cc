@@ -25,7 +25,6 @@
 namespace {
 
 using outpost::bench::CountingAppender;
-using outpost::bench::ProcessCpuSeconds;
 
 void BM_FullDefaultCollection(benchmark::State& state) {
   const char* dsn = std::getenv("POSTGRES_BENCH_DSN");
@@ -41,23 +40,7 @@ void BM_FullDefaultCollection(benchmark::State& state) {
     return;
   }
   CountingAppender app;
-  absl::Status first = (*integ)->Collect(app, absl::Now() + absl::Seconds(10));
-  if (!first.ok()) {
-    state.SkipWithError(std::string(first.message()).c_str());
-    return;
-  }
-  app.samples = 0;
-  const size_t allocs0 = outpost::bench::AllocationCount();
-  const double cpu0 = ProcessCpuSeconds();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize((*integ)->Collect(app, absl::Now() + absl::Seconds(10)));
-  }
-  const double n = static_cast<double>(state.iterations());
-  const double allocs = static_cast<double>(outpost::bench::AllocationCount() - allocs0) / n;
-  state.counters["cpu_ms"] = (ProcessCpuSeconds() - cpu0) * 1e3 / n;
-  state.counters["samples"] = static_cast<double>(app.samples) / n;
-  state.counters["allocs"] = allocs;
-  state.counters["allocs/sample"] = allocs * n / static_cast<double>(app.samples);
+  outpost::bench::RunCollections(state, **integ, app, outpost::bench::AllocationCount);
 }
 BENCHMARK(BM_FullDefaultCollection)->Unit(benchmark::kMillisecond);
 

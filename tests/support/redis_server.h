@@ -32,6 +32,7 @@
 
 #include "tests/support/free_port.h"
 #include "tests/support/spawned_process.h"
+#include "tests/support/test_certificates.h"
 
 namespace outpost::testing {
 
@@ -146,39 +147,9 @@ class RedisServer {
   std::string other_ca_file() const { return dir_ + "/other-ca.crt"; }
 
  private:
-  // Runs the openssl CLI in dir_ (output to dir_/openssl.log).
-  bool OpenSsl(const std::string& args) {
-    const std::string cmd = "cd " + Quote(dir_) + " && openssl " + args + " >>openssl.log 2>&1";
-    if (std::system(cmd.c_str()) == 0) return true;
-    error_ = "openssl " + args + " failed (is the openssl CLI installed?); see " + dir_ +
-             "/openssl.log";
-    return false;
-  }
-  bool MakeCertificates() {
-    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    {
-      FILE* f = std::fopen((dir_ + "/san.cnf").c_str(), "w");
-      if (f == nullptr) {
-        error_ = "cannot write san.cnf";
-        return false;
-      }
-      std::fputs("subjectAltName=IP:127.0.0.1,DNS:localhost\n", f);
-      std::fclose(f);
-    }
-    return OpenSsl("req -x509" + key +
-                   " -keyout ca.key -out ca.crt -days 2 -subj /CN=outpost-test-ca") &&
-           OpenSsl("req -x509" + key +
-                   " -keyout other-ca.key -out other-ca.crt -days 2 -subj /CN=other-ca") &&
-           OpenSsl("req" + key + " -keyout server.key -out server.csr -subj /CN=localhost") &&
-           OpenSsl("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
-                   " -out server.crt -days 2 -extfile san.cnf");
-  }
+  bool MakeCertificates() { return MakeTestCertificates(dir_, &error_); }
 
-  static std::string Quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-  }
+  static std::string Quote(const std::string& s) { return ShellQuote(s); }
 
   Options o_;
   std::string dir_;

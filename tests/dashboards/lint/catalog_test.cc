@@ -1,8 +1,8 @@
 // Every metric name the bundled dashboards and rules read is one outpost
 // really emits. The catalog is built by running the code, not from a hand
 // list: the node integration against the node test fixture tree and
-// against this host, the mysqld, redis, postgres and apache_http integrations
-// against throwaway MariaDB / Redis / PostgreSQL / apache2 servers (all through the
+// against this host, the mysqld, redis, postgres, apache_http and memcached
+// integrations against throwaway MariaDB / Redis / PostgreSQL / apache2 / memcached servers (all through the
 // integration registry into a MemoryAppender), and outpost's self-metrics
 // from the built binary's /metrics. Also runs `promtool check rules` and `promtool test rules` on
 // dashboards/rules.
@@ -31,6 +31,7 @@
 #include "tests/support/apache_server.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/memcached_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/redis_server.h"
 #include "yaml-cpp/yaml.h"
@@ -171,6 +172,14 @@ class CatalogTest : public ::testing::Test {
       ASSERT_NE(integ, nullptr) << err;
       CollectNames(*integ, catalog_, "apache_http");
     }
+    {
+      outpost::testing::MemcachedServer mc;
+      ASSERT_TRUE(mc.Start()) << mc.error();
+      ASSERT_TRUE(mc.Set("k1", 100)) << "memcached set failed";
+      auto integ = Create("memcached_exporter", "memcached_address: " + mc.addr(), nullptr, &err);
+      ASSERT_NE(integ, nullptr) << err;
+      CollectNames(*integ, catalog_, "memcached_exporter");
+    }
     // outpost's self-metrics: the binary with remote write configured (to a
     // port nobody listens on; the queue's metrics exist regardless).
     {
@@ -234,7 +243,8 @@ TEST_F(CatalogTest, CatalogHasEveryIntegrationAndTheSelfMetrics) {
   ASSERT_NE(catalog_, nullptr);
   for (const char* n : {"node_uname_info", "node_cpu_seconds_total", "mysql_up",
                         "mysql_global_status_queries", "redis_up", "redis_db_keys",
-                        "pg_up", "pg_stat_user_tables_n_live_tup", "apache_up",
+                        "pg_up", "pg_stat_user_tables_n_live_tup", "apache_up", "memcached_up",
+                        "memcached_slab_items_outofmemory_total",
                         "agent_build_info", "prometheus_remote_storage_samples_total",
                         "prometheus_remote_storage_sent_batch_duration_seconds_bucket"}) {
     EXPECT_EQ(catalog_->count(n), 1u) << n;

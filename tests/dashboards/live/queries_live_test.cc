@@ -1,8 +1,8 @@
 // Every variable query and panel query of the bundled dashboards returns
 // data against a real setup: a throwaway MariaDB, Redis, PostgreSQL and
-// apache2, the outpost binary with the agent, node_exporter,
-// mysqld_exporter, redis_exporter, postgres_exporter and apache_http
-// integrations at a 1 s interval,
+// apache2 and memcached, the outpost binary with the agent, node_exporter,
+// mysqld_exporter, redis_exporter, postgres_exporter, apache_http and
+// memcached_exporter integrations at a 1 s interval,
 // remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
 // $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
@@ -30,6 +30,7 @@
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/apache_server.h"
+#include "tests/support/memcached_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
@@ -70,6 +71,7 @@ struct Env {
   outpost::testing::PostgresServer pg;
   std::unique_ptr<outpost::testing::RedisServer> redis;
   outpost::testing::ApacheServer httpd;
+  std::unique_ptr<outpost::testing::MemcachedServer> memcached;
   std::unique_ptr<outpost::testing::Process> agent;
   std::string error;  // set when setting up failed
 
@@ -131,6 +133,12 @@ std::string SetUpEnv(Env& e) {
     e.httpd.Get("/index.html");
     e.httpd.Get("/app/x");
   }
+  // memcached: more values than its 8 MiB hold (evictions, six slab
+  // classes), a hit and misses.
+  e.memcached = std::make_unique<outpost::testing::MemcachedServer>();
+  if (!e.memcached->Start()) return "memcached: " + e.memcached->error();
+  if (!e.memcached->SetMany(1800, "get k1799\r\nget k1\r\nget missing\r\n"))
+    return "memcached: loading data failed";
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -152,7 +160,9 @@ std::string SetUpEnv(Env& e) {
       "  postgres_exporter:\n    enabled: true\n"
       "    data_source_names: [\"" + e.pg.Dsn() + "\"]\n"
       "  apache_http:\n    enabled: true\n"
-      "    scrape_uri: " + e.httpd.StatusUri() + "\n");
+      "    scrape_uri: " + e.httpd.StatusUri() + "\n"
+      "  memcached_exporter:\n    enabled: true\n"
+      "    memcached_address: " + e.memcached->addr() + "\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
@@ -162,10 +172,10 @@ std::string SetUpEnv(Env& e) {
   // spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter|postgres_exporter|apache_http)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter|apache_http|memcached_exporter)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "6";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "7";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -193,7 +203,7 @@ void CheckVariables(const std::string& file, const Json& dash) {
       const std::map<std::string, std::string> kJob = {
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
           {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
-          {"apache", "integrations/apache_http"},
+          {"apache", "integrations/apache_http"}, {"memcached", "integrations/memcached_exporter"},
           {"outpost", "integrations/agent"}};
       auto it = kJob.find(std::filesystem::path(file).stem().string());
       ASSERT_NE(it, kJob.end()) << file;
@@ -229,7 +239,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 6u);
+  ASSERT_EQ(files.size(), 7u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);

@@ -1,14 +1,14 @@
-// A byte stream to a Redis server: TCP, unix socket, or TLS over TCP
-// (OpenSSL), with a deadline on every operation (non-blocking sockets and
-// poll). One code path for plain and TLS, so the RESP client on top
-// (client.h) does not care which it has.
+// A byte stream to a server: TCP, unix socket, or TLS over TCP (OpenSSL),
+// with a deadline on every operation (non-blocking sockets and poll). One
+// code path for plain and TLS, so the protocol client on top (redis's RESP
+// client, memcached's text protocol) does not care which it has.
 //
 // Errors: Unavailable for connect/refused/reset/closed, DeadlineExceeded on
 // a timeout, InvalidArgument/FailedPrecondition for TLS setup (bad CA or
 // key file). After any error the connection is unusable; open a new one.
 // Thread-safety: none; one user at a time.
-#ifndef OUTPOST_INTEGRATIONS_REDIS_CONNECTION_H_
-#define OUTPOST_INTEGRATIONS_REDIS_CONNECTION_H_
+#ifndef OUTPOST_INTEGRATIONS_COMMON_STREAM_CONNECTION_H_
+#define OUTPOST_INTEGRATIONS_COMMON_STREAM_CONNECTION_H_
 
 #include <cstddef>
 #include <memory>
@@ -17,18 +17,27 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "integrations/redis/options.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;
 
-namespace outpost::integrations::redis {
+namespace outpost::integrations {
+
+// Where to connect: a TCP host and port, or a unix socket path.
+struct StreamEndpoint {
+  bool unix_socket = false;
+  std::string host;  // TCP host (IPv6 without brackets)
+  int port = 0;
+  std::string path;  // unix socket path
+};
 
 struct TlsSettings {
   std::string ca_file;    // empty: the system's default CA paths
   std::string cert_file;  // client certificate (with key_file), optional
   std::string key_file;
   bool skip_verify = false;
+  std::string server_name;  // SNI and the name verified; empty: the host
+  int min_version = 0;      // OpenSSL's TLS1_x_VERSION; 0: TLS 1.2
 };
 
 // An OpenSSL client context built once from TlsSettings (files are read at
@@ -41,18 +50,22 @@ class TlsContext {
   TlsContext& operator=(const TlsContext&) = delete;
   SSL_CTX* get() const { return ctx_; }
   bool skip_verify() const { return skip_verify_; }
+  const std::string& server_name() const { return server_name_; }
 
  private:
-  TlsContext(SSL_CTX* ctx, bool skip) : ctx_(ctx), skip_verify_(skip) {}
+  TlsContext(SSL_CTX* ctx, const TlsSettings& s)
+      : ctx_(ctx), skip_verify_(s.skip_verify), server_name_(s.server_name) {}
   SSL_CTX* ctx_;
   bool skip_verify_;
+  std::string server_name_;
 };
 
 class Connection {
  public:
   // Connects to `ep` (TLS when `tls` is non-null, with SNI and host name
-  // verification against ep.host) by `deadline`.
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const Endpoint& ep,
+  // verification against the settings' server_name, else ep.host) by
+  // `deadline`.
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const StreamEndpoint& ep,
                                                           std::shared_ptr<TlsContext> tls,
                                                           absl::Time deadline);
   ~Connection();
@@ -76,6 +89,6 @@ class Connection {
   SSL* ssl_;
 };
 
-}  // namespace outpost::integrations::redis
+}  // namespace outpost::integrations
 
-#endif  // OUTPOST_INTEGRATIONS_REDIS_CONNECTION_H_
+#endif  // OUTPOST_INTEGRATIONS_COMMON_STREAM_CONNECTION_H_

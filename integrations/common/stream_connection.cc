@@ -1,4 +1,4 @@
-#include "integrations/redis/connection.h"
+#include "integrations/common/stream_connection.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace outpost::integrations::redis {
+namespace outpost::integrations {
 namespace {
 
 std::string OpenSslError() {
@@ -83,8 +83,8 @@ absl::StatusOr<int> ConnectSocket(int family, const sockaddr* addr, socklen_t le
 absl::StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const TlsSettings& s) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   if (ctx == nullptr) return absl::InternalError(absl::StrCat("TLS: ", OpenSslError()));
-  std::shared_ptr<TlsContext> out(new TlsContext(ctx, s.skip_verify));
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  std::shared_ptr<TlsContext> out(new TlsContext(ctx, s));
+  SSL_CTX_set_min_proto_version(ctx, s.min_version != 0 ? s.min_version : TLS1_2_VERSION);
   if (!s.ca_file.empty()) {
     if (SSL_CTX_load_verify_locations(ctx, s.ca_file.c_str(), nullptr) != 1)
       return absl::InvalidArgumentError(
@@ -108,7 +108,7 @@ absl::StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const TlsSettings
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep,
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const StreamEndpoint& ep,
                                                              std::shared_ptr<TlsContext> tls,
                                                              absl::Time deadline) {
   int fd = -1;
@@ -151,7 +151,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep,
   }
   std::unique_ptr<Connection> c(new Connection(fd, std::move(tls), ssl));
   if (ssl != nullptr) {
-    absl::Status st = c->Handshake(ep.host, deadline);
+    absl::Status st =
+        c->Handshake(c->tls_->server_name().empty() ? ep.host : c->tls_->server_name(), deadline);
     if (!st.ok()) return st;
   }
   return c;
@@ -264,4 +265,4 @@ absl::StatusOr<size_t> Connection::ReadSome(char* buf, size_t cap, absl::Time de
   }
 }
 
-}  // namespace outpost::integrations::redis
+}  // namespace outpost::integrations
