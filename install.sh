@@ -2,10 +2,12 @@
 # Installs outpost on Debian 12 from this source tree, writes its config
 # for the chosen stacks and starts it.
 #
-#   ./install.sh [--stack node,mysql,redis,postgres,lamp,auto] [--remote-write-url URL]
+#   ./install.sh [--stack node,mysql,redis,postgres,apache,memcached,process,lamp,auto]
+#                [--remote-write-url URL]
 #                [--remote-write-user U --remote-write-password-file F]
 #                [--mysql-dsn DSN | --mysql-dsn-file F] [--redis-addr ADDR]
 #                [--postgres-dsn DSN | --postgres-dsn-file F]
+#                [--apache-status-url URL] [--memcached-addr HOST:PORT]
 #                [--prefix DIR] [--binary PATH] [--no-deps] [--no-start]
 #                [--force-config] [--http-address HOST:PORT] [--hostname NAME]
 #                [--scrape-interval DURATION (15s)] [--package FILE.deb]
@@ -24,11 +26,15 @@
 # OUTPOST_REMOTE_WRITE_PASSWORD_FILE, OUTPOST_REMOTE_WRITE_PASSWORD (the
 # password itself, never a flag), OUTPOST_MYSQL_DSN, OUTPOST_MYSQL_DSN_FILE,
 # OUTPOST_REDIS_ADDR, OUTPOST_POSTGRES_DSN, OUTPOST_POSTGRES_DSN_FILE,
+# OUTPOST_APACHE_STATUS_URL, OUTPOST_MEMCACHED_ADDR,
 # OUTPOST_PREFIX, OUTPOST_BINARY, OUTPOST_HTTP_ADDRESS, OUTPOST_HOSTNAME,
 # OUTPOST_SCRAPE_INTERVAL, OUTPOST_NO_DEPS=1, OUTPOST_NO_START=1,
 # OUTPOST_FORCE_CONFIG=1, OUTPOST_PACKAGE. --stack auto probes
-# OUTPOST_AUTO_MYSQL_ADDR, OUTPOST_AUTO_REDIS_ADDR and
-# OUTPOST_AUTO_POSTGRES_ADDR (host:port or /socket) when set.
+# OUTPOST_AUTO_MYSQL_ADDR, OUTPOST_AUTO_REDIS_ADDR,
+# OUTPOST_AUTO_POSTGRES_ADDR (host:port or /socket),
+# OUTPOST_AUTO_MEMCACHED_ADDR (host:port) and OUTPOST_AUTO_APACHE_URL
+# (a mod_status URL) when set. The process stack is never auto-detected:
+# it is opt-in (--stack node,process).
 #
 # Where files go (no --prefix, as root | --prefix DIR, any user); with
 # --package the binary is /usr/bin/outpost, the unit
@@ -74,6 +80,9 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 # The jobs (stacks, probes, config, install steps, background start).
 # shellcheck source-path=SCRIPTDIR source=packaging/install-lib.sh
 . "$SRC/packaging/install-lib.sh"
+# The probes of --stack auto.
+# shellcheck source-path=SCRIPTDIR source=packaging/install-detect.sh
+. "$SRC/packaging/install-detect.sh"
 
 # --- options: environment first, then flags ---------------------------------
 STACKS="${OUTPOST_STACK:-}"
@@ -86,6 +95,8 @@ MYSQL_DSN_FILE="${OUTPOST_MYSQL_DSN_FILE:-}"
 REDIS_ADDR="${OUTPOST_REDIS_ADDR:-}"
 POSTGRES_DSN="${OUTPOST_POSTGRES_DSN:-}"
 POSTGRES_DSN_FILE="${OUTPOST_POSTGRES_DSN_FILE:-}"
+APACHE_STATUS_URL="${OUTPOST_APACHE_STATUS_URL:-}"
+MEMCACHED_ADDR="${OUTPOST_MEMCACHED_ADDR:-}"
 PREFIX="${OUTPOST_PREFIX:-}"
 BINARY="${OUTPOST_BINARY:-}"
 HTTP_ADDRESS="${OUTPOST_HTTP_ADDRESS:-127.0.0.1:12345}"
@@ -104,6 +115,7 @@ while [ $# -gt 0 ]; do
     --*=*) val="${opt#*=}"; opt="${opt%%=*}" ;;
     --stack|--remote-write-url|--remote-write-user|--remote-write-password-file|\
     --mysql-dsn|--mysql-dsn-file|--redis-addr|--postgres-dsn|--postgres-dsn-file|--prefix|\
+    --apache-status-url|--memcached-addr|\
     --binary|--http-address|--hostname|--scrape-interval|--package)
       [ $# -ge 2 ] || die "$opt needs a value (see --help)"
       val="$2"; shift ;;
@@ -118,6 +130,8 @@ while [ $# -gt 0 ]; do
     --redis-addr) REDIS_ADDR="$val" ;;
     --postgres-dsn) POSTGRES_DSN="$val" ;;
     --postgres-dsn-file) POSTGRES_DSN_FILE="$val" ;;
+    --apache-status-url) APACHE_STATUS_URL="$val" ;;
+    --memcached-addr) MEMCACHED_ADDR="$val" ;;
     --prefix) PREFIX="$val" ;;
     --binary) BINARY="$val" ;;
     --http-address) HTTP_ADDRESS="$val" ;;
@@ -146,6 +160,7 @@ fi
 has_ctl() { [[ "$1" == *[[:cntrl:]]* ]]; }
 for pair in "stack:$STACKS" "remote-write-url:$RW_URL" "remote-write-user:$RW_USER" \
     "mysql-dsn:$MYSQL_DSN" "redis-addr:$REDIS_ADDR" "postgres-dsn:$POSTGRES_DSN" \
+    "apache-status-url:$APACHE_STATUS_URL" "memcached-addr:$MEMCACHED_ADDR" \
     "http-address:$HTTP_ADDRESS"; do
   has_ctl "${pair#*:}" && die "--${pair%%:*} must not contain control characters"
 done
@@ -174,6 +189,12 @@ if [ -n "$MYSQL_DSN_FILE" ]; then dsn_from_file "$MYSQL_DSN_FILE" MySQL; MYSQL_D
 if [ -n "$POSTGRES_DSN_FILE" ]; then dsn_from_file "$POSTGRES_DSN_FILE" PostgreSQL; POSTGRES_DSN="$DSN_LINE"; fi
 hp_re='^[][A-Za-z0-9._:-]*:[0-9]+$'
 [[ "$HTTP_ADDRESS" =~ $hp_re ]] || die "--http-address must be HOST:PORT, got \"$HTTP_ADDRESS\""
+if [ -n "$MEMCACHED_ADDR" ] && ! [[ "$MEMCACHED_ADDR" =~ $hp_re ]]; then
+  die "--memcached-addr must be HOST:PORT, got \"$MEMCACHED_ADDR\""
+fi
+if [ -n "$APACHE_STATUS_URL" ] && ! [[ "$APACHE_STATUS_URL" =~ ^https?://[^[:space:]/?#]+(/[^[:space:]]*)?$ ]]; then
+  die "--apache-status-url must be an http:// or https:// URL, got \"$APACHE_STATUS_URL\""
+fi
 [[ "$SCRAPE_INTERVAL" =~ ^([1-9][0-9]*)(ms|s|m|h)$ ]] ||
   die "--scrape-interval must be a duration such as 15s or 1m, got \"$SCRAPE_INTERVAL\""
 # scrape_timeout: 10s, or the interval when shorter (it may not exceed it).
@@ -217,7 +238,7 @@ if [ -z "$HOST_NAME" ]; then
 fi
 [[ "$HOST_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || die "hostname \"$HOST_NAME\" is not a DNS name (use --hostname)"
 
-# Stacks: "auto" probes; lamp includes node and mysql; node comes first.
+# Stacks: "auto" probes; lamp includes node, apache and mysql; node comes first.
 [ -n "$STACKS" ] || STACKS=node
 resolve_stacks "$STACKS"
 if [ "$AUTO" -eq 1 ]; then auto_detect; fi
@@ -229,6 +250,9 @@ if has_stack postgres && [ -z "$POSTGRES_DSN" ]; then
   die "the postgres stack needs --postgres-dsn DSN (or --postgres-dsn-file F, OUTPOST_POSTGRES_DSN), e.g. 'postgresql://outpost:PASSWORD@localhost:5432/postgres'"
 fi
 if has_stack redis && [ -z "$REDIS_ADDR" ]; then REDIS_ADDR="127.0.0.1:6379"; fi
+# Grafana Agent's defaults, on 127.0.0.1 (localhost may resolve to ::1 first).
+if has_stack apache && [ -z "$APACHE_STATUS_URL" ]; then APACHE_STATUS_URL="http://127.0.0.1/server-status?auto"; fi
+if has_stack memcached && [ -z "$MEMCACHED_ADDR" ]; then MEMCACHED_ADDR="127.0.0.1:11211"; fi
 
 # --- paths -------------------------------------------------------------------
 if [ -n "$PREFIX" ]; then

@@ -1,16 +1,17 @@
 # shellcheck shell=bash
-# The jobs of install.sh, as functions: stack resolution and auto-detection,
+# The jobs of install.sh, as functions: stack resolution, server addresses,
 # config generation and merging, the install steps (user, permissions,
 # secret, config, env file and unit, dashboards) and the background start.
 # Sourced by install.sh only; defines functions and the template array V,
 # runs nothing. Single-threaded; not meant to be run on its own.
 #
 # Uses what install.sh sets before calling in: die/fail/say, SRC and
-# STACK_DIR, the options (RW_*, MYSQL_DSN, REDIS_ADDR, POSTGRES_DSN, HOST_NAME,
+# STACK_DIR, the options (RW_*, MYSQL_DSN, REDIS_ADDR, POSTGRES_DSN,
+# APACHE_STATUS_URL, MEMCACHED_ADDR, HOST_NAME,
 # SCRAPE_INTERVAL, SCRAPE_TIMEOUT, FORCE_CONFIG, NO_DEPS, PREFIX,
 # BUILD_DEPS), the paths (BIN_DIR ... PID_FILE, SYSTEM) and WORK (a private
 # temp dir). Sets WANT and AUTO (stacks), H and P (split_hostport),
-# FOUND, CONFIG_ACTION and MERGED (config), BINARY (build_outpost,
+# CONFIG_ACTION and MERGED (config), BINARY (build_outpost,
 # unpack_package). With --package also PACKAGE and ROOT.
 # Errors: bad input is die (exit 2, nothing changed yet), a failed step
 # fail (exit 1).
@@ -25,7 +26,7 @@ list_stacks() {
     about="$(sed -n 's/^## about: //p' "$f")"
     printf '%-8s %s\n' "$name" "$about"
   done
-  printf '%-8s %s\n' auto "node, plus mysql, redis and postgres when a local server answers (says what it found)"
+  printf '%-8s %s\n' auto "node, plus mysql, redis, postgres, apache and memcached when a local server answers (says what it found)"
 }
 
 # add_stack NAME: NAME into WANT, or the stacks its "## includes:" names.
@@ -60,31 +61,7 @@ resolve_stacks() {
 
 has_stack() { local s; for s in "${WANT[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
-# --- server addresses and probes ---------------------------------------------------
-# The probes run in a child bash (bounded by timeout); $1/$2 are its args.
-# shellcheck disable=SC2016
-# probe_mysql HOST PORT: the server sends a MySQL greeting packet.
-probe_mysql() {
-  local n
-  n="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && head -c 5 <&3' _ "$1" "$2" 2>/dev/null | wc -c)" || true
-  [ "${n:-0}" -ge 5 ]
-}
-# probe_redis HOST PORT: PING gets a Redis reply (+PONG, or -NOAUTH...).
-# shellcheck disable=SC2016
-probe_redis() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "PING\r\n" >&3 &&
-    IFS= read -r line <&3 && case "$line" in "+PONG"*|-NOAUTH*|-ERR*) exit 0 ;; esac; exit 1' \
-    _ "$1" "$2" 2>/dev/null
-}
-# probe_postgres HOST PORT: an SSLRequest gets PostgreSQL's one-byte answer
-# (S or N) (the protocol's "SSL Session Encryption" message flow).
-# shellcheck disable=SC2016
-probe_postgres() {
-  local r
-  r="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
-    printf "\x00\x00\x00\x08\x04\xd2\x16\x2f" >&3 && head -c 1 <&3' _ "$1" "$2" 2>/dev/null)" || true
-  [ "$r" = S ] || [ "$r" = N ]
-}
+# --- server addresses -------------------------------------------------------------
 # split_hostport "h:p" → H P (brackets of [v6] removed).
 split_hostport() {
   local hp="$1"
@@ -115,6 +92,15 @@ redis_address() {
   a="${a#*://}"; a="${a##*@}"; a="${a%%/*}"; a="${a%%\?*}"
   [[ "$a" == *:* && "$a" != *"]" ]] || a="$a:6379"
   echo "tcp $a"
+}
+
+# Where an apache scrape_uri points: "tcp HOST:PORT" (80 for http, 443
+# for https when the URL names no port).
+apache_address() {
+  local u="$1" port=80 hp
+  [[ "$u" == https://* ]] && port=443
+  hp="${u#*://}"; hp="${hp%%/*}"; hp="${hp%%\?*}"; hp="${hp##*@}"
+  if [[ "$hp" =~ ^(\[[^]]*\]|[^:]*):([0-9]+)$ ]]; then echo "tcp $hp"; else echo "tcp $hp:$port"; fi
 }
 
 # is_pg_url DSN: a postgres:// or postgresql:// URL (else key=value conninfo).
@@ -150,95 +136,6 @@ pg_dsn_address() {
     *:*) echo "tcp [$host]:$port" ;;
     *) echo "tcp $host:$port" ;;
   esac
-}
-
-probe_addr() {  # KIND(mysql|redis|postgres) "tcp H:P"|"unix PATH"
-  local kind="$1" net="${2%% *}" addr="${2#* }"
-  if [ "$net" = unix ]; then [ -S "$addr" ]; return; fi
-  split_hostport "$addr"
-  [ -n "$P" ] || return 1
-  "probe_$kind" "$H" "$P"
-}
-
-# find_server KIND LABEL CANDIDATE...: FOUND is the first candidate
-# ("tcp H:P"|"unix PATH") that answers as KIND, or "" after saying so.
-find_server() {
-  local kind="$1" label="$2" c
-  shift 2
-  FOUND=""
-  for c in "$@"; do if probe_addr "$kind" "$c"; then FOUND="$c"; return 0; fi; done
-  echo "    $label: none found (probed: $(printf '%s; ' "$@"))"
-}
-
-# override_candidate ADDR (an OUTPOST_AUTO_*_ADDR): "unix ADDR" for a
-# /path, else "tcp ADDR".
-override_candidate() { case "$1" in /*) echo "unix $1" ;; *) echo "tcp $1" ;; esac; }
-
-# enable_dsn_stack STACK LABEL OPTION DSN HINT: after find_server, adds
-# STACK to WANT when a server was FOUND and a DSN given; without a DSN says
-# what it found and how to enable it (HINT: the grants the exporter needs).
-enable_dsn_stack() {
-  local stack="$1" label="$2" opt="$3" dsn="$4" hint="$5"
-  [ -n "$FOUND" ] || return 0
-  if [ -z "$dsn" ]; then
-    echo "    $label: found at ${FOUND#* } but no --$opt given: $stack stack NOT enabled"
-    echo "      ($hint and re-run with --$opt)"
-  else
-    echo "    $label: found at ${FOUND#* }: enabling the $stack stack"
-    has_stack "$stack" || WANT+=("$stack")
-  fi
-}
-
-# auto_detect: adds mysql and postgres (when their DSN is given) and redis
-# to WANT when a local server answers; says what it found. May set
-# REDIS_ADDR.
-auto_detect() {
-  local -a cands=()
-  local d s
-  say "auto: looking for local servers"
-  if [ -n "${OUTPOST_AUTO_MYSQL_ADDR:-}" ]; then
-    cands=("$(override_candidate "$OUTPOST_AUTO_MYSQL_ADDR")")
-  elif [ -n "$MYSQL_DSN" ]; then
-    cands=("$(dsn_address "$MYSQL_DSN")")
-  else
-    cands=("unix /run/mysqld/mysqld.sock" "unix /var/run/mysqld/mysqld.sock" "tcp 127.0.0.1:3306")
-  fi
-  find_server mysql "MySQL/MariaDB" "${cands[@]}"
-  enable_dsn_stack mysql "MySQL/MariaDB" mysql-dsn "$MYSQL_DSN" \
-    "create a user with PROCESS, REPLICATION CLIENT, SELECT"
-  if [ -n "${OUTPOST_AUTO_REDIS_ADDR:-}" ]; then
-    cands=("$(redis_address "$OUTPOST_AUTO_REDIS_ADDR")")
-  elif [ -n "$REDIS_ADDR" ]; then
-    cands=("$(redis_address "$REDIS_ADDR")")
-  else
-    cands=("tcp 127.0.0.1:6379" "unix /run/redis/redis-server.sock" "unix /var/run/redis/redis.sock")
-  fi
-  find_server redis Redis "${cands[@]}"
-  if [ -n "$FOUND" ]; then
-    echo "    Redis: found at ${FOUND#* }: enabling the redis stack"
-    if [ -z "$REDIS_ADDR" ]; then
-      if [ "${FOUND%% *}" = unix ]; then REDIS_ADDR="unix://${FOUND#* }"; else REDIS_ADDR="${FOUND#* }"; fi
-    fi
-    has_stack redis || WANT+=(redis)
-  fi
-  if [ -n "${OUTPOST_AUTO_POSTGRES_ADDR:-}" ]; then
-    cands=("$(override_candidate "$OUTPOST_AUTO_POSTGRES_ADDR")")
-  elif [ -n "$POSTGRES_DSN" ]; then
-    cands=("$(pg_dsn_address "$POSTGRES_DSN")")
-  else
-    # The server's sockets (.s.PGSQL.<port>, not its .lock files), then TCP.
-    cands=()
-    for d in /run/postgresql /var/run/postgresql; do
-      for s in "$d"/.s.PGSQL.*; do
-        if [[ "$s" != *.lock ]] && [ -S "$s" ]; then cands+=("unix $s"); fi
-      done
-    done
-    [ ${#cands[@]} -gt 0 ] || cands=("unix /run/postgresql/.s.PGSQL.5432")
-    cands+=("tcp 127.0.0.1:5432")
-  fi
-  find_server postgres PostgreSQL "${cands[@]}"
-  enable_dsn_stack postgres PostgreSQL postgres-dsn "$POSTGRES_DSN" \
-    "create a role: CREATE ROLE outpost LOGIN PASSWORD '...'; GRANT pg_monitor TO outpost;"
 }
 
 # --- config generation (into $WORK, installed later) ---------------------------------
@@ -320,6 +217,12 @@ set_config_vars() {
   V[POSTGRES_DSN]="$(yq "$POSTGRES_DSN")"
   V[POSTGRES_INSTANCE]=""
   if [ -n "$POSTGRES_DSN" ]; then V[POSTGRES_INSTANCE]="$(pg_instance_line "$POSTGRES_DSN")"; fi
+  V[APACHE_STATUS_URL]="$(yq "$APACHE_STATUS_URL")"
+  V[APACHE_INSTANCE]=""
+  if [ -n "$APACHE_STATUS_URL" ]; then V[APACHE_INSTANCE]="$(instance_line "$(apache_address "$APACHE_STATUS_URL")")"; fi
+  V[MEMCACHED_ADDR]="$(yq "$MEMCACHED_ADDR")"
+  V[MEMCACHED_INSTANCE]=""
+  if [ -n "$MEMCACHED_ADDR" ]; then V[MEMCACHED_INSTANCE]="$(instance_line "tcp $MEMCACHED_ADDR")"; fi
 }
 
 integration_key() { sed -n 's/^## integration: //p' "$STACK_DIR/$1.yaml"; }

@@ -59,6 +59,9 @@ TEST_P(StackTest, WritesAValidConfig) {
   EXPECT_EQ(Contains(cfg, "mysqld_exporter:"), Contains(c.stacks, "mysql") || c.stacks == "lamp");
   EXPECT_EQ(Contains(cfg, "redis_exporter:"), Contains(c.stacks, "redis"));
   EXPECT_EQ(Contains(cfg, "postgres_exporter:"), Contains(c.stacks, "postgres"));
+  EXPECT_EQ(Contains(cfg, "apache_http:"), Contains(c.stacks, "apache") || c.stacks == "lamp");
+  EXPECT_EQ(Contains(cfg, "memcached_exporter:"), Contains(c.stacks, "memcached"));
+  EXPECT_EQ(Contains(cfg, "process_exporter:"), Contains(c.stacks, "process"));
   EXPECT_EQ(FileMode(f.password_file()), 0600);
   EXPECT_EQ(ReadAll(f.password_file()), "s3cret\n");
   EXPECT_EQ(FileMode(f.config()), 0640);
@@ -78,7 +81,11 @@ INSTANTIATE_TEST_SUITE_P(
                       StackCase{"mysql", {"agent", "mysqld_exporter"}, {":3306"}},
                       StackCase{"redis", {"agent", "redis_exporter"}, {":6379"}},
                       StackCase{"postgres", {"agent", "postgres_exporter"}, {":5432"}},
-                      StackCase{"lamp", {"agent", "node_exporter", "mysqld_exporter"}, {"", ":3306"}},
+                      StackCase{"apache", {"agent", "apache_http"}, {":80"}},
+                      StackCase{"memcached", {"agent", "memcached_exporter"}, {":11211"}},
+                      StackCase{"node,process", {"agent", "node_exporter", "process_exporter"}, {""}},
+                      StackCase{"lamp", {"agent", "node_exporter", "apache_http", "mysqld_exporter"},
+                                {"", ":80", ":3306"}},
                       StackCase{"redis, mysql,node",
                                 {"agent", "node_exporter", "mysqld_exporter", "redis_exporter"},
                                 {"", ":3306", ":6379"}}),
@@ -183,7 +190,11 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
   WriteFile(tmp / "pw", "x");
   const std::vector<BadCase> cases = {
       {{"--stack", "node,nginx"}, {}, "unknown stack \"nginx\""},
-      {{}, {{"OUTPOST_STACK", "apache"}}, "unknown stack \"apache\""},
+      {{}, {{"OUTPOST_STACK", "nginx"}}, "unknown stack \"nginx\""},
+      {{"--stack", "apache", "--apache-status-url", "localhost/server-status"}, {},
+       "--apache-status-url must be an http:// or https:// URL"},
+      {{}, {{"OUTPOST_STACK", "memcached"}, {"OUTPOST_MEMCACHED_ADDR", "cache.example"}},
+       "--memcached-addr must be HOST:PORT"},
       {{"--remote-write-url", "ftp://x/y"}, {}, "must be an http:// or https:// URL"},
       {{"--remote-write-url", "prom:9090/api/v1/write"}, {}, "must be an http:// or https:// URL"},
       {{}, {{"OUTPOST_REMOTE_WRITE_URL", "prom:9090"}}, "must be an http:// or https:// URL"},
@@ -294,7 +305,8 @@ TEST(InstallTest, ListStacksAndBuildDeps) {
   TempDir tmp;
   RunResult r = Install({"--list-stacks"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* s : {"node ", "mysql ", "redis ", "postgres ", "lamp ", "auto "}) {
+  for (const char* s : {"node ", "mysql ", "redis ", "postgres ", "apache ", "memcached ", "process ",
+                        "lamp ", "auto "}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + s + " *[a-zA-Z]")))
         << s << "\n" << r.out;
   }
@@ -362,7 +374,8 @@ TEST(InstallTest, SystemdUnitVerifies) {
 }
 
 // CAP_DAC_READ_SEARCH only for a stack that needs it (node, lamp through
-// it): a drop-in next to the unit, which itself grants nothing.
+// it; process also CAP_SYS_PTRACE): a drop-in next to the unit, which
+// itself grants nothing.
 TEST(InstallTest, CapabilityDropInOnlyWhereAStackNeedsIt) {
   Fixture f;
   const std::string dropin = f.unit() + ".d/capabilities.conf";
@@ -374,6 +387,14 @@ TEST(InstallTest, CapabilityDropInOnlyWhereAStackNeedsIt) {
   EXPECT_TRUE(Contains(r.out, "granted CAP_DAC_READ_SEARCH")) << r.out;
   EXPECT_TRUE(Contains(ReadAll(dropin), "\n[Service]\nAmbientCapabilities=CAP_DAC_READ_SEARCH\n")) << ReadAll(dropin);
   EXPECT_EQ(FileMode(dropin), 0644);
+  // process reads other users' /proc/<pid>/{io,fd,smaps_rollup}: ptrace
+  // access; each capability once.
+  Fixture g;
+  r = g.Run({"--stack", "node,process"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(ReadAll(g.unit() + ".d/capabilities.conf"),
+                       "\nAmbientCapabilities=CAP_DAC_READ_SEARCH CAP_SYS_PTRACE\n"))
+      << ReadAll(g.unit() + ".d/capabilities.conf");
 }
 
 TEST(InstallTest, ScriptIsShellcheckClean) {
@@ -383,7 +404,8 @@ TEST(InstallTest, ScriptIsShellcheckClean) {
   // -x: install.sh is checked with the library it sources; the library
   // is also checked on its own. So are the Debian package's scripts.
   const std::string pkg = std::string(OUTPOST_SOURCE_DIR) + "/packaging/";
-  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "stage-package.sh",
+  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "install-detect.sh",
+                            pkg + "stage-package.sh",
                             pkg + "deb/postinst", pkg + "deb/prerm", pkg + "deb/postrm"},
                            {}, tmp.path());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
