@@ -36,7 +36,8 @@ probe_postgres() {
   r="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
     printf "\x00\x00\x00\x08\x04\xd2\x16\x2f" >&3 && head -c 1 <&3' _ "$1" "$2" 2>/dev/null)" || true
   [ "$r" = S ] || [ "$r" = N ]
-}# probe_memcached HOST PORT: `version` gets memcached's "VERSION x.y.z".
+}
+# probe_memcached HOST PORT: `version` gets memcached's "VERSION x.y.z".
 # shellcheck disable=SC2016
 probe_memcached() {
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "version\r\n" >&3 &&

@@ -24,9 +24,9 @@ list_stacks() {
     name="$(basename "$f" .yaml)"
     [ "${name#_}" = "$name" ] || continue
     about="$(sed -n 's/^## about: //p' "$f")"
-    printf '%-8s %s\n' "$name" "$about"
+    printf '%-9s %s\n' "$name" "$about"
   done
-  printf '%-8s %s\n' auto "node, plus mysql, redis, postgres, apache and memcached when a local server answers (says what it found)"
+  printf '%-9s %s\n' auto "node, plus mysql, redis, postgres, apache and memcached when a local server answers (says what it found)"
 }
 
 # add_stack NAME: NAME into WANT, or the stacks its "## includes:" names.

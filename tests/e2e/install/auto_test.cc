@@ -4,7 +4,9 @@
 // systemd with --prefix) collects from both and ships to a remote-write
 // receiver with basic auth from the 0600 password file. PostgreSQL is
 // found by its socket or its answer to an SSLRequest (stand-ins here), and
-// enabled only with a DSN.
+// enabled only with a DSN. A throwaway apache2 is found by its mod_status
+// page (a page that is not mod_status is named, not enabled) and a
+// memcached by its answer to `version`; the agent collects from both.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -30,8 +32,10 @@
 #include "tests/core/agent/http_get.h"
 #include "tests/e2e/cli/process.h"
 #include "tests/e2e/install/install_runner.h"
+#include "tests/support/apache_server.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
+#include "tests/support/memcached_server.h"
 #include "tests/support/redis_server.h"
 
 namespace outpost::testing::install {
@@ -222,6 +226,24 @@ struct AgentGuard {
   }
 };
 
+// `env` with the probes of the servers it does not name pointed at a port
+// nobody listens on, so that a server running on this machine's default
+// ports is not found (PostgreSQL's are left: its tests point it itself).
+Env OnlyThese(Env env) {
+  const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
+  for (const char* k : {"OUTPOST_AUTO_MYSQL_ADDR", "OUTPOST_AUTO_REDIS_ADDR", "OUTPOST_AUTO_MEMCACHED_ADDR"}) {
+    env.try_emplace(k, closed);
+  }
+  env.try_emplace("OUTPOST_AUTO_APACHE_URL", "http://" + closed + "/server-status?auto");
+  return env;
+}
+
+// MySQL probed where --mysql-dsn points.
+Env NoMysqlOverride(Env env) {
+  env.erase("OUTPOST_AUTO_MYSQL_ADDR");
+  return env;
+}
+
 template <typename F>
 bool Eventually(F cond, std::chrono::seconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -249,7 +271,8 @@ TEST(InstallAutoTest, FindsMariadbAndRedisAndTheStartedAgentCollectsBoth) {
                          "127.0.0.1:" + std::to_string(port), "--remote-write-url",
                          receiver.url(), "--remote-write-user", "u",
                          "--remote-write-password-file", f.tmp / "pw"},
-                        {{"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}}, f.tmp.path());
+                        NoMysqlOverride(OnlyThese({{"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}})),
+                        f.tmp.path());
   AgentGuard agent{f.prefix + "/var/lib/outpost/outpost.pid"};
   ASSERT_EQ(r.code, 0) << r.out << r.err
                        << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
@@ -311,8 +334,8 @@ TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
   Fixture f;
   const int closed = FreePort();
   RunResult r = f.Run({"--stack", "auto"},
-                      {{"OUTPOST_AUTO_MYSQL_ADDR", redis.addr()},  // not MySQL: no greeting
-                       {"OUTPOST_AUTO_REDIS_ADDR", "127.0.0.1:" + std::to_string(closed)}});
+                      OnlyThese({{"OUTPOST_AUTO_MYSQL_ADDR", redis.addr()},  // not MySQL: no greeting
+                       {"OUTPOST_AUTO_REDIS_ADDR", "127.0.0.1:" + std::to_string(closed)}}));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "MySQL/MariaDB: none found")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Redis: none found")) << r.out;
@@ -325,8 +348,8 @@ TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
   MariadbServer db;
   ASSERT_TRUE(db.Start()) << db.error();
   Fixture g;
-  r = g.Run({"--stack", "auto"}, {{"OUTPOST_AUTO_MYSQL_ADDR", db.Socket()},
-                                  {"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}});
+  r = g.Run({"--stack", "auto"}, OnlyThese({{"OUTPOST_AUTO_MYSQL_ADDR", db.Socket()},
+                                            {"OUTPOST_AUTO_REDIS_ADDR", redis.addr()}}));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "found at " + db.Socket() + " but no --mysql-dsn")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Redis: found at " + redis.addr())) << r.out;
@@ -340,8 +363,7 @@ TEST(InstallAutoTest, SaysWhatItFoundAndSkipsMysqlWithoutADsn) {
 // at it, enables the stack; a listener that answers something else is not
 // PostgreSQL. The enabled case's config loads in outpost.
 TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
-  const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
-  const Env others = {{"OUTPOST_AUTO_MYSQL_ADDR", closed}, {"OUTPOST_AUTO_REDIS_ADDR", closed}};
+  const Env others = OnlyThese({});
   TempDir sockets;
   const std::string socket_path = sockets / ".s.PGSQL.5432";
   FakeUnixSocket sock(socket_path);
@@ -382,6 +404,72 @@ TEST(InstallAutoTest, FindsPostgresBySocketOrItsSslAnswer) {
   EXPECT_TRUE(Contains(r.out, "PostgreSQL: none found")) << r.out;
   EXPECT_GE(other.ssl_requests(), 1);
   EXPECT_FALSE(Contains(ReadAll(h.config()), "postgres_exporter")) << ReadAll(h.config());
+}
+
+TEST(InstallAutoTest, FindsApacheStatusAndMemcachedAndTheAgentCollectsBoth) {
+  ApacheServer httpd;
+  ASSERT_TRUE(httpd.Start()) << httpd.error();
+  MemcachedServer mc;
+  ASSERT_TRUE(mc.Start()) << mc.error();
+  const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
+  Env env = OnlyThese({{"OUTPOST_AUTO_POSTGRES_ADDR", closed},
+                       {"OUTPOST_AUTO_APACHE_URL", httpd.StatusUri()},
+                       {"OUTPOST_AUTO_MEMCACHED_ADDR", mc.addr()}});
+  Fixture f;
+  const int port = FreePort();
+  const std::string host = HostName();
+  RunResult r = Install({"--prefix", f.prefix, "--no-deps", "--binary", OUTPOST_BINARY, "--stack",
+                         "auto", "--scrape-interval", "1s", "--http-address",
+                         "127.0.0.1:" + std::to_string(port)},
+                        env, f.tmp.path());
+  AgentGuard agent{f.prefix + "/var/lib/outpost/outpost.pid"};
+  ASSERT_EQ(r.code, 0) << r.out << r.err << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+  EXPECT_TRUE(Contains(r.out, "Apache: mod_status found at " + httpd.StatusUri() +
+                                  ": enabling the apache stack"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "memcached: found at " + mc.addr() + ": enabling the memcached stack"))
+      << r.out;
+  const std::string cfg = ReadAll(f.config());
+  EXPECT_TRUE(Contains(cfg, "  apache_http:\n    enabled: true\n    scrape_uri: \"" +
+                                httpd.StatusUri() + "\"\n    instance: \"" + host + ":" +
+                                std::to_string(httpd.port()) + "\"\n"))
+      << cfg;
+  EXPECT_TRUE(Contains(cfg, "  memcached_exporter:\n    enabled: true\n    memcached_address: \"" +
+                                mc.addr() + "\"\n    instance: \"" + host + ":" +
+                                std::to_string(mc.port()) + "\"\n"))
+      << cfg;
+  EXPECT_FALSE(Contains(cfg, "process_exporter")) << cfg;  // opt-in only
+  ASSERT_GT(agent.pid(), 0);
+  const std::regex apache_up("(^|\n)apache_up 1\n"), memcached_up("(^|\n)memcached_up 1\n");
+  std::string apache_body, memcached_body;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        apache_body = HttpRequestTo(port, "GET", "/integrations/apache_http/metrics").body;
+        memcached_body = HttpRequestTo(port, "GET", "/integrations/memcached_exporter/metrics").body;
+        return std::regex_search(apache_body, apache_up) &&
+               std::regex_search(memcached_body, memcached_up);
+      },
+      std::chrono::seconds(20)))
+      << apache_body.substr(0, 2000) << "\n" << memcached_body.substr(0, 2000)
+      << ReadAll(f.prefix + "/var/log/outpost/outpost.log");
+  EXPECT_TRUE(agent.Stop()) << "the agent did not exit on SIGTERM";
+
+  // A web server whose page at the URL is not mod_status's: named, with
+  // how to enable it, and the stack stays off; nobody at the memcached
+  // address: none found.
+  Fixture g;
+  env["OUTPOST_AUTO_APACHE_URL"] = "http://127.0.0.1:" + std::to_string(httpd.port()) + "/nothing-here";
+  env["OUTPOST_AUTO_MEMCACHED_ADDR"] = closed;
+  r = g.Run({"--stack", "auto"}, env);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "Apache: a web server answers at 127.0.0.1:" +
+                                  std::to_string(httpd.port()) + " but /nothing-here gave \"HTTP/1.1 404"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "a2enmod status")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "memcached: none found")) << r.out;
+  const std::string cfg2 = ReadAll(g.config());
+  EXPECT_FALSE(Contains(cfg2, "apache_http")) << cfg2;
+  EXPECT_FALSE(Contains(cfg2, "memcached_exporter")) << cfg2;
 }
 
 }  // namespace

@@ -310,7 +310,7 @@ TEST(InstallTest, ListStacksAndBuildDeps) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + s + " *[a-zA-Z]")))
         << s << "\n" << r.out;
   }
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 6) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 9) << r.out;
   r = Install({"--print-build-deps"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("build-essential cmake ninja-build ", 0), 0u) << r.out;
