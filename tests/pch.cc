@@ -1,0 +1,1 @@
+// Compiles tests/pch.h once for every test binary (tests/CMakeLists.txt).
