@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "logs/stages/go_template.h"
+#include "core/template/go_template.h"
 #include "stage_test_util.h"
 #include "yaml-cpp/yaml.h"
 
@@ -17,7 +17,7 @@ using testing::MakeEntry;
 
 // --- the engine -------------------------------------------------------
 
-class MapFields final : public GoTemplate::Fields {
+class MapFields final : public tmpl::GoTemplate::Fields {
  public:
   explicit MapFields(std::map<std::string, std::string> m) : m_(std::move(m)) {}
   bool Get(std::string_view name, std::string_view* value) const override {
@@ -41,7 +41,7 @@ const std::map<std::string, std::string> kData = {
 std::string Render(const std::string& tmpl,
                    const std::map<std::string, std::string>& data = kData) {
   std::string error;
-  auto t = GoTemplate::Parse(tmpl, &error);
+  auto t = tmpl::GoTemplate::Parse(tmpl, &error);
   if (t == nullptr) return "PARSE: " + error;
   std::string out;
   if (!t->Execute(MapFields(data), &out, &error)) return "EXEC: " + error;
@@ -205,7 +205,7 @@ TEST(GoTemplate, RandomTemplatesFailCleanly) {
       }
     }
     std::string error, out;
-    auto t = GoTemplate::Parse(tmpl, &error);
+    auto t = tmpl::GoTemplate::Parse(tmpl, &error);
     if (t == nullptr) {
       EXPECT_FALSE(error.empty()) << tmpl;
       continue;
@@ -467,7 +467,7 @@ TEST(TemplateStage, Corpus15Sha2HashAndIf) {
             "{ \"Elapsed\": \"1234567\", \"QH\": \"" + qh +
                 "\", \"QT\": \"A\", \"Upstream\": \"\", \"FilterListID\": \"\" }");
   std::string expect_qh, error;
-  auto t = GoTemplate::Parse("{{ Sha2Hash \"example.com\" \"adGuardSalt\" }}", &error);
+  auto t = tmpl::GoTemplate::Parse("{{ Sha2Hash \"example.com\" \"adGuardSalt\" }}", &error);
   ASSERT_NE(t, nullptr);
   ASSERT_TRUE(t->Execute(MapFields({}), &expect_qh));
   EXPECT_EQ(qh, expect_qh);
