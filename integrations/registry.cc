@@ -7,6 +7,7 @@
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/postgres/postgres.h"
+#include "integrations/process/process.h"
 #include "integrations/redis/redis.h"
 
 namespace outpost::integrations {
@@ -28,11 +29,12 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 5> specs_ = {
+  std::array<const config::IntegrationSpec*, 6> specs_ = {
       &agent::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
       &postgres::Spec(),
+      &process::Spec(),
       &redis::Spec(),
   };
 };

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/base/absl_compat.h"
-#include "integrations/common/text.h"
-#include "core/base/build_info.h"
 #include "core/base/log.h"
+#include "integrations/common/build_info.h"
+#include "integrations/common/text.h"
 #include "integrations/postgres/connection.h"
 #include "integrations/postgres/dsn.h"
 
@@ -22,15 +22,6 @@ constexpr std::string_view kName = "postgres_exporter";
 constexpr std::string_view kDatabasesSql =
     "SELECT datname FROM pg_database WHERE datallowconn = true AND datistemplate = false "
     "AND datname != current_database()";
-
-constexpr std::string_view kGoArch =
-#if defined(__x86_64__)
-    "amd64";
-#elif defined(__aarch64__)
-    "arm64";
-#else
-    "unknown";
-#endif
 
 bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -75,11 +66,7 @@ class PostgresIntegration final : public Integration {
                    ""};
     static_ = {"pg_static", MetricType::kUnknown, "Version string as reported by postgres", ""};
     // client_golang collectors/version NewCollector(<integration name>).
-    build_info_ = {"postgres_exporter_build_info", MetricType::kGauge,
-                   "A metric with a constant '1' value labeled by version, revision, branch, "
-                   "goversion from which postgres_exporter was built, and the goos and goarch "
-                   "for the build.",
-                   ""};
+    build_info_ = GoBuildInfoFamily("postgres_exporter");
   }
 
   absl::Status Collect(Appender& app, absl::Time deadline) override {
@@ -89,14 +76,7 @@ class PostgresIntegration final : public Integration {
       duration_ref_ = app.Series(duration_, Labels{});
       scrapes_ref_ = app.Series(scrapes_, Labels{});
       last_error_ref_ = app.Series(last_error_, Labels{});
-      const BuildInfo& b = GetBuildInfo();
-      build_info_ref_ = app.Series(build_info_, Labels{{"version", std::string(b.version)},
-                                                       {"revision", std::string(b.revision)},
-                                                       {"branch", std::string(b.branch)},
-                                                       {"goversion", "none"},
-                                                       {"goos", "linux"},
-                                                       {"goarch", std::string(kGoArch)},
-                                                       {"tags", "unknown"}});
+      build_info_ref_ = app.Series(build_info_, GoBuildInfoLabels());
       for (auto& s : masters_) s->static_ref = 0;
       for (auto& s : discovered_) s->static_ref = 0;
       last_app_ = &app;
