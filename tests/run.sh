@@ -19,6 +19,7 @@ TEST_DEPS=(
   mariadb-server prometheus-mysqld-exporter
   postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
+  prometheus-process-exporter perl
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
@@ -31,7 +32,7 @@ if [ "$(id -u)" -eq 0 ]; then
   # their default ports; the tests run their own copies, so stop those.
   for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
       postgresql prometheus-postgres-exporter \
-      redis-server prometheus-redis-exporter; do
+      redis-server prometheus-redis-exporter prometheus-process-exporter; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
@@ -41,13 +42,14 @@ if [ "$(id -u)" -eq 0 ]; then
   pkill -x prometheus-mysqld-exporter 2>/dev/null || true
   pkill -x prometheus-redis-exporter 2>/dev/null || true
   pkill -x prometheus-postgres-exporter 2>/dev/null || true
+  pkill -x prometheus-process-exporter 2>/dev/null || true
 else
   echo "tests/run.sh: not root; assuming the packages are installed" >&2
 fi
 
 for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
     prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq \
-    prometheus-postgres-exporter; do
+    prometheus-postgres-exporter prometheus-process-exporter perl; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
 # PostgreSQL's server binaries are not on PATH (Debian keeps them per major).
@@ -62,13 +64,13 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_COMPILER=clang++ -DOUTPOST_SANITIZE=address,undefined \
   -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
 # Only what parses untrusted bytes: config, relabel, exposition text, WAL,
-# /proc and /sys files, server replies (MySQL, Redis, PostgreSQL), HTTP replies of
+# /proc and /sys files (node, process), server replies (MySQL, Redis, PostgreSQL), HTTP replies of
 # remote-write endpoints, scraped exposition text, positions files, globs
 # and tailed files; the test Loki receiver (it parses what outpost's logs
 # client sends).
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
-              integrations_postgres_test
+              integrations_postgres_test integrations_process_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
               logs_client_test logs_stages_test logs_journal_test
