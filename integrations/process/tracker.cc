@@ -3,11 +3,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <linux/magic.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <utility>
 
@@ -127,8 +131,34 @@ int64_t CountEntries(const std::string& dir) {
   return count;
 }
 
+namespace {
+
+// stat() of /proc/<pid>/fd: Linux 6.2+ reports the number of open fds as
+// the size, without building a dentry per fd as a listing does.
+int64_t CountByStat(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.st_size);
+}
+
+// Whether CountByStat gives what a listing of <procfs>/<pid>/fd gives: a
+// real procfs on a kernel that reports the count (a listing of our own fd
+// directory is never empty), and root, for whom every listing succeeds
+// (stat has no ptrace check: for another user's process it would count
+// where upstream's listing fails).
+bool FdSizeIsCount(const std::string& procfs) {
+  struct statfs fs;
+  if (geteuid() != 0 || ::statfs(procfs.c_str(), &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC)
+    return false;
+  const std::string self = procfs + "/self/fd";
+  return CountByStat(self) > 0 && CountByStat(self) == CountEntries(self);
+}
+
+}  // namespace
+
 Tracker::Tracker(Settings s, std::unique_ptr<Matcher> matcher)
     : settings_(std::move(s)), matcher_(std::move(matcher)) {
+  fd_size_counts_ = FdSizeIsCount(settings_.procfs_path);
   if (settings_.fd_budget == 0) {
     struct rlimit rl;
     settings_.fd_budget = 256;
@@ -271,7 +301,7 @@ bool Tracker::ReadProcess(Proc& p, const Stat& st, CollectErrors* errs) {
                 p.status_parsed.ctx_nonvoluntary};
   path_buf_.assign(p.dir);
   path_buf_.append("/fd");
-  const int64_t fds = CountEntries(path_buf_);
+  const int64_t fds = fd_size_counts_ ? CountByStat(path_buf_) : CountEntries(path_buf_);
   if (fds < 0) soft = 1;
   uint64_t limit = 0;
   if (!ReadFile(*p.limits, &text) || !ParseOpenFilesLimit(text, &limit)) {
@@ -291,7 +321,15 @@ bool Tracker::ReadProcess(Proc& p, const Stat& st, CollectErrors* errs) {
   }
   States states;
   states.AddState(st.state);
-  if (!ReadThreads(p)) soft = 1;
+  if (st.num_threads > 1) {
+    if (!ReadThreads(p)) soft = 1;
+  } else {
+    // read.go GetThreads reads the one thread's files and then drops them
+    // (fewer than two count as none): nothing to read.
+    p.threads_read = 0;
+    for (auto& [tid, t] : p.threads) kept_ -= OpenFiles(*t);
+    p.threads.clear();
+  }
   if (p.threads_read > 0) {
     // tracker.go handleProc: ctx switches are the threads' sum, and the
     // threads' states add to the process's own.

@@ -109,6 +109,7 @@ class Tracker {
   int64_t first_update_ns_ = 0;
   uint64_t round_ = 0;
   size_t kept_ = 0;
+  bool fd_size_counts_ = false;  // count fds by stat() (see tracker.cc)
   absl::flat_hash_map<int, std::unique_ptr<Proc>> procs_;
   std::vector<std::unique_ptr<Group>> groups_;
   absl::flat_hash_map<std::string, int> group_index_;
