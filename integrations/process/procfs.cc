@@ -1,22 +1,11 @@
 #include "integrations/process/procfs.h"
 
-#include <charconv>
 #include <limits>
 
 #include "integrations/common/text.h"
 
 namespace outpost::integrations::process {
 namespace {
-
-bool ToUint(std::string_view s, uint64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
-
-bool ToInt(std::string_view s, int64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
 
 // "key:  value kB" -> key, value without the unit (procfs trims " kB").
 bool KeyValue(std::string_view line, std::string_view* key, std::string_view* value) {
@@ -86,13 +75,13 @@ bool ParseStat(std::string_view text, Stat* out) {
   out->state = f[0][0];
   int64_t ignored;
   uint64_t uignored;
-  return ToInt(f[1], &out->ppid) && ToInt(f[2], &ignored) && ToInt(f[3], &ignored) &&
-         ToInt(f[4], &ignored) && ToInt(f[5], &ignored) && ToUint(f[6], &uignored) &&
-         ToUint(f[7], &out->minflt) && ToUint(f[8], &uignored) && ToUint(f[9], &out->majflt) &&
-         ToUint(f[10], &uignored) && ToUint(f[11], &out->utime) && ToUint(f[12], &out->stime) &&
-         ToInt(f[13], &ignored) && ToInt(f[14], &ignored) && ToInt(f[15], &ignored) &&
-         ToInt(f[16], &ignored) && ToInt(f[17], &out->num_threads) && ToInt(f[18], &ignored) &&
-         ToUint(f[19], &out->starttime) && ToUint(f[20], &out->vsize) && ToInt(f[21], &out->rss);
+  return ParseInt(f[1], &out->ppid) && ParseInt(f[2], &ignored) && ParseInt(f[3], &ignored) &&
+         ParseInt(f[4], &ignored) && ParseInt(f[5], &ignored) && ParseUint(f[6], &uignored) &&
+         ParseUint(f[7], &out->minflt) && ParseUint(f[8], &uignored) && ParseUint(f[9], &out->majflt) &&
+         ParseUint(f[10], &uignored) && ParseUint(f[11], &out->utime) && ParseUint(f[12], &out->stime) &&
+         ParseInt(f[13], &ignored) && ParseInt(f[14], &ignored) && ParseInt(f[15], &ignored) &&
+         ParseInt(f[16], &ignored) && ParseInt(f[17], &out->num_threads) && ParseInt(f[18], &ignored) &&
+         ParseUint(f[19], &out->starttime) && ParseUint(f[20], &out->vsize) && ParseInt(f[21], &out->rss);
 }
 
 bool ParseStatus(std::string_view text, Status* out) {
@@ -104,13 +93,13 @@ bool ParseStatus(std::string_view text, Status* out) {
     uint64_t v = 0;
     if (key == "Uid") {
       std::string_view ids[4];
-      if (SplitFields(value, ids, 4) >= 2) out->has_uid = ToInt(ids[1], &out->effective_uid);
+      if (SplitFields(value, ids, 4) >= 2) out->has_uid = ParseInt(ids[1], &out->effective_uid);
     } else if (key == "VmSwap") {
-      if (ToUint(value, &v)) out->vm_swap_bytes = v * 1024;
+      if (ParseUint(value, &v)) out->vm_swap_bytes = v * 1024;
     } else if (key == "voluntary_ctxt_switches") {
-      if (ToUint(value, &v)) out->ctx_voluntary = v;
+      if (ParseUint(value, &v)) out->ctx_voluntary = v;
     } else if (key == "nonvoluntary_ctxt_switches") {
-      if (ToUint(value, &v)) out->ctx_nonvoluntary = v;
+      if (ParseUint(value, &v)) out->ctx_nonvoluntary = v;
     }
   }
   return out->has_uid;
@@ -121,8 +110,8 @@ bool ParseIo(std::string_view text, uint64_t* read_bytes, uint64_t* write_bytes)
   std::string_view line, key, value;
   while (NextLine(&text, &line)) {
     if (!KeyValue(line, &key, &value)) continue;
-    if (key == "read_bytes") has_read = ToUint(value, read_bytes);
-    if (key == "write_bytes") has_write = ToUint(value, write_bytes);
+    if (key == "read_bytes") has_read = ParseUint(value, read_bytes);
+    if (key == "write_bytes") has_write = ParseUint(value, write_bytes);
   }
   return has_read && has_write;
 }
@@ -138,7 +127,7 @@ bool ParseOpenFilesLimit(std::string_view text, uint64_t* out) {
       *out = std::numeric_limits<uint64_t>::max();
       return true;
     }
-    return ToUint(f[0], out);
+    return ParseUint(f[0], out);
   }
   return false;
 }
@@ -152,7 +141,7 @@ bool ParseSmapsRollup(std::string_view text, uint64_t* pss, uint64_t* swap_pss) 
     if (!KeyValue(line, &key, &value)) return false;
     if (key == "VmFlags") continue;
     uint64_t kb = 0;
-    if (!ToUint(value, &kb)) return false;
+    if (!ParseUint(value, &kb)) return false;
     if (key == "Pss") *pss += kb * 1024;
     if (key == "SwapPss") *swap_pss += kb * 1024;
   }
@@ -191,7 +180,7 @@ std::string_view ParseWchan(std::string_view text) { return text == "0" ? std::s
 bool ParseBootTime(std::string_view text, uint64_t* out) {
   std::string_view line;
   while (NextLine(&text, &line)) {
-    if (line.substr(0, 6) == "btime ") return ToUint(Trim(line.substr(6)), out);
+    if (line.substr(0, 6) == "btime ") return ParseUint(Trim(line.substr(6)), out);
   }
   return false;
 }

@@ -162,6 +162,19 @@ class CatalogTest : public ::testing::Test {
       ASSERT_NE(integ, nullptr) << err;
       CollectNames(*integ, catalog_, "postgres_exporter");
     }
+    {
+      // Every process of this host with a command line, threads and smaps
+      // on (Debian's examples/all.yaml).
+      auto integ = Create("process_exporter",
+                          "process_names:\n  - name: \"{{.Comm}}\"\n    cmdline: [\".+\"]", nullptr,
+                          &err);
+      ASSERT_NE(integ, nullptr) << err;
+      // A second thread of this test, so the thread families exist.
+      std::thread second([] { std::this_thread::sleep_for(std::chrono::seconds(2)); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      CollectNames(*integ, catalog_, "process_exporter");
+      second.join();
+    }
     // outpost's self-metrics: the binary with remote write configured (to a
     // port nobody listens on; the queue's metrics exist regardless).
     {
@@ -226,6 +239,7 @@ TEST_F(CatalogTest, CatalogHasEveryIntegrationAndTheSelfMetrics) {
   for (const char* n : {"node_uname_info", "node_cpu_seconds_total", "mysql_up",
                         "mysql_global_status_queries", "redis_up", "redis_db_keys",
                         "pg_up", "pg_stat_user_tables_n_live_tup",
+                        "namedprocess_namegroup_thread_count",
                         "agent_build_info", "prometheus_remote_storage_samples_total",
                         "prometheus_remote_storage_sent_batch_duration_seconds_bucket"}) {
     EXPECT_EQ(catalog_->count(n), 1u) << n;

@@ -28,7 +28,8 @@ const std::set<std::string>& ValidUnits() {
 // Metrics every instance of the integration always has, for variables.
 const std::set<std::string>& AlwaysPresent() {
   static const auto* s = new std::set<std::string>{"node_uname_info", "mysql_up", "redis_up",
-                                                   "pg_up", "agent_build_info", "up"};
+                                                   "pg_up", "agent_build_info", "namedprocess_scrape_errors",
+                                                   "up"};
   return *s;
 }
 
@@ -257,7 +258,7 @@ TEST(DashboardSetTest, OneFolderPerIntegrationAndUniqueUids) {
     ASSERT_FALSE(d.is_discarded()) << f;
     EXPECT_TRUE(uids.insert(Str(d, "uid")).second) << "uid reused: " << f;
   }
-  EXPECT_EQ(folders, (std::set<std::string>{"mysql", "node", "outpost", "postgres", "redis"}));
+  EXPECT_EQ(folders, (std::set<std::string>{"mysql", "node", "outpost", "postgres", "process", "redis"}));
 }
 
 TEST(DashboardSetTest, ProvisioningFile) {
