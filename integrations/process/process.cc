@@ -165,7 +165,10 @@ class ProcessIntegration final : public Integration {
       two(f.memory, "memtype", "proportionalSwapped", d(g.memory.proportional_swap));
     }
     if (!threads_ || !g.present) return;
-    for (const auto& [tname, t] : g.threads) {
+    for (const auto& kv : g.threads) {
+      // Not a structured binding: clang 14 cannot capture one in a lambda.
+      const std::string_view tname = kv.first;
+      const Group::ThreadAgg& t = kv.second;
       if (t.num == 0) continue;
       auto th = [&](const MetricFamily& fam, double v) {
         cache_.Add(fam, {{"groupname", n}, {"threadname", tname}}, v);

@@ -389,7 +389,17 @@ void Tracker::Track(Proc& p, int group) {
 }
 
 void Tracker::Ignore(Proc& p) {
-  if (!settings_.recheck) p.kind = Proc::Kind::kIgnored;
+  if (settings_.recheck) return;  // read again as new next scan
+  p.kind = Proc::Kind::kIgnored;
+  // Only its stat is read from now on (to notice a reused pid).
+  for (ProcFile* f : {p.status.get(), p.io.get(), p.limits.get(), p.wchan.get(), p.smaps.get()}) {
+    kept_ -= OpenCount(f);
+    f->Close();
+  }
+  for (const auto& [tid, t] : p.threads) kept_ -= OpenFiles(*t);
+  p.threads.clear();
+  p.cmdline.clear();
+  p.cgroups.clear();
 }
 
 int Tracker::CheckAncestry(Proc& p) {
