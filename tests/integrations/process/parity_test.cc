@@ -17,6 +17,15 @@
 //     with the moment each one started; only their presence is compared.
 //   - go_*, process_*, promhttp_*: the standalone binary's own registry
 //     (cmd/process-exporter/main.go); Grafana Agent does not serve them.
+// Not exercised here, known by construction:
+//   - `name` templates run on outpost's Go template subset
+//     (core/template/go_template.h): Go's builtins other than the
+//     comparisons and and/or/not (printf, len, index, range, with, ...)
+//     are rejected at load, while Promtail's string functions (ToUpper,
+//     Replace, ...) are accepted, which Go's text/template alone rejects.
+//   - a template that fails while executing names the group with what the
+//     engine wrote up to the failure, as upstream (config.go ignores
+//     Execute's error), but the partial text may differ.
 #include <signal.h>
 
 #include <chrono>
