@@ -48,6 +48,39 @@ std::string Render(const std::string& tmpl,
   return out;
 }
 
+// A field that is a Go map[string]string (process_exporter's .Matches).
+class WithMap final : public tmpl::GoTemplate::Fields {
+ public:
+  bool Get(std::string_view name, std::string_view* value) const override {
+    if (name == "M") *value = "map[a:1]";
+    else if (name == "s") *value = "str";
+    else return false;
+    return true;
+  }
+  Lookup GetKey(std::string_view name, std::string_view key,
+                std::string_view* value) const override {
+    if (name != "M") return Lookup::kNotMap;
+    if (key != "a") return Lookup::kMissing;
+    *value = "1";
+    return Lookup::kFound;
+  }
+};
+
+TEST(GoTemplate, MapFields) {
+  auto run = [](const std::string& text) {
+    std::string error, out;
+    auto t = tmpl::GoTemplate::Parse(text, &error);
+    if (t == nullptr) return "PARSE: " + error;
+    if (!t->Execute(WithMap(), &out, &error)) return "EXEC: " + error;
+    return out;
+  };
+  EXPECT_EQ(run("{{.M.a}}|{{.M.b}}|{{.M}}|{{.M.b.c}}"), "1|<no value>|map[a:1]|<no value>");
+  EXPECT_EQ(run("{{if .M.b}}y{{else}}n{{end}} {{.M.a | ToUpper}}"), "n 1");
+  EXPECT_EQ(run("{{.M.a.c}}"), "EXEC: can't evaluate field c in type string");
+  // Fields that are not maps keep the string behaviour.
+  EXPECT_EQ(run("{{.s.x}}"), "EXEC: can't evaluate field x in type string");
+}
+
 TEST(GoTemplate, TextFieldsAndTrimMarkers) {
   EXPECT_EQ(Render("plain"), "plain");
   EXPECT_EQ(Render(""), "");
