@@ -1,10 +1,11 @@
 // Parity with Debian's process-exporter 0.7.10 (prometheus-process-exporter,
 // installed by tests/run.sh; run as root in CI): the same process_names
 // against processes this test starts (two sleeps, a shell with two
-// children, a perl with four threads), one exporter scrape beside one
-// outpost collection. Every namedprocess_* family and label set must be
-// equal; values equal, counters within what the processes can do between
-// the two reads, proportional memory within 5%.
+// children, a perl with four threads, one of them busy), one exporter
+// scrape beside one outpost collection. Every namedprocess_* family and
+// label set must be equal; values equal, counters within what the
+// processes can do between the two reads (and growing between two
+// collections), proportional memory within 5%.
 //
 // Accepted differences (upstream reasons):
 //   - process_exporter_build_info: Grafana Agent registers client_golang's
@@ -186,8 +187,12 @@ TEST(ProcessParity, ParityWithProcessExporter) {
   quiet.search_path = true;
   quiet.stdin_null = true;
   quiet.stop_signal = SIGKILL;
+  // One thread busy a few % of a CPU (the CPU counters move between the
+  // reads), two asleep.
   const std::string perl_script =
-      "threads->create(sub{sleep 100000})->detach for 1..3; sleep 100000; # outpost_parity_threads";
+      "threads->create(sub{while(1){my $x=0; $x+=$_ for 1..3000; select(undef,undef,undef,0.01)}})"
+      "->detach; threads->create(sub{sleep 100000})->detach for 1..2; sleep 100000; "
+      "# outpost_parity_threads";
   const std::string shell_script =
       "sleep 77801 & sleep 77802 & wait # outpost_parity_shell_alpha";
   outpost::testing::SpawnedProcess s1({"sleep", "77701"}, quiet);
@@ -239,6 +244,24 @@ TEST(ProcessParity, ParityWithProcessExporter) {
     if (diff.empty()) break;
   }
   EXPECT_EQ(diff, "");
+  // Counters only grow between two collections, and the busy thread's CPU
+  // shows.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  app.Clear();
+  ASSERT_TRUE((*integration)->Collect(app, absl::InfiniteFuture()).ok());
+  const Scrape later = FromCollected(app.Samples());
+  for (const auto& [key, v] : ours.series) {
+    const std::string& fam = ours.family_of.at(key);
+    if (fam.size() < 6 || fam.substr(fam.size() - 6) != "_total") continue;
+    auto it = later.series.find(key);
+    ASSERT_NE(it, later.series.end()) << key;
+    EXPECT_GE(it->second, v) << key;
+  }
+  EXPECT_GT(later.series.at("namedprocess_namegroup_cpu_seconds_total{groupname=\"pthreads_perl\", "
+                            "mode=\"user\"}") +
+                later.series.at("namedprocess_namegroup_cpu_seconds_total{groupname=\"pthreads_perl\", "
+                                "mode=\"system\"}"),
+            0);
   // What the test set up is there.
   EXPECT_EQ(ours.series["namedprocess_namegroup_num_procs{groupname=\"psleep\"}"], 2);
   EXPECT_EQ(ours.series["namedprocess_namegroup_num_procs{groupname=\"pshell_alpha\"}"], 3);
