@@ -190,7 +190,7 @@ TEST(ProcessParity, ParityWithProcessExporter) {
   // One thread busy a few % of a CPU (the CPU counters move between the
   // reads), two asleep.
   const std::string perl_script =
-      "threads->create(sub{while(1){my $x=0; $x+=$_ for 1..3000; select(undef,undef,undef,0.01)}})"
+      "threads->create(sub{while(1){my $x=0; $x+=$_ for 1..30000; select(undef,undef,undef,0.01)}})"
       "->detach; threads->create(sub{sleep 100000})->detach for 1..2; sleep 100000; "
       "# outpost_parity_threads";
   const std::string shell_script =
