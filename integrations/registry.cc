@@ -9,6 +9,7 @@
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/postgres/postgres.h"
+#include "integrations/process/process.h"
 #include "integrations/redis/redis.h"
 
 namespace outpost::integrations {
@@ -30,13 +31,14 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 7> specs_ = {
+  std::array<const config::IntegrationSpec*, 8> specs_ = {
       &agent::Spec(),
       &apache::Spec(),
       &memcached::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
       &postgres::Spec(),
+      &process::Spec(),
       &redis::Spec(),
   };
 };

@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
-#include "logs/utf8.h"
+#include "core/base/utf8.h"
 
 namespace outpost::logs {
 namespace {

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "core/base/utf8.h"
 #include "core/relabel/relabel.h"
-#include "logs/utf8.h"
 
 namespace outpost::logs {
 namespace {

@@ -19,7 +19,7 @@
 #include "absl/strings/strip.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
-#include "logs/utf8.h"
+#include "core/base/utf8.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::logs {

@@ -19,7 +19,7 @@ TEST_DEPS=(
   mariadb-server prometheus-mysqld-exporter
   postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
-  apache2 prometheus-apache-exporter memcached
+  apache2 prometheus-apache-exporter memcached prometheus-process-exporter perl
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
@@ -33,7 +33,7 @@ if [ "$(id -u)" -eq 0 ]; then
   for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
       postgresql prometheus-postgres-exporter \
       redis-server prometheus-redis-exporter \
-      apache2 prometheus-apache-exporter memcached; do
+      apache2 prometheus-apache-exporter memcached prometheus-process-exporter; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
@@ -44,6 +44,7 @@ if [ "$(id -u)" -eq 0 ]; then
   pkill -x prometheus-redis-exporter 2>/dev/null || true
   pkill -x prometheus-postgres-exporter 2>/dev/null || true
   pkill -x prometheus-apache-exporter 2>/dev/null || true
+  pkill -x prometheus-process-exporter 2>/dev/null || true
   # Without systemd the package's apache2 was started by its init script.
   apache2ctl stop >/dev/null 2>&1 || true
 else
@@ -52,7 +53,8 @@ fi
 
 for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
     prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq \
-    prometheus-postgres-exporter apache2 prometheus-apache-exporter memcached; do
+    prometheus-postgres-exporter apache2 prometheus-apache-exporter memcached \
+    prometheus-process-exporter perl; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
 # PostgreSQL's server binaries are not on PATH (Debian keeps them per major).
@@ -67,13 +69,15 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_COMPILER=clang++ -DOUTPOST_SANITIZE=address,undefined \
   -DOUTPOST_BUILD_BENCH=OFF -DOUTPOST_BUILD_FUZZ=ON >/dev/null
 # Only what parses untrusted bytes: config, relabel, exposition text, WAL,
-# /proc and /sys files, server replies (MySQL, Redis, PostgreSQL, Apache status pages), HTTP replies of
+# /proc and /sys files (node, process), server replies (MySQL, Redis, PostgreSQL, Apache status
+# pages, memcached stats), HTTP replies of
 # remote-write endpoints, scraped exposition text, positions files, globs
 # and tailed files; the test Loki receiver (it parses what outpost's logs
 # client sends).
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
               integrations_postgres_test integrations_apache_test integrations_memcached_test
+              integrations_process_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
               logs_client_test logs_stages_test logs_journal_test

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <cstring>
 
@@ -15,85 +14,6 @@
 #include "re2/re2.h"
 
 namespace outpost::integrations::node {
-namespace {
-
-constexpr size_t kInitialBuffer = 4096;  // the first read: one pread for most files
-// After the first read a buffer is cut down to fit what the file holds (at
-// least this much): most sysfs attributes are a few bytes, and a 4 KiB
-// buffer for each of the hundred-odd files a node collection keeps open
-// adds up (issue 9).
-constexpr size_t kMinBuffer = 128;
-constexpr size_t kMaxFileSize = 64 << 20;  // a /proc file never gets near this
-
-absl::Status ErrnoStatus(int err, std::string_view what, std::string_view path) {
-  std::string msg = Cat(what, " ", path, ": ", std::strerror(err));
-  if (err == ENOENT || err == ENOTDIR) return absl::NotFoundError(msg);
-  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(msg);
-  return absl::UnavailableError(msg);
-}
-
-}  // namespace
-
-ProcFile::~ProcFile() { Close(); }
-
-void ProcFile::Close() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
-absl::StatusOr<std::string_view> ProcFile::Read() {
-  std::string_view out;
-  int err = ReadErrno(&out);
-  if (err != 0) return ErrnoStatus(err, "read", path_);
-  return out;
-}
-
-int ProcFile::ReadErrno(std::string_view* out) {
-  const bool was_open = fd_ >= 0;
-  int err = ReadOnce(out);
-  if (err != 0 && was_open && fd_ < 0) {
-    // The file went away under the open descriptor (device removed, maybe
-    // back again): re-open once.
-    err = ReadOnce(out);
-  }
-  return err;
-}
-
-int ProcFile::ReadOnce(std::string_view* out) {
-  if (fd_ < 0) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return errno;
-  }
-  if (buf_.empty()) buf_.resize(kInitialBuffer);
-  size_t total = 0;
-  while (true) {
-    ssize_t n = ::pread(fd_, buf_.data() + total, buf_.size() - total, static_cast<off_t>(total));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      // An attribute the driver cannot answer now (EINVAL for the speed of
-      // a down link, EOPNOTSUPP, ...) keeps its descriptor; a vanished
-      // device (ENODEV, ESTALE, EBADF, EIO) is re-opened.
-      if (err == ENODEV || err == ESTALE || err == EBADF || err == EIO || err == ENXIO) Close();
-      return err;
-    }
-    if (n == 0) break;
-    total += static_cast<size_t>(n);
-    if (total == buf_.size()) {
-      if (buf_.size() >= kMaxFileSize) return EFBIG;
-      buf_.resize(buf_.size() * 2);
-    }
-  }
-  // Room for the content plus one byte (EOF is then seen without growing).
-  const size_t fit = std::max(kMinBuffer, std::bit_ceil(total + 1));
-  if (buf_.size() >= 4 * fit) {
-    std::string smaller(fit, '\0');
-    std::memcpy(smaller.data(), buf_.data(), total);
-    buf_.swap(smaller);
-  }
-  *out = std::string_view(buf_.data(), total);
-  return 0;
-}
 
 ProcFile& ProcFileSet::Get(std::string_view path) {
   auto it = files_.find(ToAbsl(path));
@@ -152,7 +72,7 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
 
 absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path, bool skip_regular_files) {
   DIR* d = ::opendir(path.c_str());
-  if (d == nullptr) return ErrnoStatus(errno, "opendir", path);
+  if (d == nullptr) return ErrnoToStatus(errno, "opendir", path);
   std::vector<std::string> out;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
@@ -180,7 +100,7 @@ namespace {
 // Entries of `path` whose type (lstat when d_type is unknown) is `want`.
 absl::StatusOr<std::vector<std::string>> ListOfType(const std::string& path, unsigned char want) {
   DIR* d = ::opendir(path.c_str());
-  if (d == nullptr) return ErrnoStatus(errno, "opendir", path);
+  if (d == nullptr) return ErrnoToStatus(errno, "opendir", path);
   std::vector<std::string> out;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
@@ -225,12 +145,9 @@ int SysReadFile(ProcFileSet& files, std::string_view path, std::string_view* out
 
 absl::Status SysReadFileStatus(ProcFileSet& files, std::string_view path, std::string_view* out) {
   int err = SysReadFile(files, path, out);
-  return err == 0 ? absl::OkStatus() : ErrnoStatus(err, "read", path);
+  return err == 0 ? absl::OkStatus() : ErrnoToStatus(err, "read", path);
 }
 
-absl::Status ErrnoToStatus(int err, std::string_view what, std::string_view path) {
-  return ErrnoStatus(err, what, path);
-}
 
 std::string JoinPath(std::string_view root, std::string_view rel) {
   while (!root.empty() && root.back() == '/') root.remove_suffix(1);

@@ -1,7 +1,7 @@
 // Building blocks of the node collectors: cached /proc and /sys file
 // readers, directory listing, device filters. The integration-neutral ones
-// (series-handle cache, text parsing) are in integrations/common/ and are
-// found unqualified from this namespace.
+// (series-handle cache, text parsing, ProcFile) are in integrations/common/
+// and are found unqualified from this namespace.
 //
 // Thread-safety: none of these classes is thread-safe; each collector owns
 // its own instances and is driven by one collection at a time.
@@ -18,43 +18,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "integrations/common/proc_file.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"
 #include "re2/re2.h"
 
 namespace outpost::integrations::node {
-
-// A file under /proc or /sys that is read whole, again and again. The file
-// descriptor stays open between reads and each read is a pread() from offset
-// 0, which makes procfs and sysfs regenerate the content (cheaper than
-// open+read+close). On a read error the descriptor is closed and the file is
-// re-opened once.
-//
-// Read() returns a view into an internal buffer, valid until the next Read()
-// or until the ProcFile is destroyed. Errors: NotFound when the file does not
-// exist, other codes for permission or I/O errors (with the path).
-class ProcFile {
- public:
-  explicit ProcFile(std::string path) : path_(std::move(path)) {}
-  ~ProcFile();
-  ProcFile(const ProcFile&) = delete;
-  ProcFile& operator=(const ProcFile&) = delete;
-
-  absl::StatusOr<std::string_view> Read();
-  // Same without building an error message: 0 and *out set, or the errno.
-  // For files whose read errors are expected and skipped (sysfs attributes
-  // a driver does not support), so that they cost no allocation.
-  int ReadErrno(std::string_view* out);
-  void Close();
-  const std::string& path() const { return path_; }
-
- private:
-  int ReadOnce(std::string_view* out);
-
-  std::string path_;
-  int fd_ = -1;
-  std::string buf_;  // capacity in use; size() is the capacity
-};
 
 // ProcFiles keyed by path, for sets of files that change with the devices
 // present (one per network interface, disk, ...). Files not requested during
@@ -132,10 +101,6 @@ absl::StatusOr<std::vector<std::string>> ListSubdirs(const std::string& path);
 int SysReadFile(ProcFileSet& files, std::string_view path, std::string_view* out);
 // Same, as a Status naming the path.
 absl::Status SysReadFileStatus(ProcFileSet& files, std::string_view path, std::string_view* out);
-// An errno as a Status (NotFound for ENOENT, PermissionDenied for EACCES and
-// EPERM), naming the operation and path.
-absl::Status ErrnoToStatus(int err, std::string_view what, std::string_view path);
-
 // Joins a root and a relative path with exactly one '/'.
 std::string JoinPath(std::string_view root, std::string_view rel);
 

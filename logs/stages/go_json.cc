@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "logs/utf8.h"
+#include "core/base/utf8.h"
 
 namespace outpost::logs::stages {
 namespace {

@@ -20,11 +20,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
+#include "core/base/utf8.h"
 #include "logs/stages/go_json.h"
 #include "logs/stages/jmespath.h"
 #include "logs/stages/source.h"
 #include "logs/stages/stage.h"
-#include "logs/utf8.h"
 #include "simdjson.h"
 
 namespace outpost::logs::stages {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/utf8.h"
 #include "core/relabel/relabel.h"
 #include "logs/stages/stage.h"
-#include "logs/utf8.h"
 
 namespace outpost::logs::stages {
 namespace {

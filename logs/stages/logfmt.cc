@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/utf8.h"
 #include "logs/stages/go_json.h"
 #include "logs/stages/source.h"
 #include "logs/stages/stage.h"
-#include "logs/utf8.h"
 
 namespace outpost::logs::stages {
 namespace {

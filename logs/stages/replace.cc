@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "logs/stages/go_template.h"
+#include "core/base/utf8.h"
+#include "core/template/go_template.h"
 #include "logs/stages/stage.h"
-#include "logs/utf8.h"
 #include "re2/re2.h"
 
 namespace outpost::logs::stages {
@@ -26,7 +26,7 @@ namespace {
 
 // The template's data: extracted (non-null values) plus Value (which wins
 // over an extracted "Value", as upstream sets it last).
-class ReplaceFields final : public GoTemplate::Fields {
+class ReplaceFields final : public tmpl::GoTemplate::Fields {
  public:
   ReplaceFields(const Extracted& x, std::string_view value) : x_(x), value_(value) {}
   bool Get(std::string_view name, std::string_view* value) const override {
@@ -48,7 +48,7 @@ class ReplaceFields final : public GoTemplate::Fields {
 class ReplaceStage final : public Stage {
  public:
   ReplaceStage(std::unique_ptr<RE2> re, std::optional<std::string> source,
-               std::unique_ptr<GoTemplate> tmpl)
+               std::unique_ptr<tmpl::GoTemplate> tmpl)
       : re_(std::move(re)), source_(std::move(source)), tmpl_(std::move(tmpl)) {
     groups_ = 1 + re_->NumberOfCapturingGroups();
     pieces_.resize(groups_);
@@ -146,7 +146,7 @@ class ReplaceStage final : public Stage {
 
   std::unique_ptr<RE2> re_;
   std::optional<std::string> source_;
-  std::unique_ptr<GoTemplate> tmpl_;
+  std::unique_ptr<tmpl::GoTemplate> tmpl_;
   int groups_ = 1;
   std::vector<std::pair<std::string, int>> names_;
   // Reused per line.
@@ -180,7 +180,7 @@ std::unique_ptr<Stage> NewReplaceStage(const config::PipelineStage& spec, const 
   // Upstream parses the template per entry and skips the entry when it does
   // not parse; a template that can never run is reported here instead.
   std::string error;
-  std::unique_ptr<GoTemplate> tmpl = GoTemplate::Parse(text, &error);
+  std::unique_ptr<tmpl::GoTemplate> tmpl = tmpl::GoTemplate::Parse(text, &error);
   if (tmpl == nullptr) {
     StageError(spec, spec.body["replace"], "replace", error, errors);
     return nullptr;

@@ -3,11 +3,11 @@
 // every extracted value by its key (null values are left out: getString
 // fails on them), `.Value` (the source's value, when present) and `.Entry`
 // (the line). An empty result deletes the source key; an execution error
-// leaves the map unchanged. The engine is logs/stages/go_template.h.
+// leaves the map unchanged. The engine is core/template/go_template.h.
 #include <memory>
 #include <string>
 
-#include "logs/stages/go_template.h"
+#include "core/template/go_template.h"
 #include "logs/stages/stage.h"
 
 namespace outpost::logs::stages {
@@ -15,7 +15,7 @@ namespace {
 
 // The template's view of an entry (Promtail builds a map per line; this
 // looks each field up when the template reads it).
-class EntryFields final : public GoTemplate::Fields {
+class EntryFields final : public tmpl::GoTemplate::Fields {
  public:
   EntryFields(const Entry& e, const std::string& source) : e_(e), source_(source) {}
   bool Get(std::string_view name, std::string_view* value) const override {
@@ -43,7 +43,7 @@ class EntryFields final : public GoTemplate::Fields {
 
 class TemplateStage final : public Stage {
  public:
-  TemplateStage(std::string source, std::unique_ptr<GoTemplate> tmpl)
+  TemplateStage(std::string source, std::unique_ptr<tmpl::GoTemplate> tmpl)
       : source_(std::move(source)), tmpl_(std::move(tmpl)) {}
 
   Result Process(Entry& e, Output&) override {
@@ -58,7 +58,7 @@ class TemplateStage final : public Stage {
 
  private:
   std::string source_;
-  std::unique_ptr<GoTemplate> tmpl_;
+  std::unique_ptr<tmpl::GoTemplate> tmpl_;
   std::string out_;  // reused
 };
 
@@ -79,7 +79,7 @@ std::unique_ptr<Stage> NewTemplateStage(const config::PipelineStage& spec, const
     return nullptr;
   }
   std::string error;
-  std::unique_ptr<GoTemplate> tmpl = GoTemplate::Parse(text, &error);
+  std::unique_ptr<tmpl::GoTemplate> tmpl = tmpl::GoTemplate::Parse(text, &error);
   if (tmpl == nullptr) {
     StageError(spec, spec.body["template"], "template", error, errors);
     return nullptr;

@@ -1,7 +1,8 @@
 // Every metric name the bundled dashboards and rules read is one outpost
 // really emits. The catalog is built by running the code, not from a hand
 // list: the node integration against the node test fixture tree and
-// against this host, the mysqld, redis, postgres, apache_http and memcached
+// against this host, the process integration against this host, the mysqld,
+// redis, postgres, apache_http and memcached
 // integrations against throwaway MariaDB / Redis / PostgreSQL / apache2 / memcached servers (all through the
 // integration registry into a MemoryAppender), and outpost's self-metrics
 // from the built binary's /metrics. Also runs `promtool check rules` and `promtool test rules` on
@@ -180,6 +181,19 @@ class CatalogTest : public ::testing::Test {
       ASSERT_NE(integ, nullptr) << err;
       CollectNames(*integ, catalog_, "memcached_exporter");
     }
+    {
+      // Every process of this host with a command line, threads and smaps
+      // on (Debian's examples/all.yaml).
+      auto integ = Create("process_exporter",
+                          "process_names:\n  - name: \"{{.Comm}}\"\n    cmdline: [\".+\"]", nullptr,
+                          &err);
+      ASSERT_NE(integ, nullptr) << err;
+      // A second thread of this test, so the thread families exist.
+      std::thread second([] { std::this_thread::sleep_for(std::chrono::seconds(2)); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      CollectNames(*integ, catalog_, "process_exporter");
+      second.join();
+    }
     // outpost's self-metrics: the binary with remote write configured (to a
     // port nobody listens on; the queue's metrics exist regardless).
     {
@@ -244,7 +258,7 @@ TEST_F(CatalogTest, CatalogHasEveryIntegrationAndTheSelfMetrics) {
   for (const char* n : {"node_uname_info", "node_cpu_seconds_total", "mysql_up",
                         "mysql_global_status_queries", "redis_up", "redis_db_keys",
                         "pg_up", "pg_stat_user_tables_n_live_tup", "apache_up", "memcached_up",
-                        "memcached_slab_items_outofmemory_total",
+                        "memcached_slab_items_outofmemory_total", "namedprocess_namegroup_thread_count",
                         "agent_build_info", "prometheus_remote_storage_samples_total",
                         "prometheus_remote_storage_sent_batch_duration_seconds_bucket"}) {
     EXPECT_EQ(catalog_->count(n), 1u) << n;

@@ -29,7 +29,8 @@ const std::set<std::string>& ValidUnits() {
 const std::set<std::string>& AlwaysPresent() {
   static const auto* s = new std::set<std::string>{"node_uname_info", "mysql_up", "redis_up",
                                                    "pg_up", "apache_up", "memcached_up",
-                                                   "agent_build_info", "up"};
+                                                   "namedprocess_scrape_errors", "agent_build_info",
+                                                   "up"};
   return *s;
 }
 
@@ -262,7 +263,7 @@ TEST(DashboardSetTest, OneFolderPerIntegrationAndUniqueUids) {
     EXPECT_TRUE(uids.insert(Str(d, "uid")).second) << "uid reused: " << f;
   }
   EXPECT_EQ(folders, (std::set<std::string>{"apache", "memcached", "mysql", "node", "outpost",
-                                           "postgres", "redis"}));
+                                           "postgres", "process", "redis"}));
 }
 
 TEST(DashboardSetTest, ProvisioningFile) {

@@ -1,11 +1,12 @@
 // Every variable query and panel query of the bundled dashboards returns
-// data against a real setup: a throwaway MariaDB, Redis, PostgreSQL and
+// data against a real setup: a throwaway MariaDB, Redis, PostgreSQL,
 // apache2 and memcached, the outpost binary with the agent, node_exporter,
-// mysqld_exporter, redis_exporter, postgres_exporter, apache_http and
-// memcached_exporter integrations at a 1 s interval,
+// mysqld_exporter, redis_exporter, postgres_exporter, apache_http,
+// memcached_exporter and process_exporter integrations at a 1 s interval,
 // remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
-// $job/$instance = ".+" (the "All" value) and $__rate_interval = 15s.
+// $job/$instance/$groupname = ".+" (the "All" value) and
+// $__rate_interval = 15s.
 //
 // Why 15s: Grafana's $__rate_interval is at least four scrape intervals
 // (4 s here); 15 s holds ~15 samples of every series, so rate() has the
@@ -59,6 +60,7 @@ const std::map<std::string, std::string>& EmptyAllowed() {
 std::string Substitute(std::string q) {
   q = ReplaceAll(q, "$__rate_interval", kRateInterval);
   q = ReplaceAll(q, "$job", ".+");
+  q = ReplaceAll(q, "$groupname", ".+");
   return ReplaceAll(q, "$instance", ".+");
 }
 
@@ -162,7 +164,13 @@ std::string SetUpEnv(Env& e) {
       "  apache_http:\n    enabled: true\n"
       "    scrape_uri: " + e.httpd.StatusUri() + "\n"
       "  memcached_exporter:\n    enabled: true\n"
-      "    memcached_address: " + e.memcached->addr() + "\n");
+      "    memcached_address: " + e.memcached->addr() + "\n"
+      // The servers of this test and outpost itself (multi-threaded: the
+      // thread panels).
+      "  process_exporter:\n    enabled: true\n"
+      "    process_names:\n"
+      "      - name: \"{{.Comm}}\"\n"
+      "        comm: [outpost, mariadbd, redis-server, postgres, prometheus, apache2, memcached]\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
@@ -172,10 +180,10 @@ std::string SetUpEnv(Env& e) {
   // spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter|postgres_exporter|apache_http|memcached_exporter)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter|apache_http|memcached_exporter|process_exporter)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "7";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "8";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -189,7 +197,7 @@ std::string SetUpEnv(Env& e) {
 // and the environment (four servers and outpost) takes ~25 s to fill.
 void CheckVariables(const std::string& file, const Json& dash) {
   const std::vector<const Json*> vars = QueryVariables(dash);
-  ASSERT_EQ(vars.size(), 2u);
+  ASSERT_GE(vars.size(), 2u);  // job, instance (and process's groupname)
   for (const Json* v : vars) {
     std::string sel, label;
     ASSERT_TRUE(ParseLabelValues(Str(*v, "query"), &sel, &label)) << Str(*v, "query");
@@ -204,7 +212,7 @@ void CheckVariables(const std::string& file, const Json& dash) {
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
           {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
           {"apache", "integrations/apache_http"}, {"memcached", "integrations/memcached_exporter"},
-          {"outpost", "integrations/agent"}};
+          {"process", "integrations/process_exporter"}, {"outpost", "integrations/agent"}};
       auto it = kJob.find(std::filesystem::path(file).stem().string());
       ASSERT_NE(it, kJob.end()) << file;
       EXPECT_NE(std::find(j["data"].begin(), j["data"].end(), it->second), j["data"].end()) << raw;
@@ -239,7 +247,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 7u);
+  ASSERT_EQ(files.size(), 8u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);

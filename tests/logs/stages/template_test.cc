@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "logs/stages/go_template.h"
+#include "core/template/go_template.h"
 #include "stage_test_util.h"
 #include "yaml-cpp/yaml.h"
 
@@ -17,7 +17,7 @@ using testing::MakeEntry;
 
 // --- the engine -------------------------------------------------------
 
-class MapFields final : public GoTemplate::Fields {
+class MapFields final : public tmpl::GoTemplate::Fields {
  public:
   explicit MapFields(std::map<std::string, std::string> m) : m_(std::move(m)) {}
   bool Get(std::string_view name, std::string_view* value) const override {
@@ -41,11 +41,44 @@ const std::map<std::string, std::string> kData = {
 std::string Render(const std::string& tmpl,
                    const std::map<std::string, std::string>& data = kData) {
   std::string error;
-  auto t = GoTemplate::Parse(tmpl, &error);
+  auto t = tmpl::GoTemplate::Parse(tmpl, &error);
   if (t == nullptr) return "PARSE: " + error;
   std::string out;
   if (!t->Execute(MapFields(data), &out, &error)) return "EXEC: " + error;
   return out;
+}
+
+// A field that is a Go map[string]string (process_exporter's .Matches).
+class WithMap final : public tmpl::GoTemplate::Fields {
+ public:
+  bool Get(std::string_view name, std::string_view* value) const override {
+    if (name == "M") *value = "map[a:1]";
+    else if (name == "s") *value = "str";
+    else return false;
+    return true;
+  }
+  Lookup GetKey(std::string_view name, std::string_view key,
+                std::string_view* value) const override {
+    if (name != "M") return Lookup::kNotMap;
+    if (key != "a") return Lookup::kMissing;
+    *value = "1";
+    return Lookup::kFound;
+  }
+};
+
+TEST(GoTemplate, MapFields) {
+  auto run = [](const std::string& text) {
+    std::string error, out;
+    auto t = tmpl::GoTemplate::Parse(text, &error);
+    if (t == nullptr) return "PARSE: " + error;
+    if (!t->Execute(WithMap(), &out, &error)) return "EXEC: " + error;
+    return out;
+  };
+  EXPECT_EQ(run("{{.M.a}}|{{.M.b}}|{{.M}}|{{.M.b.c}}"), "1|<no value>|map[a:1]|<no value>");
+  EXPECT_EQ(run("{{if .M.b}}y{{else}}n{{end}} {{.M.a | ToUpper}}"), "n 1");
+  EXPECT_EQ(run("{{.M.a.c}}"), "EXEC: can't evaluate field c in type string");
+  // Fields that are not maps keep the string behaviour.
+  EXPECT_EQ(run("{{.s.x}}"), "EXEC: can't evaluate field x in type string");
 }
 
 TEST(GoTemplate, TextFieldsAndTrimMarkers) {
@@ -205,7 +238,7 @@ TEST(GoTemplate, RandomTemplatesFailCleanly) {
       }
     }
     std::string error, out;
-    auto t = GoTemplate::Parse(tmpl, &error);
+    auto t = tmpl::GoTemplate::Parse(tmpl, &error);
     if (t == nullptr) {
       EXPECT_FALSE(error.empty()) << tmpl;
       continue;
@@ -467,7 +500,7 @@ TEST(TemplateStage, Corpus15Sha2HashAndIf) {
             "{ \"Elapsed\": \"1234567\", \"QH\": \"" + qh +
                 "\", \"QT\": \"A\", \"Upstream\": \"\", \"FilterListID\": \"\" }");
   std::string expect_qh, error;
-  auto t = GoTemplate::Parse("{{ Sha2Hash \"example.com\" \"adGuardSalt\" }}", &error);
+  auto t = tmpl::GoTemplate::Parse("{{ Sha2Hash \"example.com\" \"adGuardSalt\" }}", &error);
   ASSERT_NE(t, nullptr);
   ASSERT_TRUE(t->Execute(MapFields({}), &expect_qh));
   EXPECT_EQ(qh, expect_qh);

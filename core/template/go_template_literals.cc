@@ -7,10 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
-#include "logs/stages/go_template_internal.h"
-#include "logs/utf8.h"
+#include "core/base/utf8.h"
+#include "core/template/go_template_internal.h"
 
-namespace outpost::logs::stages::gotmpl {
+namespace outpost::tmpl::gotmpl {
 re2::RE2::Options RegexOptions() {
   re2::RE2::Options o;
   o.set_log_errors(false);
@@ -303,4 +303,4 @@ std::string ParseNumberLiteral(std::string_view text, bool is_char, Expr* e) {
   return "";
 }
 
-}  // namespace outpost::logs::stages::gotmpl
+}  // namespace outpost::tmpl::gotmpl

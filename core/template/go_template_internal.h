@@ -1,7 +1,7 @@
 // The parsed form of a GoTemplate, shared by its parser (go_template.cc)
 // and its evaluator (go_template_exec.cc). Internal to those two files.
-#ifndef OUTPOST_LOGS_STAGES_GO_TEMPLATE_INTERNAL_H_
-#define OUTPOST_LOGS_STAGES_GO_TEMPLATE_INTERNAL_H_
+#ifndef OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_INTERNAL_H_
+#define OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_INTERNAL_H_
 
 #include <cstdint>
 #include <memory>
@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "logs/stages/go_template.h"
+#include "core/template/go_template.h"
 #include "re2/re2.h"
 
 typedef struct evp_md_ctx_st EVP_MD_CTX;
 
-namespace outpost::logs::stages::gotmpl {
+namespace outpost::tmpl::gotmpl {
 
 // A value while executing: Go's reflect.Value for the kinds a template of
 // this engine can make. kInvalid is Go's missing value ("<no value>").
@@ -77,7 +77,8 @@ struct Expr {
   std::string text;
   bool int_literal = false;  // a number literal Go accepts as an int
   bool string_literal = false;
-  std::string chained;  // kField .x.y: "y" (the first field after x)
+  std::string chained;   // kField .x.y: "y" (the first field after x)
+  std::string chained2;  // kField .x.y.z: "z" (the second one)
   // kCall. When has_final, the last argument is the pipeline's previous
   // command (evaluated first, as Go does).
   const FnInfo* fn = nullptr;
@@ -111,9 +112,9 @@ bool UnquoteString(std::string_view lit, std::string* out);
 // accepts it as an int): "" or the error.
 std::string ParseNumberLiteral(std::string_view text, bool is_char, Expr* e);
 
-}  // namespace outpost::logs::stages::gotmpl
+}  // namespace outpost::tmpl::gotmpl
 
-namespace outpost::logs::stages {
+namespace outpost::tmpl {
 
 struct GoTemplate::Impl {
   ~Impl();
@@ -135,6 +136,6 @@ struct GoTemplate::Impl {
   std::string* error = nullptr;
 };
 
-}  // namespace outpost::logs::stages
+}  // namespace outpost::tmpl
 
-#endif  // OUTPOST_LOGS_STAGES_GO_TEMPLATE_INTERNAL_H_
+#endif  // OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_INTERNAL_H_

@@ -2,8 +2,8 @@
 // (text/template/parse/lex.go) for the subset in go_template.h, read on
 // demand by the parser (go_template.cc) with one-token lookahead and
 // errors at byte positions.
-#ifndef OUTPOST_LOGS_STAGES_GO_TEMPLATE_LEX_H_
-#define OUTPOST_LOGS_STAGES_GO_TEMPLATE_LEX_H_
+#ifndef OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_LEX_H_
+#define OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_LEX_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace outpost::logs::stages::gotmpl {
+namespace outpost::tmpl::gotmpl {
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -123,6 +123,6 @@ class Lexer {
   size_t err_pos_ = 0;
 };
 
-}  // namespace outpost::logs::stages::gotmpl
+}  // namespace outpost::tmpl::gotmpl
 
-#endif  // OUTPOST_LOGS_STAGES_GO_TEMPLATE_LEX_H_
+#endif  // OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_LEX_H_

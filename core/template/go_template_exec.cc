@@ -5,12 +5,12 @@
 
 #include <charconv>
 
+#include "core/base/utf8.h"
 #include "core/relabel/expand.h"
 #include "core/relabel/text_case.h"
-#include "logs/stages/go_template_internal.h"
-#include "logs/utf8.h"
+#include "core/template/go_template_internal.h"
 
-namespace outpost::logs::stages {
+namespace outpost::tmpl {
 
 using gotmpl::Expr;
 using gotmpl::Fn;
@@ -314,6 +314,23 @@ bool GoTemplate::Impl::Eval(Expr& e, Val* v) {
       return true;
     case Expr::Kind::kField: {
       std::string_view s;
+      if (!e.chained.empty()) {
+        // A map field: .m.key is the key's value, "<no value>" when absent
+        // (Go's default missingkey option).
+        switch (fields->GetKey(e.text, e.chained, &s)) {
+          case Fields::Lookup::kNotMap:
+            break;
+          case Fields::Lookup::kMissing:
+            *v = Val{};
+            return true;
+          case Fields::Lookup::kFound:
+            if (!e.chained2.empty()) {
+              return Fail("can't evaluate field ", e.chained2, " in type string");
+            }
+            *v = Str(s);
+            return true;
+        }
+      }
       if (!fields->Get(e.text, &s)) {
         *v = Val{};  // a missing key; so is any field of it
         return true;
@@ -512,4 +529,4 @@ bool GoTemplate::Execute(const Fields& fields, std::string* out, std::string* er
   return impl_->Run(impl_->items);
 }
 
-}  // namespace outpost::logs::stages
+}  // namespace outpost::tmpl

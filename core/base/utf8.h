@@ -1,16 +1,16 @@
-// UTF-8 decoding for the logs code (glob `?` and classes match code points;
+// UTF-8 decoding (the logs code and the template engine) (glob `?` and classes match code points;
 // the positions file, being YAML, can only hold valid UTF-8). Strict as Go's
 // utf8.DecodeRuneInString: overlong forms, surrogates and values above
 // U+10FFFF are invalid, and an invalid byte decodes as one unit of its own.
-#ifndef OUTPOST_LOGS_UTF8_H_
-#define OUTPOST_LOGS_UTF8_H_
+#ifndef OUTPOST_CORE_BASE_UTF8_H_
+#define OUTPOST_CORE_BASE_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace outpost::logs {
+namespace outpost {
 
 // The code point at s[i] (i < s.size()) and its byte length in *len. For an
 // invalid sequence: the byte's value, *len 1 and *valid false.
@@ -58,6 +58,6 @@ inline bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-}  // namespace outpost::logs
+}  // namespace outpost
 
-#endif  // OUTPOST_LOGS_UTF8_H_
+#endif  // OUTPOST_CORE_BASE_UTF8_H_

@@ -1,9 +1,9 @@
-#include "logs/stages/go_template_lex.h"
+#include "core/template/go_template_lex.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 
-namespace outpost::logs::stages::gotmpl {
+namespace outpost::tmpl::gotmpl {
 
 bool Lexer::Lex(Token* t) {
   const size_t start = pos_;
@@ -148,4 +148,4 @@ bool Lexer::ScanNumber() {
   return true;
 }
 
-}  // namespace outpost::logs::stages::gotmpl
+}  // namespace outpost::tmpl::gotmpl

@@ -1,11 +1,13 @@
 // A hand-written subset of Go's text/template, as Promtail's `template` stage
-// uses it (loki clients/pkg/logentry/stages/template.go). No C++ library
+// uses it (loki clients/pkg/logentry/stages/template.go) and process_exporter
+// names its groups (config/config.go: fields of a struct and of a map). No C++ library
 // implements Go templates, so this is our own engine: the text is parsed once
 // into a small tree, which is evaluated per entry into a reused string.
 //
 // Supported, with Go's semantics (text/template exec.go, funcs.go):
 //   - text and actions {{ }}, trim markers {{- and -}}, comments {{/* */}}
-//   - fields .x (and .x.y: "<no value>" when x is missing, an error when not)
+//   - fields .x (and .x.y: "<no value>" when x is missing, an error when not;
+//     or, when the data says x is a map, its key y: "<no value>" if absent)
 //   - literals: "..." with Go escapes, `raw`, numbers, 'c', true, false, nil
 //   - pipelines `a | f b`, calls `f a b`, parentheses
 //   - if / else if / else / end, with Go truthiness
@@ -27,14 +29,14 @@
 // keep invalid UTF-8 bytes (Go writes U+FFFD).
 //
 // Not thread-safe: Execute reuses buffers held by the template.
-#ifndef OUTPOST_LOGS_STAGES_GO_TEMPLATE_H_
-#define OUTPOST_LOGS_STAGES_GO_TEMPLATE_H_
+#ifndef OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_H_
+#define OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_H_
 
 #include <memory>
 #include <string>
 #include <string_view>
 
-namespace outpost::logs::stages {
+namespace outpost::tmpl {
 
 class GoTemplate {
  public:
@@ -44,6 +46,15 @@ class GoTemplate {
    public:
     virtual ~Fields() = default;
     virtual bool Get(std::string_view name, std::string_view* value) const = 0;
+    // For a field that is a Go map[string]string: `.name.key`. The
+    // default says no field is a map (then `.name.key` fails on the
+    // string `.name`, or is missing with it).
+    enum class Lookup { kNotMap, kFound, kMissing };
+    virtual Lookup GetKey(std::string_view name, std::string_view key,
+                          std::string_view* value) const {
+      (void)name, (void)key, (void)value;
+      return Lookup::kNotMap;
+    }
   };
 
   // Null, with "line L col C: message" in *error, when `text` is not a
@@ -62,6 +73,6 @@ class GoTemplate {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace outpost::logs::stages
+}  // namespace outpost::tmpl
 
-#endif  // OUTPOST_LOGS_STAGES_GO_TEMPLATE_H_
+#endif  // OUTPOST_CORE_TEMPLATE_GO_TEMPLATE_H_

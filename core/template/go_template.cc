@@ -2,16 +2,16 @@
 // (text/template/parse/parse.go, node.go) for the subset in go_template.h,
 // building the tree of go_template_internal.h from go_template_lex.h's
 // tokens.
-#include "logs/stages/go_template.h"
+#include "core/template/go_template.h"
 
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
-#include "logs/stages/go_template_internal.h"
-#include "logs/stages/go_template_lex.h"
+#include "core/template/go_template_internal.h"
+#include "core/template/go_template_lex.h"
 
-namespace outpost::logs::stages {
+namespace outpost::tmpl {
 namespace gotmpl {
 
 namespace {
@@ -266,11 +266,15 @@ class Parser : public Lexer {
     if (t.t != Tok::kField) return true;
     Operand& op = **out;
     if (op.kind == Operand::Kind::kExpr && op.expr->kind == Expr::Kind::kField && !op.paren) {
-      // .x.y: the first field is looked up; any further one fails on a
-      // string (Go's "can't evaluate field y") or keeps a missing value.
+      // .x.y: the first field is looked up (in a map field, its key y);
+      // any further one fails on a string (Go's "can't evaluate field y")
+      // or keeps a missing value.
       Next(&t);
       if (op.expr->chained.empty()) op.expr->chained.assign(t.text.substr(1));
-      while (Peek(&t) && t.t == Tok::kField) Next(&t);
+      while (Peek(&t) && t.t == Tok::kField) {
+        Next(&t);
+        if (op.expr->chained2.empty()) op.expr->chained2.assign(t.text.substr(1));
+      }
       return err_.empty();
     }
     if (op.literal()) return Fail(t.pos, "unexpected . after term");
@@ -461,4 +465,4 @@ std::unique_ptr<GoTemplate> GoTemplate::Parse(std::string_view text, std::string
   return std::unique_ptr<GoTemplate>(new GoTemplate(std::move(impl)));
 }
 
-}  // namespace outpost::logs::stages
+}  // namespace outpost::tmpl
