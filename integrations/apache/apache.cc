@@ -10,6 +10,7 @@
 #include "core/scrape/http_scraper.h"
 #include "integrations/apache/status.h"
 #include "integrations/common/build_info.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"
 
@@ -97,29 +98,18 @@ class ApacheIntegration final : public Integration {
   bool ok_ = true;  // last logged state
 };
 
-class ApacheSpec final : public config::IntegrationSpec {
+class ApacheSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return kName; }
   bool allows_list() const override { return true; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
+ protected:
+  std::string Instance(const Options& o, const config::HostInfo&) const override {
+    return UriHost(o.scrape_uri);
   }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions& opts,
-                          const config::HostInfo&) const override {
-    return UriHost(static_cast<const Options&>(opts).scrape_uri);
-  }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("apache_http: options of another type");
-    return NewApacheIntegration(*opts);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return NewApacheIntegration(o);
   }
 };
 

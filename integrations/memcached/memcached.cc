@@ -6,6 +6,7 @@
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
 #include "integrations/common/build_info.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"
 #include "integrations/memcached/client.h"
@@ -81,30 +82,19 @@ class MemcachedIntegration final : public Integration {
   bool up_ = true;  // last logged state
 };
 
-class MemcachedSpec final : public config::IntegrationSpec {
+class MemcachedSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return kName; }
   bool allows_list() const override { return true; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
-  }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
+ protected:
   // memcached_exporter.go InstanceKey: the address.
-  std::string InstanceKey(const config::IntegrationOptions& opts,
-                          const config::HostInfo&) const override {
-    return static_cast<const Options&>(opts).memcached_address;
+  std::string Instance(const Options& o, const config::HostInfo&) const override {
+    return o.memcached_address;
   }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("memcached_exporter: options of another type");
-    return NewMemcachedIntegration(*opts);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return NewMemcachedIntegration(o);
   }
 };
 

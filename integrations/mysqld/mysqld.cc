@@ -9,6 +9,7 @@
 
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/mysqld/collector.h"
 #include "integrations/mysqld/dsn.h"
 #include "integrations/mysqld/sql.h"
@@ -165,36 +166,22 @@ class MysqldIntegration final : public Integration {
   bool up_state_known_ = false, was_up_ = false;
 };
 
-class MysqldSpec final : public config::IntegrationSpec {
+class MysqldSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return kName; }
   bool allows_list() const override { return true; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
-  }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions& opts,
-                          const config::HostInfo&) const override {
-    const std::string dsn = static_cast<const Options&>(opts).EffectiveDsn();
+ protected:
+  std::string Instance(const Options& o, const config::HostInfo&) const override {
+    const std::string dsn = o.EffectiveDsn();
     // go-sql-driver parses "" as all defaults.
     absl::StatusOr<Dsn> d = ParseDsn(dsn.empty() ? "/" : dsn);
     if (!d.ok()) return MaskDsn(dsn);
     return DsnInstanceKey(*d);
   }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("mysqld_exporter: options of another type");
-    const absl::Duration timeout = cfg.common.scrape_timeout > absl::ZeroDuration()
-                                       ? cfg.common.scrape_timeout
-                                       : absl::Seconds(10);
-    return NewMysqldIntegration(*opts, timeout);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig& cfg,
+                                                    const config::HostInfo&) const override {
+    return NewMysqldIntegration(o, ScrapeTimeout(cfg));
   }
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/log.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/node/collector.h"
 
 namespace outpost::integrations::node {
@@ -86,44 +87,33 @@ class NodeIntegration final : public Integration {
   const Appender* last_app_ = nullptr;
 };
 
-class NodeSpec final : public config::IntegrationSpec {
+class NodeSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return "node_exporter"; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    auto opts = std::make_shared<Options>(ParseOptions(m));
-    // Unknown or unimplemented collector names are config errors, reported
-    // at load time on the list that names them.
-    absl::StatusOr<std::vector<const CollectorInfo*>> sel = SelectCollectors(*opts);
-    if (!sel.ok()) {
-      const std::string msg(ToStd(sel.status().message()));
-      std::string_view key = "";
-      for (const auto& [k, list] : {std::pair{"set_collectors", &opts->set_collectors},
-                                    std::pair{"enable_collectors", &opts->enable_collectors},
-                                    std::pair{"disable_collectors", &opts->disable_collectors}}) {
-        for (const std::string& name : *list) {
-          if (key.empty() && msg.find(Cat("\"", name, "\"")) != std::string::npos) key = k;
-        }
+ protected:
+  // Unknown or unimplemented collector names are config errors, reported
+  // at load time on the list that names them.
+  void Check(const Options& opts, config::MapReader& m) const override {
+    absl::StatusOr<std::vector<const CollectorInfo*>> sel = SelectCollectors(opts);
+    if (sel.ok()) return;
+    const std::string msg(ToStd(sel.status().message()));
+    std::string_view key = "";
+    for (const auto& [k, list] : {std::pair{"set_collectors", &opts.set_collectors},
+                                  std::pair{"enable_collectors", &opts.enable_collectors},
+                                  std::pair{"disable_collectors", &opts.disable_collectors}}) {
+      for (const std::string& name : *list) {
+        if (key.empty() && msg.find(Cat("\"", name, "\"")) != std::string::npos) key = k;
       }
-      m.Error(key, msg);
     }
-    return opts;
+    m.Error(key, msg);
   }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions&,
-                          const config::HostInfo& host) const override {
+  std::string Instance(const Options&, const config::HostInfo& host) const override {
     return host.agent_key;
   }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("node_exporter: options of another type");
-    return NewNodeIntegration(*opts);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return NewNodeIntegration(o);
   }
 };
 

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "core/base/absl_compat.h"
-#include "integrations/common/build_info.h"
-#include "integrations/common/text.h"
 #include "core/base/log.h"
 #include "integrations/common/build_info.h"
+#include "integrations/common/options_spec.h"
+#include "integrations/common/text.h"
 #include "integrations/postgres/connection.h"
 #include "integrations/postgres/dsn.h"
 
@@ -262,44 +262,29 @@ class PostgresIntegration final : public Integration {
   uint64_t round_ = 0;
 };
 
-class PostgresSpec final : public config::IntegrationSpec {
+class PostgresSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return kName; }
   bool allows_list() const override { return true; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
-  }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions& opts,
-                          const config::HostInfo&) const override {
-    absl::StatusOr<std::vector<std::string>> dsns =
-        static_cast<const Options&>(opts).EffectiveDsns();
+ protected:
+  std::string Instance(const Options& o, const config::HostInfo&) const override {
+    absl::StatusOr<std::vector<std::string>> dsns = o.EffectiveDsns();
     if (!dsns.ok() || dsns->empty()) return std::string(kName);
     absl::StatusOr<std::string> key = DsnInstanceKey(*dsns);
     // Parse reported the error already; something masked and stable.
     return key.ok() ? *key : MaskDsn((*dsns)[0]);
   }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("postgres_exporter: options of another type");
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig& cfg,
+                                                    const config::HostInfo&) const override {
     if (cfg.common.instance.empty()) {
-      absl::StatusOr<std::vector<std::string>> dsns = opts->EffectiveDsns();
+      absl::StatusOr<std::vector<std::string>> dsns = o.EffectiveDsns();
       if (dsns.ok()) {
         absl::StatusOr<std::string> key = DsnInstanceKey(*dsns);
         if (!key.ok()) return absl::InvalidArgumentError(Cat("postgres_exporter: ", key.status().message()));
       }
     }
-    const absl::Duration timeout = cfg.common.scrape_timeout > absl::ZeroDuration()
-                                       ? cfg.common.scrape_timeout
-                                       : absl::Seconds(10);
-    return NewPostgresIntegration(*opts, timeout);
+    return NewPostgresIntegration(o, ScrapeTimeout(cfg));
   }
 };
 

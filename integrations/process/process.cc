@@ -7,6 +7,7 @@
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
 #include "integrations/common/build_info.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/common/series_cache.h"
 
 namespace outpost::integrations::process {
@@ -198,28 +199,17 @@ class ProcessIntegration final : public Integration {
   SeriesRef build_info_ref_ = 0;
 };
 
-class ProcessSpec final : public config::IntegrationSpec {
+class ProcessSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return "process_exporter"; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
-  }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions&,
-                          const config::HostInfo& host) const override {
+ protected:
+  std::string Instance(const Options&, const config::HostInfo& host) const override {
     return host.agent_key;
   }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("process_exporter: options of another type");
-    return NewProcessIntegration(*opts);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return NewProcessIntegration(o);
   }
 };
 

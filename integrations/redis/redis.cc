@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "integrations/common/options_spec.h"
 #include "integrations/common/text.h"
 #include "integrations/redis/client.h"
 #include "integrations/redis/collectors.h"
@@ -256,29 +257,18 @@ class RedisIntegration final : public Integration {
   bool part_failing_[kNumParts] = {};
 };
 
-class RedisSpec final : public config::IntegrationSpec {
+class RedisSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
  public:
   std::string_view name() const override { return "redis_exporter"; }
   bool allows_list() const override { return true; }
 
-  std::shared_ptr<const config::IntegrationOptions> Parse(config::MapReader& m) const override {
-    return std::make_shared<Options>(ParseOptions(m));
+ protected:
+  std::string Instance(const Options& o, const config::HostInfo&) const override {
+    return RedactAddress(o.redis_addr);
   }
-
-  void Dump(const config::IntegrationOptions& opts, YAML::Emitter& out) const override {
-    DumpOptions(static_cast<const Options&>(opts), out);
-  }
-
-  std::string InstanceKey(const config::IntegrationOptions& opts,
-                          const config::HostInfo&) const override {
-    return RedactAddress(static_cast<const Options&>(opts).redis_addr);
-  }
-
-  absl::StatusOr<std::unique_ptr<Integration>> Create(const config::IntegrationConfig& cfg,
-                                                      const config::HostInfo&) const override {
-    const auto* opts = dynamic_cast<const Options*>(cfg.options.get());
-    if (opts == nullptr) return absl::InternalError("redis_exporter: options of another type");
-    return NewRedisIntegration(*opts);
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options& o, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return NewRedisIntegration(o);
   }
 };
 

@@ -19,7 +19,7 @@ namespace outpost::integrations::node::fixture {
 // per process, before anything reads the tree.
 inline std::string FixtureDir() {
   static const std::string dir = [] {
-    std::string d = std::string(OUTPOST_SOURCE_DIR) + "/tests/fixtures/node";
+    std::string d = OUTPOST_SOURCE_DIR "/tests/fixtures/node";
     for (const char* empty : {"sys/class/infiniband/i40iw0/ports/1/counters",
                               "sys/fs/btrfs/7f07c59f-6136-449c-ab87-e1cf2328731b/features"}) {
       std::error_code ec;
