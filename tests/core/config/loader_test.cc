@@ -281,12 +281,12 @@ TEST(LoaderTest, Integrations) {
   EXPECT_EQ(OnlyError("integrations:\n  oracledb:\n    enabled: true\n"),
             "agent.yaml:2:3: integrations.oracledb: not supported yet");
   LoadResult r = LoadText("integrations:\n  windows_exporter:\n    enabled: false\n"
-                          "  memcached_exporter: {memcached_address: 'x:1'}\n");
+                          "  statsd_exporter: {listen_udp: ':9125'}\n");
   EXPECT_THAT(r.errors.errors, IsEmpty());
   EXPECT_THAT(r.errors.warnings,
               ElementsAre("agent.yaml:2:3: integrations.windows_exporter: not supported yet; "
                           "ignored because it is not enabled",
-                          "agent.yaml:4:3: integrations.memcached_exporter: not supported yet; "
+                          "agent.yaml:4:3: integrations.statsd_exporter: not supported yet; "
                           "ignored because it is not enabled"));
   ASSERT_TRUE(r.config.has_value());
   EXPECT_THAT(r.config->integrations.integrations, IsEmpty());

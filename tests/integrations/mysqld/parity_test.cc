@@ -26,6 +26,7 @@
 #include "integrations/mysqld/mysqld.h"
 #include "tests/integrations/mysqld/shared_server.h"
 #include "tests/support/exporter_scrape.h"
+#include "tests/support/series_set.h"
 #include "tests/support/spawned_process.h"
 
 namespace outpost::integrations::mysqld {
@@ -108,45 +109,18 @@ std::string ScrapeExporter(const std::string& dsn) {
   return body;
 }
 
-struct Scrape {
-  std::map<std::string, MetricFamily> families;
-  std::map<std::string, double> series;          // name + labels
-  std::map<std::string, std::string> family_of;  // series → family
-};
+using Scrape = outpost::testing::SeriesSet;
 
 bool ExporterSelfMetric(const std::string& name) {
-  for (const char* p : {"go_", "process_", "promhttp_", "mysqld_exporter_build_info"}) {
-    if (name.rfind(p, 0) == 0) return true;
-  }
-  return false;
+  return outpost::testing::GoExporterSelfMetric(name, "mysqld_exporter");
 }
 
 Scrape FromExposition(const std::string& text) {
-  Scrape s;
-  absl::StatusOr<std::vector<ExpositionFamily>> fams = ParseExposition(text);
-  EXPECT_TRUE(fams.ok()) << fams.status();
-  if (!fams.ok()) return s;
-  for (const ExpositionFamily& f : *fams) {
-    if (ExporterSelfMetric(f.meta.name)) continue;
-    s.families[f.meta.name] = f.meta;
-    for (const ExpositionSample& smp : f.samples) {
-      const std::string k = smp.name + smp.labels.ToString();
-      s.series[k] = smp.value;
-      s.family_of[k] = f.meta.name;
-    }
-  }
-  return s;
+  return outpost::testing::FromExposition(text, [](const std::string& f) { return !ExporterSelfMetric(f); });
 }
 
 Scrape FromCollected(const std::vector<CollectedSample>& samples) {
-  Scrape s;
-  for (const CollectedSample& c : samples) {
-    s.families[c.family->name] = *c.family;
-    const std::string k = c.name + c.labels.ToString();
-    s.series[k] = c.value;
-    s.family_of[k] = c.family->name;
-  }
-  return s;
+  return outpost::testing::FromCollected(samples, [](const std::string&) { return true; });
 }
 
 // Series the exporter has and outpost may lack, with the reason.

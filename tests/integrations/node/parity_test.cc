@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/free_port.h"
 #include "tests/support/exporter_scrape.h"
+#include "tests/support/series_set.h"
 #include "tests/support/spawned_process.h"
 #include "integrations/node/collector.h"
 #include "integrations/node/node.h"
@@ -71,38 +72,18 @@ std::string ScrapeNodeExporter(std::vector<std::string> args) {
   return body;
 }
 
-struct Scrape {
-  std::map<std::string, MetricFamily> families;  // by name
-  std::map<std::string, double> series;          // name + labels
-  std::map<std::string, std::string> family_of;  // series key -> family name
-};
+using Scrape = outpost::testing::SeriesSet;
 
 std::string Key(const std::string& name, const Labels& labels) { return name + labels.ToString(); }
 
 // The exporter's own metrics (Go runtime, process, HTTP handler, build
 // info), which outpost does not reproduce (include_exporter_metrics).
 bool ExporterSelfMetric(const std::string& name) {
-  for (const char* p : {"go_", "process_", "promhttp_", "node_exporter_build_info"}) {
-    if (name.rfind(p, 0) == 0) return true;
-  }
-  return false;
+  return outpost::testing::GoExporterSelfMetric(name, "node_exporter");
 }
 
 Scrape FromExposition(const std::string& text) {
-  Scrape s;
-  absl::StatusOr<std::vector<ExpositionFamily>> fams = ParseExposition(text);
-  EXPECT_TRUE(fams.ok()) << fams.status();
-  if (!fams.ok()) return s;
-  for (const ExpositionFamily& f : *fams) {
-    if (ExporterSelfMetric(f.meta.name)) continue;
-    s.families[f.meta.name] = f.meta;
-    for (const ExpositionSample& smp : f.samples) {
-      std::string k = Key(smp.name, smp.labels);
-      s.series[k] = smp.value;
-      s.family_of[k] = f.meta.name;
-    }
-  }
-  return s;
+  return outpost::testing::FromExposition(text, [](const std::string& f) { return !ExporterSelfMetric(f); });
 }
 
 Scrape FromAppender(const TestAppender& app) {

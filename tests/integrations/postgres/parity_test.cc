@@ -18,21 +18,16 @@
 #include "integrations/postgres/postgres.h"
 #include "tests/integrations/postgres/shared_server.h"
 #include "tests/support/exporter_scrape.h"
+#include "tests/support/series_set.h"
 
 namespace outpost::integrations::postgres {
 namespace {
 
-struct Scrape {
-  std::map<std::string, MetricType> types;       // family → type
-  std::map<std::string, double> series;          // name + labels without `server`
-  std::map<std::string, std::string> family_of;  // series → family
-};
+// Compared without the `server` label.
+using Scrape = outpost::testing::SeriesSet;
 
 bool ExporterSelfMetric(const std::string& name) {
-  for (const char* p : {"go_", "process_", "promhttp_", "postgres_exporter_build_info"}) {
-    if (name.rfind(p, 0) == 0) return true;
-  }
-  return false;
+  return outpost::testing::GoExporterSelfMetric(name, "postgres_exporter");
 }
 
 std::string Key(const std::string& name, Labels labels) {
@@ -41,31 +36,12 @@ std::string Key(const std::string& name, Labels labels) {
 }
 
 Scrape FromExposition(const std::string& text) {
-  Scrape s;
-  absl::StatusOr<std::vector<ExpositionFamily>> fams = ParseExposition(text);
-  EXPECT_TRUE(fams.ok()) << fams.status();
-  if (!fams.ok()) return s;
-  for (const ExpositionFamily& f : *fams) {
-    if (ExporterSelfMetric(f.meta.name)) continue;
-    s.types[f.meta.name] = f.meta.type;
-    for (const ExpositionSample& smp : f.samples) {
-      const std::string k = Key(smp.name, smp.labels);
-      s.series[k] = smp.value;
-      s.family_of[k] = f.meta.name;
-    }
-  }
-  return s;
+  return outpost::testing::FromExposition(
+      text, [](const std::string& f) { return !ExporterSelfMetric(f); }, Key);
 }
 
 Scrape FromCollected(const std::vector<CollectedSample>& samples) {
-  Scrape s;
-  for (const CollectedSample& c : samples) {
-    s.types[c.family->name] = c.family->type;
-    const std::string k = Key(c.name, c.labels);
-    s.series[k] = c.value;
-    s.family_of[k] = c.family->name;
-  }
-  return s;
+  return outpost::testing::FromCollected(samples, [](const std::string&) { return true; }, Key);
 }
 
 // Series of 0.11.1 that Grafana Agent v0.44's fork (grafana/
@@ -137,7 +113,7 @@ TEST(PostgresParityTest, EveryExporterSeriesIsPresentAndSettingsAreEqual) {
     auto it = got.series.find(key);
     if (it != got.series.end()) {
       ++present;
-      EXPECT_EQ(got.types.at(got.family_of.at(key)), want.types.at(family)) << family;
+      EXPECT_EQ(got.families.at(got.family_of.at(key)).type, want.families.at(family).type) << family;
       // outpost's connection sets statement_timeout inside the scrape
       // timeout (issue 19); 0.11.1's has none: a session setting.
       if (family.rfind("pg_settings_", 0) == 0 &&

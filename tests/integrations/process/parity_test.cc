@@ -47,6 +47,7 @@
 #include "tests/integrations/process/test_util.h"
 #include "tests/support/exporter_scrape.h"
 #include "tests/support/free_port.h"
+#include "tests/support/series_set.h"
 #include "tests/support/spawned_process.h"
 
 namespace outpost::integrations::process::testing {
@@ -64,41 +65,14 @@ constexpr char kRules[] = R"y(process_names:
     cmdline: ["outpost_parity_threads"]
 )y";
 
-struct Scrape {
-  std::map<std::string, MetricType> types;
-  std::map<std::string, double> series;  // name{labels} -> value
-  std::map<std::string, std::string> family_of;
-};
+using Scrape = outpost::testing::SeriesSet;
 
 bool Compared(const std::string& family) { return family.rfind("namedprocess_", 0) == 0; }
 
-Scrape FromExposition(const std::string& text) {
-  Scrape s;
-  absl::StatusOr<std::vector<ExpositionFamily>> fams = ParseExposition(text);
-  EXPECT_TRUE(fams.ok()) << fams.status();
-  if (!fams.ok()) return s;
-  for (const ExpositionFamily& f : *fams) {
-    if (!Compared(f.meta.name)) continue;
-    s.types[f.meta.name] = f.meta.type;
-    for (const ExpositionSample& smp : f.samples) {
-      const std::string k = smp.name + smp.labels.ToString();
-      s.series[k] = smp.value;
-      s.family_of[k] = f.meta.name;
-    }
-  }
-  return s;
-}
+Scrape FromExposition(const std::string& text) { return outpost::testing::FromExposition(text, Compared); }
 
 Scrape FromCollected(const std::vector<CollectedSample>& samples) {
-  Scrape s;
-  for (const CollectedSample& c : samples) {
-    if (!Compared(c.family->name)) continue;
-    s.types[c.family->name] = c.family->type;
-    const std::string k = c.name + c.labels.ToString();
-    s.series[k] = c.value;
-    s.family_of[k] = c.family->name;
-  }
-  return s;
+  return outpost::testing::FromCollected(samples, Compared);
 }
 
 // How far apart a series may be between the two reads ("" key: exact).
@@ -117,13 +91,13 @@ double Tolerance(const std::string& family, const std::string& key, double v) {
 // All differences between the two, one per line ("" when none).
 std::string Diff(const Scrape& exporter, const Scrape& outpost) {
   std::string out;
-  for (const auto& [fam, type] : exporter.types) {
-    auto it = outpost.types.find(fam);
-    if (it == outpost.types.end()) out += "family missing in outpost: " + fam + "\n";
-    else if (it->second != type) out += "type differs: " + fam + "\n";
+  for (const auto& [fam, meta] : exporter.families) {
+    auto it = outpost.families.find(fam);
+    if (it == outpost.families.end()) out += "family missing in outpost: " + fam + "\n";
+    else if (it->second.type != meta.type) out += "type differs: " + fam + "\n";
   }
-  for (const auto& [fam, type] : outpost.types) {
-    if (!exporter.types.contains(fam)) out += "family only in outpost: " + fam + "\n";
+  for (const auto& [fam, meta] : outpost.families) {
+    if (!exporter.families.contains(fam)) out += "family only in outpost: " + fam + "\n";
   }
   for (const auto& [key, v] : exporter.series) {
     auto it = outpost.series.find(key);
@@ -269,7 +243,7 @@ TEST(ProcessParity, ParityWithProcessExporter) {
   EXPECT_EQ(ours.series["namedprocess_namegroup_thread_count{groupname=\"pthreads_perl\", "
                         "threadname=\"perl\"}"],
             4);
-  EXPECT_EQ(theirs.types.size(), 23u) << body;
+  EXPECT_EQ(theirs.families.size(), 23u) << body;
   if (::testing::Test::HasFailure()) for (const auto& [k, v] : ours.series) std::cerr << k << " " << v << "\n";
   EXPECT_NE(body.find("process_exporter_build_info"), std::string::npos);
   EXPECT_NE(app.Find("process_exporter_build_info", BuildInfoLabels()), nullptr);
