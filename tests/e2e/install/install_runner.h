@@ -27,9 +27,9 @@ namespace outpost::testing::install {
 namespace fs = std::filesystem;
 using Env = std::map<std::string, std::string>;
 
-inline const std::string kScript = std::string(OUTPOST_SOURCE_DIR) + "/install.sh";
+inline const std::string kScript = std::string(OUTPOST_SOURCE_DIR "/install.sh");
 // What install.sh sources (its jobs as functions).
-inline const std::string kScriptLib = std::string(OUTPOST_SOURCE_DIR) + "/packaging/install-lib.sh";
+inline const std::string kScriptLib = std::string(OUTPOST_SOURCE_DIR "/packaging/install-lib.sh");
 inline const std::string kUrl = "http://127.0.0.1:9/api/v1/write";
 
 inline std::string HostName() {

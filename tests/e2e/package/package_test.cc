@@ -275,7 +275,7 @@ TEST(PackageTest, InstallShFromThePackageForEveryStack) {
   const std::string deb = BuildPackage(tmp, "pkg");
   ASSERT_FALSE(deb.empty());
   std::vector<std::string> stacks;
-  for (const auto& e : fs::directory_iterator(std::string(OUTPOST_SOURCE_DIR) + "/configs/stacks")) {
+  for (const auto& e : fs::directory_iterator(std::string(OUTPOST_SOURCE_DIR "/configs/stacks"))) {
     const std::string name = e.path().stem().string();
     if (e.path().extension() == ".yaml" && name[0] != '_') stacks.push_back(name);
   }

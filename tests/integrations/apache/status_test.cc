@@ -22,7 +22,7 @@ namespace outpost::integrations::apache {
 namespace {
 
 std::string Testdata(const std::string& name) {
-  std::ifstream in(std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/apache/testdata/" + name,
+  std::ifstream in(std::string(OUTPOST_SOURCE_DIR "/tests/integrations/apache/testdata/") + name,
                    std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();

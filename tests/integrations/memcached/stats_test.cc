@@ -29,7 +29,7 @@ namespace {
 
 std::string ReadTestdata(const std::string& name) {
   std::ifstream in(
-      std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/memcached/testdata/" + name,
+      std::string(OUTPOST_SOURCE_DIR "/tests/integrations/memcached/testdata/") + name,
       std::ios::binary);
   EXPECT_TRUE(in.good()) << name;
   std::ostringstream ss;

@@ -172,7 +172,7 @@ std::string RenderMasked(const MemoryAppender& app) {
 }
 
 std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/postgres/testdata/" +
+  std::ifstream in(std::string(OUTPOST_SOURCE_DIR "/tests/integrations/postgres/testdata/") +
                    name);
   std::stringstream ss;
   ss << in.rdbuf();

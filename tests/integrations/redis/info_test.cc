@@ -15,7 +15,7 @@ namespace outpost::integrations::redis {
 namespace {
 
 std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(OUTPOST_SOURCE_DIR) + "/tests/integrations/redis/testdata/" + name);
+  std::ifstream in(std::string(OUTPOST_SOURCE_DIR "/tests/integrations/redis/testdata/") + name);
   std::ostringstream ss;
   ss << in.rdbuf();
   EXPECT_FALSE(ss.str().empty()) << name;
