@@ -56,12 +56,9 @@ bench_spawn "$BENCH_TMP/exporter.log" "$EXPORTER" --scrape_uri="$URI" \
 EXP_PID=$BENCH_LAST_PID
 wait_http "http://127.0.0.1:$WEB/metrics" 10 "$EXP_PID" || die "the exporter did not start"
 curl -sf "http://127.0.0.1:$WEB/metrics" >"$BENCH_TMP/exporter.txt"
-before=$(cpu_seconds "$EXP_PID")
-for _ in $(seq "$SCRAPES"); do curl -sf "http://127.0.0.1:$WEB/metrics" >/dev/null; done
-after=$(cpu_seconds "$EXP_PID")
+ms=$(scrape_cpu_ms "$EXP_PID" "http://127.0.0.1:$WEB/metrics" "$SCRAPES")
 series=$(grep -c '^apache_' "$BENCH_TMP/exporter.txt")
-awk -v a="$after" -v b="$before" -v n="$SCRAPES" -v s="$series" \
-  'BEGIN {printf "prometheus-apache-exporter 0.12: %.3f ms CPU per scrape (%d scrapes, %d apache_ series, go_/process_ besides)\n", (a - b) * 1000 / n, n, s}'
+echo "prometheus-apache-exporter 0.12: $ms ms CPU per scrape ($SCRAPES scrapes, $series apache_ series, go_/process_ besides)"
 bench_stop_pid "$EXP_PID"
 
 [ -x "$BENCH" ] || die "$BENCH not built (target apache_bench)"

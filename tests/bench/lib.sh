@@ -28,6 +28,16 @@ cpu_seconds() {
 }
 
 # A field of /proc/PID/status in KiB (VmRSS, VmHWM, ...); 0 when gone.
+# scrape_cpu_ms PID URL N: the process's CPU milliseconds per GET of URL,
+# over N GETs (its utime+stime before and after).
+scrape_cpu_ms() {
+  local before after
+  before=$(cpu_seconds "$1")
+  for _ in $(seq "$3"); do curl -sf "$2" >/dev/null; done
+  after=$(cpu_seconds "$1")
+  awk -v a="$after" -v b="$before" -v n="$3" 'BEGIN {printf "%.3f", (a - b) * 1000 / n}'
+}
+
 proc_status_kb() {
   awk -v k="$2:" '$1 == k {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
 }

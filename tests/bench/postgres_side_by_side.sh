@@ -52,12 +52,9 @@ DATA_SOURCE_NAME="$DSN" bench_spawn "$BENCH_TMP/exporter.log" "$EXPORTER" \
 EXP_PID=$BENCH_LAST_PID
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$WEB/metrics" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$WEB/metrics" >"$BENCH_TMP/exporter.txt"
-before=$(cpu_seconds "$EXP_PID")
-for _ in $(seq "$SCRAPES"); do curl -sf "http://127.0.0.1:$WEB/metrics" >/dev/null; done
-after=$(cpu_seconds "$EXP_PID")
+ms=$(scrape_cpu_ms "$EXP_PID" "http://127.0.0.1:$WEB/metrics" "$SCRAPES")
 series=$(grep -vc '^#' "$BENCH_TMP/exporter.txt")
-awk -v a="$after" -v b="$before" -v n="$SCRAPES" -v s="$series" \
-  'BEGIN {printf "postgres_exporter 0.11.1: %.2f ms CPU per scrape (%d scrapes, %d series incl. go_/process_)\n", (a - b) * 1000 / n, n, s}'
+echo "postgres_exporter 0.11.1: $ms ms CPU per scrape ($SCRAPES scrapes, $series series incl. go_/process_)"
 bench_stop_pid "$EXP_PID"
 
 if [ -x "$BENCH" ]; then
