@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,15 @@ struct HostInfo {
   // outpost's own self-metrics (for the `agent` integration); may be null in
   // tests.
   std::shared_ptr<const prometheus::Collectable> self_metrics;
+};
+
+// One target of a handler integration (see IntegrationSpec::has_targets).
+struct IntegrationTarget {
+  std::string name;  // job = "integrations/<integration>/<name>"
+  // The scrape's query parameters (target=, module=, ...): Prometheus sets
+  // them as __param_<key> target labels before relabel_configs run
+  // (scrape/target.go populateLabels), so relabel rules can read them.
+  std::vector<std::pair<std::string, std::string>> params;
 };
 
 class IntegrationSpec {
@@ -59,6 +69,30 @@ class IntegrationSpec {
   // reported like a config error.
   virtual absl::StatusOr<std::unique_ptr<Integration>> Create(const IntegrationConfig& cfg,
                                                                const HostInfo& host) const = 0;
+
+  // Handler integrations (blackbox, snmp) scrape one job per target, each
+  // job "integrations/<name>/<target name>" with metrics path
+  // "/integrations/<name>/metrics" and the target's params, all sharing the
+  // one instance label (Grafana Agent static/integrations/manager.go,
+  // instanceConfigForIntegration). For them has_targets() is true, the
+  // agent calls Targets() and CreateTarget() for each index instead of
+  // Create(), and runs the targets on one shared scheduler with a bounded
+  // number of concurrent collections.
+  virtual bool has_targets() const { return false; }
+  virtual std::vector<IntegrationTarget> Targets(const IntegrationOptions& /*opts*/) const {
+    return {};
+  }
+  // Builds the integration that collects Targets(opts)[index]. Called once
+  // per target at load (an error is a config error) and again after that
+  // target's collection threw.
+  virtual absl::StatusOr<std::unique_ptr<Integration>> CreateTarget(const IntegrationConfig& cfg,
+                                                                    const HostInfo& host,
+                                                                    size_t index) const {
+    (void)cfg;
+    (void)host;
+    (void)index;
+    return absl::UnimplementedError("integration has no targets");
+  }
 };
 
 // The set of integration kinds the binary was built with.
