@@ -18,12 +18,12 @@ namespace outpost::integrations::blackbox {
 namespace {
 
 const MetricFamily kLookupTime{"probe_dns_lookup_time_seconds", MetricType::kGauge,
-                               "Returns the time taken for probe dns lookup in seconds"};
+                               "Returns the time taken for probe dns lookup in seconds", ""};
 const MetricFamily kIpProtocol{"probe_ip_protocol", MetricType::kGauge,
-                               "Specifies whether probe ip protocol is IP4 or IP6"};
+                               "Specifies whether probe ip protocol is IP4 or IP6", ""};
 const MetricFamily kIpAddrHash{
     "probe_ip_addr_hash", MetricType::kGauge,
-    "Specifies the hash of IP address. It's useful to detect if the IP address changes."};
+    "Specifies the hash of IP address. It's useful to detect if the IP address changes.", ""};
 
 void InitLibrary() {
   static std::once_flag once;
