@@ -1,7 +1,9 @@
-// One scrape of a real exporter binary (the Debian packages the parity
-// tests diff outpost against): HttpGetMetrics reads /metrics of a loopback
-// port; ScrapeExporter starts the binary on a free port, waits for its
-// first answer, returns it and stops the binary.
+// Real exporter binaries (the Debian packages the parity tests diff
+// outpost against): HttpGet reads a path of a loopback port;
+// ScrapeExporter starts a binary on a free port, waits for its first
+// /metrics answer, returns it and stops the binary; ExporterProcess keeps
+// one running for several requests (blackbox_exporter's /probe,
+// snmp_exporter's /snmp).
 #ifndef OUTPOST_TESTS_SUPPORT_EXPORTER_SCRAPE_H_
 #define OUTPOST_TESTS_SUPPORT_EXPORTER_SCRAPE_H_
 
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -23,9 +26,9 @@
 
 namespace outpost::testing {
 
-// GET http://127.0.0.1:port/metrics over HTTP/1.0 (no chunked body); ""
+// GET http://127.0.0.1:port<path> over HTTP/1.0 (no chunked body); ""
 // when not reachable or not 200.
-inline std::string HttpGetMetrics(int port) {
+inline std::string HttpGet(int port, const std::string& path) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -35,7 +38,7 @@ inline std::string HttpGetMetrics(int port) {
     close(fd);
     return "";
   }
-  const std::string req = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
   if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
     close(fd);
     return "";
@@ -49,6 +52,63 @@ inline std::string HttpGetMetrics(int port) {
   if (resp.rfind("HTTP/1.0 200", 0) != 0 && resp.rfind("HTTP/1.1 200", 0) != 0) return "";
   return body == std::string::npos ? "" : resp.substr(body + 4);
 }
+
+inline std::string HttpGetMetrics(int port) { return HttpGet(port, "/metrics"); }
+
+// The environment of this process with `env` (NAME=value entries) replacing
+// same-named variables.
+inline std::vector<std::string> EnvironWith(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view var(*e);
+    bool replaced = false;
+    for (const std::string& x : env) {
+      const size_t eq = x.find('=');
+      if (var.substr(0, var.find('=')) == std::string_view(x).substr(0, eq)) replaced = true;
+    }
+    if (!replaced) out.push_back(*e);
+  }
+  for (const std::string& x : env) out.push_back(x);
+  return out;
+}
+
+// An exporter binary running on a free loopback port
+// (--web.listen-address) for the life of the object; ready() once its
+// /metrics answered (within ~10 s). A missing binary fails the test,
+// naming the Debian package.
+class ExporterProcess {
+ public:
+  ExporterProcess(const std::string& bin, std::string_view package, std::vector<std::string> args,
+                  const std::vector<std::string>& env = {})
+      : port_(FreePort()) {
+    if (access(bin.c_str(), X_OK) != 0) {
+      ADD_FAILURE() << bin << " is missing: apt-get install -y " << package << " (tests/run.sh)";
+      return;
+    }
+    args.insert(args.begin(), bin);
+    args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port_));
+    SpawnOptions spawn;  // output: the test's
+    spawn.env = EnvironWith(env);
+    process_.emplace(args, spawn);
+    for (int i = 0; i < 200 && !ready_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      ready_ = !HttpGetMetrics(port_).empty();
+    }
+    EXPECT_TRUE(ready_) << bin << " did not answer on port " << port_;
+  }
+
+  bool ready() const { return ready_; }
+  int port() const { return port_; }
+  // The body of GET <path_and_query>; "" unless 200.
+  std::string Get(const std::string& path_and_query) const {
+    return ready_ ? HttpGet(port_, path_and_query) : "";
+  }
+
+ private:
+  int port_;
+  bool ready_ = false;
+  std::optional<SpawnedProcess> process_;
+};
 
 // Runs `bin` with `args` plus --web.listen-address on a free loopback port
 // and the environment with `env` (NAME=value entries) replacing same-named
@@ -66,17 +126,7 @@ inline std::string ScrapeExporter(const std::string& bin, std::string_view packa
   args.insert(args.begin(), bin);
   args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
   SpawnOptions spawn;  // output: the test's
-  spawn.env.emplace();
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view var(*e);
-    bool replaced = false;
-    for (const std::string& x : env) {
-      const size_t eq = x.find('=');
-      if (var.substr(0, var.find('=')) == std::string_view(x).substr(0, eq)) replaced = true;
-    }
-    if (!replaced) spawn.env->push_back(*e);
-  }
-  for (const std::string& x : env) spawn.env->push_back(x);
+  spawn.env = EnvironWith(env);
   SpawnedProcess exporter(args, spawn);
   std::string body;
   for (int i = 0; i < 200 && body.empty(); ++i) {
