@@ -20,6 +20,7 @@ TEST_DEPS=(
   postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
   apache2 prometheus-apache-exporter memcached prometheus-process-exporter perl
+  prometheus-blackbox-exporter dnsmasq snmpd snmp prometheus-snmp-exporter
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
@@ -33,7 +34,8 @@ if [ "$(id -u)" -eq 0 ]; then
   for svc in prometheus prometheus-node-exporter mariadb prometheus-mysqld-exporter \
       postgresql prometheus-postgres-exporter \
       redis-server prometheus-redis-exporter \
-      apache2 prometheus-apache-exporter memcached prometheus-process-exporter; do
+      apache2 prometheus-apache-exporter memcached prometheus-process-exporter \
+      prometheus-blackbox-exporter prometheus-snmp-exporter snmpd dnsmasq; do
     if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     fi
@@ -45,6 +47,9 @@ if [ "$(id -u)" -eq 0 ]; then
   pkill -x prometheus-postgres-exporter 2>/dev/null || true
   pkill -x prometheus-apache-exporter 2>/dev/null || true
   pkill -x prometheus-process-exporter 2>/dev/null || true
+  pkill -x prometheus-blackbox-exporter 2>/dev/null || true
+  pkill -x prometheus-snmp-exporter 2>/dev/null || true
+  pkill -x snmpd 2>/dev/null || true
   # Without systemd the package's apache2 was started by its init script.
   apache2ctl stop >/dev/null 2>&1 || true
 else
@@ -54,7 +59,8 @@ fi
 for bin in prometheus prometheus-node-exporter clang++ mariadbd mariadb-install-db \
     prometheus-mysqld-exporter redis-server prometheus-redis-exporter dnsmasq \
     prometheus-postgres-exporter apache2 prometheus-apache-exporter memcached \
-    prometheus-process-exporter perl; do
+    prometheus-process-exporter perl prometheus-blackbox-exporter snmpd snmpwalk \
+    prometheus-snmp-exporter; do
   command -v "$bin" >/dev/null || { echo "tests/run.sh: missing $bin" >&2; exit 1; }
 done
 # PostgreSQL's server binaries are not on PATH (Debian keeps them per major).
@@ -77,7 +83,7 @@ cmake -S "$SRC" -B "$SRC/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 ASAN_TARGETS=(core_base_test core_config_test core_relabel_test core_wal_test core_scrape_test
               integrations_node_test integrations_mysqld_test integrations_redis_test
               integrations_postgres_test integrations_apache_test integrations_memcached_test
-              integrations_process_test
+              integrations_process_test integrations_blackbox_test integrations_snmp_test
               remote_write_encoder_test remote_write_client_test
               remote_write_pipeline_test remote_write_auth_test logs_files_test logs_receiver_test
               logs_client_test logs_stages_test logs_journal_test
