@@ -20,7 +20,7 @@ TEST_DEPS=(
   postgresql prometheus-postgres-exporter
   redis-server prometheus-redis-exporter
   apache2 prometheus-apache-exporter memcached prometheus-process-exporter perl
-  prometheus-blackbox-exporter dnsmasq snmpd snmp prometheus-snmp-exporter
+  prometheus-blackbox-exporter snmpd snmp prometheus-snmp-exporter
   dnsmasq-base shellcheck systemd lintian systemd-journal-remote
 )
 
