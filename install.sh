@@ -65,7 +65,7 @@ BUILD_DEPS=(
   libsnappy-dev libssl-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   default-libmysqlclient-dev libhiredis-dev nlohmann-json3-dev
-  libsimdjson-dev libsystemd-dev libpq-dev libc-ares-dev libsnmp-dev
+  libsimdjson-dev libsystemd-dev libpq-dev libc-ares-dev libldns-dev libsnmp-dev
 )
 
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
