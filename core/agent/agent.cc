@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -151,6 +152,22 @@ absl::Status Agent::StartShipper(const config::Config& cfg) {
                     self_metrics_->registry());
 }
 
+TargetOptions Agent::TargetFor(const config::Config& cfg, const config::IntegrationConfig& ic,
+                               const std::string& instance) const {
+  TargetOptions t;
+  t.job = absl::StrCat("integrations/", ic.name);
+  t.instance = instance;
+  t.address = absl::StrCat(host_.hostname, ":", http_.port());
+  t.metrics_path = absl::StrCat("/integrations/", ic.name, "/metrics");
+  t.scrape_interval = ic.common.scrape_interval;
+  t.scrape_timeout = ic.common.scrape_timeout;
+  t.agent_hostname = host_.hostname;
+  t.extra_labels = cfg.integrations.labels;
+  t.relabel_configs = ic.common.relabel_configs;
+  t.metric_relabel_configs = ic.common.metric_relabel_configs;
+  return t;
+}
+
 absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& cfg) {
   std::vector<Running> out;
   for (const config::IntegrationConfig& ic : cfg.integrations.integrations) {
@@ -159,37 +176,62 @@ absl::StatusOr<std::vector<Agent::Running>> Agent::Build(const config::Config& c
     if (spec == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("integrations.", ic.name, ": unknown integration"));
     }
+    const std::string instance =
+        ic.common.instance.empty() ? spec->InstanceKey(*ic.options, host_) : ic.common.instance;
+    const std::shared_ptr<SampleSink> sink = ic.common.scrape_integration ? sink_ : nullptr;
+    prometheus::Counter* exits = &self_metrics_->AbnormalExit(ic.name);
+    const config::HostInfo host = host_;
+
+    if (spec->has_targets()) {
+      // A handler integration: one job per target on one pool.
+      std::vector<TargetPool::Target> targets;
+      const std::vector<config::IntegrationTarget> listed = spec->Targets(*ic.options);
+      for (size_t i = 0; i < listed.size(); ++i) {
+        // Create once now so that a bad setting fails the load.
+        absl::StatusOr<std::unique_ptr<Integration>> first = spec->CreateTarget(ic, host_, i);
+        if (!first.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("integrations.", ic.name, ": target ",
+                                                         listed[i].name, ": ",
+                                                         first.status().message()));
+        }
+        TargetOptions t = TargetFor(cfg, ic, instance);
+        absl::StrAppend(&t.job, "/", listed[i].name);
+        t.params = listed[i].params;
+        auto holder = std::make_shared<std::unique_ptr<Integration>>(*std::move(first));
+        targets.push_back(TargetPool::Target{
+            absl::StrCat(ic.name, "/", listed[i].name),
+            [spec, ic, host, holder, i]() -> absl::StatusOr<std::unique_ptr<Integration>> {
+              if (*holder != nullptr) return std::move(*holder);
+              return spec->CreateTarget(ic, host, i);
+            },
+            std::make_shared<CollectionPipeline>(std::move(t), sink)});
+      }
+      TargetPool::Options po;
+      po.name = ic.name;
+      po.interval = ic.common.scrape_interval;
+      po.timeout = ic.common.scrape_timeout;
+      po.restart_backoff = cfg.integrations.integration_restart_backoff;
+      po.on_abnormal_exit = [exits] { exits->Increment(); };
+      out.push_back(Running{ic.name, instance,
+                            std::make_unique<TargetPool>(std::move(po), std::move(targets))});
+      continue;
+    }
+
     // Create once now so that a bad setting fails the load, not a later tick.
     absl::StatusOr<std::unique_ptr<Integration>> first = spec->Create(ic, host_);
     if (!first.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("integrations.", ic.name, ": ", first.status().message()));
     }
-    TargetOptions t;
-    t.job = absl::StrCat("integrations/", ic.name);
-    t.instance = ic.common.instance.empty() ? spec->InstanceKey(*ic.options, host_) : ic.common.instance;
-    const std::string instance = t.instance;
-    t.address = absl::StrCat(host_.hostname, ":", http_.port());
-    t.metrics_path = absl::StrCat("/integrations/", ic.name, "/metrics");
-    t.scrape_interval = ic.common.scrape_interval;
-    t.scrape_timeout = ic.common.scrape_timeout;
-    t.agent_hostname = host_.hostname;
-    t.extra_labels = cfg.integrations.labels;
-    t.relabel_configs = ic.common.relabel_configs;
-    t.metric_relabel_configs = ic.common.metric_relabel_configs;
-    auto pipeline = std::make_shared<CollectionPipeline>(
-        std::move(t), ic.common.scrape_integration ? sink_ : nullptr);
-
+    auto pipeline = std::make_shared<CollectionPipeline>(TargetFor(cfg, ic, instance), sink);
     IntegrationRunner::Options ro;
     // Blocks of a list are told apart in logs (and scheduling offsets).
     ro.name = ic.in_list ? absl::StrCat(ic.name, "/", instance) : ic.name;
     ro.interval = ic.common.scrape_interval;
     ro.timeout = ic.common.scrape_timeout;
     ro.restart_backoff = cfg.integrations.integration_restart_backoff;
-    prometheus::Counter* exits = &self_metrics_->AbnormalExit(ic.name);
     ro.on_abnormal_exit = [exits] { exits->Increment(); };
     auto holder = std::make_shared<std::unique_ptr<Integration>>(*std::move(first));
-    const config::HostInfo host = host_;
     IntegrationRunner::Factory factory =
         [spec, ic, host, holder]() -> absl::StatusOr<std::unique_ptr<Integration>> {
       if (*holder != nullptr) return std::move(*holder);
@@ -233,13 +275,19 @@ absl::Status Agent::Apply(config::Config cfg, const std::string& sha256) {
   // Stop the old generation before starting the new one, so no integration
   // ever runs twice; integrations that are gone get staleness markers.
   const absl::Time now = absl::Now();
+  std::set<std::pair<std::string, std::string>> next_targets;  // (job, instance)
+  for (const Running& n : *next) {
+    for (const auto& p : n.runner->pipelines()) {
+      next_targets.emplace(p->options().job, p->options().instance);
+    }
+  }
   for (Running& r : old) {
     r.runner->Stop();
-    const bool kept = std::any_of(next->begin(), next->end(),
-                                  [&](const Running& n) {
-                                    return n.name == r.name && n.instance == r.instance;
-                                  });
-    if (!kept) r.runner->pipeline()->MarkAllStale(now).IgnoreError();
+    for (const auto& p : r.runner->pipelines()) {
+      if (!next_targets.contains({p->options().job, p->options().instance})) {
+        p->MarkAllStale(now).IgnoreError();
+      }
+    }
   }
   old.clear();
   ApplyLogging(cfg.server);
@@ -329,23 +377,27 @@ std::vector<std::string> Agent::RunningIntegrations() const {
 }
 
 absl::StatusOr<std::string> Agent::IntegrationMetrics(std::string_view name) const {
-  std::vector<std::pair<std::string, std::shared_ptr<CollectionPipeline>>> pipelines;
+  std::vector<std::shared_ptr<CollectionPipeline>> pipelines;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Running& r : running_) {
-      if (r.name == name) pipelines.emplace_back(r.instance, r.runner->pipeline());
+      if (r.name != name) continue;
+      for (auto& p : r.runner->pipelines()) pipelines.push_back(std::move(p));
     }
   }
   if (pipelines.empty()) {
     return absl::NotFoundError("integration " + std::string(name) + " is not running");
   }
-  if (pipelines.size() == 1) return RenderCollected(pipelines.front().second->Snapshot());
-  // Several blocks of one integration: each sample says which instance it
-  // came from (as a scrape of the targets would).
+  if (pipelines.size() == 1) return RenderCollected(pipelines.front()->Snapshot());
+  // Several blocks of one integration, or the targets of a handler
+  // integration: each sample says which instance (or, as every target
+  // shares the instance, which job) it came from, as a scrape would.
+  const bool by_job = pipelines.front()->options().job != pipelines.back()->options().job;
   std::vector<CollectedSample> all;
-  for (auto& [instance, p] : pipelines) {
+  for (const auto& p : pipelines) {
     for (CollectedSample& s : p->Snapshot()) {
-      if (!s.labels.Has("instance")) s.labels.Set("instance", instance);
+      if (by_job && !s.labels.Has("job")) s.labels.Set("job", p->options().job);
+      if (!s.labels.Has("instance")) s.labels.Set("instance", p->options().instance);
       all.push_back(std::move(s));
     }
   }

@@ -28,6 +28,7 @@
 #include "core/agent/shipped_wal.h"
 #include "core/agent/pipeline.h"
 #include "core/agent/runner.h"
+#include "core/agent/target_pool.h"
 #include "core/agent/self_metrics.h"
 #include "core/agent/shipper.h"
 #include "core/base/sink.h"
@@ -88,7 +89,7 @@ class Agent {
   struct Running {
     std::string name;
     std::string instance;  // the target's instance label
-    std::unique_ptr<IntegrationRunner> runner;
+    std::unique_ptr<CollectionRunner> runner;
   };
   absl::StatusOr<config::Config> LoadConfig(std::string* sha256) const;
   absl::Status Apply(config::Config cfg, const std::string& sha256);
@@ -100,6 +101,11 @@ class Agent {
   // Starts or reloads the logs instances (logs_ on first need).
   absl::Status ApplyLogs(const config::LogsConfig& logs);
   absl::StatusOr<std::vector<Running>> Build(const config::Config& cfg);
+  // The target options of integration block `ic`: job
+  // "integrations/<name>" (plus "/<target>" for a handler integration's
+  // target), instance, relabeling.
+  TargetOptions TargetFor(const config::Config& cfg, const config::IntegrationConfig& ic,
+                          const std::string& instance) const;
   void SetupRoutes();
 
   AgentOptions opts_;

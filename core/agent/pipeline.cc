@@ -53,6 +53,9 @@ CollectionPipeline::CollectionPipeline(TargetOptions opts, std::shared_ptr<Sampl
   t.Set("__scrape_interval__", config::FormatPromDuration(opts_.scrape_interval));
   t.Set("__scrape_timeout__", config::FormatPromDuration(opts_.scrape_timeout));
   t.Set("job", opts_.job);
+  for (const auto& [k, v] : opts_.params) {
+    if (!t.Has("__param_" + k)) t.Set("__param_" + k, v);
+  }
   for (const auto& [k, v] : opts_.extra_labels) t.Set(k, v);
   t.Set("agent_hostname", opts_.agent_hostname);
   t.Set("instance", opts_.instance);

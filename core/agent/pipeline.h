@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -47,6 +48,9 @@ struct TargetOptions {
   std::string instance;      // the instance key (or the `instance` setting)
   std::string address;       // __address__: the agent's HTTP listen address
   std::string metrics_path;  // "/integrations/<name>/metrics"
+  // The scrape's query parameters (a handler integration's target=,
+  // module=): __param_<key> labels, as Prometheus' populateLabels sets them.
+  std::vector<std::pair<std::string, std::string>> params;
   absl::Duration scrape_interval = absl::Minutes(1);
   absl::Duration scrape_timeout = absl::Seconds(10);
   std::string agent_hostname;
@@ -65,6 +69,7 @@ class CollectionPipeline final : public Appender {
   // The target's labels after relabel_configs; empty when relabeling dropped
   // the target (then nothing goes to the sink).
   const Labels& target_labels() const { return target_labels_; }
+  const TargetOptions& options() const { return opts_; }
   bool target_dropped() const { return target_dropped_; }
 
   // Appender.

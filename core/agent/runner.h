@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -30,7 +31,19 @@
 
 namespace outpost {
 
-class IntegrationRunner {
+// What the agent starts and stops: the runner of one integration instance,
+// or the pool of a handler integration's targets (target_pool.h).
+class CollectionRunner {
+ public:
+  virtual ~CollectionRunner() = default;
+  virtual void Start() = 0;
+  // Returns promptly whatever the collections are doing.
+  virtual void Stop() = 0;
+  // Every pipeline it feeds.
+  virtual std::vector<std::shared_ptr<CollectionPipeline>> pipelines() const = 0;
+};
+
+class IntegrationRunner final : public CollectionRunner {
  public:
   using Factory = std::function<absl::StatusOr<std::unique_ptr<Integration>>()>;
   struct Options {
@@ -43,16 +56,17 @@ class IntegrationRunner {
   };
 
   IntegrationRunner(Options opts, Factory factory, std::shared_ptr<CollectionPipeline> pipeline);
-  ~IntegrationRunner();  // Stop()s
+  ~IntegrationRunner() override;  // Stop()s
 
   IntegrationRunner(const IntegrationRunner&) = delete;
   IntegrationRunner& operator=(const IntegrationRunner&) = delete;
 
-  void Start();
+  void Start() override;
   // Returns promptly whatever Collect is doing.
-  void Stop();
+  void Stop() override;
 
   const std::shared_ptr<CollectionPipeline>& pipeline() const { return pipeline_; }
+  std::vector<std::shared_ptr<CollectionPipeline>> pipelines() const override { return {pipeline_}; }
   // Number of rounds completed (committed or reported failed); for tests.
   uint64_t rounds() const;
 
