@@ -8,6 +8,7 @@
 #                [--mysql-dsn DSN | --mysql-dsn-file F] [--redis-addr ADDR]
 #                [--postgres-dsn DSN | --postgres-dsn-file F]
 #                [--apache-status-url URL] [--memcached-addr HOST:PORT]
+#                [--probe URL]...
 #                [--prefix DIR] [--binary PATH] [--no-deps] [--no-start]
 #                [--force-config] [--http-address HOST:PORT] [--hostname NAME]
 #                [--scrape-interval DURATION (15s)] [--package FILE.deb]
@@ -26,7 +27,8 @@
 # OUTPOST_REMOTE_WRITE_PASSWORD_FILE, OUTPOST_REMOTE_WRITE_PASSWORD (the
 # password itself, never a flag), OUTPOST_MYSQL_DSN, OUTPOST_MYSQL_DSN_FILE,
 # OUTPOST_REDIS_ADDR, OUTPOST_POSTGRES_DSN, OUTPOST_POSTGRES_DSN_FILE,
-# OUTPOST_APACHE_STATUS_URL, OUTPOST_MEMCACHED_ADDR,
+# OUTPOST_APACHE_STATUS_URL, OUTPOST_MEMCACHED_ADDR, OUTPOST_PROBES (URLs
+# separated by spaces or commas; --probe adds to them),
 # OUTPOST_PREFIX, OUTPOST_BINARY, OUTPOST_HTTP_ADDRESS, OUTPOST_HOSTNAME,
 # OUTPOST_SCRAPE_INTERVAL, OUTPOST_NO_DEPS=1, OUTPOST_NO_START=1,
 # OUTPOST_FORCE_CONFIG=1, OUTPOST_PACKAGE. --stack auto probes
@@ -80,6 +82,8 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 # The jobs (stacks, probes, config, install steps, background start).
 # shellcheck source-path=SCRIPTDIR source=packaging/install-lib.sh
 . "$SRC/packaging/install-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=packaging/install-config.sh
+. "$SRC/packaging/install-config.sh"
 # The probes of --stack auto.
 # shellcheck source-path=SCRIPTDIR source=packaging/install-detect.sh
 . "$SRC/packaging/install-detect.sh"
@@ -97,6 +101,9 @@ POSTGRES_DSN="${OUTPOST_POSTGRES_DSN:-}"
 POSTGRES_DSN_FILE="${OUTPOST_POSTGRES_DSN_FILE:-}"
 APACHE_STATUS_URL="${OUTPOST_APACHE_STATUS_URL:-}"
 MEMCACHED_ADDR="${OUTPOST_MEMCACHED_ADDR:-}"
+PROBES=()
+probes_env="${OUTPOST_PROBES:-}"
+read -r -a PROBES <<<"${probes_env//,/ }"
 PREFIX="${OUTPOST_PREFIX:-}"
 BINARY="${OUTPOST_BINARY:-}"
 HTTP_ADDRESS="${OUTPOST_HTTP_ADDRESS:-127.0.0.1:12345}"
@@ -115,7 +122,7 @@ while [ $# -gt 0 ]; do
     --*=*) val="${opt#*=}"; opt="${opt%%=*}" ;;
     --stack|--remote-write-url|--remote-write-user|--remote-write-password-file|\
     --mysql-dsn|--mysql-dsn-file|--redis-addr|--postgres-dsn|--postgres-dsn-file|--prefix|\
-    --apache-status-url|--memcached-addr|\
+    --apache-status-url|--memcached-addr|--probe|\
     --binary|--http-address|--hostname|--scrape-interval|--package)
       [ $# -ge 2 ] || die "$opt needs a value (see --help)"
       val="$2"; shift ;;
@@ -132,6 +139,7 @@ while [ $# -gt 0 ]; do
     --postgres-dsn-file) POSTGRES_DSN_FILE="$val" ;;
     --apache-status-url) APACHE_STATUS_URL="$val" ;;
     --memcached-addr) MEMCACHED_ADDR="$val" ;;
+    --probe) PROBES+=("$val") ;;
     --prefix) PREFIX="$val" ;;
     --binary) BINARY="$val" ;;
     --http-address) HTTP_ADDRESS="$val" ;;
@@ -195,6 +203,11 @@ fi
 if [ -n "$APACHE_STATUS_URL" ] && ! [[ "$APACHE_STATUS_URL" =~ ^https?://[^[:space:]/?#]+(/[^[:space:]]*)?$ ]]; then
   die "--apache-status-url must be an http:// or https:// URL, got \"$APACHE_STATUS_URL\""
 fi
+for url in "${PROBES[@]+"${PROBES[@]}"}"; do
+  has_ctl "$url" && die "--probe must not contain control characters"
+  [[ "$url" =~ ^https?://[^[:space:]/?#]+(/[^[:space:]]*)?$ ]] ||
+    die "--probe must be an http:// or https:// URL, got \"$url\""
+done
 [[ "$SCRAPE_INTERVAL" =~ ^([1-9][0-9]*)(ms|s|m|h)$ ]] ||
   die "--scrape-interval must be a duration such as 15s or 1m, got \"$SCRAPE_INTERVAL\""
 # scrape_timeout: 10s, or the interval when shorter (it may not exceed it).
@@ -242,6 +255,10 @@ fi
 [ -n "$STACKS" ] || STACKS=node
 resolve_stacks "$STACKS"
 if [ "$AUTO" -eq 1 ]; then auto_detect; fi
+if [ "${#PROBES[@]}" -gt 0 ]; then add_stack blackbox; fi
+if has_stack blackbox && [ "${#PROBES[@]}" -eq 0 ]; then
+  die "the blackbox stack needs at least one --probe URL (or OUTPOST_PROBES)"
+fi
 
 if has_stack mysql && [ -z "$MYSQL_DSN" ]; then
   die "the mysql stack needs --mysql-dsn DSN (or --mysql-dsn-file F, OUTPOST_MYSQL_DSN), e.g. 'exporter:PASSWORD@unix(/run/mysqld/mysqld.sock)/'"

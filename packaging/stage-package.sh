@@ -17,6 +17,8 @@ say() { echo "==> $*"; }
 
 # shellcheck source-path=SCRIPTDIR source=install-lib.sh
 . "$SRC/packaging/install-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=install-config.sh
+. "$SRC/packaging/install-config.sh"
 
 # The package's paths (install.sh's are /usr/local and /etc/systemd/system).
 BIN_DIR=/usr/bin

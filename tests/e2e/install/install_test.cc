@@ -404,7 +404,8 @@ TEST(InstallTest, ScriptIsShellcheckClean) {
   // -x: install.sh is checked with the library it sources; the library
   // is also checked on its own. So are the Debian package's scripts.
   const std::string pkg = std::string(OUTPOST_SOURCE_DIR "/packaging/");
-  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "install-detect.sh",
+  RunResult r = RunProgram({"/usr/bin/shellcheck", "-x", kScript, kScriptLib, pkg + "install-config.sh",
+                            pkg + "install-detect.sh",
                             pkg + "stage-package.sh",
                             pkg + "deb/postinst", pkg + "deb/prerm", pkg + "deb/postrm"},
                            {}, tmp.path());
