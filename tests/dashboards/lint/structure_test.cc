@@ -30,7 +30,7 @@ const std::set<std::string>& AlwaysPresent() {
   static const auto* s = new std::set<std::string>{"node_uname_info", "mysql_up", "redis_up",
                                                    "pg_up", "apache_up", "memcached_up",
                                                    "namedprocess_scrape_errors", "agent_build_info",
-                                                   "up"};
+                                                   "probe_success", "up"};
   return *s;
 }
 
@@ -262,8 +262,8 @@ TEST(DashboardSetTest, OneFolderPerIntegrationAndUniqueUids) {
     ASSERT_FALSE(d.is_discarded()) << f;
     EXPECT_TRUE(uids.insert(Str(d, "uid")).second) << "uid reused: " << f;
   }
-  EXPECT_EQ(folders, (std::set<std::string>{"apache", "memcached", "mysql", "node", "outpost",
-                                           "postgres", "process", "redis"}));
+  EXPECT_EQ(folders, (std::set<std::string>{"apache", "blackbox", "memcached", "mysql", "node",
+                                           "outpost", "postgres", "process", "redis", "snmp"}));
 }
 
 TEST(DashboardSetTest, ProvisioningFile) {
