@@ -12,42 +12,15 @@ set -euo pipefail
 BENCH=${1:-build/tests/bench/apache_bench}
 SCRAPES=${2:-500}
 EXPORTER=${OUTPOST_APACHE_EXPORTER:-/usr/bin/prometheus-apache-exporter}
-APACHE2=${OUTPOST_APACHE2:-/usr/sbin/apache2}
 
-# free_port, cpu_seconds, bench_init (BENCH_TMP, cleanup trap), bench_spawn
+# free_port, cpu_seconds, bench_init (BENCH_TMP, cleanup trap), start_apache2
 . "$(dirname "$0")/lib.sh"
-need_binary "$APACHE2" apache2
 need_binary "$EXPORTER" prometheus-apache-exporter
 bench_init
-chmod 755 "$BENCH_TMP"
 PORT=$(free_port)
-M=/usr/lib/apache2/modules
-mkdir "$BENCH_TMP/htdocs"
-echo page >"$BENCH_TMP/htdocs/index.html"
-{
-  echo "ServerRoot $BENCH_TMP"
-  echo "ServerName 127.0.0.1"
-  echo "Listen 127.0.0.1:$PORT"
-  echo "PidFile $BENCH_TMP/apache2.pid"
-  echo "ErrorLog $BENCH_TMP/error.log"
-  echo "Mutex file:$BENCH_TMP default"
-  echo "DefaultRuntimeDir $BENCH_TMP"
-  [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-  for m in mpm_event authz_core status proxy proxy_http proxy_balancer slotmem_shm \
-      lbmethod_byrequests; do
-    echo "LoadModule ${m}_module $M/mod_$m.so"
-  done
-  echo "DocumentRoot $BENCH_TMP/htdocs"
-  printf '<Directory %s/htdocs>\nRequire all granted\n</Directory>\n' "$BENCH_TMP"
-  printf 'ExtendedStatus On\nProxyStatus On\n'
-  printf '<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>\n'
-  printf '<Proxy balancer://backends>\nBalancerMember http://127.0.0.1:%s\n' "$(free_port)"
-  printf 'BalancerMember http://127.0.0.2:%s\n</Proxy>\nProxyPass /app/ balancer://backends/\n' \
-    "$(free_port)"
-} >"$BENCH_TMP/apache2.conf"
-bench_spawn "$BENCH_TMP/apache2.out" "$APACHE2" -f "$BENCH_TMP/apache2.conf" -DFOREGROUND
+start_apache2 "$BENCH_TMP" "$PORT" "status proxy proxy_http proxy_balancer slotmem_shm lbmethod_byrequests" \
+  "$(printf 'ExtendedStatus On\nProxyStatus On\n<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>\n<Proxy balancer://backends>\nBalancerMember http://127.0.0.1:%s\nBalancerMember http://127.0.0.2:%s\n</Proxy>\nProxyPass /app/ balancer://backends/' "$(free_port)" "$(free_port)")"
 URI="http://127.0.0.1:$PORT/server-status?auto"
-wait_http "$URI" 15 "$BENCH_LAST_PID" || die "apache2 did not start; see $BENCH_TMP/error.log"
 for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$PORT/app/x"; done
 
 WEB=$(free_port)

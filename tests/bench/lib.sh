@@ -128,3 +128,35 @@ die() {
   echo "error: $*" >&2
   exit 1
 }
+
+# start_apache2 DIR PORT MODULES [EXTRA_CONF_LINES]: a throwaway apache2 in
+# the foreground on 127.0.0.1:PORT, its files under DIR (DIR/htdocs holds an
+# index.html), with the modules named in MODULES (mpm_event and
+# authz_core always) and the extra config lines; waits until it answers
+# and sets BENCH_LAST_PID.
+start_apache2() {
+  local dir=$1 port=$2 mods=$3 extra=${4:-} m
+  local apache2=${OUTPOST_APACHE2:-/usr/sbin/apache2}
+  need_binary "$apache2" apache2
+  mkdir -p "$dir/htdocs"
+  chmod 755 "$dir" "$dir/htdocs"
+  echo page >"$dir/htdocs/index.html"
+  {
+    echo "ServerRoot $dir"
+    echo "ServerName 127.0.0.1"
+    echo "Listen 127.0.0.1:$port"
+    echo "PidFile $dir/apache2.pid"
+    echo "ErrorLog $dir/error.log"
+    echo "Mutex file:$dir default"
+    echo "DefaultRuntimeDir $dir"
+    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+    for m in mpm_event authz_core $mods; do
+      echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
+    done
+    echo "DocumentRoot $dir/htdocs"
+    printf '<Directory %s/htdocs>\nRequire all granted\n</Directory>\n' "$dir"
+    [ -z "$extra" ] || printf '%s\n' "$extra"
+  } >"$dir/apache2.conf"
+  bench_spawn "$dir/apache2.out" "$apache2" -f "$dir/apache2.conf" -DFOREGROUND
+  wait_http "http://127.0.0.1:$port/" 15 "$BENCH_LAST_PID" || die "apache2 did not start; see $dir/error.log"
+}
