@@ -214,6 +214,10 @@ TEST(InstallTest, BadInputExits2WithOneLineAndWritesNothing) {
       {{"--scrape-interval", "15"}, {}, "--scrape-interval must be a duration"},
       {{"--stack"}, {}, "--stack needs a value"},
       {{"--redis-addr", "a\nb", "--stack", "redis"}, {}, "must not contain control characters"},
+      {{"--probe", "example.com/health"}, {}, "--probe must be an http:// or https:// URL"},
+      {{}, {{"OUTPOST_PROBES", "https://a.example/,ftp://b.example/"}},
+       "--probe must be an http:// or https:// URL, got \"ftp://b.example/\""},
+      {{"--stack", "node,blackbox"}, {}, "the blackbox stack needs at least one --probe URL"},
   };
   for (const BadCase& c : cases) {
     const std::string prefix = tmp / "prefix";
@@ -301,20 +305,48 @@ TEST(InstallTest, PostgresStackConfigLoads) {
   EXPECT_TRUE(Contains(ReadAll(f.config()), "instance: \"" + HostName() + ":5432\"")) << ReadAll(f.config());
 }
 
+// --probe URL (repeatable, or OUTPOST_PROBES) adds the blackbox stack: one
+// http_2xx target per URL, named after its host and path (a repeated name
+// gets a suffix), in a config outpost accepts.
+TEST(InstallTest, ProbesAddTheBlackboxStack) {
+  Fixture f;
+  RunResult r = f.Run({"--probe", "https://grafana.com/", "--probe", "http://127.0.0.1:8080/health?x=1"},
+                      {{"OUTPOST_PROBES", "https://grafana.com"}});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  RunResult check = f.CheckConfig();
+  EXPECT_EQ(check.code, 0) << check.err;
+  const std::string text = ReadAll(f.config());
+  YAML::Node cfg = YAML::Load(text);
+  EXPECT_TRUE(cfg["integrations"]["node_exporter"].IsMap()) << text;
+  const YAML::Node bb = cfg["integrations"]["blackbox"];
+  ASSERT_TRUE(bb.IsMap()) << text;
+  EXPECT_EQ(bb["blackbox_config"]["modules"]["http_2xx"]["prober"].as<std::string>(""), "http") << text;
+  const YAML::Node t = bb["blackbox_targets"];
+  ASSERT_TRUE(t.IsSequence()) << text;
+  ASSERT_EQ(t.size(), 3u) << text;
+  // The environment's URLs first, then the flags'.
+  EXPECT_EQ(t[0]["name"].as<std::string>(""), "grafana.com");
+  EXPECT_EQ(t[0]["address"].as<std::string>(""), "https://grafana.com");
+  EXPECT_EQ(t[1]["name"].as<std::string>(""), "grafana.com-2");
+  EXPECT_EQ(t[2]["name"].as<std::string>(""), "127.0.0.1_8080_health");
+  EXPECT_EQ(t[2]["address"].as<std::string>(""), "http://127.0.0.1:8080/health?x=1");
+  EXPECT_EQ(t[2]["module"].as<std::string>(""), "http_2xx");
+}
+
 TEST(InstallTest, ListStacksAndBuildDeps) {
   TempDir tmp;
   RunResult r = Install({"--list-stacks"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* s : {"node ", "mysql ", "redis ", "postgres ", "apache ", "memcached ", "process ",
-                        "lamp ", "auto "}) {
+                        "blackbox ", "lamp ", "auto "}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + s + " *[a-zA-Z]")))
         << s << "\n" << r.out;
   }
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 9) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 10) << r.out;
   r = Install({"--print-build-deps"}, {}, tmp.path());
   ASSERT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("build-essential cmake ninja-build ", 0), 0u) << r.out;
-  EXPECT_TRUE(Contains(r.out, " nlohmann-json3-dev libsimdjson-dev libsystemd-dev libpq-dev\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, " libsystemd-dev libpq-dev libc-ares-dev libldns-dev libsnmp-dev\n")) << r.out;
 }
 
 TEST(InstallTest, InstallsDashboardsProvisioningAndRules) {
