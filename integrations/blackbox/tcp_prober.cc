@@ -9,7 +9,7 @@
 
 #include "core/base/absl_compat.h"
 #include "core/config/loader_internal.h"
-#include "integrations/blackbox/expand.h"
+#include "core/relabel/expand.h"
 #include "integrations/blackbox/probe_socket.h"
 #include "integrations/blackbox/tls_metrics.h"
 #include "integrations/common/stream_connection.h"
@@ -136,7 +136,6 @@ struct TcpRun {
     if (st.ok() && s.tls) st = Handshake(s, host, sock, probe.deadline, &tls);
     if (!st.ok()) return Fail(Cat("error dialing TCP: ", ToStd(st.message())));
     std::string line;
-    std::vector<re2::StringPiece> groups;
     for (const QueryResponse& qr : s.query_response) {
       std::string send = qr.send;
       if (qr.expect != nullptr) {
@@ -144,7 +143,7 @@ struct TcpRun {
         for (;;) {
           st = sock.ReadLine(probe.deadline, &line);
           if (!st.ok()) break;
-          if (FindSubmatch(*qr.expect, line, &groups)) {
+          if (ExpectLine(*qr.expect, line, qr.send, &send)) {
             matched = true;
             break;
           }
@@ -156,7 +155,6 @@ struct TcpRun {
           return Fail(Cat("regexp did not match: ", qr.expect_text));
         }
         failed_due_to_regex = 0;
-        send = ExpandTemplate(*qr.expect, send, groups);
       }
       if (!send.empty()) {
         st = sock.WriteAll(send + "\n", probe.deadline);
@@ -180,6 +178,20 @@ bool RunTcp(const ProberSettings& settings, Probe& probe) {
 }
 
 }  // namespace
+
+bool ExpectLine(const RE2& expect, std::string_view line, std::string_view send_template,
+                std::string* send) {
+  std::vector<re2::StringPiece> pieces(static_cast<size_t>(expect.NumberOfCapturingGroups()) + 1);
+  if (!expect.Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::UNANCHORED,
+                    pieces.data(), static_cast<int>(pieces.size())))
+    return false;
+  std::vector<std::string_view> groups;
+  groups.reserve(pieces.size());
+  for (const re2::StringPiece& p : pieces) groups.emplace_back(p.data(), p.size());
+  send->clear();
+  relabel::ExpandTemplate(expect, send_template, groups, *send);
+  return true;
+}
 
 bool SplitHostPort(std::string_view hp, std::string* host, std::string* port, std::string* error) {
   const size_t colon = hp.rfind(':');

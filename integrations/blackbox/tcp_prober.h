@@ -11,10 +11,18 @@
 #include <string_view>
 
 #include "integrations/blackbox/prober.h"
+#include "re2/re2.h"
 
 namespace outpost::integrations::blackbox {
 
 const Prober& TcpProber();
+
+// One query_response expect on one line: false when `expect` does not
+// match it (unanchored, leftmost first as Go's FindSubmatchIndex); else
+// true with `send_template` expanded by the match's groups into *send, as
+// upstream's Regexp.Expand ($1, ${1}, $name, ${name}, $$).
+bool ExpectLine(const RE2& expect, std::string_view line, std::string_view send_template,
+                std::string* send);
 
 // Go's net.SplitHostPort: "host:port", "[v6]:port"; false (with *error)
 // when the port is missing or the brackets are wrong.
