@@ -162,6 +162,19 @@ void ReadOne(MapReader& m, const GlobalConfig& global, ScrapeConfig* c) {
   m.Finish();
 }
 
+}  // namespace
+
+void EmitTls(YAML::Emitter& out, const TlsConfig& t) {
+  out << YAML::BeginMap;
+  for (const auto& [k, v] : {std::pair{"ca_file", &t.ca_file}, std::pair{"cert_file", &t.cert_file},
+                             std::pair{"key_file", &t.key_file},
+                             std::pair{"server_name", &t.server_name}}) {
+    if (!v->empty()) out << YAML::Key << k << YAML::Value << *v;
+  }
+  out << YAML::Key << "insecure_skip_verify" << YAML::Value << t.insecure_skip_verify;
+  out << YAML::EndMap;
+}
+
 void EmitHttpClient(YAML::Emitter& out, const HttpClientConfig& h) {
   if (h.basic_auth) {
     out << YAML::Key << "basic_auth" << YAML::Value << YAML::BeginMap;
@@ -183,15 +196,8 @@ void EmitHttpClient(YAML::Emitter& out, const HttpClientConfig& h) {
     }
     out << YAML::EndMap;
   }
-  const TlsConfig& t = h.tls_config;
-  out << YAML::Key << "tls_config" << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : {std::pair{"ca_file", &t.ca_file}, std::pair{"cert_file", &t.cert_file},
-                             std::pair{"key_file", &t.key_file},
-                             std::pair{"server_name", &t.server_name}}) {
-    if (!v->empty()) out << YAML::Key << k << YAML::Value << *v;
-  }
-  out << YAML::Key << "insecure_skip_verify" << YAML::Value << t.insecure_skip_verify;
-  out << YAML::EndMap;
+  out << YAML::Key << "tls_config" << YAML::Value;
+  EmitTls(out, h.tls_config);
   if (!h.proxy_url.empty()) {
     out << YAML::Key << "proxy_url" << YAML::Value << MaskUrlPassword(h.proxy_url);
   }
@@ -199,7 +205,6 @@ void EmitHttpClient(YAML::Emitter& out, const HttpClientConfig& h) {
   out << YAML::Key << "enable_http2" << YAML::Value << h.enable_http2;
 }
 
-}  // namespace
 
 void ReadScrapeConfigs(MapReader& instance, const GlobalConfig& global,
                        std::vector<ScrapeConfig>* out) {

@@ -63,6 +63,10 @@ void ReadClientAuth(MapReader& m, RemoteWriteConfig* rw);
 // Finish()es `m`): basic_auth, authorization, bearer_token(_file),
 // tls_config, proxy_url, follow_redirects, enable_http2.
 void ReadHttpClient(MapReader& m, HttpClientConfig* out);
+// Emits a tls_config map (load_scrape.cc), and the HTTP client keys
+// ReadHttpClient reads (secrets masked), into an open YAML map.
+void EmitTls(YAML::Emitter& out, const TlsConfig& t);
+void EmitHttpClient(YAML::Emitter& out, const HttpClientConfig& h);
 
 // load_scrape.cc: one instance's scrape_configs. `global` supplies the
 // interval and timeout defaults; job names must be unique in the list.

@@ -1,6 +1,12 @@
 #include "core/http/curl_options.h"
 
+#include <fstream>
 #include <mutex>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "core/base/absl_compat.h"
 
 namespace outpost::http {
 
@@ -19,6 +25,15 @@ void ApplyTls(CURL* c, const config::TlsConfig& tls, const std::string& proxy_ur
 #if LIBCURL_VERSION_NUM >= 0x075700  // 7.87.0
   curl_easy_setopt(c, CURLOPT_CA_CACHE_TIMEOUT, 0L);
 #endif
+}
+
+absl::Status ReadSecretFile(const std::string& path, std::string* out) {
+  std::ifstream f(path);
+  if (!f) return absl::FailedPreconditionError(absl::StrCat("unable to read file ", path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  *out = std::string(ToStd(absl::StripAsciiWhitespace(ss.str())));
+  return absl::OkStatus();
 }
 
 }  // namespace outpost::http

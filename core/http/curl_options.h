@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "absl/status/status.h"
+
 #include "core/config/http_config.h"
 
 namespace outpost::http {
@@ -20,6 +22,10 @@ void CurlGlobalInit();
 // cache is disabled (CURLOPT_CA_CACHE_TIMEOUT 0), so a replaced ca_file is
 // read again by the next connection, as Go reads it per TLS config.
 void ApplyTls(CURL* c, const config::TlsConfig& tls, const std::string& proxy_url);
+
+// Reads a *_file secret (password_file, credentials_file) as Prometheus
+// does: at each request, whitespace trimmed.
+absl::Status ReadSecretFile(const std::string& path, std::string* out);
 
 }  // namespace outpost::http
 

@@ -46,17 +46,6 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-// Reads a *_file secret as Prometheus does: at each request, whitespace
-// trimmed.
-absl::Status ReadSecretFile(const std::string& path, std::string* out) {
-  std::ifstream f(path);
-  if (!f) return absl::FailedPreconditionError(absl::StrCat("unable to read file ", path));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  *out = std::string(ToStd(absl::StripAsciiWhitespace(ss.str())));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 HttpScraper::HttpScraper(config::HttpClientConfig http, uint64_t body_size_limit)
@@ -94,7 +83,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   if (http_.authorization) {
     std::string cred = http_.authorization->credentials.reveal();
     if (!http_.authorization->credentials_file.empty()) {
-      if (absl::Status st = ReadSecretFile(http_.authorization->credentials_file, &cred); !st.ok()) {
+      if (absl::Status st = http::ReadSecretFile(http_.authorization->credentials_file, &cred); !st.ok()) {
         curl_slist_free_all(headers);
         return st;
       }
@@ -106,7 +95,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
     user = http_.basic_auth->username;
     pass = http_.basic_auth->password.reveal();
     if (!http_.basic_auth->password_file.empty()) {
-      if (absl::Status st = ReadSecretFile(http_.basic_auth->password_file, &pass); !st.ok()) {
+      if (absl::Status st = http::ReadSecretFile(http_.basic_auth->password_file, &pass); !st.ok()) {
         curl_slist_free_all(headers);
         return st;
       }

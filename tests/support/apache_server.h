@@ -9,7 +9,9 @@
 // counted) proxied at /app/. As root the workers run as www-data.
 //
 // With Options::tls the listener speaks TLS only (mod_ssl), with a
-// self-signed certificate for 127.0.0.1 made by the openssl CLI.
+// self-signed certificate for 127.0.0.1 made by the openssl CLI, or the
+// given cert_file/key_file. Options::extra_config is appended to the
+// config file.
 //
 // Start() waits (bounded) until /server-status?auto answers 200; Stop()
 // stops it (SIGTERM, SIGKILL after 10 s), and Start() again reuses the
@@ -44,6 +46,11 @@ class ApacheServer {
  public:
   struct Options {
     bool tls = false;
+    // With tls: the server's certificate and key (e.g. signed by the test
+    // CA of test_certificates.h); empty: a self-signed one is made.
+    std::string cert_file, key_file;
+    // Lines appended to apache2.conf (more modules, Redirect, rewrites).
+    std::string extra_config;
   };
 
   ApacheServer() : ApacheServer(Options{}) {}
@@ -78,7 +85,7 @@ class ApacheServer {
       return false;
     }
     if (!WriteConfig()) return false;
-    if (o_.tls && !MakeCertificate()) return false;
+    if (o_.tls && o_.cert_file.empty() && !MakeCertificate()) return false;
     SpawnOptions spawn = SpawnOptions::Log(dir_ + "/stdout.log");
     spawn.stop_grace = std::chrono::seconds(10);
     server_ = std::make_unique<SpawnedProcess>(
@@ -149,8 +156,10 @@ class ApacheServer {
     if (geteuid() == 0) c << "User www-data\nGroup www-data\n";
     if (o_.tls) {
       c << "LoadModule ssl_module " << m << "mod_ssl.so\n"
-        << "SSLEngine on\nSSLCertificateFile " << dir_ << "/server.crt\n"
-        << "SSLCertificateKeyFile " << dir_ << "/server.key\n";
+        << "SSLEngine on\nSSLCertificateFile "
+        << (o_.cert_file.empty() ? dir_ + "/server.crt" : o_.cert_file) << "\n"
+        << "SSLCertificateKeyFile "
+        << (o_.key_file.empty() ? dir_ + "/server.key" : o_.key_file) << "\n";
     }
     for (const char* mod : {"mpm_event", "authz_core", "status", "proxy", "proxy_http",
                             "proxy_balancer", "slotmem_shm", "lbmethod_byrequests"}) {
@@ -171,7 +180,8 @@ class ApacheServer {
       << "  BalancerMember http://127.0.0.1:" << member1 << " route=a\n"
       << "  BalancerMember http://127.0.0.1:" << member2 << " route=b\n"
       << "</Proxy>\n"
-      << "ProxyPass /app/ balancer://backends/\n";
+      << "ProxyPass /app/ balancer://backends/\n"
+      << o_.extra_config << "\n";
     if (!c) {
       error_ = "cannot write " + dir_ + "/apache2.conf";
       return false;
