@@ -25,21 +25,6 @@ int TlsVersion(std::string_view name) {
   return -1;
 }
 
-void ReadTlsOptions(config::MapReader& m, TlsOptions* out) {
-  m.String("ca_file", &out->files.ca_file);
-  m.String("cert_file", &out->files.cert_file);
-  m.String("key_file", &out->files.key_file);
-  m.String("server_name", &out->files.server_name);
-  m.Bool("insecure_skip_verify", &out->files.insecure_skip_verify);
-  m.String("min_version", &out->min_version);
-  for (std::string_view k : {"ca", "cert", "key", "max_version"}) m.Unsupported(k);
-  if (!out->min_version.empty() && TlsVersion(out->min_version) < 0)
-    m.ValueError("min_version", Cat("unknown TLS version: ", out->min_version));
-  if (out->files.cert_file.empty() != out->files.key_file.empty())
-    m.Error("", "cert_file and key_file must be set together");
-  m.Finish();
-}
-
 }  // namespace
 
 absl::StatusOr<StreamEndpoint> ParseAddress(std::string_view addr) {
@@ -66,6 +51,21 @@ absl::StatusOr<StreamEndpoint> ParseAddress(std::string_view addr) {
   ep.host = host.empty() ? "localhost" : std::string(host);
   ep.port = static_cast<int>(p);
   return ep;
+}
+
+void ReadTlsOptions(config::MapReader& m, TlsOptions* out) {
+  m.String("ca_file", &out->files.ca_file);
+  m.String("cert_file", &out->files.cert_file);
+  m.String("key_file", &out->files.key_file);
+  m.String("server_name", &out->files.server_name);
+  m.Bool("insecure_skip_verify", &out->files.insecure_skip_verify);
+  m.String("min_version", &out->min_version);
+  for (std::string_view k : {"ca", "cert", "key", "max_version"}) m.Unsupported(k);
+  if (!out->min_version.empty() && TlsVersion(out->min_version) < 0)
+    m.ValueError("min_version", Cat("unknown TLS version: ", out->min_version));
+  if (out->files.cert_file.empty() != out->files.key_file.empty())
+    m.Error("", "cert_file and key_file must be set together");
+  m.Finish();
 }
 
 absl::StatusOr<TlsSettings> ToTlsSettings(const TlsOptions& t) {
@@ -98,19 +98,23 @@ Options ParseOptions(config::MapReader& m) {
   return o;
 }
 
+void DumpTlsOptions(const TlsOptions& t, YAML::Emitter& out) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "ca_file" << YAML::Value << t.files.ca_file;
+  out << YAML::Key << "cert_file" << YAML::Value << t.files.cert_file;
+  out << YAML::Key << "key_file" << YAML::Value << t.files.key_file;
+  out << YAML::Key << "server_name" << YAML::Value << t.files.server_name;
+  out << YAML::Key << "insecure_skip_verify" << YAML::Value << t.files.insecure_skip_verify;
+  out << YAML::Key << "min_version" << YAML::Value << t.min_version;
+  out << YAML::EndMap;
+}
+
 void DumpOptions(const Options& o, YAML::Emitter& out) {
   out << YAML::Key << "memcached_address" << YAML::Value << o.memcached_address;
   out << YAML::Key << "timeout" << YAML::Value << config::FormatPromDuration(o.timeout);
   if (o.tls_config.has_value()) {
-    const TlsOptions& t = *o.tls_config;
-    out << YAML::Key << "tls_config" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "ca_file" << YAML::Value << t.files.ca_file;
-    out << YAML::Key << "cert_file" << YAML::Value << t.files.cert_file;
-    out << YAML::Key << "key_file" << YAML::Value << t.files.key_file;
-    out << YAML::Key << "server_name" << YAML::Value << t.files.server_name;
-    out << YAML::Key << "insecure_skip_verify" << YAML::Value << t.files.insecure_skip_verify;
-    out << YAML::Key << "min_version" << YAML::Value << t.min_version;
-    out << YAML::EndMap;
+    out << YAML::Key << "tls_config" << YAML::Value;
+    DumpTlsOptions(*o.tls_config, out);
   }
 }
 

@@ -45,6 +45,12 @@ void DumpOptions(const Options& o, YAML::Emitter& out);
 // is required, as Go's net.ResolveTCPAddr).
 absl::StatusOr<StreamEndpoint> ParseAddress(std::string_view addr);
 
+// Reads a tls_config block into *out (and Finish()es it); the blackbox
+// dns prober's dns_over_tls reads its tls_config with it too.
+void ReadTlsOptions(config::MapReader& m, TlsOptions* out);
+// Writes a tls_config block as a YAML map (the emitter is at its value).
+void DumpTlsOptions(const TlsOptions& t, YAML::Emitter& out);
+
 // The OpenSSL settings of a tls_config block.
 absl::StatusOr<TlsSettings> ToTlsSettings(const TlsOptions& t);
 
