@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <clocale>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -181,8 +182,68 @@ struct Client::Session {
   void Close() {
     if (handle == nullptr) return;
     std::lock_guard<std::mutex> lock(LibraryMutex());
+    ReleaseUser();
     snmp_sess_close(handle);
     handle = nullptr;
+  }
+
+  // net-snmp's USM table holds one user per (engine ID, name), shared by
+  // every session: the sessions of this process that use one count their
+  // references to it (under LibraryMutex), the last one removes it, so
+  // that changed credentials take effect and differing ones are noticed.
+  struct UserRef {
+    int refs = 0;
+    std::string keys;  // what the user was made from
+  };
+  static std::map<std::string, UserRef>& Users() {
+    static auto* users = new std::map<std::string, UserRef>;
+    return *users;
+  }
+
+  // Under LibraryMutex, the engine ID known.
+  absl::Status AcquireUser(netsnmp_session* ss) {
+    const std::string engine(reinterpret_cast<const char*>(ss->securityEngineID), ss->securityEngineIDLen);
+    const std::string key = Cat(engine, std::string_view("\0", 1), username);
+    const std::string keys =
+        Cat(std::string_view(reinterpret_cast<const char*>(config.securityAuthKey), config.securityAuthKeyLen),
+            "/", config.securityAuthProtoLen, "/",
+            std::string_view(reinterpret_cast<const char*>(config.securityPrivKey), config.securityPrivKeyLen),
+            "/", config.securityPrivProtoLen, "/", config.securityLevel);
+    UserRef& ref = Users()[key];
+    if (ref.refs > 0 && ref.keys != keys)
+      return absl::FailedPreconditionError(
+          Cat("SNMPv3 user ", username,
+              " is in use for this device with other credentials (net-snmp keeps one per device and user)"));
+    if (ref.refs == 0) {
+      ref.keys = keys;
+      RemoveUser(engine, username);  // not ours: a leftover
+    }
+    if (create_user_from_session(ss) != SNMPERR_SUCCESS) {
+      if (ref.refs == 0) Users().erase(key);
+      return absl::InternalError("cannot create the SNMPv3 user");
+    }
+    ++ref.refs;
+    user_key = key;
+    user_engine = engine;
+    return absl::OkStatus();
+  }
+
+  void ReleaseUser() {
+    if (user_key.empty()) return;
+    auto it = Users().find(user_key);
+    if (it != Users().end() && --it->second.refs <= 0) {
+      RemoveUser(user_engine, username);
+      Users().erase(it);
+    }
+    user_key.clear();
+  }
+
+  static void RemoveUser(const std::string& engine, const std::string& name) {
+    usmUser* u = usm_get_user(reinterpret_cast<const u_char*>(engine.data()), engine.size(),
+                              const_cast<char*>(name.c_str()));
+    if (u == nullptr) return;
+    usm_remove_user(u);
+    usm_free_user(u);
   }
 
   // The reply the callback fills for request `pending`.
@@ -197,8 +258,15 @@ struct Client::Session {
 
   static int Callback(int op, netsnmp_session*, int reqid, netsnmp_pdu* pdu, void* magic) {
     auto* s = static_cast<Session*>(magic);
-    if (reqid != s->pending || s->reply.done) return 1;
-    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != nullptr) {
+    // A report to a request the agent could not authenticate or decrypt
+    // has no request id (net-snmp matched it by message id), as
+    // snmp_synch_input accepts.
+    const bool report = pdu != nullptr && pdu->command == SNMP_MSG_REPORT;
+    if ((reqid != s->pending && !report) || s->pending == 0 || s->reply.done) return 1;
+    // A report (an SNMPv3 error, or the answer to the engine probe) comes
+    // as SEC_ERROR, then again as RECEIVED_MESSAGE.
+    if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || op == NETSNMP_CALLBACK_OP_SEC_ERROR) &&
+        pdu != nullptr) {
       s->reply.received = true;
       s->reply.done = true;
       s->reply.command = pdu->command;
@@ -207,7 +275,7 @@ struct Client::Session {
       for (const netsnmp_variable_list* v = pdu->variables; v != nullptr; v = v->next_variable)
         s->reply.vars.push_back(ToPdu(v));
     } else if (op != NETSNMP_CALLBACK_OP_TIMED_OUT) {
-      s->reply.done = true;  // send failure, security error
+      s->reply.done = true;  // send failure
     }
     return 1;
   }
@@ -218,6 +286,7 @@ struct Client::Session {
   int pending = 0;
   Reply reply;
   ScrapeCounts* counts = nullptr;
+  std::string user_key, user_engine;  // set while holding a USM user
 };
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(std::string_view target, const Auth& auth,
@@ -388,9 +457,7 @@ absl::Status DiscoverEngine(Session* s, const WalkParams& params, absl::Time dea
   netsnmp_session* ss = snmp_sess_session(s->handle);
   if (ss->securityEngineIDLen == 0)
     return absl::UnavailableError("unable to determine the remote SNMPv3 engine ID");
-  if (create_user_from_session(ss) != SNMPERR_SUCCESS)
-    return absl::InternalError("cannot create the SNMPv3 user");
-  return absl::OkStatus();
+  return s->AcquireUser(ss);
 }
 
 absl::Status Open(Session* s, const WalkParams& params, absl::Time deadline) {

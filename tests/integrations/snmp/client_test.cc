@@ -79,7 +79,8 @@ void ExpectWalksInterfaces(const Auth& auth) {
   std::vector<Pdu> pdus;
   WalkParams wp;
   wp.max_repetitions = 3;  // several GETBULKs per table
-  ASSERT_TRUE(c->Scrape({kSysUpTime0}, {kIfDescr, kIfXTable}, wp, Deadline(), &pdus).ok());
+  absl::Status st = c->Scrape({kSysUpTime0}, {kIfDescr, kIfXTable}, wp, Deadline(), &pdus);
+  ASSERT_TRUE(st.ok()) << st;
   const std::vector<std::string> descrs = Descrs(pdus);
   EXPECT_NE(std::find(descrs.begin(), descrs.end(), "lo"), descrs.end());
   EXPECT_GE(descrs.size(), 2u) << "interfaces seen: " << descrs.size();
