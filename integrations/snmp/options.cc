@@ -78,6 +78,8 @@ ModuleConfig ReadModule(config::MapReader& m) {
   if (k.retries) mc.walk_params.retries = *k.retries;
   if (k.timeout) mc.walk_params.timeout = *k.timeout;
   mc.walk_params.allow_nonincreasing_oids = k.allow_nonincreasing_oids;
+  if (!mc.module.filters.empty())
+    m.Warn("filters", "not supported yet: the filtered OIDs are walked whole");
   return mc;
 }
 

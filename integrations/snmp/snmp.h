@@ -21,7 +21,8 @@
 // snmp_packets_total, snmp_packet_retries_total,
 // snmp_unexpected_pdu_type_total, snmp_request_in_flight and
 // snmp_collection_duration_seconds that Agent registers in each target's
-// fresh registry; modules with `filters`.
+// fresh registry; modules' `filters` (accepted with a warning: the OIDs
+// they would narrow are walked whole).
 #ifndef OUTPOST_INTEGRATIONS_SNMP_SNMP_H_
 #define OUTPOST_INTEGRATIONS_SNMP_SNMP_H_
 
