@@ -5,12 +5,14 @@
 
 #include "integrations/agent/agent.h"
 #include "integrations/apache/apache.h"
+#include "integrations/blackbox/blackbox.h"
 #include "integrations/memcached/memcached.h"
 #include "integrations/mysqld/mysqld.h"
 #include "integrations/node/node.h"
 #include "integrations/postgres/postgres.h"
 #include "integrations/process/process.h"
 #include "integrations/redis/redis.h"
+#include "integrations/snmp/snmp.h"
 
 namespace outpost::integrations {
 namespace {
@@ -31,15 +33,17 @@ class BuiltinRegistry final : public config::IntegrationRegistry {
 
  private:
   // One row per integration; add new ones here.
-  std::array<const config::IntegrationSpec*, 8> specs_ = {
+  std::array<const config::IntegrationSpec*, 10> specs_ = {
       &agent::Spec(),
       &apache::Spec(),
+      &blackbox::Spec(),
       &memcached::Spec(),
       &mysqld::Spec(),
       &node::Spec(),
       &postgres::Spec(),
       &process::Spec(),
       &redis::Spec(),
+      &snmp::Spec(),
   };
 };
 
