@@ -110,7 +110,7 @@ TEST(HandlerTargetsE2eTest, BlackboxTargetsAreJobsSharingTheAgentInstance) {
   size_t ups = 0;
   for (const auto& [ref, l] : wal.series) {
     for (const Label& label : l) EXPECT_NE(label.name.rfind("__param_", 0), 0u) << label.name;
-    const std::string job = l.Get("job");
+    const std::string job(l.Get("job"));
     if (job.rfind("integrations/blackbox/", 0) != 0) continue;
     // Every target shares one instance: the agent's <hostname>:<port>.
     if (instance.empty()) instance = l.Get("instance");
@@ -118,18 +118,18 @@ TEST(HandlerTargetsE2eTest, BlackboxTargetsAreJobsSharingTheAgentInstance) {
     EXPECT_EQ(l.Get("target"), job == "integrations/blackbox/open" ? open_addr : closed_addr);
     if (!wal.samples.count(ref)) continue;
     const auto& s = wal.samples.at(ref);
-    const std::string name = l.Get("__name__");
+    const std::string name(l.Get("__name__"));
     if (name == "up") {
       ++ups;
-      EXPECT_EQ(s.front().value, 1) << job;  // the probe failing is not the scrape failing
+      EXPECT_EQ(s.front().v, 1) << job;  // the probe failing is not the scrape failing
     }
     if (name != "probe_success") continue;
     if (job == "integrations/blackbox/open") {
-      open_ok = s.front().value == 1;
-      open_after_reload = s.size() >= 3 && !IsStaleNaN(s.back().value);
+      open_ok = s.front().v == 1;
+      open_after_reload = s.size() >= 3 && !IsStaleNaN(s.back().v);
     } else {
-      closed_failed = s.front().value == 0;
-      closed_stale = IsStaleNaN(s.back().value);
+      closed_failed = s.front().v == 0;
+      closed_stale = IsStaleNaN(s.back().v);
     }
   }
   EXPECT_EQ(instance.substr(instance.rfind(':') + 1), std::to_string(port)) << instance;
