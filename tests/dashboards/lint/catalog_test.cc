@@ -3,7 +3,8 @@
 // list: the node integration against the node test fixture tree and
 // against this host, the process integration against this host, the mysqld,
 // redis, postgres, apache_http and memcached
-// integrations against throwaway MariaDB / Redis / PostgreSQL / apache2 / memcached servers (all through the
+// integrations against throwaway MariaDB / Redis / PostgreSQL / apache2 / memcached servers, the
+// blackbox probers against apache2 (plain and TLS), loopback and dnsmasq, snmp against snmpd (all through the
 // integration registry into a MemoryAppender), and outpost's self-metrics
 // from the built binary's /metrics. Also runs `promtool check rules` and `promtool test rules` on
 // dashboards/rules.
@@ -30,11 +31,13 @@
 #include "tests/e2e/cli/process.h"
 #include "tests/integrations/node/fixture_util.h"
 #include "tests/support/apache_server.h"
+#include "tests/support/dnsmasq_server.h"
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/snmpd_server.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::dashboards {
@@ -64,9 +67,11 @@ const std::set<std::string>& ReportSeries() {
   return *s;
 }
 
+// The integration `name` with options `yaml` (or `opts`); for a handler
+// integration (blackbox, snmp), the one collecting target `target`.
 std::unique_ptr<Integration> Create(const std::string& name, const std::string& yaml,
                                     std::shared_ptr<const config::IntegrationOptions> opts,
-                                    std::string* error) {
+                                    std::string* error, size_t target = 0) {
   const config::IntegrationSpec* spec = integrations::Builtin().Find(name);
   if (spec == nullptr) {
     *error = "no integration " + name + " in the registry";
@@ -90,7 +95,8 @@ std::unique_ptr<Integration> Create(const std::string& name, const std::string& 
   }
   cfg.options = std::move(opts);
   config::HostInfo host{"catalog-host", "catalog-host:12345", nullptr};
-  absl::StatusOr<std::unique_ptr<Integration>> integ = spec->Create(cfg, host);
+  absl::StatusOr<std::unique_ptr<Integration>> integ =
+      spec->has_targets() ? spec->CreateTarget(cfg, host, target) : spec->Create(cfg, host);
   if (!integ.ok()) {
     *error = std::string(integ.status().message());
     return nullptr;
@@ -194,6 +200,46 @@ class CatalogTest : public ::testing::Test {
       CollectNames(*integ, catalog_, "process_exporter");
       second.join();
     }
+    {
+      // blackbox: a target per prober (http plain and over TLS, tcp, icmp,
+      // dns), each collected through its own target integration.
+      outpost::testing::ApacheServer web;
+      ASSERT_TRUE(web.Start()) << web.error();
+      outpost::testing::ApacheServer::Options tls;
+      tls.tls = true;
+      outpost::testing::ApacheServer tls_web(tls);
+      ASSERT_TRUE(tls_web.Start()) << tls_web.error();
+      outpost::testing::DnsmasqServer dns({"--host-record=www.test,127.0.0.10"});
+      ASSERT_TRUE(dns.ready());
+      const std::string yaml =
+          "blackbox_config:\n"
+          "  modules:\n"
+          "    http_2xx: {prober: http}\n"
+          "    https: {prober: http, http: {tls_config: {insecure_skip_verify: true}}}\n"
+          "    tcp: {prober: tcp}\n"
+          "    icmp: {prober: icmp, icmp: {preferred_ip_protocol: ip4}}\n"
+          "    dns: {prober: dns, dns: {query_name: www.test, query_type: A, preferred_ip_protocol: ip4}}\n"
+          "blackbox_targets:\n"
+          "  - {name: web, address: 'http://127.0.0.1:" + std::to_string(web.port()) + "/', module: http_2xx}\n"
+          "  - {name: tls, address: 'https://127.0.0.1:" + std::to_string(tls_web.port()) + "/', module: https}\n"
+          "  - {name: tcp, address: '127.0.0.1:" + std::to_string(web.port()) + "', module: tcp}\n"
+          "  - {name: ping, address: 127.0.0.1, module: icmp}\n"
+          "  - {name: dns, address: '" + dns.address() + "', module: dns}\n";
+      for (size_t i = 0; i < 5; ++i) {
+        auto integ = Create("blackbox", yaml, nullptr, &err, i);
+        ASSERT_NE(integ, nullptr) << err;
+        CollectNames(*integ, catalog_, "blackbox target " + std::to_string(i));
+      }
+    }
+    {
+      // snmp: the built-in if_mib module against a throwaway snmpd.
+      outpost::testing::SnmpdServer snmpd;
+      ASSERT_TRUE(snmpd.Start()) << snmpd.error();
+      auto integ = Create("snmp", "snmp_targets:\n  - {name: dev, address: '" + snmpd.address() + "'}",
+                          nullptr, &err);
+      ASSERT_NE(integ, nullptr) << err;
+      CollectNames(*integ, catalog_, "snmp");
+    }
     // outpost's self-metrics: the binary with remote write configured (to a
     // port nobody listens on; the queue's metrics exist regardless).
     {
@@ -259,7 +305,9 @@ TEST_F(CatalogTest, CatalogHasEveryIntegrationAndTheSelfMetrics) {
                         "mysql_global_status_queries", "redis_up", "redis_db_keys",
                         "pg_up", "pg_stat_user_tables_n_live_tup", "apache_up", "memcached_up",
                         "memcached_slab_items_outofmemory_total", "namedprocess_namegroup_thread_count",
-                        "agent_build_info", "prometheus_remote_storage_samples_total",
+                        "agent_build_info", "probe_success", "probe_ssl_earliest_cert_expiry",
+                        "probe_icmp_duration_seconds", "probe_dns_answer_rrs", "ifHCInOctets",
+                        "snmp_scrape_duration_seconds", "prometheus_remote_storage_samples_total",
                         "prometheus_remote_storage_sent_batch_duration_seconds_bucket"}) {
     EXPECT_EQ(catalog_->count(n), 1u) << n;
   }

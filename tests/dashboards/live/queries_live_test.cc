@@ -1,8 +1,10 @@
 // Every variable query and panel query of the bundled dashboards returns
 // data against a real setup: a throwaway MariaDB, Redis, PostgreSQL,
-// apache2 and memcached, the outpost binary with the agent, node_exporter,
-// mysqld_exporter, redis_exporter, postgres_exporter, apache_http,
-// memcached_exporter and process_exporter integrations at a 1 s interval,
+// apache2 (plain and TLS), memcached, dnsmasq and snmpd, the outpost binary
+// with the agent, node_exporter, mysqld_exporter, redis_exporter,
+// postgres_exporter, apache_http, memcached_exporter, process_exporter,
+// blackbox (http, https, icmp and dns targets) and snmp (if_mib)
+// integrations at a 1 s interval,
 // remote-writing to Debian's Prometheus
 // (remote-write receiver on). Queries run through Prometheus' HTTP API with
 // $job/$instance/$groupname = ".+" (the "All" value) and
@@ -31,10 +33,12 @@
 #include "tests/support/free_port.h"
 #include "tests/support/mariadb_server.h"
 #include "tests/support/apache_server.h"
+#include "tests/support/dnsmasq_server.h"
 #include "tests/support/memcached_server.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/prometheus_receiver.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/snmpd_server.h"
 
 namespace outpost::dashboards {
 namespace {
@@ -74,6 +78,9 @@ struct Env {
   std::unique_ptr<outpost::testing::RedisServer> redis;
   outpost::testing::ApacheServer httpd;
   std::unique_ptr<outpost::testing::MemcachedServer> memcached;
+  std::unique_ptr<outpost::testing::ApacheServer> tls_web;
+  std::unique_ptr<outpost::testing::DnsmasqServer> dns;
+  outpost::testing::SnmpdServer snmpd;
   std::unique_ptr<outpost::testing::Process> agent;
   std::string error;  // set when setting up failed
 
@@ -141,6 +148,14 @@ std::string SetUpEnv(Env& e) {
   if (!e.memcached->Start()) return "memcached: " + e.memcached->error();
   if (!e.memcached->SetMany(1800, "get k1799\r\nget k1\r\nget missing\r\n"))
     return "memcached: loading data failed";
+  outpost::testing::ApacheServer::Options tls;
+  tls.tls = true;
+  e.tls_web = std::make_unique<outpost::testing::ApacheServer>(tls);
+  if (!e.tls_web->Start()) return "apache2 (TLS): " + e.tls_web->error();
+  e.dns = std::make_unique<outpost::testing::DnsmasqServer>(
+      std::vector<std::string>{"--host-record=www.test,127.0.0.10"});
+  if (!e.dns->ready()) return "dnsmasq did not start";
+  if (!e.snmpd.Start()) return "snmpd: " + e.snmpd.error();
   const int agent_port = outpost::testing::FreePort();
   outpost::testing::WriteFile(
       e.dir / "agent.yaml",
@@ -170,20 +185,37 @@ std::string SetUpEnv(Env& e) {
       "  process_exporter:\n    enabled: true\n"
       "    process_names:\n"
       "      - name: \"{{.Comm}}\"\n"
-      "        comm: [outpost, mariadbd, redis-server, postgres, prometheus, apache2, memcached]\n");
+      "        comm: [outpost, mariadbd, redis-server, postgres, prometheus, apache2, memcached]\n"
+      // One probe per prober kind (the TLS one for the certificate panels).
+      "  blackbox:\n    enabled: true\n"
+      "    blackbox_config:\n"
+      "      modules:\n"
+      "        http_2xx: {prober: http}\n"
+      "        https: {prober: http, http: {tls_config: {insecure_skip_verify: true}}}\n"
+      "        icmp: {prober: icmp, icmp: {preferred_ip_protocol: ip4}}\n"
+      "        dns: {prober: dns, dns: {query_name: www.test, query_type: A, preferred_ip_protocol: ip4}}\n"
+      "    blackbox_targets:\n"
+      "      - {name: status, address: '" + e.httpd.StatusUri() + "', module: http_2xx}\n"
+      "      - {name: tls, address: 'https://127.0.0.1:" + std::to_string(e.tls_web->port()) + "/', module: https}\n"
+      "      - {name: ping, address: 127.0.0.1, module: icmp}\n"
+      "      - {name: dns, address: '" + e.dns->address() + "', module: dns}\n"
+      "  snmp:\n    enabled: true\n"
+      "    snmp_targets:\n"
+      "      - {name: snmpd, address: '" + e.snmpd.address() + "'}\n");
   e.agent = std::make_unique<outpost::testing::Process>(
       std::vector<std::string>{"-config.file=" + (e.dir / "agent.yaml"),
                                "-server.http.address=127.0.0.1:" + std::to_string(agent_port)},
       e.dir.path());
   if (!e.agent->WaitForStderr("outpost started")) return "outpost did not start: " + e.agent->err();
-  // Every integration has shipped at least 20 s of samples (its up series
-  // spans 15 s and more in Prometheus).
+  // Every integration (each blackbox and snmp target) has shipped at least
+  // 20 s of samples (its up series spans 15 s and more in Prometheus).
   const std::string ready =
       "count(count_over_time(up{job=~\"integrations/(agent|node_exporter|mysqld_exporter|"
-      "redis_exporter|postgres_exporter|apache_http|memcached_exporter|process_exporter)\"}[1m]) >= 20)";
+      "redis_exporter|postgres_exporter|apache_http|memcached_exporter|process_exporter|"
+      "blackbox/.+|snmp/.+)\"}[1m]) >= 20)";
   if (!WaitFor([&] {
         Json r = e.Query(ready);
-        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "8";
+        return !r.is_discarded() && r.size() == 1 && r[0]["value"][1] == "13";
       },
       std::chrono::seconds(60))) {
     std::string raw;
@@ -208,7 +240,9 @@ void CheckVariables(const std::string& file, const Json& dash) {
     EXPECT_FALSE(j["data"].empty()) << Str(*v, "query") << " lists nothing: " << raw;
     if (label == "job") {
       // The dashboard's own integration is among the jobs offered.
+      // blackbox and snmp: a job per target (one of them).
       const std::map<std::string, std::string> kJob = {
+          {"blackbox", "integrations/blackbox/tls"}, {"snmp", "integrations/snmp/snmpd"},
           {"node", "integrations/node_exporter"}, {"mysql", "integrations/mysqld_exporter"},
           {"redis", "integrations/redis_exporter"}, {"postgres", "integrations/postgres_exporter"},
           {"apache", "integrations/apache_http"}, {"memcached", "integrations/memcached_exporter"},
@@ -247,7 +281,7 @@ TEST(DashboardsLiveTest, EveryVariableAndPanelQueryReturnsDataLive) {
   const std::string error = SetUpEnv(e);
   ASSERT_EQ(error, "");
   const std::vector<std::string> files = DashboardFiles();
-  ASSERT_EQ(files.size(), 8u);
+  ASSERT_EQ(files.size(), 10u);
   std::set<std::string> allowed_used;
   for (const std::string& f : files) {
     SCOPED_TRACE(f);

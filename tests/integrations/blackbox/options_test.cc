@@ -152,7 +152,7 @@ TEST(BlackboxOptions, Errors) {
       {"blackbox_config: {modules: {m: {prober: http, grpc: {}}}}",
        "m.grpc: grpc prober is not supported yet"},
       {"blackbox_config: {modules: {m: {prober: smtp}}}", "m.prober: unknown prober \"smtp\""},
-      {"blackbox_config: {modules: {m: {prober: http, icmp: {}}}}", "m.icmp: unknown prober"},
+      {"blackbox_config: {modules: {m: {prober: http, smtp: {}}}}", "modules.m.smtp: unknown key"},
       {"blackbox_config: {modules: {m: {timeout: 5s}}}", "m.prober: missing prober"},
       {"blackbox_config: {modules: {m: {prober: http, colour: red}}}", "m.colour: unknown key"},
       {"blackbox_config: {modules: {m: {prober: http, http: {fail_if_body_matches_regexp: ['(']}}}}",
