@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integrations/blackbox/dns_prober.h"
+#include "tests/integrations/blackbox/dns_icmp_parity.h"
 #include "tests/integrations/blackbox/dns_icmp_util.h"
 #include "tests/support/test_certificates.h"
 
@@ -113,12 +114,15 @@ class DnsTlsTest : public ::testing::Test {
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // The dns block (flow style) for `tls_config`.
+  static std::string Block(const std::string& tls_config) {
+    return absl::StrCat(
+        "{query_name: www.test, query_type: A, transport_protocol: tcp, dns_over_tls: true, "
+        "preferred_ip_protocol: ip4, tls_config: ",
+        tls_config, "}");
+  }
   testutil::Outcome Probe(const std::string& host, const std::string& tls_config) {
-    const std::string yaml = absl::StrCat(
-        "query_name: www.test\nquery_type: A\ntransport_protocol: tcp\ndns_over_tls: true\n"
-        "preferred_ip_protocol: ip4\ntls_config: ",
-        tls_config, "\n");
-    std::unique_ptr<ProberSettings> s = testutil::MustParse(DnsProber(), yaml);
+    std::unique_ptr<ProberSettings> s = testutil::MustParse(DnsProber(), Block(tls_config));
     return testutil::RunProbe(DnsProber(), *s, absl::StrCat(host, ":", server_->port()),
                               absl::Seconds(3));
   }
@@ -147,6 +151,25 @@ TEST_F(DnsTlsTest, ServerNameAndTrust) {
   testutil::Outcome skip =
       Probe("127.0.0.1", Ca("other-ca.crt") + ", insecure_skip_verify: true}");
   EXPECT_TRUE(skip.success) << skip.reason;
+}
+
+TEST_F(DnsTlsTest, ParityWithBlackboxExporter) {
+  const std::pair<const char*, std::string> modules[] = {
+      {"dot", Ca("ca.crt") + "}"},
+      {"dot_named", Ca("ca.crt") + ", server_name: localhost}"},
+      {"dot_wrong_name", Ca("ca.crt") + ", server_name: other.example}"},
+      {"dot_untrusted", Ca("other-ca.crt") + "}"},
+      {"dot_skip", Ca("other-ca.crt") + ", insecure_skip_verify: true}"},
+  };
+  std::string yaml;
+  for (const auto& m : modules) yaml += testutil::ModuleYaml("dns", m.first, Block(m.second));
+  testutil::BlackboxExporter exporter(yaml);
+  ASSERT_TRUE(exporter.ready());
+  const std::string target = absl::StrCat("127.0.0.1:", server_->port());
+  for (const auto& m : modules) {
+    const std::string theirs = exporter.Probe(m.first, target);
+    testutil::ExpectParity(theirs, Probe("127.0.0.1", m.second), m.first);
+  }
 }
 
 }  // namespace
