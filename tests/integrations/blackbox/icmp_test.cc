@@ -119,9 +119,9 @@ TEST(IcmpProbe, TtlPayloadAndDontFragment) {
     EXPECT_EQ(o.Value("probe_icmp_reply_hop_limit"), 64) << yaml;
   }
   // A packet larger than IP allows cannot be sent: a failure, at once.
-  Outcome big = Ping("payload_size: 70000\n", "127.0.0.1", absl::Seconds(2));
+  Outcome big = Ping("payload_size: 70000\n", "127.0.0.1", absl::Seconds(5));
   EXPECT_FALSE(big.success);
-  EXPECT_LT(big.took, absl::Seconds(1));
+  EXPECT_LT(big.took, absl::Seconds(3));
 }
 
 TEST(IcmpProbe, FailuresKeepTheDurationGauges) {
@@ -145,7 +145,7 @@ TEST(IcmpProbe, SilentTargetEndsAtTheDeadline) {
   Outcome o = Ping("", "203.0.113.1", absl::Seconds(1));
   EXPECT_FALSE(o.success);
   EXPECT_GE(o.took, absl::Milliseconds(900)) << o.reason;
-  EXPECT_LT(o.took, absl::Milliseconds(1500)) << o.reason;
+  EXPECT_LT(o.took, absl::Milliseconds(2500)) << o.reason;
   EXPECT_EQ(o.Value("probe_icmp_duration_seconds", {{"phase", "rtt"}}), 0);
   EXPECT_FALSE(o.Value("probe_icmp_reply_hop_limit").has_value());
 }
