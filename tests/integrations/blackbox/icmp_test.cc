@@ -3,12 +3,18 @@
 // dont_fragment, and of an address that never answers. The tests run as
 // root (tests/run.sh), so the raw-socket fallback is available when
 // net.ipv4.ping_group_range excludes the test's group.
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -138,6 +144,52 @@ TEST(IcmpProbe, FailuresKeepTheDurationGauges) {
   // A source address the host does not have cannot be bound.
   Outcome foreign = Ping("source_ip_address: 198.51.100.7\n", "127.0.0.1");
   EXPECT_FALSE(foreign.success);
+}
+
+// The unprivileged path: a thread of the test moves into a network
+// namespace of its own (namespaces are per thread), brings its loopback up
+// and lets every group open ICMP datagram sockets there
+// (net.ipv4.ping_group_range is per namespace; the host's is untouched),
+// then probes; the prober tries that socket first, as upstream.
+TEST(IcmpProbe, UnprivilegedDatagramSocket) {
+  std::string error;
+  bool dgram4 = false, dgram6 = false;
+  Outcome v4, v6;
+  std::thread t([&] {
+    if (::unshare(CLONE_NEWNET) != 0) {
+      error = std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
+      return;
+    }
+    const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    ::ioctl(s, SIOCGIFFLAGS, &ifr);
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+    const bool up = ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+    ::close(s);
+    if (!up) {
+      error = "cannot bring lo up in the new network namespace";
+      return;
+    }
+    std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
+    for (auto [family, proto, ok] : {std::tuple{AF_INET, int(IPPROTO_ICMP), &dgram4},
+                                     std::tuple{AF_INET6, int(IPPROTO_ICMPV6), &dgram6}}) {
+      const int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+      *ok = fd >= 0;
+      if (fd >= 0) ::close(fd);
+    }
+    v4 = Ping("ttl: 9\npayload_size: 300\n", "127.0.0.1");
+    v6 = Ping("preferred_ip_protocol: ip6\n", "::1");
+  });
+  t.join();
+  ASSERT_TRUE(error.empty()) << error << " (the test runs as root, see tests/run.sh)";
+  ASSERT_TRUE(dgram4) << "ICMP datagram sockets are still refused";
+  EXPECT_TRUE(v4.success) << v4.reason;
+  EXPECT_EQ(v4.Names(), kSuccess);
+  EXPECT_EQ(v4.Value("probe_icmp_reply_hop_limit"), 64);
+  ASSERT_TRUE(dgram6) << "ICMPv6 datagram sockets are still refused";
+  EXPECT_TRUE(v6.success) << v6.reason;
+  EXPECT_EQ(v6.Value("probe_icmp_reply_hop_limit"), 64);
 }
 
 TEST(IcmpProbe, SilentTargetEndsAtTheDeadline) {
