@@ -33,18 +33,8 @@ class FakeServer {
   using Reply = std::function<std::string(const std::string& query)>;
 
   FakeServer(bool tcp, Reply reply) : tcp_(tcp), reply_(std::move(reply)) {
-    fd_ = ::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-        (tcp && ::listen(fd_, 16) != 0) ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-      ADD_FAILURE() << "cannot open a loopback socket";
-      return;
-    }
-    port_ = ntohs(a.sin_port);
+    fd_ = testutil::LoopbackSocket(tcp ? SOCK_STREAM : SOCK_DGRAM, &port_);
+    if (fd_ < 0) return;
     if (reply_) thread_ = std::thread([this] { Serve(); });
   }
   ~FakeServer() {

@@ -38,17 +38,8 @@ class TlsDnsServer {
       ADD_FAILURE() << "cannot load " << cert;
       return;
     }
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-      ADD_FAILURE() << "cannot listen on loopback";
-      return;
-    }
-    port_ = ntohs(a.sin_port);
+    fd_ = testutil::LoopbackSocket(SOCK_STREAM, &port_);
+    if (fd_ < 0) return;
     thread_ = std::thread([this] { Serve(); });
   }
   ~TlsDnsServer() {
