@@ -223,9 +223,11 @@ struct DnsGauges {
 bool Run(const ProberSettings& base, Probe& probe) {
   const auto& s = static_cast<const DnsSettings&>(base);
   DnsGauges g;
-  const uint16_t qc = s.query_class.empty() ? dns::kClassIn : dns::ClassByName(s.query_class).value_or(0);
-  const uint16_t qt = s.query_type.empty() ? dns::kTypeAny : dns::TypeByName(s.query_type).value_or(0);
-  // Set by Parse unless the module had no dns block, whose defaults are valid.
+  // Parse checked both names (or left them empty: no dns block).
+  const uint16_t qc =
+      s.query_class.empty() ? dns::kClassIn : dns::ClassByName(s.query_class).value_or(0);
+  const uint16_t qt =
+      s.query_type.empty() ? dns::kTypeAny : dns::TypeByName(s.query_type).value_or(0);
   const std::string transport = s.transport_protocol.empty() ? "udp" : s.transport_protocol;
   if (transport != "udp" && transport != "tcp") {
     probe.reason = Cat("Configuration error: Expected transport protocol udp or tcp: ", transport);

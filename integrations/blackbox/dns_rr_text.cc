@@ -3,6 +3,7 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -119,6 +120,19 @@ void AppendIpv6(std::string& s, const uint8_t* p) {
   }
 }
 
+// The hex fields miekg prints in upper case (ldns: lower): DS, CDS,
+// DLV and TA digests, SSHFP fingerprints, EID and NIMLOC, NSEC3 salts.
+bool UpperHex(uint16_t type, ldns_rdf_type field) {
+  switch (type) {
+    case 31: case 32: case 43: case 44: case 59: case 32768: case 32769:
+      return field == LDNS_RDF_TYPE_HEX;
+    case 50: case 51:
+      return field == LDNS_RDF_TYPE_NSEC3_SALT;
+    default:
+      return false;
+  }
+}
+
 absl::Status BadRdata(uint16_t type) {
   return absl::InvalidArgumentError(Cat("dns: bad rdata of an RR of type ", type));
 }
@@ -226,8 +240,12 @@ absl::StatusOr<RrText> ReadRr(const uint8_t* wire, size_t n, size_t* pos) {
       default: {
         char* text = ldns_rdf2str(f);
         if (text == nullptr) return BadRdata(rr.type);
-        s += text;
+        std::string t(text);
         std::free(text);
+        if (UpperHex(rr.type, ldns_rdf_get_type(f))) {
+          for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        s += t;
       }
     }
   }

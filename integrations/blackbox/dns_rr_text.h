@@ -16,6 +16,8 @@
 //   - empty rdata is nothing after the type's tab (ldns: "\# 0");
 //   - a type miekg has no struct for (unknown ones, and e.g. ATMA, NXT,
 //     MAILA) is RFC 3597 text with a "CLASS<n>\tTYPE<n>" header;
+//   - DS/CDS/DLV/TA digests, SSHFP fingerprints, EID, NIMLOC and NSEC3
+//     salts in upper-case hex (ldns: lower case);
 //   - an OPT record's text starts with ';' (miekg's OPT.String() is a
 //     pseudo-section; its rdata text here is ldns's).
 // Other types' rdata is ldns's presentation text, with names as above.

@@ -301,7 +301,8 @@ bool Run(const ProberSettings& base, Probe& probe) {
     if (n == 0 || !SameAddress(peer, *dst)) continue;
     if (id_unknown) buf[4] = buf[5] = 0;
     if (id_unknown || !v4) buf[2] = buf[3] = 0;
-    if (static_cast<size_t>(n) == want.size() && std::equal(want.begin(), want.end(), buf.begin())) {
+    if (static_cast<size_t>(n) == want.size() &&
+        std::equal(want.begin(), want.end(), buf.begin())) {
       g.rtt = absl::ToDoubleSeconds(absl::Now() - rtt_start);
       g.hop_limit = hop_limit;
       return g.Emit(probe.out, true);

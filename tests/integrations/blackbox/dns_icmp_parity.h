@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -54,6 +55,16 @@ class BlackboxExporter {
   std::unique_ptr<testing::ExporterProcess> process_;
 };
 
+// One module of blackbox.yml's `modules:` map: `block` (flow style) is its
+// `prober:` block, with a 5 s timeout.
+inline std::string ModuleYaml(std::string_view prober, std::string_view name,
+                              std::string_view block) {
+  std::string s = "  ";
+  s.append(name).append(":\n    prober: ").append(prober).append("\n    timeout: 5s\n    ");
+  s.append(prober).append(": ").append(block).append("\n");
+  return s;
+}
+
 inline bool IsTiming(const std::string& family) {
   return family.size() > 8 && family.compare(family.size() - 8, 8, "_seconds") == 0;
 }
@@ -84,8 +95,9 @@ inline void ExpectParity(const std::string& theirs_text, const Outcome& ours,
   for (const auto& entry : mine.series) {
     EXPECT_TRUE(theirs.series.count(entry.first)) << what << ": extra " << entry.first;
   }
+  auto success = theirs.series.find("probe_success{}");
   std::printf("  %s: %zu series, probe_success %g (exporter) / %g (outpost)\n", what.c_str(),
-              theirs.series.size(), theirs.series.count("probe_success{}") ? theirs.series.at("probe_success{}") : -1.0,
+              theirs.series.size(), success == theirs.series.end() ? -1.0 : success->second,
               ours.success ? 1.0 : 0.0);
   for (const auto& [name, fam] : theirs.families) {
     auto it = mine.families.find(name);

@@ -4,6 +4,11 @@
 #ifndef OUTPOST_TESTS_INTEGRATIONS_BLACKBOX_DNS_ICMP_UTIL_H_
 #define OUTPOST_TESTS_INTEGRATIONS_BLACKBOX_DNS_ICMP_UTIL_H_
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 #include <optional>
 #include <set>
@@ -88,6 +93,26 @@ inline Outcome RunProbe(const Prober& p, const ProberSettings& settings, std::st
   o.reason = probe.reason;
   o.samples = app.Samples();
   return o;
+}
+
+// A socket of `type` (SOCK_DGRAM, or SOCK_STREAM then listening) bound to
+// an ephemeral port of 127.0.0.1, for the tests' own servers; -1 (and a
+// test failure) when that fails.
+inline int LoopbackSocket(int type, int* port) {
+  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      (type == SOCK_STREAM && ::listen(fd, 16) != 0) ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ADD_FAILURE() << "cannot open a loopback socket";
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  *port = ntohs(a.sin_port);
+  return fd;
 }
 
 // The records of the tests' dnsmasq (tests/support/dnsmasq_server.h):

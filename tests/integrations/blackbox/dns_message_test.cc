@@ -129,6 +129,19 @@ TEST(DnsMessage, RrTextIsMiekgsString) {
   EXPECT_FALSE(r->soa_serial.has_value());  // the SOA is not in the answer
 }
 
+TEST(DnsMessage, UpperCaseHexWhereMiekgHasIt) {
+  Wire w;
+  w.Header(1, 0x8180, 0, 3, 0, 0);
+  w.Rr("example", 43, 1, 60, std::string("\x30\x39\x08\x02\xab\xcd\xef", 7));  // DS
+  w.Rr("example", 44, 1, 60, std::string("\x01\x02\x0a\xbc", 4));              // SSHFP
+  w.Rr("example", 52, 1, 60, std::string("\x03\x01\x01\xab\xcd", 5));          // TLSA
+  absl::StatusOr<Reply> r = ParseReply(w.str());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->answer, ElementsAre("example.\t60\tIN\tDS\t12345 8 2 ABCDEF",
+                                     "example.\t60\tIN\tSSHFP\t1 2 0ABC",
+                                     "example.\t60\tIN\tTLSA\t3 1 1 abcd"));
+}
+
 TEST(DnsMessage, SoaSerialComesFromTheAnswer) {
   Wire w;
   w.Header(2, 0x8400, 1, 1, 0, 0).Question("zone", 6);

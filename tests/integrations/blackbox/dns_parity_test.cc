@@ -81,10 +81,7 @@ TEST(DnsParity, ParityWithBlackboxExporter) {
   testing::DnsmasqServer dns(testutil::TestZoneRecords());
   ASSERT_TRUE(dns.ready()) << dns.Log();
   std::string modules;
-  for (const Module& m : kModules) {
-    modules += std::string("  ") + m.name + ":\n    prober: dns\n    timeout: 5s\n    dns: " +
-               m.dns + "\n";
-  }
+  for (const auto& m : kModules) modules += testutil::ModuleYaml("dns", m.name, m.dns);
   testutil::BlackboxExporter exporter(modules);
   ASSERT_TRUE(exporter.ready());
   for (const Module& m : kModules) {

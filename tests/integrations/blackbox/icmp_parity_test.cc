@@ -35,10 +35,7 @@ const Case kCases[] = {
 
 TEST(IcmpParity, ParityWithBlackboxExporter) {
   std::string modules;
-  for (const Case& c : kCases) {
-    modules += std::string("  ") + c.module + ":\n    prober: icmp\n    timeout: 5s\n    icmp: " +
-               c.icmp + "\n";
-  }
+  for (const auto& c : kCases) modules += testutil::ModuleYaml("icmp", c.module, c.icmp);
   testutil::BlackboxExporter exporter(modules);
   ASSERT_TRUE(exporter.ready());
   for (const Case& c : kCases) {

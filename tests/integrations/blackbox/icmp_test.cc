@@ -3,12 +3,18 @@
 // dont_fragment, and of an address that never answers. The tests run as
 // root (tests/run.sh), so the raw-socket fallback is available when
 // net.ipv4.ping_group_range excludes the test's group.
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -119,9 +125,9 @@ TEST(IcmpProbe, TtlPayloadAndDontFragment) {
     EXPECT_EQ(o.Value("probe_icmp_reply_hop_limit"), 64) << yaml;
   }
   // A packet larger than IP allows cannot be sent: a failure, at once.
-  Outcome big = Ping("payload_size: 70000\n", "127.0.0.1", absl::Seconds(2));
+  Outcome big = Ping("payload_size: 70000\n", "127.0.0.1", absl::Seconds(5));
   EXPECT_FALSE(big.success);
-  EXPECT_LT(big.took, absl::Seconds(1));
+  EXPECT_LT(big.took, absl::Seconds(3));
 }
 
 TEST(IcmpProbe, FailuresKeepTheDurationGauges) {
@@ -140,12 +146,58 @@ TEST(IcmpProbe, FailuresKeepTheDurationGauges) {
   EXPECT_FALSE(foreign.success);
 }
 
+// The unprivileged path: a thread of the test moves into a network
+// namespace of its own (namespaces are per thread), brings its loopback up
+// and lets every group open ICMP datagram sockets there
+// (net.ipv4.ping_group_range is per namespace; the host's is untouched),
+// then probes; the prober tries that socket first, as upstream.
+TEST(IcmpProbe, UnprivilegedDatagramSocket) {
+  std::string error;
+  bool dgram4 = false, dgram6 = false;
+  Outcome v4, v6;
+  std::thread t([&] {
+    if (::unshare(CLONE_NEWNET) != 0) {
+      error = std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
+      return;
+    }
+    const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    ::ioctl(s, SIOCGIFFLAGS, &ifr);
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+    const bool up = ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+    ::close(s);
+    if (!up) {
+      error = "cannot bring lo up in the new network namespace";
+      return;
+    }
+    std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
+    for (auto [family, proto, ok] : {std::tuple{AF_INET, int(IPPROTO_ICMP), &dgram4},
+                                     std::tuple{AF_INET6, int(IPPROTO_ICMPV6), &dgram6}}) {
+      const int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+      *ok = fd >= 0;
+      if (fd >= 0) ::close(fd);
+    }
+    v4 = Ping("ttl: 9\npayload_size: 300\n", "127.0.0.1");
+    v6 = Ping("preferred_ip_protocol: ip6\n", "::1");
+  });
+  t.join();
+  ASSERT_TRUE(error.empty()) << error << " (the test runs as root, see tests/run.sh)";
+  ASSERT_TRUE(dgram4) << "ICMP datagram sockets are still refused";
+  EXPECT_TRUE(v4.success) << v4.reason;
+  EXPECT_EQ(v4.Names(), kSuccess);
+  EXPECT_EQ(v4.Value("probe_icmp_reply_hop_limit"), 64);
+  ASSERT_TRUE(dgram6) << "ICMPv6 datagram sockets are still refused";
+  EXPECT_TRUE(v6.success) << v6.reason;
+  EXPECT_EQ(v6.Value("probe_icmp_reply_hop_limit"), 64);
+}
+
 TEST(IcmpProbe, SilentTargetEndsAtTheDeadline) {
   // TEST-NET-3 (RFC 5737): routed out of the host, never answered.
   Outcome o = Ping("", "203.0.113.1", absl::Seconds(1));
   EXPECT_FALSE(o.success);
   EXPECT_GE(o.took, absl::Milliseconds(900)) << o.reason;
-  EXPECT_LT(o.took, absl::Milliseconds(1500)) << o.reason;
+  EXPECT_LT(o.took, absl::Milliseconds(2500)) << o.reason;
   EXPECT_EQ(o.Value("probe_icmp_duration_seconds", {{"phase", "rtt"}}), 0);
   EXPECT_FALSE(o.Value("probe_icmp_reply_hop_limit").has_value());
 }
