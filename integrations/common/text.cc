@@ -135,16 +135,39 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i], 0 when invalid: Go's
+// utf8.DecodeRuneInString rules (no overlong forms, no surrogates, nothing
+// above U+10FFFF).
+size_t RuneLen(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = at(0);
+  if (c < 0x80) return 1;
+  const size_t n = s.size() - i;
+  auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return at(k) >= lo && at(k) <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return n >= 2 && cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return n >= 3 && cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return n >= 4 && cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string ToValidUtf8(std::string_view s) {
   std::string out;
   bool in_bad = false;
   for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
-    if (ok) {
+    const size_t len = RuneLen(s, i);
+    if (len > 0) {
       out.append(s.substr(i, len));
       i += len;
       in_bad = false;

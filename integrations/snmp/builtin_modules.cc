@@ -32,12 +32,22 @@ struct Object {
   const char* name;
   const char* oid;
   const char* type;
-  bool per_interface;  // an ifTable/ifXTable column
+  bool in_table;  // a table column (ifTable/ifXTable, sysORTable)
   const Enum* enums;
   const char* description;  // first sentence of DESCRIPTION
 };
 
-std::string Help(const Object& o) { return Cat(o.description, " - ", o.oid); }
+// The metric of one object; a table column gets `index` as its index.
+Metric FromObject(const Object& o, const char* index) {
+  Metric mt;
+  mt.name = o.name;
+  mt.oid = o.oid;
+  mt.type = o.type;
+  mt.help = Cat(o.description, " - ", o.oid);
+  if (o.enums != nullptr) mt.enum_values = *o.enums;
+  if (o.in_table) mt.indexes.push_back(Index{index, "gauge", 0, false, {}});
+  return mt;
+}
 
 Module IfMib() {
   const Enum& if_type = IanaIfTypeNames();
@@ -127,14 +137,8 @@ Module IfMib() {
   m.walk = {"1.3.6.1.2.1.2", "1.3.6.1.2.1.31.1.1"};
   m.get = {"1.3.6.1.2.1.1.3.0"};
   for (const Object& o : objects) {
-    Metric mt;
-    mt.name = o.name;
-    mt.oid = o.oid;
-    mt.type = o.type;
-    mt.help = Help(o);
-    if (o.enums != nullptr) mt.enum_values = *o.enums;
-    if (o.per_interface) {
-      mt.indexes.push_back(Index{"ifIndex", "gauge", 0, false, {}});
+    Metric mt = FromObject(o, "ifIndex");
+    if (o.in_table) {
       // The interface's names, in the generator's (sorted) order.
       mt.lookups.push_back(Lookup{{"ifIndex"}, "ifAlias", "1.3.6.1.2.1.31.1.1.1.18", "DisplayString"});
       mt.lookups.push_back(Lookup{{"ifIndex"}, "ifDescr", "1.3.6.1.2.1.2.2.1.2", "DisplayString"});
@@ -174,15 +178,7 @@ Module System() {
   };
   Module m;
   m.walk = {"1.3.6.1.2.1.1"};
-  for (const Object& o : objects) {
-    Metric mt;
-    mt.name = o.name;
-    mt.oid = o.oid;
-    mt.type = o.type;
-    mt.help = Help(o);
-    if (o.per_interface) mt.indexes.push_back(Index{"sysORIndex", "gauge", 0, false, {}});  // a sysORTable row
-    m.metrics.push_back(std::move(mt));
-  }
+  for (const Object& o : objects) m.metrics.push_back(FromObject(o, "sysORIndex"));
   return m;
 }
 

@@ -1,5 +1,6 @@
 #include "integrations/snmp/values.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -7,6 +8,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "integrations/common/text.h"
 
 namespace outpost::integrations::snmp::values {
 namespace {
@@ -130,28 +132,6 @@ void AppendIPv6(std::string* out, std::string_view b) {
     } while (v != 0);
     while (n > 0) out->push_back(buf[--n]);
   }
-}
-
-// The length of the valid UTF-8 sequence at s[i], 0 if invalid (Go's
-// utf8.DecodeRuneInString rules: no overlongs, surrogates or > U+10FFFF).
-size_t RuneLen(std::string_view s, size_t i) {
-  auto at = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t c = at(i);
-  if (c < 0x80) return 1;
-  size_t n = s.size() - i;
-  auto cont = [&](size_t k, uint8_t lo = 0x80, uint8_t hi = 0xBF) {
-    return at(i + k) >= lo && at(i + k) <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return n >= 2 && cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    uint8_t lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    return n >= 3 && cont(1, lo, hi) && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    uint8_t lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    return n >= 4 && cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -406,32 +386,14 @@ bool ParseDateAndTime(std::string_view v, double* out) {
 }
 
 bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = RuneLen(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
+  // Label values are mostly ASCII; anything else is valid when text.h's
+  // ToValidUtf8 (Go's rules) leaves it unchanged.
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return true;
+  return ToValidUtf8(s) == s;
 }
 
 void RepairUtf8(std::string* s) {
-  if (IsValidUtf8(*s)) return;
-  std::string out;
-  out.reserve(s->size() + 3);
-  bool in_bad = false;
-  for (size_t i = 0; i < s->size();) {
-    size_t n = RuneLen(*s, i);
-    if (n > 0) {
-      out.append(*s, i, n);
-      i += n;
-      in_bad = false;
-    } else {
-      if (!in_bad) out.append("\xEF\xBF\xBD");
-      in_bad = true;
-      ++i;
-    }
-  }
-  *s = std::move(out);
+  if (!IsValidUtf8(*s)) *s = ToValidUtf8(*s);
 }
 
 }  // namespace outpost::integrations::snmp::values

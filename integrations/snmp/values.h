@@ -87,7 +87,8 @@ bool ParseDateAndTime(std::string_view v, double* out);
 
 // Go's utf8.ValidString.
 bool IsValidUtf8(std::string_view s);
-// Go's strings.ToValidUTF8(s, "\uFFFD") in place.
+// Go's strings.ToValidUTF8(s, "\uFFFD") in place (text.h's ToValidUtf8,
+// without a copy when valid).
 void RepairUtf8(std::string* s);
 
 }  // namespace outpost::integrations::snmp::values

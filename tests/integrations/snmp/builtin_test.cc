@@ -87,6 +87,25 @@ TEST(SnmpBuiltin, IfMibGivesUpstreamsSeries) {
   EXPECT_EQ(mine.families["ifOperStatus"].type, MetricType::kGauge);
 }
 
+TEST(SnmpBuiltin, SteadyStateCollectionsRepeatTheSeries) {
+  // The same engine, SeriesCache and Appender for several rounds (cached
+  // handles), as a target's collections run.
+  auto engine = Engine::Create(Builtin("if_mib"));
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  const std::vector<Pdu> pdus = test::IfMibDevicePdus(3);
+  MemoryAppender app;
+  SeriesCache cache;
+  std::string first;
+  for (int round = 0; round < 3; ++round) {
+    app.Clear();
+    cache.Begin(app);
+    ASSERT_TRUE((*engine)->Collect(pdus, cache).ok());
+    if (round == 0) first = app.Render();
+    EXPECT_EQ(app.Render(), first) << "round " << round;
+  }
+  EXPECT_EQ(app.series_count(), 2u + 3 * 38);
+}
+
 TEST(SnmpBuiltin, IfTypeNamesAreIanas) {
   const Module& m = Builtin("if_mib");
   auto it = std::find_if(m.metrics.begin(), m.metrics.end(), [](const Metric& x) { return x.name == "ifType"; });

@@ -155,6 +155,9 @@ TEST(SnmpEngineLabels, ValuesAsStrings) {
   EXPECT_EQ(AsString(test::OpaqueDouble("1", 10.1), "OctetString"), "v{v=\"10.1\"} 1");
   EXPECT_EQ(AsString(ByteList("1", {115, 97, 110, 101, 253, 190, 214}), "DisplayString"),
             "v{v=\"sane\xEF\xBF\xBD\"} 1");
+  // Go's rules: a surrogate or an overlong form is invalid too.
+  EXPECT_EQ(AsString(Bytes("1", "a\xED\xA0\x80" "b\xE0\x80\xAF"), "DisplayString"),
+            "v{v=\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"} 1");
   // gosnmp's TimeTicks is a uint32, which pduValueAsString prints with %s.
   EXPECT_EQ(AsString(test::Unsigned("1", PduType::kTimeTicks, 5), "DisplayString"), "v{v=\"%!s(uint32=5)\"} 1");
   // Go's net.IP.String() of a 16-byte IpAddress.
