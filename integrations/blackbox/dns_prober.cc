@@ -67,8 +67,8 @@ std::unique_ptr<ProberSettings> Parse(config::MapReader& m) {
   m.Bool("dns_over_tls", &s->dns_over_tls);
   if (m.Has("tls_config")) {
     config::MapReader t = m.Map("tls_config");
-    memcached::TlsOptions tls;
-    memcached::ReadTlsOptions(t, &tls);
+    TlsOptions tls;
+    ReadTlsOptions(t, &tls);
     s->tls_config = std::move(tls);
   }
   m.String("source_ip_address", &s->source_ip_address);
@@ -256,8 +256,8 @@ bool Run(const ProberSettings& base, Probe& probe) {
       probe.reason = "Configuration error: Expected transport protocol tcp for DoT";
       return g.Emit(probe.out, false);
     }
-    memcached::TlsOptions opts = s.tls_config.value_or(memcached::TlsOptions{});
-    absl::StatusOr<TlsSettings> tls = memcached::ToTlsSettings(opts);
+    TlsOptions opts = s.tls_config.value_or(TlsOptions{});
+    absl::StatusOr<TlsSettings> tls = ToTlsSettings(opts);
     // Upstream's default server name is the target's host.
     if (tls.ok() && tls->server_name.empty()) tls->server_name = host;
     absl::StatusOr<std::shared_ptr<TlsContext>> ctx =
@@ -332,7 +332,7 @@ void DnsSettings::Dump(YAML::Emitter& out) const {
   out << YAML::Key << "dns_over_tls" << YAML::Value << dns_over_tls;
   if (tls_config.has_value()) {
     out << YAML::Key << "tls_config" << YAML::Value;
-    memcached::DumpTlsOptions(*tls_config, out);
+    DumpTlsOptions(*tls_config, out);
   }
   out << YAML::Key << "source_ip_address" << YAML::Value << source_ip_address;
   out << YAML::Key << "transport_protocol" << YAML::Value << transport_protocol;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "integrations/blackbox/prober.h"
-#include "integrations/memcached/options.h"
+#include "integrations/common/tls_options.h"
 #include "re2/re2.h"
 
 namespace outpost::integrations::blackbox {
@@ -34,7 +34,7 @@ struct DnsSettings : ProberSettings {
   std::string preferred_ip_protocol;  // "" means ip6
   bool ip_protocol_fallback = true;
   bool dns_over_tls = false;
-  std::optional<memcached::TlsOptions> tls_config;
+  std::optional<TlsOptions> tls_config;
   std::string source_ip_address;
   std::string transport_protocol;  // "" means udp; checked per probe, as upstream
   std::string query_class;         // "" means IN

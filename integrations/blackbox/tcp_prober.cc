@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "core/base/absl_compat.h"
-#include "core/config/loader_internal.h"
 #include "core/relabel/expand.h"
 #include "integrations/blackbox/probe_socket.h"
 #include "integrations/blackbox/tls_metrics.h"
 #include "integrations/common/stream_connection.h"
 #include "integrations/common/text.h"
+#include "integrations/common/tls_options.h"
 #include "re2/re2.h"
 
 namespace outpost::integrations::blackbox {
@@ -36,7 +36,7 @@ struct TcpSettings final : ProberSettings {
   std::string source_ip_address;
   std::vector<QueryResponse> query_response;
   bool tls = false;
-  config::TlsConfig tls_config;
+  TlsOptions tls_config;
 
   void Dump(YAML::Emitter& out) const override {
     if (!ip_protocol.empty()) out << YAML::Key << "preferred_ip_protocol" << YAML::Value << ip_protocol;
@@ -56,7 +56,7 @@ struct TcpSettings final : ProberSettings {
     }
     out << YAML::Key << "tls" << YAML::Value << tls;
     out << YAML::Key << "tls_config" << YAML::Value;
-    config::internal::EmitTls(out, tls_config);
+    DumpTlsOptions(tls_config, out);
   }
 };
 
@@ -83,18 +83,15 @@ std::unique_ptr<ProberSettings> ParseTcp(config::MapReader& m) {
   m.Bool("tls", &s->tls);
   if (m.Has("tls_config")) {
     config::MapReader t = m.Map("tls_config");
-    config::internal::ReadTls(t, &s->tls_config);
+    ReadTlsOptions(t, &s->tls_config);
   }
   return s;
 }
 
-absl::StatusOr<std::shared_ptr<TlsContext>> MakeContext(const config::TlsConfig& t) {
-  TlsSettings s;
-  s.ca_file = t.ca_file;
-  s.cert_file = t.cert_file;
-  s.key_file = t.key_file;
-  s.skip_verify = t.insecure_skip_verify;
-  return TlsContext::Create(s);
+absl::StatusOr<std::shared_ptr<TlsContext>> MakeContext(const TlsOptions& t) {
+  absl::StatusOr<TlsSettings> s = ToTlsSettings(t);
+  if (!s.ok()) return s.status();
+  return TlsContext::Create(*s);
 }
 
 // TLS over `sock`, the TLS gauges' values into *info.
@@ -102,8 +99,8 @@ absl::Status Handshake(const TcpSettings& s, const std::string& host, ProbeSocke
                        absl::Time deadline, std::optional<TlsInfo>* info) {
   absl::StatusOr<std::shared_ptr<TlsContext>> ctx = MakeContext(s.tls_config);
   if (!ctx.ok()) return ctx.status();
-  const std::string& name = s.tls_config.server_name.empty() ? host : s.tls_config.server_name;
-  const bool verify = !s.tls_config.insecure_skip_verify;
+  const std::string& name = s.tls_config.files.server_name.empty() ? host : s.tls_config.files.server_name;
+  const bool verify = !s.tls_config.files.insecure_skip_verify;
   if (absl::Status st = sock.StartTls((*ctx)->get(), name, verify, deadline); !st.ok()) return st;
   *info = ReadTlsInfo(sock.ssl(), verify);
   return absl::OkStatus();

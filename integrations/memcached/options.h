@@ -15,16 +15,11 @@
 #include "core/config/http_config.h"
 #include "core/config/map_reader.h"
 #include "integrations/common/stream_connection.h"
+#include "integrations/common/tls_options.h"
 #include "yaml-cpp/yaml.h"
 
 namespace outpost::integrations::memcached {
 
-// prometheus/common's TLSConfig as far as outpost reads it: the files,
-// server_name, insecure_skip_verify and min_version ("TLS10".."TLS13").
-struct TlsOptions {
-  config::TlsConfig files;  // ca_file, cert_file, key_file, server_name, insecure_skip_verify
-  std::string min_version;  // empty: TLS 1.2 (Go's client default)
-};
 
 struct Options : config::IntegrationOptions {
   std::string memcached_address = "localhost:11211";
@@ -45,14 +40,6 @@ void DumpOptions(const Options& o, YAML::Emitter& out);
 // is required, as Go's net.ResolveTCPAddr).
 absl::StatusOr<StreamEndpoint> ParseAddress(std::string_view addr);
 
-// Reads a tls_config block into *out (and Finish()es it); the blackbox
-// dns prober's dns_over_tls reads its tls_config with it too.
-void ReadTlsOptions(config::MapReader& m, TlsOptions* out);
-// Writes a tls_config block as a YAML map (the emitter is at its value).
-void DumpTlsOptions(const TlsOptions& t, YAML::Emitter& out);
-
-// The OpenSSL settings of a tls_config block.
-absl::StatusOr<TlsSettings> ToTlsSettings(const TlsOptions& t);
 
 }  // namespace outpost::integrations::memcached
 
