@@ -21,24 +21,11 @@ need_binary "$EXPORTER" prometheus-apache-exporter
 bench_init
 chmod 755 "$BENCH_TMP"
 PORT=$(free_port)
-M=/usr/lib/apache2/modules
 mkdir "$BENCH_TMP/htdocs"
 echo page >"$BENCH_TMP/htdocs/index.html"
 {
-  echo "ServerRoot $BENCH_TMP"
-  echo "ServerName 127.0.0.1"
-  echo "Listen 127.0.0.1:$PORT"
-  echo "PidFile $BENCH_TMP/apache2.pid"
-  echo "ErrorLog $BENCH_TMP/error.log"
-  echo "Mutex file:$BENCH_TMP default"
-  echo "DefaultRuntimeDir $BENCH_TMP"
-  [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-  for m in mpm_event authz_core status proxy proxy_http proxy_balancer slotmem_shm \
-      lbmethod_byrequests; do
-    echo "LoadModule ${m}_module $M/mod_$m.so"
-  done
-  echo "DocumentRoot $BENCH_TMP/htdocs"
-  printf '<Directory %s/htdocs>\nRequire all granted\n</Directory>\n' "$BENCH_TMP"
+  apache_base_conf "$BENCH_TMP" "$PORT" mpm_event authz_core status proxy proxy_http \
+    proxy_balancer slotmem_shm lbmethod_byrequests
   printf 'ExtendedStatus On\nProxyStatus On\n'
   printf '<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>\n'
   printf '<Proxy balancer://backends>\nBalancerMember http://127.0.0.1:%s\n' "$(free_port)"

@@ -124,6 +124,26 @@ need_binary() {
   command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || { echo "error: $1 missing (Debian package $2)" >&2; return 1; }
 }
 
+# apache_base_conf DIR PORT MODULE...: the start of a throwaway apache2.conf
+# for the side-by-side scripts (ServerRoot, Listen on 127.0.0.1:PORT, pid,
+# log and runtime files in DIR, the given modules from Debian's module
+# directory, DIR/htdocs as DocumentRoot) on stdout.
+apache_base_conf() {
+  local dir=$1 port=$2 m
+  shift 2
+  echo "ServerRoot $dir"
+  echo "ServerName 127.0.0.1"
+  echo "Listen 127.0.0.1:$port"
+  echo "PidFile $dir/apache2.pid"
+  echo "ErrorLog $dir/error.log"
+  echo "Mutex file:$dir default"
+  echo "DefaultRuntimeDir $dir"
+  [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+  for m in "$@"; do echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"; done
+  echo "DocumentRoot $dir/htdocs"
+  printf '<Directory %s/htdocs>\nRequire all granted\n</Directory>\n' "$dir"
+}
+
 die() {
   echo "error: $*" >&2
   exit 1

@@ -23,15 +23,8 @@ constexpr char kSmtpish[] = R"yaml({prober: tcp, tcp: {query_response: [
   {expect: "^250 (\\w+)"},
   {send: "QUIT"}]}})yaml";
 
-void Smtpish(int fd) {
-  LineServer::Send(fd, "garbage first\r\n220 mail.test ready\r\n");
-  const std::string helo = LineServer::ReadLine(fd);
-  LineServer::Send(fd, helo == "HELO mail.test mail.test" ? "250 hello\n" : "500 what\n");
-  LineServer::ReadLine(fd);
-}
-
 TEST(BlackboxTcp, QueryResponseExpandsGroups) {
-  LineServer server(Smtpish);
+  LineServer server(testing::SmtpishBanner);
   auto r = RunProbe(kSmtpish, server.addr());
   EXPECT_EQ(r->success(), 1) << r->app.Render();
   EXPECT_EQ(r->Get("probe_failed_due_to_regex"), 0);
