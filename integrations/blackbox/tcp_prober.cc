@@ -167,7 +167,7 @@ struct TcpRun {
 };
 
 bool RunTcp(const ProberSettings& settings, Probe& probe) {
-  TcpRun run{static_cast<const TcpSettings&>(settings), probe};
+  TcpRun run{static_cast<const TcpSettings&>(settings), probe, 0, std::nullopt};
   const bool ok = run.Run();
   probe.out.Add(kFailedDueToRegex, run.failed_due_to_regex);
   if (run.tls.has_value()) AddTlsMetrics(*run.tls, probe.out);

@@ -184,11 +184,14 @@ TEST(BlackboxHttp, RequestAsConfigured) {
       lines.push_back(l);
     }
     lines.push_back("body:" + testing::LineServer::ReadLine(fd));
+    {
+      // Kept before answering: the probe may end as soon as it has the answer.
+      std::lock_guard<std::mutex> lock(mu);
+      request = lines;
+    }
     testing::LineServer::Send(fd, "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n"
                                   "Last-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\n\r\n"
                                   "3\r\nabc\r\n0\r\n\r\n");
-    std::lock_guard<std::mutex> lock(mu);
-    request = lines;
   });
   auto r = RunProbe(
       "{prober: http, http: {method: PUT, body: \"hello\\n\", valid_status_codes: [201], "

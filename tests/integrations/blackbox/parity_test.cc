@@ -34,16 +34,9 @@ bool Timing(const std::string& family) {
          family == "probe_dns_lookup_time_seconds";
 }
 
-void Banner(int fd) {
-  LineServer::Send(fd, "noise\r\n220 mail.test ready\r\n");
-  const std::string helo = LineServer::ReadLine(fd);
-  LineServer::Send(fd, helo == "HELO mail.test mail.test" ? "250 hello\n" : "500 what\n");
-  LineServer::ReadLine(fd);
-}
-
 TEST(BlackboxParity, ParityWithBlackboxExporter) {
   ASSERT_TRUE(SharedServers().error.empty()) << SharedServers().error;
-  LineServer banner(Banner);
+  LineServer banner(testing::SmtpishBanner);
   LineServer one_line([](int fd) { LineServer::Send(fd, "220 one line\r\n"); });
   testing::SilentServer silent;
   const std::string ca = SharedServers().cert_dir + "/ca.crt";

@@ -140,6 +140,17 @@ class LineServer {
   std::thread thread_;
 };
 
+// A mail-server-like banner for query_response tests: a noise line, then
+// "220 mail.test ready"; answers "250 hello" to "HELO mail.test
+// mail.test" (what `send: "HELO ${host} $1"` expands to), "500 what" to
+// anything else; then waits for one more line (QUIT).
+inline void SmtpishBanner(int fd) {
+  LineServer::Send(fd, "noise\r\n220 mail.test ready\r\n");
+  const std::string helo = LineServer::ReadLine(fd);
+  LineServer::Send(fd, helo == "HELO mail.test mail.test" ? "250 hello\n" : "500 what\n");
+  LineServer::ReadLine(fd);
+}
+
 }  // namespace outpost::integrations::blackbox::testing
 
 #endif  // OUTPOST_TESTS_INTEGRATIONS_BLACKBOX_PROBE_UTIL_H_

@@ -2,6 +2,9 @@
 // thread (query_response expect/send with group expansion), a closed
 // port, a listener that never answers (ends inside the probe timeout),
 // real redis-server (PING) and apache2 over TLS with the test CA.
+#include <openssl/ssl.h>
+
+#include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -23,15 +26,8 @@ constexpr char kSmtpish[] = R"yaml({prober: tcp, tcp: {query_response: [
   {expect: "^250 (\\w+)"},
   {send: "QUIT"}]}})yaml";
 
-void Smtpish(int fd) {
-  LineServer::Send(fd, "garbage first\r\n220 mail.test ready\r\n");
-  const std::string helo = LineServer::ReadLine(fd);
-  LineServer::Send(fd, helo == "HELO mail.test mail.test" ? "250 hello\n" : "500 what\n");
-  LineServer::ReadLine(fd);
-}
-
 TEST(BlackboxTcp, QueryResponseExpandsGroups) {
-  LineServer server(Smtpish);
+  LineServer server(testing::SmtpishBanner);
   auto r = RunProbe(kSmtpish, server.addr());
   EXPECT_EQ(r->success(), 1) << r->app.Render();
   EXPECT_EQ(r->Get("probe_failed_due_to_regex"), 0);
@@ -131,6 +127,45 @@ TEST(BlackboxTcp, TlsWithTheTestCa) {
   EXPECT_EQ(skip->success(), 1);
   EXPECT_EQ(skip->Get("probe_ssl_last_chain_expiry_timestamp_seconds"), kGoZeroTimeUnix);
   httpd.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+// STARTTLS: plain banner and command, then TLS (an OpenSSL server with
+// the test CA's localhost certificate) for the rest of the conversation.
+TEST(BlackboxTcp, StartTls) {
+  std::string dir = ::testing::TempDir() + "/bbstarttls-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  std::string error;
+  ASSERT_TRUE(outpost::testing::MakeTestCertificates(dir, &error)) << error;
+  // Freed after the server thread (declared before it).
+  std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> owner(SSL_CTX_new(TLS_server_method()),
+                                                      SSL_CTX_free);
+  SSL_CTX* ctx = owner.get();
+  ASSERT_EQ(SSL_CTX_use_certificate_chain_file(ctx, (dir + "/server.crt").c_str()), 1);
+  ASSERT_EQ(SSL_CTX_use_PrivateKey_file(ctx, (dir + "/server.key").c_str(), SSL_FILETYPE_PEM), 1);
+  LineServer server([ctx](int fd) {
+    LineServer::Send(fd, "220 ready\r\n");
+    if (LineServer::ReadLine(fd) != "STARTTLS") return;
+    LineServer::Send(fd, "220 go ahead\r\n");
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      SSL_write(ssl, "250 secure\r\n", 12);
+      char buf[64];
+      SSL_read(ssl, buf, sizeof(buf));  // until the client goes
+    }
+    SSL_free(ssl);
+  });
+  const std::string module = "{prober: tcp, tcp: {tls_config: {ca_file: " + dir +
+                             "/ca.crt, server_name: localhost}, query_response: ["
+                             "{expect: '^220 ready', send: STARTTLS},"
+                             "{expect: '^220 go', starttls: true},"
+                             "{expect: '^250 secure'}]}}";
+  auto r = RunProbe(module, server.addr());
+  EXPECT_EQ(r->success(), 1) << r->app.Render();
+  EXPECT_EQ(r->Get("probe_failed_due_to_regex"), 0);
+  EXPECT_GT(r->Get("probe_ssl_earliest_cert_expiry"), absl::ToUnixSeconds(absl::Now()));
+  EXPECT_TRUE(r->Has("probe_tls_version_info"));
   std::filesystem::remove_all(dir);
 }
 
