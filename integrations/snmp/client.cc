@@ -165,6 +165,9 @@ void InitNetSnmp() {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    // init_snmp makes <persistent dir>/cert_indexes (TLS certificate
+    // index) whatever the flags above: a directory that cannot be made.
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, "/dev/null/net-snmp");
     // No MIB directory: the default module list finds nothing to load.
     netsnmp_set_mib_directory("");
     // init_snmp sets LC_CTYPE from the environment; keep the process's.
