@@ -43,8 +43,9 @@ struct Compiled;
 class Engine {
  public:
   // Compiles `module` (copied: the Engine does not refer to it later).
-  // Fails on what ParseModule would have rejected (a bad OID, type or
-  // regex), for modules built by hand.
+  // Fails on a bad metric or lookup OID, an unknown index type or a bad
+  // regex (what ParseModule rejects, for modules built by hand); a metric
+  // type it does not know is a string type, as upstream.
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const Module& module,
                                                         EngineOptions options = {});
   ~Engine();
