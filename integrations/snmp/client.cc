@@ -207,11 +207,14 @@ struct Client::Session {
   absl::Status AcquireUser(netsnmp_session* ss) {
     const std::string engine(reinterpret_cast<const char*>(ss->securityEngineID), ss->securityEngineIDLen);
     const std::string key = Cat(engine, std::string_view("\0", 1), username);
+    auto proto = [](const oid* id, size_t len) {
+      return id == nullptr ? std::string() : OidString(Oid(id, id + len));
+    };
     const std::string keys =
         Cat(std::string_view(reinterpret_cast<const char*>(config.securityAuthKey), config.securityAuthKeyLen),
-            "/", config.securityAuthProtoLen, "/",
+            "/", proto(config.securityAuthProto, config.securityAuthProtoLen), "/",
             std::string_view(reinterpret_cast<const char*>(config.securityPrivKey), config.securityPrivKeyLen),
-            "/", config.securityPrivProtoLen, "/", config.securityLevel);
+            "/", proto(config.securityPrivProto, config.securityPrivProtoLen), "/", config.securityLevel);
     UserRef& ref = Users()[key];
     if (ref.refs > 0 && ref.keys != keys)
       return absl::FailedPreconditionError(
