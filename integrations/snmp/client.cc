@@ -165,6 +165,9 @@ void InitNetSnmp() {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    // init_snmp makes <persistent dir>/cert_indexes (TLS certificate
+    // index) whatever the flags above: a directory that cannot be made.
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, "/dev/null/net-snmp");
     // No MIB directory: the default module list finds nothing to load.
     netsnmp_set_mib_directory("");
     // init_snmp sets LC_CTYPE from the environment; keep the process's.
@@ -204,11 +207,14 @@ struct Client::Session {
   absl::Status AcquireUser(netsnmp_session* ss) {
     const std::string engine(reinterpret_cast<const char*>(ss->securityEngineID), ss->securityEngineIDLen);
     const std::string key = Cat(engine, std::string_view("\0", 1), username);
+    auto proto = [](const oid* id, size_t len) {
+      return id == nullptr ? std::string() : OidString(Oid(id, id + len));
+    };
     const std::string keys =
         Cat(std::string_view(reinterpret_cast<const char*>(config.securityAuthKey), config.securityAuthKeyLen),
-            "/", config.securityAuthProtoLen, "/",
+            "/", proto(config.securityAuthProto, config.securityAuthProtoLen), "/",
             std::string_view(reinterpret_cast<const char*>(config.securityPrivKey), config.securityPrivKeyLen),
-            "/", config.securityPrivProtoLen, "/", config.securityLevel);
+            "/", proto(config.securityPrivProto, config.securityPrivProtoLen), "/", config.securityLevel);
     UserRef& ref = Users()[key];
     if (ref.refs > 0 && ref.keys != keys)
       return absl::FailedPreconditionError(

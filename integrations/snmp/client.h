@@ -26,7 +26,9 @@
 // USM table, engine-time cache and request ids are process-wide. Every
 // library call of this file runs under one process-wide mutex; the waits
 // for answers (poll) run outside it, so targets are walked concurrently.
-// A Client itself is driven by one thread at a time.
+// Opening a session resolves a host name (getaddrinfo) under that mutex:
+// targets given by IP address never wait for DNS. A Client itself is
+// driven by one thread at a time.
 #ifndef OUTPOST_INTEGRATIONS_SNMP_CLIENT_H_
 #define OUTPOST_INTEGRATIONS_SNMP_CLIENT_H_
 

@@ -4,6 +4,7 @@
 // "public", v2c), over the kept session: cpu_ms is this process's CPU per
 // collection (net-snmp's encoding and decoding, the module engine, the
 // appends), allocs the operator new calls per collection.
+// SNMP_BENCH_CONFIG may name the fixture's path.
 //   tests/bench/snmp_side_by_side.sh runs it beside Debian's snmp_exporter.
 #include <benchmark/benchmark.h>
 
@@ -26,9 +27,14 @@ void BM_IfWalk(benchmark::State& state) {
     state.SkipWithError("set SNMP_BENCH_TARGET=127.0.0.1:port (an snmpd, community public) to run");
     return;
   }
+  // The fixture: SNMP_BENCH_CONFIG, else found from this file's path
+  // (relative to the build directory when the build used relative paths).
+  const char* config = std::getenv("SNMP_BENCH_CONFIG");
   std::string dir = __FILE__;
   dir = dir.substr(0, dir.rfind('/'));
-  const std::string yaml = "config_file: " + dir + "/../integrations/snmp/testdata/if_test.yml\n" +
+  const std::string file =
+      config != nullptr ? config : dir + "/../integrations/snmp/testdata/if_test.yml";
+  const std::string yaml = "config_file: " + file + "\n" +
                            "snmp_targets: [{name: bench, address: \"" + target +
                            "\", module: if_test, auth: test_v2}]\n";
   config::Errors errors;

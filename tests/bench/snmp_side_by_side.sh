@@ -14,7 +14,7 @@ BENCH=${1:-build/tests/bench/snmp_bench}
 WALKS=${2:-300}
 EXPORTER=${OUTPOST_SNMP_EXPORTER:-/usr/bin/prometheus-snmp-exporter}
 SNMPD=${OUTPOST_SNMPD:-/usr/sbin/snmpd}
-FIXTURE="$(dirname "$0")/../integrations/snmp/testdata/if_test.yml"
+FIXTURE="$(cd "$(dirname "$0")/.." && pwd)/integrations/snmp/testdata/if_test.yml"
 
 # free_port, cpu_seconds, bench_init (BENCH_TMP, cleanup trap), bench_spawn
 . "$(dirname "$0")/lib.sh"
@@ -54,4 +54,4 @@ echo "prometheus-snmp-exporter 0.21: $ms ms CPU per walk ($WALKS walks, $series 
 bench_stop_pid "$EXP_PID"
 
 [ -x "$BENCH" ] || die "$BENCH not built (target snmp_bench)"
-SNMP_BENCH_TARGET="127.0.0.1:$PORT" "$BENCH" --benchmark_counters_tabular=true
+SNMP_BENCH_TARGET="127.0.0.1:$PORT" SNMP_BENCH_CONFIG="$FIXTURE" "$BENCH" --benchmark_counters_tabular=true

@@ -11,9 +11,10 @@
 
 namespace outpost::testing {
 
-// -1 when no port could be had.
-inline int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+// -1 when no port could be had. `type`: SOCK_STREAM (TCP) or SOCK_DGRAM
+// (UDP).
+inline int FreePort(int type = SOCK_STREAM) {
+  int fd = ::socket(AF_INET, type, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -26,6 +27,9 @@ inline int FreePort() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+// A free UDP port on 127.0.0.1 (an SNMP or DNS server of a test).
+inline int FreeUdpPort() { return FreePort(SOCK_DGRAM); }
 
 }  // namespace outpost::testing
 

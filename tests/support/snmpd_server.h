@@ -12,9 +12,6 @@
 #ifndef OUTPOST_TESTS_SUPPORT_SNMPD_SERVER_H_
 #define OUTPOST_TESTS_SUPPORT_SNMPD_SERVER_H_
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -25,22 +22,10 @@
 #include <thread>
 
 #include "tests/support/exporter_scrape.h"
+#include "tests/support/free_port.h"
 #include "tests/support/spawned_process.h"
 
 namespace outpost::testing {
-
-// A UDP port on 127.0.0.1 that was free a moment ago; -1 when none.
-inline int FreeUdpPort() {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  if (fd >= 0) ::close(fd);
-  return ok ? ntohs(addr.sin_port) : -1;
-}
 
 class SnmpdServer {
  public:
@@ -124,7 +109,7 @@ class SnmpdServer {
   bool Answers() {
     SpawnOptions o = SpawnOptions::Log(dir_ + "/snmpget.log");
     o.stdin_null = true;
-    o.env = EnvironWith({"MIBS=", "MIBDIRS=/nonexistent"});
+    o.env = EnvironWith({"MIBS=", "MIBDIRS=/nonexistent", "SNMP_PERSISTENT_DIR=" + dir_ + "/persist-get"});
     SpawnedProcess get({kSnmpget, "-v2c", "-c", kCommunity, "-r0", "-t0.5", "-On",
                         "udp:127.0.0.1:" + std::to_string(port_), ".1.3.6.1.2.1.1.3.0"},
                        o);

@@ -209,6 +209,27 @@ TEST(SnmpClient, WrongV3PasswordFailsAtOnce) {
   EXPECT_EQ(c->counts().packets_retried, 0u);
 }
 
+// net-snmp keeps one USM user per device and name: while one session
+// holds it, another with other credentials is refused, not silently given
+// the first one's keys; once the first is gone, the second gets its own.
+TEST(SnmpClient, OneV3UserPerDeviceAndName) {
+  SnmpdServer* snmpd = Snmpd();
+  ASSERT_NE(snmpd, nullptr);
+  std::unique_ptr<Client> good = NewClient(snmpd->address(), V3(SnmpdServer::kV3User, "SHA", "AES"));
+  std::unique_ptr<Client> other =
+      NewClient(snmpd->address(), V3(SnmpdServer::kV3User, "SHA", "DES"));
+  ASSERT_NE(good, nullptr);
+  ASSERT_NE(other, nullptr);
+  std::vector<Pdu> pdus;
+  ASSERT_TRUE(good->Scrape({kSysUpTime0}, {}, WalkParams{}, Deadline(), &pdus).ok());
+  absl::Status st = other->Scrape({kSysUpTime0}, {}, WalkParams{}, Deadline(), &pdus);
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  good.reset();
+  st = other->Scrape({kSysUpTime0}, {}, WalkParams{}, Deadline(), &pdus);
+  EXPECT_FALSE(st.ok()) << "the agent's user has AES, not DES";
+  EXPECT_FALSE(absl::IsFailedPrecondition(st)) << st;
+}
+
 TEST(SnmpClient, UnreachableStopsAtDeadline) {
   const int port = testing::FreeUdpPort();
   ASSERT_GT(port, 0);

@@ -113,9 +113,9 @@ snmp_targets:
 }
 
 TEST(SnmpOptions, TargetDefaults) {
+  // The defaults are Agent's handler's, found in the built-in config.
   Parsed p = Parse("snmp_targets: [{name: a, address: 192.0.2.1}]");
-  // The built-in modules may not have if_mib yet in a stub build; the
-  // defaults are what Agent's handler uses.
+  ASSERT_TRUE(p.errors.ok()) << p.AllErrors();
   const Options& o = p.o();
   ASSERT_EQ(o.snmp_targets.size(), 1u);
   EXPECT_EQ(o.snmp_targets[0].ModuleName(), "if_mib");
@@ -124,6 +124,10 @@ TEST(SnmpOptions, TargetDefaults) {
   ASSERT_EQ(targets.size(), 1u);
   using Params = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(targets[0].params, (Params{{"target", "192.0.2.1"}}));
+  config::IntegrationConfig cfg;
+  cfg.options = p.opts;
+  absl::StatusOr<std::unique_ptr<Integration>> t = Spec().CreateTarget(cfg, {}, 0);
+  EXPECT_TRUE(t.ok()) << t.status();
 }
 
 TEST(SnmpOptions, InlineCurrentFormatAndDumpMasksSecrets) {
