@@ -50,10 +50,10 @@ class TargetIntegration final : public Integration {
   SeriesCache cache_;
 };
 
-class BlackboxSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
+class BlackboxSpec final
+    : public HandlerSpec<Options, ParseOptions, DumpOptions, NewTargetIntegration> {
  public:
   std::string_view name() const override { return kName; }
-  bool has_targets() const override { return true; }
 
   std::vector<config::IntegrationTarget> Targets(
       const config::IntegrationOptions& opts) const override {
@@ -67,25 +67,6 @@ class BlackboxSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions
       out.push_back(std::move(it));
     }
     return out;
-  }
-
-  absl::StatusOr<std::unique_ptr<Integration>> CreateTarget(const config::IntegrationConfig& cfg,
-                                                            const config::HostInfo&,
-                                                            size_t index) const override {
-    auto opts = std::dynamic_pointer_cast<const Options>(cfg.options);
-    if (opts == nullptr) return absl::InternalError("blackbox: options of another type");
-    return NewTargetIntegration(std::move(opts), index);
-  }
-
- protected:
-  // blackbox_exporter.go InstanceKey: the agent key.
-  std::string Instance(const Options&, const config::HostInfo& host) const override {
-    return host.agent_key;
-  }
-  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options&,
-                                                    const config::IntegrationConfig&,
-                                                    const config::HostInfo&) const override {
-    return absl::InternalError("blackbox: a handler integration runs per target (CreateTarget)");
   }
 };
 

@@ -61,6 +61,36 @@ class OptionsSpec : public config::IntegrationSpec {
   }
 };
 
+// The spec of a handler integration (blackbox, snmp): one job per target
+// (the integration's Targets()), every target with the agent's instance,
+// as Grafana Agent's handler integrations' InstanceKey; NewTarget(opts, i)
+// builds the integration collecting target i (and keeps `opts` alive).
+template <typename Opts, Opts (*ParseFn)(config::MapReader&),
+          void (*DumpFn)(const Opts&, YAML::Emitter&),
+          absl::StatusOr<std::unique_ptr<Integration>> (*NewTarget)(std::shared_ptr<const Opts>,
+                                                                    size_t)>
+class HandlerSpec : public OptionsSpec<Opts, ParseFn, DumpFn> {
+ public:
+  bool has_targets() const override { return true; }
+
+  absl::StatusOr<std::unique_ptr<Integration>> CreateTarget(const config::IntegrationConfig& cfg,
+                                                            const config::HostInfo&,
+                                                            size_t index) const override {
+    auto opts = std::dynamic_pointer_cast<const Opts>(cfg.options);
+    if (opts == nullptr) return absl::InternalError(Cat(this->name(), ": options of another type"));
+    return NewTarget(std::move(opts), index);
+  }
+
+ protected:
+  std::string Instance(const Opts&, const config::HostInfo& host) const override {
+    return host.agent_key;
+  }
+  absl::StatusOr<std::unique_ptr<Integration>> Make(const Opts&, const config::IntegrationConfig&,
+                                                    const config::HostInfo&) const override {
+    return absl::InternalError(Cat(this->name(), ": a handler integration is built per target"));
+  }
+};
+
 }  // namespace outpost::integrations
 
 #endif  // OUTPOST_INTEGRATIONS_COMMON_OPTIONS_SPEC_H_

@@ -133,6 +133,7 @@ void ParseOld(config::MapReader& m, SnmpConfig* c) {
 }
 
 // Reads `path` as a snmp.yml; its errors carry its own name and lines.
+// Null when it cannot be read (the error names the file).
 std::shared_ptr<SnmpConfig> LoadFile(config::MapReader& m, const std::string& path) {
   config::Errors errs;
   errs.file = path;
@@ -143,7 +144,7 @@ std::shared_ptr<SnmpConfig> LoadFile(config::MapReader& m, const std::string& pa
     c = ParseSnmpConfig(root);
   } catch (const YAML::Exception& e) {
     m.ValueError("config_file", Cat("failed to load snmp config from file ", path, ": ", e.what()));
-    return std::make_shared<SnmpConfig>();
+    return nullptr;
   }
   config::Errors* out = m.errors();
   out->errors.insert(out->errors.end(), errs.errors.begin(), errs.errors.end());
@@ -215,11 +216,16 @@ std::shared_ptr<const SnmpConfig> BuiltinSnmpConfig() {
 
 Options ParseOptions(config::MapReader& m) {
   Options o;
+  bool unreadable = false;
   m.String("config_file", &o.config_file);
   if (!o.config_file.empty()) {
     o.source = ConfigSource::kFile;
     m.Consume("snmp_config");  // Agent's LoadSNMPConfig: the file wins
     o.snmp = LoadFile(m, o.config_file);
+    // Without the file, the targets' modules and auths cannot be checked:
+    // the one error is the file's.
+    unreadable = o.snmp == nullptr;
+    if (unreadable) o.snmp = std::make_shared<SnmpConfig>();
   } else if (m.Has("snmp_config")) {
     config::MapReader s = m.Map("snmp_config");
     std::shared_ptr<SnmpConfig> c = ParseSnmpConfig(s);
@@ -258,7 +264,7 @@ Options ParseOptions(config::MapReader& m) {
     if (t.auth.empty() && o.snmp->converted) t.auth = t.ModuleName();
     o.snmp_targets.push_back(std::move(t));
   }
-  CheckTargets(o, readers);
+  if (!unreadable) CheckTargets(o, readers);
   return o;
 }
 

@@ -94,10 +94,10 @@ class TargetIntegration final : public Integration {
   bool up_ = true;  // last logged state
 };
 
-class SnmpSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
+class SnmpSpec final
+    : public HandlerSpec<Options, ParseOptions, DumpOptions, NewTargetIntegration> {
  public:
   std::string_view name() const override { return kName; }
-  bool has_targets() const override { return true; }
 
   // Agent's ScrapeConfigs: target, then module, auth, walk_params and
   // snmp_context when set.
@@ -114,24 +114,6 @@ class SnmpSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
       out.push_back(std::move(it));
     }
     return out;
-  }
-
-  absl::StatusOr<std::unique_ptr<Integration>> CreateTarget(const config::IntegrationConfig& cfg,
-                                                            const config::HostInfo&,
-                                                            size_t index) const override {
-    auto opts = std::dynamic_pointer_cast<const Options>(cfg.options);
-    if (opts == nullptr) return absl::InternalError("snmp: options of another type");
-    return NewTargetIntegration(std::move(opts), index);
-  }
-
- protected:
-  // snmp_exporter.go InstanceKey: the agent key, for every target.
-  std::string Instance(const Options&, const config::HostInfo& host) const override {
-    return host.agent_key;
-  }
-  absl::StatusOr<std::unique_ptr<Integration>> Make(const Options&, const config::IntegrationConfig&,
-                                                    const config::HostInfo&) const override {
-    return absl::InternalError("snmp: a handler integration, built per target with CreateTarget");
   }
 };
 

@@ -5,18 +5,14 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
+#include <algorithm>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "core/scrape/refresh_sd.h"
 #include "prometheus/registry.h"
-#include "tests/support/free_port.h"
-#include "tests/support/spawned_process.h"
+#include "tests/support/dnsmasq_server.h"
 
 namespace outpost::scrape {
 namespace {
@@ -24,53 +20,17 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr char kDnsmasq[] = "/usr/sbin/dnsmasq";
-
 class DnsSdTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(kDnsmasq, X_OK), 0)
-        << kDnsmasq << " is required (Debian's dnsmasq-base; tests/run.sh installs it)";
-    char tmpl[] = "/tmp/outpost-dns-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    const int port = testing::FreePort();
-    ASSERT_GT(port, 0);
-    nameserver_ = absl::StrCat("127.0.0.1:", port);
-    server_ = std::make_unique<testing::SpawnedProcess>(
-        std::vector<std::string>{
-            kDnsmasq, "--keep-in-foreground", absl::StrCat("--port=", port),
-            "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-            "--conf-file=/dev/null", "--pid-file=", "--user=root", "--log-facility=-",
-            "--local=/outpost.test/",
-            "--srv-host=_node._tcp.outpost.test,host1.outpost.test,9100",
-            "--srv-host=_node._tcp.outpost.test,host2.outpost.test,9200",
-            "--host-record=host1.outpost.test,127.0.0.1",
-            "--host-record=dual.outpost.test,127.0.0.2,::1"},
-        dir_ + "/dnsmasq.log");
-    ASSERT_TRUE(server_->started());
-    // Ready when it answers.
-    config::DnsSdConfig probe;
-    probe.names = {"host1.outpost.test"};
-    probe.type = "A";
-    probe.port = 1;
-    for (int i = 0; i < 100; ++i) {
-      DnsSd d(probe, nullptr, nameserver_);
-      absl::StatusOr<std::vector<Labels>> got = d.Fetch();
-      if (got.ok() && !got->empty()) return;
-      ASSERT_TRUE(server_->running()) << Log();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "dnsmasq did not answer: " << Log();
-  }
-  void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string Log() {
-    std::ifstream in(dir_ + "/dnsmasq.log");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    server_ = std::make_unique<testing::DnsmasqServer>(std::vector<std::string>{
+        "--pid-file=", "--user=root", "--local=/outpost.test/",
+        "--srv-host=_node._tcp.outpost.test,host1.outpost.test,9100",
+        "--srv-host=_node._tcp.outpost.test,host2.outpost.test,9200",
+        "--host-record=host1.outpost.test,127.0.0.1",
+        "--host-record=dual.outpost.test,127.0.0.2,::1"});
+    ASSERT_TRUE(server_->ready()) << server_->Log();
+    nameserver_ = server_->address();
   }
   static std::vector<std::string> Rendered(const std::vector<Labels>& ls) {
     std::vector<std::string> out;
@@ -79,9 +39,8 @@ class DnsSdTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
   std::string nameserver_;
-  std::unique_ptr<testing::SpawnedProcess> server_;
+  std::unique_ptr<testing::DnsmasqServer> server_;
 };
 
 TEST_F(DnsSdTest, SrvRecords) {

@@ -283,10 +283,13 @@ TEST(PackageTest, InstallShFromThePackageForEveryStack) {
   ASSERT_GE(stacks.size(), 4u);
   for (const std::string& stack : stacks) {
     const std::string prefix = tmp / ("p-" + stack);
-    RunResult r = Install({"--package", deb, "--prefix", prefix, "--no-start", "--stack", stack, "--remote-write-url",
-                           kUrl, "--mysql-dsn", "exporter:pw@tcp(127.0.0.1:3306)/", "--postgres-dsn",
-                           "postgresql://outpost:pw@127.0.0.1:5432/postgres", "--http-address", "127.0.0.1:9"},
-                          kPath, tmp.path());
+    std::vector<std::string> args = {"--package", deb, "--prefix", prefix, "--no-start", "--stack", stack,
+                                     "--remote-write-url", kUrl, "--mysql-dsn", "exporter:pw@tcp(127.0.0.1:3306)/",
+                                     "--postgres-dsn", "postgresql://outpost:pw@127.0.0.1:5432/postgres",
+                                     "--http-address", "127.0.0.1:9"};
+    // The blackbox stack probes the URLs it is given.
+    if (stack == "blackbox") args.insert(args.end(), {"--probe", "http://127.0.0.1:8080/health"});
+    RunResult r = Install(args, kPath, tmp.path());
     ASSERT_EQ(r.code, 0) << stack << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("wrote " + prefix + "/etc/outpost/agent.yaml"), std::string::npos) << r.out;
     const std::string cfg = prefix + "/etc/outpost/agent.yaml";
