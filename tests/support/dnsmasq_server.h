@@ -76,6 +76,8 @@ class DnsmasqServer {
   DnsmasqServer& operator=(const DnsmasqServer&) = delete;
 
   bool ready() const { return ready_; }
+  // Stops dnsmasq now (a server that goes away mid-test).
+  void Stop() { process_.reset(); }
   int port() const { return port_; }
   // "127.0.0.1:<port>", a probe target.
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
