@@ -158,5 +158,5 @@ start_apache2() {
     [ -z "$extra" ] || printf '%s\n' "$extra"
   } >"$dir/apache2.conf"
   bench_spawn "$dir/apache2.out" "$apache2" -f "$dir/apache2.conf" -DFOREGROUND
-  wait_http "http://127.0.0.1:$port/" 15 "$BENCH_LAST_PID" || die "apache2 did not start; see $dir/error.log"
+  wait_http "http://127.0.0.1:$port/index.html" 15 "$BENCH_LAST_PID" || die "apache2 did not start; see $dir/error.log"
 }

@@ -22,6 +22,7 @@ SNMPD=${OUTPOST_SNMPD:-/usr/sbin/snmpd}
 [ -x "$OUTPOST" ] || die "outpost binary $OUTPOST missing (cmake --build build-release --target outpost)"
 need_binary "$SNMPD" snmpd
 bench_init
+chmod 755 "$BENCH_TMP"  # apache2's worker user walks into it
 
 WEB=$(free_port)
 start_apache2 "$BENCH_TMP/apache" "$WEB" ""
@@ -62,11 +63,15 @@ YML
     sleep 1
   done
   cpu1=$(cpu_seconds "$pid")
+  # What the targets reported: successful probes, walks that returned PDUs.
+  local ok
+  ok=$(curl -sf "http://127.0.0.1:$port/integrations/$name/metrics" |
+    grep -cE '^probe_success\{.*\} 1$|^snmp_scrape_pdus_returned\{.*\} [1-9]' || true)
   bench_stop_pid "$pid"
   awk -v name="$name" -v s="$sum" -v n="$n" -v m="$max" -v c0="$cpu0" -v c1="$cpu1" \
-      -v r="$((ROUNDS - 1))" 'BEGIN {
-    printf "%-9s RSS avg %6.1f MiB  max %6.1f MiB  CPU %.2f s per round\n",
-      name, s / n / 1024, m / 1024, (c1 - c0) / r }'
+      -v r="$((ROUNDS - 1))" -v ok="$ok" 'BEGIN {
+    printf "%-9s RSS avg %6.1f MiB  max %6.1f MiB  CPU %.2f s per round  %d targets answering\n",
+      name, s / n / 1024, m / 1024, (c1 - c0) / r, ok }'
   RSS_AVG[$name]=$((sum / n))
 }
 declare -A RSS_AVG=()
@@ -81,7 +86,7 @@ BB="  blackbox:
     blackbox_targets:"
 for ((i = 0; i < NBB; i++)); do
   BB+="
-      - {name: web$i, address: 'http://127.0.0.1:$WEB/?n=$i', module: http_2xx}"
+      - {name: web$i, address: 'http://127.0.0.1:$WEB/index.html?n=$i', module: http_2xx}"
 done
 run blackbox 15 "$BB"
 SN="  snmp:
