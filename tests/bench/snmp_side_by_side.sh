@@ -9,7 +9,19 @@
 # (process CPU per collection) against the same snmpd. Issue 22's target:
 # outpost <= 1/3 of the exporter.
 #   tests/bench/snmp_side_by_side.sh [path/to/snmp_bench] [walks]
+# With INTERFACES=N (root) everything runs in a new network namespace that
+# holds lo and N-1 bridge interfaces, so a walk has N rows of each table
+# (issue 22 measures a 50-interface device).
 set -euo pipefail
+if [ -n "${INTERFACES:-}" ] && [ -z "${OUTPOST_IN_NETNS:-}" ]; then
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  exec unshare -n env OUTPOST_IN_NETNS=1 bash -c '
+    ip link set lo up || exit 1
+    for ((i = 1; i < INTERFACES; i++)); do
+      ip link add "br$i" type bridge && ip link set "br$i" up || exit 1
+    done
+    exec "$0" "$@"' "$0" "$@"
+fi
 BENCH=${1:-build/tests/bench/snmp_bench}
 WALKS=${2:-300}
 EXPORTER=${OUTPOST_SNMP_EXPORTER:-/usr/bin/prometheus-snmp-exporter}
@@ -25,13 +37,13 @@ bench_init
 mkdir "$BENCH_TMP/persist"
 PORT=$(python3 -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo "rocommunity public 127.0.0.1" >"$BENCH_TMP/snmpd.conf"
-SNMP_PERSISTENT_DIR="$BENCH_TMP/persist" MIBS= bench_spawn "$BENCH_TMP/snmpd.log" "$SNMPD" -f -Lo -C \
+SNMP_PERSISTENT_DIR="$BENCH_TMP/persist" MIBS='' bench_spawn "$BENCH_TMP/snmpd.log" "$SNMPD" -f -Lo -C \
   -c "$BENCH_TMP/snmpd.conf" -p "$BENCH_TMP/snmpd.pid" "udp:127.0.0.1:$PORT"
 for ((i = 0; i < 50; i++)); do
-  MIBS= snmpget -v2c -c public -r0 -t0.5 "127.0.0.1:$PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break
+  MIBS='' snmpget -v2c -c public -r0 -t0.5 "127.0.0.1:$PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break
   sleep 0.1
 done
-MIBS= snmpget -v2c -c public -r0 -t1 "127.0.0.1:$PORT" .1.3.6.1.2.1.1.3.0 >/dev/null ||
+MIBS='' snmpget -v2c -c public -r0 -t1 "127.0.0.1:$PORT" .1.3.6.1.2.1.1.3.0 >/dev/null ||
   die "snmpd did not answer; see $BENCH_TMP/snmpd.log"
 
 # 0.21's format: the module at the top level with its version and auth
