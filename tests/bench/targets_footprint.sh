@@ -27,9 +27,12 @@ chmod 755 "$BENCH_TMP"  # apache2's worker user walks into it
 WEB=$(free_port)
 start_apache2 "$BENCH_TMP/apache" "$WEB" ""
 SNMP_PORT=$(free_port)
-printf 'rocommunity public 127.0.0.1\nagentaddress udp:127.0.0.1:%s\n' "$SNMP_PORT" >"$BENCH_TMP/snmpd.conf"
-bench_spawn "$BENCH_TMP/snmpd.log" "$SNMPD" -f -Lo -C -c "$BENCH_TMP/snmpd.conf" \
-  -p "$BENCH_TMP/snmpd.pid" "udp:127.0.0.1:$SNMP_PORT"
+# The endpoint only on the command line (an agentaddress line too would
+# open it twice and snmpd would exit); no MIB files, its own state dir.
+echo "rocommunity public 127.0.0.1" >"$BENCH_TMP/snmpd.conf"
+mkdir "$BENCH_TMP/snmp-persist"
+SNMP_PERSISTENT_DIR="$BENCH_TMP/snmp-persist" MIBS='' bench_spawn "$BENCH_TMP/snmpd.log" "$SNMPD" \
+  -f -Lo -C -c "$BENCH_TMP/snmpd.conf" -p "$BENCH_TMP/snmpd.pid" "udp:127.0.0.1:$SNMP_PORT"
 sleep 1
 
 # run NAME INTERVAL_SECONDS INTEGRATION_YAML: starts outpost, waits one
