@@ -238,15 +238,6 @@ check_alive() {  # dir
   pid_alive "$RECV_PID" || die "the receiver died"
 }
 
-# VmRSS in KiB without forking (read builtin).
-rss_kb() {
-  local k v _
-  while read -r k v _; do
-    if [ "$k" = VmRSS: ]; then echo "$v"; return; fi
-  done 2>/dev/null <"/proc/$1/status"
-  echo 0
-}
-
 # Runs the processes already in RUN_* through warm-up and window, writes
 # result lines, then counts what the receiver got for run_id.
 measure() {  # side interval rep run_id window dir

@@ -1,5 +1,6 @@
 # Shell helpers shared by the side-by-side benchmark scripts
-# (scrape_side_by_side.sh, footprint.sh). Source it; it defines functions
+# (scrape_side_by_side.sh, agents_side_by_side.sh, footprint.sh, churn.sh,
+# replay.sh, ...). Source it; it defines functions and BENCH_* variables
 # only and changes no shell option.
 #
 # Process tracking: bench_spawn starts a command in the background and
@@ -40,6 +41,72 @@ scrape_cpu_ms() {
 
 proc_status_kb() {
   awk -v k="$2:" '$1 == k {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# VmRSS of a pid in KiB, read without starting a program; 0 when gone.
+rss_kb() {
+  local k v _
+  while read -r k v _; do
+    if [ "$k" = VmRSS: ]; then echo "$v"; return; fi
+  done 2>/dev/null <"/proc/$1/status"
+  echo 0
+}
+
+# rss_window PID SECONDS: samples VmRSS once a second for SECONDS seconds;
+# prints "<average KiB> <max KiB>"; fails (prints nothing) when PID is gone.
+rss_window() {
+  local pid=$1 n=$2 s r sum=0 max=0
+  for ((s = 0; s < n; s++)); do
+    sleep 1
+    r=$(rss_kb "$pid")
+    [ "$r" -gt 0 ] || return 1
+    sum=$((sum + r))
+    [ "$r" -gt "$max" ] && max=$r
+  done
+  echo "$((sum / n)) $max"
+}
+
+# The directory of this file, where gen_target.py and null_receiver.py are.
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# gen_target OUT [--series N] [--generation G]: writes the 100k-series
+# scrape target body (tests/bench/gen_target.py; atomically).
+gen_target() {
+  python3 "$BENCH_DIR/gen_target.py" "$@"
+}
+
+# start_target DIR LOG: serves DIR with python's http.server on a free
+# port (its request log to LOG); sets TARGET_PORT and TARGET_PID and waits
+# until DIR/metrics answers.
+start_target() {
+  TARGET_PORT=$(free_port)
+  bench_spawn "$2" python3 -m http.server "$TARGET_PORT" --bind 127.0.0.1 --directory "$1"
+  TARGET_PID=$BENCH_LAST_PID
+  wait_http "http://127.0.0.1:$TARGET_PORT/metrics" 15 "$TARGET_PID" || die "the target server did not start: $(tail -n 5 "$2")"
+}
+
+# target_gets LOG: GET /metrics requests start_target's server has logged
+# (the scrapes so far; python >= 3.9 writes its log line by line).
+target_gets() {
+  grep -c '"GET /metrics' "$1" 2>/dev/null || true
+}
+
+# start_null_receiver LOG [PORT]: tests/bench/null_receiver.py (answers 204
+# to POST, counts requests and bytes per path) on PORT, a free port when
+# not given; sets RECV_PORT and RECV_PID and waits until it answers.
+start_null_receiver() {
+  RECV_PORT=${2:-$(free_port)}
+  bench_spawn "$1" python3 "$BENCH_DIR/null_receiver.py" "$RECV_PORT"
+  RECV_PID=$BENCH_LAST_PID
+  wait_http "http://127.0.0.1:$RECV_PORT/counts" 15 "$RECV_PID" || die "the null receiver did not start: $(tail -n 5 "$1")"
+}
+
+# receiver_count PATH requests|bytes: what the null receiver got on PATH.
+receiver_count() {
+  local f=2
+  [ "$2" = bytes ] && f=3
+  curl -fsS --max-time 5 "http://127.0.0.1:$RECV_PORT/counts" 2>/dev/null |
+    awk -v p="$1" -v f="$f" '$1 == p {print $f; found=1} END {if (!found) print 0}'
 }
 
 # True while the pid is alive and not a zombie.

@@ -13,23 +13,11 @@ INTERVAL=5
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
-# free_port, cpu_seconds (utime + stime of a pid, in seconds)
+# free_port, cpu_seconds (utime + stime of a pid, in seconds), gen_target
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$TMP/www"
-python3 - "$TMP/www/metrics" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    n = 0
-    fam = 0
-    while n < 100000:
-        name = "app_family_%d_total" % fam
-        f.write("# HELP %s A counter.\n# TYPE %s counter\n" % (name, name))
-        for i in range(100):
-            f.write('%s{instance_id="%d",path="/api/v1/p%d"} %d\n' % (name, i % 16, i, 1234567 + i))
-            n += 1
-        fam += 1
-PY
+gen_target "$TMP/www/metrics"  # tests/bench/gen_target.py
 WWW_PORT=$(free_port)
 (cd "$TMP/www" && exec python3 -m http.server "$WWW_PORT" --bind 127.0.0.1 >/dev/null 2>&1) &
 sleep 1
