@@ -27,6 +27,26 @@ inline size_t ItemBody(const PendingSample& s) {
   return s.exemplar->size() + SampleBody(s.t, s.v);
 }
 
+inline size_t LabelFieldSize(std::string_view name, std::string_view value) {
+  const size_t body = StringFieldSize(name) + StringFieldSize(value);
+  return 1 + VarintSize(body) + body;
+}
+
+inline char* PutLabelField(char* p, std::string_view name, std::string_view value) {
+  *p++ = kTagLen1;
+  p = PutVarint(p, StringFieldSize(name) + StringFieldSize(value));
+  p = PutString(p, kTagLen1, name);
+  return PutString(p, kTagLen2, value);
+}
+
+size_t SentLabelsSize(const SeriesLabels& s) {
+  size_t n = 0;
+  ForEachSentLabel(s, [&](std::string_view name, std::string_view value) {
+    n += LabelFieldSize(name, value);
+  });
+  return n;
+}
+
 inline uint64_t HashPtr(const void* p) {
   uint64_t x = reinterpret_cast<uintptr_t>(p);
   x ^= x >> 33;
@@ -73,6 +93,11 @@ int PrompbMetricType(MetricType type) {
   return static_cast<int>(type);
 }
 
+void EncodeLabels(const Labels& labels, SeriesLabels* out) {
+  out->set = LabelStore::Default().Intern(labels);
+  out->external = nullptr;
+}
+
 void EncodeLabels(const Labels& labels, std::string* out) {
   for (const Label& l : labels) {
     const size_t body = StringFieldSize(l.name) + StringFieldSize(l.value);
@@ -114,7 +139,7 @@ class BatchEncoder::SamplesSource final : public snappy::Source {
       const Group& g = groups[group_];
       const PendingSample* s = in_group_ ? &samples_[item_] : nullptr;
       const size_t body = s ? ItemBody(*s) : g.body;
-      const size_t size = 1 + VarintSize(body) + (s ? body : g.labels->size());
+      const size_t size = 1 + VarintSize(body) + (s ? body : g.label_bytes);
       if (used + size > out.size()) {
         if (used > 0) break;
         out.resize(size);
@@ -123,7 +148,9 @@ class BatchEncoder::SamplesSource final : public snappy::Source {
       if (s == nullptr) {
         *p++ = kTagLen1;
         p = PutVarint(p, body);
-        std::memcpy(p, g.labels->data(), g.labels->size());
+        ForEachSentLabel(*g.labels, [&](std::string_view name, std::string_view value) {
+          p = PutLabelField(p, name, value);
+        });
         in_group_ = true;
         item_ = g.first;
       } else {
@@ -196,8 +223,9 @@ std::string_view BatchEncoder::EncodeSamples(
         stamp_[slot] = generation_;
         g = static_cast<uint32_t>(groups_.size());
         table_[slot] = g;
-        groups_.push_back(Group{s.labels, static_cast<uint32_t>(i),
-                                static_cast<uint32_t>(i), s.labels->size()});
+        const size_t label_bytes = SentLabelsSize(*s.labels);
+        groups_.push_back(Group{s.labels, static_cast<uint32_t>(i), static_cast<uint32_t>(i),
+                                label_bytes, label_bytes});
         break;
       }
       g = table_[slot];

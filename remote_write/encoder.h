@@ -13,8 +13,11 @@
 //                    string help = 4; string unit = 5; }
 // proto3 rules are followed: fields equal to their zero value are omitted.
 //
-// Speed: the labels of a series are encoded once (EncodeLabels) and the
-// bytes are cached by the caller; a batch is written with one pass to size
+// Labels: a series' labels are the interned LabelSet the WAL's series table
+// and every watcher share (core/base/label_set.h, record encoding); the
+// encoder writes them as `Label` fields, merging the endpoint's external
+// labels in (a series' own label wins, as Prometheus'
+// processExternalLabels) when the series asks for it. A batch is written with one pass to size
 // it and one that generates it chunk by chunk while snappy compresses it,
 // so a request is held compressed (~1/8 of its size), never whole. Samples
 // of one series in a batch are grouped into one TimeSeries, in the order they were given (so per-series
@@ -31,24 +34,55 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "core/base/label_set.h"
 #include "core/base/labels.h"
 #include "core/base/metric.h"
 
 namespace outpost::remote_write {
 
 // Appends the encoded `TimeSeries.labels` fields (field 1, one per label,
-// in the order of `labels`, which Labels keeps sorted) to *out.
+// in the order of `labels`, which Labels keeps sorted) to *out (exemplars'
+// labels).
 void EncodeLabels(const Labels& labels, std::string* out);
 
-// One sample waiting to be sent. `labels` points at the series' cached
-// EncodeLabels bytes; it identifies the series inside a batch and must stay
-// valid until the batch is encoded. `seq` and `ref` are opaque to the
+// The labels of one series as a watcher keeps them: the shared set, and the
+// external labels to merge in when encoding (null: none, or they are
+// already in `set` because write_relabel_configs saw them).
+struct SeriesLabels {
+  LabelSet set;
+  const Labels* external = nullptr;
+};
+// Interns `labels` into *out (no external labels): for tests and tools.
+void EncodeLabels(const Labels& labels, SeriesLabels* out);
+// Calls f(name, value) for each label the series is sent with, in order.
+template <typename F>
+void ForEachSentLabel(const SeriesLabels& s, F&& f) {
+  if (s.external == nullptr || s.external->empty()) {
+    ForEachLabel(s.set.bytes(), f);
+    return;
+  }
+  const Labels& ext = *s.external;
+  size_t j = 0;
+  ForEachLabel(s.set.bytes(), [&](std::string_view n, std::string_view v) {
+    while (j < ext.size() && ext[j].name < n) {
+      f(std::string_view(ext[j].name), std::string_view(ext[j].value));
+      ++j;
+    }
+    if (j < ext.size() && ext[j].name == n) ++j;  // the series' own label wins
+    f(n, v);
+  });
+  for (; j < ext.size(); ++j) f(std::string_view(ext[j].name), std::string_view(ext[j].value));
+}
+
+// One sample waiting to be sent. `labels` points at the series' labels; it
+// identifies the series inside a batch and must stay valid until the batch
+// is encoded. `seq` and `ref` are opaque to the
 // encoder (the queue uses them for acknowledgement and shard choice).
 // With `exemplar` set (EncodeLabels bytes of the exemplar's labels, valid
 // like `labels`), the item is an exemplar of the series with value `v` at
 // `t`, sent in the series' TimeSeries.exemplars.
 struct PendingSample {
-  const std::string* labels = nullptr;
+  const SeriesLabels* labels = nullptr;
   int64_t t = 0;  // milliseconds
   double v = 0;
   uint64_t seq = 0;
@@ -85,10 +119,11 @@ class BatchEncoder {
 
  private:
   struct Group {
-    const std::string* labels;
+    const SeriesLabels* labels;
     uint32_t first;  // index of the first sample; chained through next_
     uint32_t last;
     size_t body;     // bytes of the TimeSeries message body
+    size_t label_bytes;  // of which the Label fields
   };
   class SamplesSource;
   // Generated protobuf handed to snappy per chunk (snappy compresses 64 KiB

@@ -58,11 +58,21 @@ class TailReporter final : public wal::Reporter {
   const uint64_t consumed_;
 };
 
+Labels ExternalLabels(const std::map<std::string, std::string>& m) {
+  std::vector<Label> v;
+  for (const auto& [name, value] : m) v.push_back(Label{name, value});
+  return Labels::FromUnsorted(std::move(v));
+}
+
 }  // namespace
 
 Watcher::Watcher(WatcherOptions options, QueueManager* queue, AckTracker* acks,
                  EndpointMetrics* metrics)
-    : options_(std::move(options)), queue_(queue), acks_(acks), metrics_(metrics) {}
+    : options_(std::move(options)),
+      queue_(queue),
+      acks_(acks),
+      metrics_(metrics),
+      external_(ExternalLabels(options_.external_labels)) {}
 
 Watcher::~Watcher() { Stop(false); }
 
@@ -97,7 +107,7 @@ std::vector<MetadataEntry> Watcher::Metadata() const {
   return out;
 }
 
-void Watcher::StoreSeries(wal::RefSeries& s) {
+void Watcher::StoreSeries(const wal::RawSeries& s) {
   auto [it, inserted] = series_.try_emplace(s.ref);
   if (!inserted) {  // same ref, same labels (checkpoint + segment)
     SeriesEntry& e = *it->second;
@@ -111,18 +121,30 @@ void Watcher::StoreSeries(wal::RefSeries& s) {
   auto e = std::make_unique<SeriesEntry>();
   e->segment = store_segment_;
   if (in_checkpoint_) e->mark = gc_epoch_;
-  Labels labels = std::move(s.labels);  // decode scratch: no copy
-  for (const auto& [name, value] : options_.external_labels) {
-    if (!labels.Has(name)) labels.Set(name, value);
-  }
-  if (!options_.write_relabel_configs.empty() &&
-      !relabel::Process(options_.write_relabel_configs, labels)) {
+  const std::string_view bytes = CanonicalLabelBytes(s.labels, &canonical_);
+  if (bytes.size() <= 1) {  // malformed, or no label at all
     e->dropped = true;
-  } else if (labels.empty()) {
-    e->dropped = true;
+  } else if (options_.write_relabel_configs.empty()) {
+    // The set the storage interned when it wrote the record (or replayed
+    // it): a reference, not a copy.
+    e->labels.set = LabelStore::Default().Intern(bytes);
+    e->labels.external = external_.empty() ? nullptr : &external_;
+    ForEachLabel(bytes, [&](std::string_view n, std::string_view v) {
+      if (n == kMetricName) e->family = &*families_.emplace(v).first;
+    });
+    if (e->family == nullptr) e->family = &*families_.emplace("").first;
   } else {
-    EncodeLabels(labels, &e->label_bytes);
-    e->family = &*families_.emplace(labels.Get(kMetricName)).first;
+    Labels labels;
+    DecodeLabelBytes(bytes, &labels);
+    for (const Label& l : external_) {
+      if (!labels.Has(l.name)) labels.Set(l.name, l.value);
+    }
+    if (!relabel::Process(options_.write_relabel_configs, labels) || labels.empty()) {
+      e->dropped = true;
+    } else {
+      e->labels.set = LabelStore::Default().Intern(labels);
+      e->family = &*families_.emplace(labels.Get(kMetricName)).first;
+    }
   }
   it->second = std::move(e);
   series_count_.store(series_.size());
@@ -143,8 +165,8 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
   switch (wal::GetRecordType(rec)) {
     case wal::RecordType::kSeries:
       dec_series_.clear();
-      (void)wal::DecodeSeries(rec, &dec_series_);  // keep what decoded
-      for (auto& s : dec_series_) StoreSeries(s);
+      (void)wal::DecodeSeriesRaw(rec, &dec_series_);  // keep what decoded
+      for (const auto& s : dec_series_) StoreSeries(s);
       ReleaseIfOversized(dec_series_, dec_series_.size());
       break;
     case wal::RecordType::kMetadata:
@@ -184,7 +206,7 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
           continue;
         }
         highest_t_ = std::max(highest_t_, s.t);
-        items_.push_back(PendingSample{&it->second->label_bytes, s.t, s.v, 0, s.ref});
+        items_.push_back(PendingSample{&it->second->labels, s.t, s.v, 0, s.ref});
       }
       if (resend) resent_ += items_.size();
       if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
@@ -204,7 +226,7 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
         if (it == series_.end() || it->second->dropped) continue;
         exemplar_bytes_.emplace_back(end, std::string());
         EncodeLabels(x.labels, &exemplar_bytes_.back().second);
-        items_.push_back(PendingSample{&it->second->label_bytes, x.t, x.v, 0, x.ref,
+        items_.push_back(PendingSample{&it->second->labels, x.t, x.v, 0, x.ref,
                                        &exemplar_bytes_.back().second});
       }
       const uint64_t seq = acks_->Push(end, items_.size());

@@ -21,9 +21,13 @@
 // Exemplars (when send_exemplars): each exemplar of a known, kept series is
 // queued with the series like a sample and sent in its TimeSeries.
 //
-// Series: ref -> labels with external labels added (a series' own label
-// wins) and write_relabel_configs applied once per series; the encoded
-// label bytes are cached for the encoder. Samples of dropped or unknown
+// Series: ref -> labels. Without write_relabel_configs an entry holds the
+// interned LabelSet the WAL's series table holds too (the record's bytes
+// are looked up in the process' LabelStore, core/base/label_set.h: one
+// copy of the labels per process, issue 23) and the encoder merges the
+// external labels in (a series' own label wins); with them, external
+// labels are added and the rules applied once per series, and the result
+// is interned. Samples of dropped or unknown
 // series count as dropped. Every record consumed is registered with the
 // AckTracker, so acknowledgement follows WAL order.
 //
@@ -107,7 +111,7 @@ class Watcher {
 
  private:
   struct SeriesEntry {
-    std::string label_bytes;
+    SeriesLabels labels;
     const std::string* family = nullptr;  // in families_; null when dropped
     uint64_t segment = 0;  // of its newest Series record (checkpoint: index)
     uint32_t mark = 0;     // gc_epoch_ of the last checkpoint holding it
@@ -129,7 +133,7 @@ class Watcher {
   // Frees forgotten entries whose samples are all acknowledged.
   void FreeRetired();
   bool Process(std::string_view rec, Position end, bool samples);
-  void StoreSeries(wal::RefSeries& s);  // takes s.labels
+  void StoreSeries(const wal::RawSeries& s);
   void StoreMetadata(const wal::RefMetadata& m);
 
   const WatcherOptions options_;
@@ -143,7 +147,9 @@ class Watcher {
   absl::node_hash_set<std::string> families_;
   std::atomic<size_t> series_count_{0};
   // Decode scratch, reused.
-  std::vector<wal::RefSeries> dec_series_;
+  std::vector<wal::RawSeries> dec_series_;
+  std::string canonical_;  // a Series record's label set re-encoded
+  const Labels external_;  // options_.external_labels, sorted
   std::vector<wal::RefSample> dec_samples_;
   std::vector<wal::RefMetadata> dec_meta_;
   std::vector<wal::RefExemplar> dec_exemplars_;

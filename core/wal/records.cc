@@ -1,10 +1,10 @@
 #include "core/wal/records.h"
 
 #include <algorithm>
-
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/label_set.h"
 #include "core/wal/format.h"
 
 namespace outpost::wal {
@@ -132,13 +132,7 @@ void AppendSeriesHeader(std::string* out) {
   out->push_back(static_cast<char>(RecordType::kSeries));
 }
 
-void AppendLabels(std::string* out, const Labels& labels) {
-  AppendUvarint(out, labels.size());
-  for (const Label& l : labels) {
-    AppendString(out, l.name);
-    AppendString(out, l.value);
-  }
-}
+void AppendLabels(std::string* out, const Labels& labels) { AppendLabelBytes(out, labels); }
 
 void AppendSeriesEntry(uint64_t ref, const Labels& labels, std::string* out) {
   AppendBE64(out, ref);
@@ -238,6 +232,22 @@ absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out) 
     std::vector<Label> labels = ReadLabels(d);
     if (!d.ok()) return absl::InvalidArgumentError("truncated Series record");
     out->push_back(RefSeries{ref, Labels::FromUnsorted(std::move(labels))});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecodeSeriesRaw(std::string_view record, std::vector<RawSeries>* out) {
+  Decoder d(record);
+  if (absl::Status s = CheckType(d, RecordType::kSeries, "Series"); !s.ok()) return s;
+  std::string_view rest = record.substr(1);
+  while (!rest.empty()) {
+    if (rest.size() < 8) return absl::InvalidArgumentError("truncated Series record");
+    const uint64_t ref = GetBE64(rest.data());
+    rest.remove_prefix(8);
+    const size_t n = LabelBytesLength(rest);
+    if (n == 0) return absl::InvalidArgumentError("truncated Series record");
+    out->push_back(RawSeries{ref, rest.substr(0, n)});
+    rest.remove_prefix(n);
   }
   return absl::OkStatus();
 }

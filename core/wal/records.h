@@ -58,6 +58,13 @@ struct RefSeries {
   friend bool operator==(const RefSeries&, const RefSeries&) = default;
 };
 
+// A Series record entry with its labels left in the record's encoding:
+// `labels` points into the decoded record.
+struct RawSeries {
+  uint64_t ref = 0;
+  std::string_view labels;
+};
+
 struct RefSample {
   uint64_t ref = 0;
   int64_t t = 0;  // milliseconds since the epoch
@@ -105,6 +112,9 @@ void EncodeMetadata(absl::Span<const RefMetadata> metadata, std::string* out);
 void EncodeExemplars(absl::Span<const RefExemplar> exemplars, std::string* out);
 
 absl::Status DecodeSeries(std::string_view record, std::vector<RefSeries>* out);
+// Without decoding the labels (the watcher and replay intern the bytes:
+// core/base/label_set.h). Stops at the first malformed entry.
+absl::Status DecodeSeriesRaw(std::string_view record, std::vector<RawSeries>* out);
 absl::Status DecodeSamples(std::string_view record, std::vector<RefSample>* out);
 absl::Status DecodeMetadata(std::string_view record,
                             std::vector<RefMetadata>* out);

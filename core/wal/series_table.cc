@@ -7,24 +7,33 @@ namespace outpost::wal {
 SeriesEntry* SeriesTable::FindByLabels(const Labels& labels) {
   key_.clear();
   AppendLabels(&key_, labels);
-  auto it = by_labels_.find(key_);
-  return it == by_labels_.end() ? nullptr : &it->second;
+  return FindByBytes(key_, LabelStore::Hash(key_));
+}
+
+SeriesEntry* SeriesTable::FindByBytes(std::string_view bytes, uint64_t hash) {
+  auto it = by_labels_.find(BytesKey{bytes, hash});
+  return it == by_labels_.end() ? nullptr : *it;
 }
 
 SeriesEntry* SeriesTable::Insert(uint64_t ref, const Labels& labels, bool* created) {
-  if (ref >= next_ref_) next_ref_ = ref + 1;
   key_.clear();
   AppendLabels(&key_, labels);
-  auto [it, inserted] = by_labels_.try_emplace(key_);
-  SeriesEntry* e = &it->second;
-  *created = inserted;
-  if (!inserted) {
+  return InsertBytes(ref, key_, created);
+}
+
+SeriesEntry* SeriesTable::InsertBytes(uint64_t ref, std::string_view bytes, bool* created) {
+  if (ref >= next_ref_) next_ref_ = ref + 1;
+  const uint64_t hash = LabelStore::Hash(bytes);
+  if (SeriesEntry* e = FindByBytes(bytes, hash)) {
+    *created = false;
     if (e->ref != ref) aliases_[ref] = e->ref;
     return e;
   }
+  *created = true;
+  SeriesEntry* e = &by_ref_[ref];
   e->ref = ref;
-  e->encoded_labels = &it->first;
-  by_ref_[ref] = e;
+  e->labels = store_->Intern(bytes, hash);
+  by_labels_.insert(e);
   return e;
 }
 
@@ -52,9 +61,8 @@ std::shared_ptr<const SeriesMetadata> SeriesTable::InternMetadata(MetricType typ
 void SeriesTable::Erase(uint64_t ref) {
   auto it = by_ref_.find(ref);
   if (it == by_ref_.end()) return;
-  auto lit = by_labels_.find(*it->second->encoded_labels);
+  by_labels_.erase(&it->second);
   by_ref_.erase(it);
-  by_labels_.erase(lit);
 }
 
 }  // namespace outpost::wal

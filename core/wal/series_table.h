@@ -13,9 +13,10 @@
 // for it instead of its own copy of the HELP text (issue 9: memory per
 // series; tests/bench/series_memory_bench.cc).
 //
-// Labels are kept once per series, in the bytes a Series record encodes
-// them with (AppendLabels: one allocation instead of a vector of strings;
-// the same bytes are copied into the record when it is written).
+// Labels are kept once per process: each entry holds a handle to the
+// interned LabelSet (core/base/label_set.h) in the bytes a Series record
+// encodes them with, which the remote-write watchers share when they read
+// the record back (issue 23: one label store).
 //
 // Ownership: entries own their labels; pointers returned by Find/Insert stay
 // valid until the entry is erased (node storage).
@@ -31,7 +32,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+#include "core/base/label_set.h"
 #include "core/base/labels.h"
 #include "core/base/metric.h"
 #include "core/wal/records.h"
@@ -50,9 +53,9 @@ struct SeriesMetadata {
 
 struct SeriesEntry {
   uint64_t ref = 0;
-  // The labels in record encoding (AppendLabels): the key in the table's
-  // label index.
-  const std::string* encoded_labels = nullptr;
+  // The labels in record encoding (AppendLabels), interned: the key in
+  // the table's label index.
+  LabelSet labels;
   // Timestamp of the newest sample in the log; a new sample must be later.
   int64_t last_ts = std::numeric_limits<int64_t>::min();
   // The Series record of this ref is in the log (false between Ref() and
@@ -67,12 +70,16 @@ struct SeriesEntry {
 
 class SeriesTable {
  public:
+  explicit SeriesTable(LabelStore* store = &LabelStore::Default()) : store_(store) {}
+
   // The entry of `labels`, or null.
   SeriesEntry* FindByLabels(const Labels& labels);
+  // The entry whose record-encoded labels are `bytes`, or null.
+  SeriesEntry* FindByBytes(std::string_view bytes, uint64_t hash);
   // The entry of `ref` (aliases resolved), or null.
   SeriesEntry* Find(uint64_t ref) {
     auto it = by_ref_.find(ref);
-    if (it != by_ref_.end()) return it->second;
+    if (it != by_ref_.end()) return &it->second;
     if (aliases_.empty()) return nullptr;
     auto a = aliases_.find(ref);
     return a == aliases_.end() ? nullptr : Find(a->second);
@@ -81,6 +88,8 @@ class SeriesTable {
   // the labels exist under another ref, records `ref` as an alias of it
   // and returns the existing entry. Raises next_ref() above `ref`.
   SeriesEntry* Insert(uint64_t ref, const Labels& labels, bool* created);
+  // Same with the labels record-encoded (sorted, as AppendLabels writes).
+  SeriesEntry* InsertBytes(uint64_t ref, std::string_view bytes, bool* created);
   // Creates a series with the next ref.
   SeriesEntry* Create(const Labels& labels) {
     bool created = false;
@@ -100,15 +109,34 @@ class SeriesTable {
   // Every live entry, in no particular order.
   template <typename F>
   void ForEach(F&& f) {
-    for (auto& [ref, e] : by_ref_) f(*e);
+    for (auto& [ref, e] : by_ref_) f(e);
   }
 
  private:
-  // Encoded labels -> entry; node storage keeps keys and values at fixed
-  // addresses.
-  absl::node_hash_map<std::string, SeriesEntry> by_labels_;
+  struct BytesKey {
+    std::string_view bytes;
+    uint64_t hash;
+  };
+  struct ByLabelsHash {
+    using is_transparent = void;
+    size_t operator()(const SeriesEntry* e) const { return e->labels.hash(); }
+    size_t operator()(const BytesKey& k) const { return k.hash; }
+  };
+  struct ByLabelsEq {
+    using is_transparent = void;
+    bool operator()(const SeriesEntry* a, const SeriesEntry* b) const { return a == b; }
+    bool operator()(const BytesKey& k, const SeriesEntry* e) const {
+      return k.hash == e->labels.hash() && k.bytes == e->labels.bytes();
+    }
+    bool operator()(const SeriesEntry* e, const BytesKey& k) const { return (*this)(k, e); }
+  };
+
+  LabelStore* const store_;
+  // ref -> entry; node storage keeps entries at fixed addresses.
+  absl::node_hash_map<uint64_t, SeriesEntry> by_ref_;
+  // The same entries by their labels.
+  absl::flat_hash_set<SeriesEntry*, ByLabelsHash, ByLabelsEq> by_labels_;
   std::string key_;  // scratch: the encoding of a looked-up label set
-  absl::flat_hash_map<uint64_t, SeriesEntry*> by_ref_;
   absl::flat_hash_map<uint64_t, uint64_t> aliases_;
   // Interned metadata by "type\xff unit \xff help"; expired entries are
   // swept when the map has doubled since the last sweep.

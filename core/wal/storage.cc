@@ -184,7 +184,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     for (uint64_t ref : batch.new_series) {
       SeriesEntry* e = series_.Find(ref);
       if (e == nullptr || e->written) continue;
-      AppendSeriesEntry(e->ref, *e->encoded_labels, &series_buf_);
+      AppendSeriesEntry(e->ref, e->labels.bytes(), &series_buf_);
       e->written = true;
       e->last_segment = segment;
       logged_series_.push_back(ref);

@@ -36,7 +36,8 @@ class Storage::CorruptionCounter final : public Reporter {
 };
 
 struct Storage::ReplayScratch {
-  std::vector<RefSeries> series;
+  std::vector<RawSeries> series;
+  std::string canonical;  // a label set re-encoded (not as AppendLabels writes)
   std::vector<RefSample> samples;
   std::vector<RefMetadata> metadata;
   bool note_segments = false;  // replaying segments, not a checkpoint
@@ -153,11 +154,13 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
   switch (GetRecordType(rec)) {
     case RecordType::kSeries: {
       scratch.series.clear();
-      st = DecodeSeries(rec, &scratch.series);
-      for (RefSeries& s : scratch.series) {
-        if (s.ref == 0 || s.labels.empty()) continue;
+      st = DecodeSeriesRaw(rec, &scratch.series);
+      for (const RawSeries& s : scratch.series) {
+        const std::string_view bytes = CanonicalLabelBytes(s.labels, &scratch.canonical);
+        // (An empty label set is the one byte of its zero count.)
+        if (s.ref == 0 || bytes.size() <= 1) continue;
         bool created = false;
-        SeriesEntry* e = series_.Insert(s.ref, s.labels, &created);
+        SeriesEntry* e = series_.InsertBytes(s.ref, bytes, &created);
         e->written = true;
         if (created) {
           ++stats_.created_series;

@@ -42,7 +42,7 @@ void BM_EncodeBatch(benchmark::State& state) {
   const int per_series = static_cast<int>(state.range(0));
   const int batch = 2000;
   const int nseries = batch / per_series;
-  std::vector<std::string> labels(nseries);
+  std::vector<SeriesLabels> labels(nseries);
   for (int i = 0; i < nseries; ++i) {
     Labels l{{"__name__", "node_cpu_seconds_total"},
              {"cpu", std::to_string(i % 64)},

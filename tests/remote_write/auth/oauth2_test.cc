@@ -149,7 +149,7 @@ long Ship(const config::RemoteWriteConfig& c, std::shared_ptr<RequestAuth> auth,
   AckTracker acks(Position{});
   QueueManager q(c, &acks, &m, std::move(auth));
   EXPECT_TRUE(q.Start().ok());
-  std::string labels;
+  SeriesLabels labels;
   EncodeLabels(Labels{{"__name__", "m"}}, &labels);
   int64_t t = 0;
   for (int r = 0; r < rounds; ++r) {

@@ -161,7 +161,7 @@ class Feeder {
  private:
   QueueManager* q_;
   AckTracker* acks_;
-  std::string labels_;
+  SeriesLabels labels_;
   uint64_t pos_ = 0;
   int64_t t_ = 0;
 };

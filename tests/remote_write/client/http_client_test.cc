@@ -20,8 +20,7 @@ using http::SendResult;
 using testing::Action;
 using testing::FaultReceiver;
 
-std::string OneSample(BatchEncoder* enc, std::string* lb) {
-  lb->clear();
+std::string OneSample(BatchEncoder* enc, SeriesLabels* lb) {
   EncodeLabels(Labels{{"__name__", "up"}, {"job", "j"}}, lb);
   std::vector<PendingSample> s = {{lb, 1000, 1, 0}};
   return std::string(enc->EncodeSamples(s));
@@ -67,7 +66,7 @@ TEST(HttpClientTest, ClassifiesAnswers) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok()) << client.status();
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   const std::string body = OneSample(&enc, &lb);
 
   EXPECT_EQ((*client)->Send(body, 0).outcome, SendOutcome::kOk);
@@ -101,7 +100,7 @@ TEST(HttpClientTest, Http429DroppedWhenRetryDisabled) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   rx->Push({429, "1", absl::ZeroDuration(), ""});
   EXPECT_EQ((*client)->Send(OneSample(&enc, &lb), 0).outcome, SendOutcome::kDrop);
 }
@@ -113,7 +112,7 @@ TEST(HttpClientTest, TimeoutAndRefusedAreRecoverable) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   const std::string body = OneSample(&enc, &lb);
   rx->Push({204, "", absl::Seconds(1), ""});
   SendResult r = (*client)->Send(body, 0);
@@ -138,7 +137,7 @@ TEST(HttpClientTest, BearerTokenFile) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   EXPECT_EQ((*client)->Send(OneSample(&enc, &lb), 0).outcome, SendOutcome::kOk);
   EXPECT_TRUE(rx->errors().empty()) << rx->errors()[0];
 }
@@ -157,7 +156,7 @@ TEST(HttpClientTest, MissingSecretFileIsRetriedUntilItAppears) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   SendResult r = (*client)->Send(OneSample(&enc, &lb), 0);
   EXPECT_EQ(r.outcome, SendOutcome::kRetry);
   EXPECT_EQ(r.http_status, 0);
@@ -177,7 +176,7 @@ TEST(HttpClientTest, BasicAuthAndAuthorization) {
   auto client = HttpClient::Create(cfg, RemoteWriteProtocol(cfg));
   ASSERT_TRUE(client.ok());
   BatchEncoder enc;
-  std::string lb;
+  SeriesLabels lb;
   EXPECT_EQ((*client)->Send(OneSample(&enc, &lb), 0).outcome, SendOutcome::kOk);
   EXPECT_TRUE(rx->errors().empty()) << rx->errors()[0];
 

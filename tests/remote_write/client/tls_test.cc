@@ -75,7 +75,8 @@ class TlsTest : public ::testing::Test {
   std::unique_ptr<testing::FaultReceiver> rx_;
   std::unique_ptr<testing::TlsProxy> proxy_;
   BatchEncoder enc_;
-  std::string lb_, body_;
+  SeriesLabels lb_;
+  std::string body_;
 };
 std::string* TlsTest::dir_ = nullptr;
 bool TlsTest::ok_ = false;

@@ -39,7 +39,7 @@ void AddLabels(const Labels& labels, pb::TimeSeries* ts) {
 
 TEST(EncoderTest, OneSeriesMatchesLibprotobuf) {
   Labels labels{{"__name__", "up"}, {"job", "integrations/node"}, {"instance", "h:9100"}};
-  std::string lb;
+  SeriesLabels lb;
   EncodeLabels(labels, &lb);
   std::vector<PendingSample> samples = {{&lb, 1700000000000, 1.0, 0}};
   BatchEncoder enc;
@@ -55,9 +55,40 @@ TEST(EncoderTest, OneSeriesMatchesLibprotobuf) {
   EXPECT_EQ(Uncompress(compressed), Serialize(want));
 }
 
+TEST(EncoderTest, ExternalLabelsAreMergedInOrderAndTheSeriesOwnLabelWins) {
+  // Labels before, between and after the series' own, and one the series
+  // already has (processExternalLabels: the series' value is kept).
+  const Labels external{{"a_first", "1"}, {"cluster", "eu"}, {"job", "external"}, {"zone", "z"}};
+  SeriesLabels lb;
+  EncodeLabels(Labels{{"__name__", "up"}, {"instance", "h:9100"}, {"job", "node"}}, &lb);
+  lb.external = &external;
+  // The set itself is shared: interning the same labels again gives it back.
+  SeriesLabels again;
+  EncodeLabels(Labels{{"job", "node"}, {"__name__", "up"}, {"instance", "h:9100"}}, &again);
+  EXPECT_TRUE(again.set == lb.set);
+  std::vector<PendingSample> samples = {{&lb, 1700000000000, 1.0, 0}};
+  BatchEncoder enc;
+  std::string_view compressed = enc.EncodeSamples(samples);
+
+  pb::WriteRequest want;
+  auto* ts = want.add_timeseries();
+  AddLabels(Labels{{"__name__", "up"},
+                   {"a_first", "1"},
+                   {"cluster", "eu"},
+                   {"instance", "h:9100"},
+                   {"job", "node"},
+                   {"zone", "z"}},
+            ts);
+  auto* s = ts->add_samples();
+  s->set_value(1.0);
+  s->set_timestamp(1700000000000);
+  EXPECT_EQ(enc.proto_size(), Serialize(want).size());
+  EXPECT_EQ(Uncompress(compressed), Serialize(want));
+}
+
 TEST(EncoderTest, GroupsSamplesPerSeriesInOrderAndKeepsFirstAppearance) {
   Labels a{{"__name__", "a"}}, b{{"__name__", "b"}, {"x", "y"}};
-  std::string la, lbb;
+  SeriesLabels la, lbb;
   EncodeLabels(a, &la);
   EncodeLabels(b, &lbb);
   std::vector<PendingSample> samples = {
@@ -93,7 +124,8 @@ TEST(EncoderTest, GroupsSamplesPerSeriesInOrderAndKeepsFirstAppearance) {
 TEST(EncoderTest, ExemplarsGoInTheirSeriesTimeSeries) {
   Labels series{{"__name__", "requests_total"}, {"job", "app"}};
   Labels trace{{"trace_id", "4bf92f"}};
-  std::string ls, lt;
+  SeriesLabels ls;
+  std::string lt;
   EncodeLabels(series, &ls);
   EncodeLabels(trace, &lt);
   std::vector<PendingSample> items = {{&ls, 1000, 42, 0, 1},
@@ -127,7 +159,7 @@ TEST(EncoderTest, ZeroValuesEdgeCasesMatch) {
       {5, stale}, {6, std::numeric_limits<double>::quiet_NaN()},
       {std::numeric_limits<int64_t>::max(), -std::numeric_limits<double>::infinity()}};
   Labels labels{{"__name__", "m"}, {"k", std::string(300, 'v')}};
-  std::string lb;
+  SeriesLabels lb;
   EncodeLabels(labels, &lb);
   std::vector<PendingSample> samples;
   pb::WriteRequest want;
@@ -151,7 +183,7 @@ TEST(EncoderTest, EmptyBatchIsEmptyRequest) {
 TEST(EncoderTest, RandomBatchesMatchAndReuseBuffers) {
   std::mt19937_64 rng(42);
   std::vector<Labels> series;
-  std::vector<std::string> encoded;
+  std::vector<SeriesLabels> encoded;
   for (int i = 0; i < 300; ++i) {
     Labels l{{"__name__", "metric_" + std::to_string(i % 17)},
              {"instance", "host-" + std::to_string(i)},
@@ -209,7 +241,7 @@ TEST(EncoderTest, MetadataMatchesLibprotobuf) {
 
 TEST(EncoderTest, SnappyIsBlockFormatNotFramed) {
   Labels labels{{"__name__", "m"}};
-  std::string lb;
+  SeriesLabels lb;
   EncodeLabels(labels, &lb);
   std::vector<PendingSample> samples(100, PendingSample{&lb, 1, 2, 0});
   BatchEncoder enc;
@@ -229,7 +261,7 @@ TEST(EncoderTest, MultiBlockRequestIsSnappysOwnCompression) {
   // boundaries. Without exemplars the bytes must be what snappy's one-shot
   // Compress makes of libprotobuf's serialization; with exemplars (which
   // interleave with samples on the wire) the decoded request must equal it.
-  std::vector<std::string> encoded(500);
+  std::vector<SeriesLabels> encoded(500);
   std::vector<Labels> labels;
   for (int i = 0; i < 500; ++i) {
     labels.push_back(Labels{{"__name__", "node_cpu_seconds_total"},

@@ -199,7 +199,7 @@ TEST(QueueManagerTest, ReshardingKeepsEverySampleAndPerSeriesOrder) {
   ASSERT_TRUE(t.started);
   auto& [reg, m, acks, q, started] = t;
   constexpr int kSeries = 40, kRounds = 60;
-  std::vector<std::string> labels(kSeries);
+  std::vector<SeriesLabels> labels(kSeries);
   for (int i = 0; i < kSeries; ++i) {
     EncodeLabels(Labels{{"__name__", "m"}, {"i", std::to_string(i)}}, &labels[i]);
   }
@@ -232,7 +232,7 @@ TEST(QueueManagerTest, HardStopLeavesUnsentSamplesUnacked) {
   ASSERT_TRUE(t.started);
   auto& [reg, m, acks, q, started] = t;
   for (int i = 0; i < 100; ++i) rx->Push({500, "", absl::ZeroDuration(), ""});
-  std::string lb;
+  SeriesLabels lb;
   EncodeLabels(Labels{{"__name__", "x"}}, &lb);
   const uint64_t seq = acks.Push(Position{0, 10}, 1);
   std::vector<PendingSample> items = {{&lb, 1, 1, seq, 0}};
@@ -256,7 +256,7 @@ TEST(QueueManagerTest, A400DropsOnlyTheRefusedSampleNotItsBatch) {
   QueueUnderTest t(c);
   ASSERT_TRUE(t.started);
   auto& [reg, m, acks, q, started] = t;
-  std::vector<std::string> labels(100);
+  std::vector<SeriesLabels> labels(100);
   for (int i = 0; i < 100; ++i) {
     EncodeLabels(Labels{{"__name__", "m"}, {"i", std::to_string(i)}}, &labels[i]);
   }
@@ -303,7 +303,7 @@ TEST(QueueManagerTest, StopDoesNotWaitForAnEndpointThatIsDown) {
   ASSERT_TRUE(t.started);
   auto& [reg, m, acks, q, started] = t;
   rx->Down();
-  std::string lb;
+  SeriesLabels lb;
   EncodeLabels(Labels{{"__name__", "x"}}, &lb);
   const uint64_t seq = acks.Push(Position{0, 10}, 3);
   ASSERT_TRUE(q.Append(std::vector<PendingSample>{{&lb, 1, 1, seq, 0}, {&lb, 2, 1, seq, 0},
