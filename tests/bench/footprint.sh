@@ -1,19 +1,23 @@
 #!/bin/bash
-# Footprint side by side (issue 9): the Go stack that outpost replaces
-# against outpost, shipping the same data to the same receiver.
+# Footprint side by side (issues 9 and 23): the Go stacks that outpost
+# replaces against outpost, shipping the same data to the same receiver.
 #
 #   Run A: Prometheus 2.42 in agent mode scraping node_exporter 1.5,
 #          mysqld_exporter 0.14 and redis_exporter 1.45 (one process each);
-#   Run B: outpost with the node, mysqld and redis integrations.
+#   Run B: outpost with the node, mysqld and redis integrations;
+#   Run C: vmagent 1.79 scraping the same three exporters.
 #
-# Both point at one throwaway MariaDB and one Redis, use the same interval
+# All point at one throwaway MariaDB and one Redis, use the same interval
 # (1 s and 15 s), and remote-write to one Prometheus receiver
 # (--web.enable-remote-write-receiver). Each run carries an external label
-# run="<side>-<interval>-<rep>", so the receiver tells them apart. For every
-# process: CPU seconds (utime + stime from /proc/PID/stat) per minute of the
-# measured window, RSS averaged over one sample a second, and VmHWM (peak).
-# Run A's cost is Prometheus + the three exporters; the databases and the
-# receiver are shown for context only. Series and samples delivered are
+# run="<side>-<interval>-<rep>" (vmagent: -remoteWrite.label=run=...), so
+# the receiver tells them apart. For every process: CPU seconds (utime +
+# stime from /proc/PID/stat) per minute of the measured window, RSS
+# averaged over one sample a second, and VmHWM (peak). Runs A's and C's
+# cost is the agent + the three exporters; the databases and the receiver
+# are shown for context only. Issue 9's targets are B/A; issue 23's goals
+# are outpost RSS <= 20 MiB and outpost CPU <= 0.8 x vmagent's own CPU
+# (exporters excluded; the ratio to the whole C stack is printed too). Series and samples delivered are
 # counted per job by querying the receiver over each window. The report also
 # gives the RSS floor of outpost's shared libraries (tests/bench/rss_floor.c:
 # the same libraries loaded and initialized by a program that does nothing
@@ -25,8 +29,9 @@
 #   --warmup S       warm-up before each window (default 20)
 #   --window1 S      measured window at 1 s interval (default 60)
 #   --window15 S     measured window at 15 s interval (default 120)
-#   --reps N         repetitions of the whole A/B sequence (default 2)
+#   --reps N         repetitions of the whole A/B/C sequence (default 2)
 #   --intervals "1 15"  intervals to run (seconds)
+#   --sides "A B C"  runs to do (B and at least one of A, C)
 #   --quick          warm-up 5, windows 15/30, 1 repetition (< 3 min)
 #   --no-startup     skip the startup-to-first-sample measurement
 #   --enforce-target also fail when CPU B/A > 0.10 or RSS B/A > 1/6
@@ -49,6 +54,7 @@ WINDOW1=60
 WINDOW15=120
 REPS=2
 INTERVALS="1 15"
+SIDES="A B C"
 STARTUP=1
 ENFORCE=0
 while [ $# -gt 0 ]; do
@@ -59,6 +65,7 @@ while [ $# -gt 0 ]; do
     --window15) WINDOW15=$2; shift ;;
     --reps) REPS=$2; shift ;;
     --intervals) INTERVALS=$2; shift ;;
+    --sides) SIDES=$2; shift ;;
     --quick) WARMUP=5; WINDOW1=15; WINDOW15=30; REPS=1 ;;
     --no-startup) STARTUP=0 ;;
     --enforce-target) ENFORCE=1 ;;
@@ -70,9 +77,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$REPS" -ge 1 ] || die "--reps must be >= 1"
+for side in $SIDES; do
+  case $side in A|B|C) ;; *) die "--sides: unknown side $side" ;; esac
+done
+case " $SIDES " in *" B "*) ;; *) die "--sides must include B (outpost)" ;; esac
+case " $SIDES " in *" A "*|*" C "*) ;; *) die "--sides must include A or C (a stack to compare with)" ;; esac
 
 # --- binaries -------------------------------------------------------------
 need_binary prometheus prometheus
+case " $SIDES " in *" C "*) need_binary vmagent victoria-metrics ;; esac
 need_binary prometheus-node-exporter prometheus-node-exporter
 need_binary prometheus-mysqld-exporter prometheus-mysqld-exporter
 need_binary prometheus-redis-exporter prometheus-redis-exporter
@@ -166,10 +179,12 @@ run_add() { RUN_NAMES+=("$1"); RUN_PIDS+=("$2"); }
 
 timeout_for() { if [ "$1" -lt 10 ]; then echo "${1}s"; else echo 10s; fi; }
 
-start_stack() {  # interval run_id dir
-  local iv=$1 id=$2 d=$3 np mp rp pp
+# The three Go exporters of runs A and C; sets EXPORTER_PORTS (node,
+# mysqld, redis) and SCRAPE_CONFIGS (their scrape_configs, for either agent).
+start_exporters() {  # dir
+  local d=$1 np mp rp
   mkdir -p "$d"
-  np=$(free_port); mp=$(free_port); rp=$(free_port); pp=$(free_port)
+  np=$(free_port); mp=$(free_port); rp=$(free_port)
   bench_spawn "$d/node.log" prometheus-node-exporter --web.listen-address="127.0.0.1:$np"
   run_add node_exporter "$BENCH_LAST_PID"
   DATA_SOURCE_NAME=$DSN bench_spawn "$d/mysqld.log" prometheus-mysqld-exporter \
@@ -182,15 +197,22 @@ start_stack() {  # interval run_id dir
   for e in "$np:node_exporter" "$mp:mysqld_exporter" "$rp:redis_exporter"; do
     wait_http "http://127.0.0.1:${e%%:*}/metrics" 30 || { tail "$d"/*.log >&2; die "${e#*:} did not start"; }
   done
+  SCRAPE_CONFIGS="scrape_configs:
+  - {job_name: integrations/node_exporter, static_configs: [{targets: ['127.0.0.1:$np']}]}
+  - {job_name: integrations/mysqld_exporter, static_configs: [{targets: ['127.0.0.1:$mp']}]}
+  - {job_name: integrations/redis_exporter, static_configs: [{targets: ['127.0.0.1:$rp']}]}"
+}
+
+start_stack() {  # interval run_id dir
+  local iv=$1 id=$2 d=$3 pp
+  start_exporters "$d"
+  pp=$(free_port)
   cat >"$d/prom.yml" <<YML
 global:
   scrape_interval: ${iv}s
   scrape_timeout: $(timeout_for "$iv")
   external_labels: {run: "$id"}
-scrape_configs:
-  - {job_name: integrations/node_exporter, static_configs: [{targets: ['127.0.0.1:$np']}]}
-  - {job_name: integrations/mysqld_exporter, static_configs: [{targets: ['127.0.0.1:$mp']}]}
-  - {job_name: integrations/redis_exporter, static_configs: [{targets: ['127.0.0.1:$rp']}]}
+$SCRAPE_CONFIGS
 remote_write:
   - url: $RECV_URL
 YML
@@ -198,6 +220,22 @@ YML
     --storage.agent.path="$d/wal" --web.listen-address="127.0.0.1:$pp"
   run_add prometheus_agent "$BENCH_LAST_PID"
   wait_http "http://127.0.0.1:$pp/-/ready" 60 "$BENCH_LAST_PID" || { tail "$d/prometheus.log" >&2; die "prometheus agent did not start"; }
+}
+
+start_vm_stack() {  # interval run_id dir
+  local iv=$1 id=$2 d=$3 vp
+  start_exporters "$d"
+  vp=$(free_port)
+  cat >"$d/scrape.yml" <<YML
+global:
+  scrape_interval: ${iv}s
+  scrape_timeout: $(timeout_for "$iv")
+$SCRAPE_CONFIGS
+YML
+  bench_spawn "$d/vmagent.log" vmagent -promscrape.config="$d/scrape.yml" -remoteWrite.url="$RECV_URL" \
+    -remoteWrite.label="run=$id" -remoteWrite.tmpDataPath="$d/vmagent-data" -httpListenAddr="127.0.0.1:$vp"
+  run_add vmagent "$BENCH_LAST_PID"
+  wait_http "http://127.0.0.1:$vp/health" 60 "$BENCH_LAST_PID" || { tail "$d/vmagent.log" >&2; die "vmagent did not start"; }
 }
 
 write_outpost_config() {  # interval run_id dir
@@ -363,22 +401,27 @@ for ((rep = 1; rep <= REPS; rep++)); do
     win=$WINDOW15
     [ "$iv" -lt 15 ] && win=$WINDOW1
     [ "$win" -ge "$((2 * iv))" ] || die "window ${win}s is shorter than two ${iv}s intervals"
-    log "rep $rep, interval ${iv}s: A (Prometheus agent + 3 exporters)"
-    start_stack "$iv" "A-$iv-$rep" "$T/A-$iv-$rep"
-    measure A "$iv" "$rep" "A-$iv-$rep" "$win" "$T/A-$iv-$rep"
-    stop_run
-    log "rep $rep, interval ${iv}s: B (outpost)"
-    start_outpost "$iv" "B-$iv-$rep" "$T/B-$iv-$rep"
-    measure B "$iv" "$rep" "B-$iv-$rep" "$win" "$T/B-$iv-$rep"
-    stop_run
+    for side in $SIDES; do
+      case $side in
+        A) log "rep $rep, interval ${iv}s: A (Prometheus agent + 3 exporters)"
+           start_stack "$iv" "A-$iv-$rep" "$T/A-$iv-$rep" ;;
+        B) log "rep $rep, interval ${iv}s: B (outpost)"
+           start_outpost "$iv" "B-$iv-$rep" "$T/B-$iv-$rep" ;;
+        C) log "rep $rep, interval ${iv}s: C (vmagent + 3 exporters)"
+           start_vm_stack "$iv" "C-$iv-$rep" "$T/C-$iv-$rep" ;;
+      esac
+      measure "$side" "$iv" "$rep" "$side-$iv-$rep" "$win" "$T/$side-$iv-$rep"
+      stop_run
+    done
   done
   if [ "$STARTUP" = 1 ]; then measure_startup "$rep"; fi
 done
 
 # --- report ------------------------------------------------------------
-python3 - "$RESULTS" "$ENFORCE" <<'PY'
+python3 - "$RESULTS" "$ENFORCE" "$SIDES" <<'PY'
 import collections, statistics, sys
 path, enforce = sys.argv[1], sys.argv[2] == '1'
+SIDES = [s for s in ('A', 'B', 'C') if s in sys.argv[3].split()]
 procs = collections.defaultdict(list)      # (iv, side, name) -> [(cpu, rss, hwm)]
 counted = {}
 totals = collections.defaultdict(lambda: collections.defaultdict(lambda: [0.0, 0, 0]))  # (iv, side) -> rep -> [cpu, rss, hwm]
@@ -412,7 +455,7 @@ failures, summary = [], []
 for iv in sorted({k[0] for k in procs}):
     print('\n=== interval %d s (CPU-s/min; RSS avg and VmHWM in MiB; mean [min-max] over repetitions) ===' % iv)
     print('%-4s %-18s %-26s %-24s %s' % ('side', 'process', 'CPU-s/min', 'RSS avg', 'VmHWM'))
-    for side in ('A', 'B'):
+    for side in SIDES:
         for (i, s, name), v in sorted(procs.items()):
             if i != iv or s != side:
                 continue
@@ -420,7 +463,7 @@ for iv in sorted({k[0] for k in procs}):
             print('%-4s %-18s %-26s %-24s %s' % (side, name + tag, spread([x[0] for x in v], '%.3f'),
                   spread([mib(x[1]) for x in v], '%.1f'), spread([mib(x[2]) for x in v], '%.1f')))
     agg = {}
-    for side in ('A', 'B'):
+    for side in SIDES:
         reps = totals.get((iv, side), {})
         if not reps:
             failures.append('interval %d: side %s has no measurement' % (iv, side))
@@ -429,7 +472,8 @@ for iv in sorted({k[0] for k in procs}):
         agg[side] = (statistics.mean(cpu), statistics.mean(rss), statistics.mean(hwm))
         print('%-4s %-18s %-26s %-24s %s' % (side, 'TOTAL', spread(cpu, '%.3f'), spread(rss, '%.1f'), spread(hwm, '%.1f')))
     # Delivered, per job.
-    print('\n%-30s %-22s %-22s %s' % ('job', 'series A / B', 'comparable A / B', 'samples/min A / B'))
+    hdr = ' / '.join(SIDES)
+    print('\n%-30s %-22s %-22s %s' % ('job', 'series ' + hdr, 'comparable ' + hdr, 'samples/min ' + hdr))
     jobs = sorted({j for (i, r, s), d in series.items() if i == iv for j in d})
     per_min = collections.defaultdict(list)
     for job in jobs:
@@ -442,8 +486,8 @@ for iv in sorted({k[0] for k in procs}):
         def col(side, k, fmt='%.0f'):
             v = [x[k] for x in cells.get(side, [])] or [0]
             return spread(v, fmt)
-        print('%-30s %-22s %-22s %s' % (job, col('A', 0) + ' / ' + col('B', 0), col('A', 1) + ' / ' + col('B', 1),
-                                         col('A', 2) + ' / ' + col('B', 2)))
+        print('%-30s %-22s %-22s %s' % (job, ' / '.join(col(s, 0) for s in SIDES),
+                                         ' / '.join(col(s, 1) for s in SIDES), ' / '.join(col(s, 2) for s in SIDES)))
     for (i, rep, side), d in series.items():
         if i != iv:
             continue
@@ -456,6 +500,8 @@ for iv in sorted({k[0] for k in procs}):
                 if b.get(job, (0, 0))[1] < c:
                     failures.append('interval %d rep %s: job %s: outpost delivered %d comparable series, the stack %d'
                                     % (iv, rep, job, b.get(job, (0, 0))[1], c))
+        if side == 'C' and sum(x[1] for x in d.values()) == 0:
+            failures.append('interval %d rep %s: side C delivered no comparable series' % (iv, rep))
     if 'A' in agg and 'B' in agg and agg['A'][0] > 0 and agg['A'][1] > 0:
         rc, rr, rh = agg['B'][0] / agg['A'][0], agg['B'][1] / agg['A'][1], agg['B'][2] / agg['A'][2]
         us = {s: 1e6 * agg[s][0] / statistics.mean(per_min[s]) for s in agg if per_min.get(s) and statistics.mean(per_min[s]) > 0}
@@ -469,13 +515,26 @@ for iv in sorted({k[0] for k in procs}):
             iv, agg['B'][0], agg['A'][0], rc, agg['B'][1], agg['A'][1], rr, '' if ok else ' (target missed)'))
         if enforce and not ok:
             failures.append('interval %d: target missed (CPU %.3f, RSS %.3f)' % (iv, rc, rr))
+    if 'B' in agg and 'C' in agg and agg['C'][0] > 0 and agg['C'][1] > 0:
+        vm = [x[0] for x in procs.get((iv, 'C', 'vmagent'), [])]
+        vm_cpu = statistics.mean(vm) if vm else 0.0
+        cc, cr, ch = agg['B'][0] / agg['C'][0], agg['B'][1] / agg['C'][1], agg['B'][2] / agg['C'][2]
+        print('ratios B/C (vmagent + 3 exporters): CPU %.3f, RSS avg %.3f, VmHWM %.3f' % (cc, cr, ch))
+        cpu_ok = vm_cpu > 0 and agg['B'][0] <= 0.8 * vm_cpu
+        rss_ok = agg['B'][1] <= 20.0
+        print('issue 23: outpost CPU / vmagent alone %s (goal <= 0.8)%s; outpost RSS avg %.1f MiB (goal <= 20 MiB)%s'
+              % ('%.3f' % (agg['B'][0] / vm_cpu) if vm_cpu > 0 else 'n/a', '' if cpu_ok else ' -- missed',
+                 agg['B'][1], '' if rss_ok else ' -- missed'))
+        summary.append('%ds vs vmagent: CPU %.3f s/min = %.3f of vmagent alone (%.3f s/min), %.3f of its stack; RSS %.1f MiB = %.3f of the stack%s' % (
+            iv, agg['B'][0], agg['B'][0] / vm_cpu if vm_cpu > 0 else 0, vm_cpu, cc, agg['B'][1], cr,
+            '' if cpu_ok and rss_ok else ' (issue 23 goal missed)'))
 if startup:
     print('\noutpost startup (exec -> /-/ready, exec -> first sample at the receiver): ' +
           ', '.join('%.2f s / %.2f s' % s for s in startup))
 if floor:
     print('\nshared-library floor (tests/bench/rss_floor.c linked with outpost\'s DT_NEEDED libraries): '
           '%.1f MiB loaded, %.1f MiB with libcurl and MariaDB Connector/C initialized' % (mib(floor[0]), mib(floor[1])))
-print('\nSUMMARY footprint B/A: ' + '; '.join(summary) + ('; FAILED' if failures else '; ok'))
+print('\nSUMMARY footprint (B/A, B/C): ' + '; '.join(summary) + ('; FAILED' if failures else '; ok'))
 for f in failures:
     print('FAIL: ' + f, file=sys.stderr)
 sys.exit(1 if failures else 0)
