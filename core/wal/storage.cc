@@ -178,12 +178,22 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
 
     // Series records first: any series of this batch not yet in the log
     // (also on rollback, so the refs handed out stay resolvable).
+    // A commit of many new series or samples (a 100k-series target's first
+    // scrape) is logged as several records of at most kMaxRecordEntries
+    // entries each, so whoever reads them back (the watchers, replay) needs
+    // buffers of a bounded size, and an endpoint's in-flight window (its
+    // done-beyond table, remote_write/progress.h) stays small.
+    records_.clear();
+    record_ends_.clear();
     series_buf_.clear();
-    AppendSeriesHeader(&series_buf_);
     logged_series_.clear();
     for (uint64_t ref : batch.new_series) {
       SeriesEntry* e = series_.Find(ref);
       if (e == nullptr || e->written) continue;
+      if (logged_series_.size() % kMaxRecordEntries == 0) {
+        if (!logged_series_.empty()) record_ends_.push_back(series_buf_.size());
+        AppendSeriesHeader(&series_buf_);
+      }
       AppendSeriesEntry(e->ref, e->labels.bytes(), &series_buf_);
       e->written = true;
       e->last_segment = segment;
@@ -243,30 +253,45 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     }
     batch.exemplars.resize(kept_exemplars);
 
-    std::string_view recs[4];
-    size_t n = 0;
-    if (n_series > 0) recs[n++] = series_buf_;
-    if (kept > 0) {
-      samples_buf_.clear();
-      EncodeSamples(batch.samples, &samples_buf_);
-      recs[n++] = samples_buf_;
+    // Views of the records in *buf, which ends at each of record_ends_
+    // (made once the buffer no longer grows).
+    auto add_records = [this](const std::string& buf) {
+      size_t start = 0;
+      for (size_t end : record_ends_) {
+        records_.push_back(std::string_view(buf).substr(start, end - start));
+        start = end;
+      }
+      record_ends_.clear();
+    };
+    if (n_series > 0) {
+      record_ends_.push_back(series_buf_.size());
+      add_records(series_buf_);
     }
+    // Encodes `items` in records of at most kMaxRecordEntries into *buf.
+    auto chunked = [&](auto items, std::string* buf, auto encode) {
+      buf->clear();
+      for (size_t at = 0; at < items.size(); at += kMaxRecordEntries) {
+        encode(items.subspan(at, std::min(kMaxRecordEntries, items.size() - at)), buf);
+        record_ends_.push_back(buf->size());
+      }
+      add_records(*buf);
+    };
+    chunked(absl::MakeConstSpan(batch.samples), &samples_buf_,
+            [](absl::Span<const RefSample> x, std::string* b) { EncodeSamples(x, b); });
     if (kept_exemplars > 0) {
       exemplars_buf_.clear();
       EncodeExemplars(batch.exemplars, &exemplars_buf_);
-      recs[n++] = exemplars_buf_;
+      records_.push_back(exemplars_buf_);
     }
-    if (!meta_scratch_.empty()) {
-      meta_buf_.clear();
-      EncodeMetadata(meta_scratch_, &meta_buf_);
-      recs[n++] = meta_buf_;
-    }
+    chunked(absl::MakeConstSpan(meta_scratch_), &meta_buf_,
+            [](absl::Span<const RefMetadata> x, std::string* b) { EncodeMetadata(x, b); });
+    const size_t n = records_.size();
     if (n == 0) {
       PublishLocked();
       return absl::OkStatus();
     }
     absl::Status s = error_.ok() ? absl::OkStatus() : writer_->Recover();
-    if (s.ok()) s = writer_->AddRecords(absl::MakeConstSpan(recs, n));
+    if (s.ok()) s = writer_->AddRecords(records_);
     if (!s.ok()) {
       // Nothing of the batch is in the log: the next commit writes its
       // Series and Metadata records again.
@@ -291,6 +316,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     ReleaseIfOversized(exemplars_buf_, kept_exemplars > 0 ? exemplars_buf_.size() : 0);
     ReleaseIfOversized(meta_buf_, meta_scratch_.empty() ? 0 : meta_buf_.size());
     ReleaseIfOversized(meta_scratch_, meta_scratch_.size());
+    ReleaseIfOversized(records_, records_.size());
     ReleaseIfOversized(logged_series_, logged_series_.size());
     PublishLocked();
   }

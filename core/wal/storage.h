@@ -93,6 +93,10 @@
 
 namespace outpost::wal {
 
+// Entries per Series, Samples or Metadata record a commit writes (a larger
+// commit writes several records of each type, in the same order).
+inline constexpr size_t kMaxRecordEntries = 4096;
+
 struct StorageOptions {
   uint64_t segment_size = kDefaultSegmentSize;  // multiple of kPageSize
   bool compress = true;                         // snappy
@@ -272,6 +276,11 @@ class Storage final : public SampleSink {
   std::string samples_buf_ ABSL_GUARDED_BY(mu_);
   std::string meta_buf_ ABSL_GUARDED_BY(mu_);
   std::string exemplars_buf_ ABSL_GUARDED_BY(mu_);
+  // The records of one commit: views into the buffers above, each of which
+  // may hold several records back to back (at most kMaxRecordEntries
+  // entries each).
+  std::vector<std::string_view> records_ ABSL_GUARDED_BY(mu_);
+  std::vector<size_t> record_ends_ ABSL_GUARDED_BY(mu_);  // scratch
   std::vector<RefMetadata> meta_scratch_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> logged_series_ ABSL_GUARDED_BY(mu_);  // refs in series_buf_
   // Write-failure state: error_ is set while writes fail.

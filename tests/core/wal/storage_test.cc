@@ -63,6 +63,41 @@ TEST_F(StorageTest, CommitWritesSeriesSamplesMetadataInOrder) {
   EXPECT_EQ(w.corruptions, 0u);
 }
 
+TEST_F(StorageTest, LargeCommitIsSplitIntoBoundedRecordsInOrder) {
+  // 2.5 records' worth of new series: Series, Samples and Metadata records
+  // of at most kMaxRecordEntries entries each, in that order, holding every
+  // entry once and in order; replay finds them all.
+  const int n = static_cast<int>(2 * kMaxRecordEntries + kMaxRecordEntries / 2);
+  MetricFamily fam{"m", MetricType::kCounter, "help", ""};
+  {
+    auto st = Open();
+    auto app = st->NewAppender();
+    for (int i = 0; i < n; ++i) {
+      uint64_t r = app->Ref(Series("m", i));
+      app->SetMetadata(r, fam);
+      app->Append(r, 1000 + i, i);
+    }
+    ASSERT_TRUE(app->Commit().ok());
+    ASSERT_TRUE(st->Close().ok());
+  }
+  DecodedWal w = ReadWal(&env_, kWal);
+  using T = RecordType;
+  EXPECT_THAT(w.types, ElementsAre(T::kSeries, T::kSeries, T::kSeries, T::kSamples, T::kSamples,
+                                   T::kSamples, T::kMetadata, T::kMetadata, T::kMetadata));
+  ASSERT_EQ(w.series.size(), static_cast<size_t>(n));
+  ASSERT_EQ(w.samples.size(), static_cast<size_t>(n));
+  ASSERT_EQ(w.metadata.size(), static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(w.series[i], (RefSeries{static_cast<uint64_t>(i + 1), Series("m", i)})) << i;
+    EXPECT_EQ(w.samples[i], (RefSample{static_cast<uint64_t>(i + 1), 1000 + i, double(i)})) << i;
+    EXPECT_EQ(w.metadata[i].ref, static_cast<uint64_t>(i + 1)) << i;
+  }
+  auto st = Open();
+  EXPECT_EQ(st->stats().active_series, static_cast<uint64_t>(n));
+  EXPECT_EQ(st->LookupRef(Series("m", n - 1)), static_cast<uint64_t>(n));
+  EXPECT_EQ(st->LastTimestamp(n), 1000 + n - 1);
+}
+
 TEST_F(StorageTest, ChangedMetadataIsWrittenAgain) {
   auto st = Open();
   MetricFamily fam{"x", MetricType::kGauge, "old", ""};
