@@ -34,8 +34,44 @@ struct CollectionPipeline::ReportSeries {
 
 size_t CollectionPipeline::KeyHash::operator()(const KeyView& k) const {
   size_t h = absl::HashOf(k.family, k.suffix);
-  for (const Label& l : *k.labels) h = absl::HashOf(h, l.name, l.value);
+  auto add = [&h](std::string_view name, std::string_view value) {
+    h = absl::HashOf(h, name, value);
+  };
+  if (k.labels != nullptr) {
+    for (const Label& l : *k.labels) add(l.name, l.value);
+  } else {
+    ForEachLabel(k.raw->bytes(), add);
+  }
   return h;
+}
+
+bool CollectionPipeline::KeyEq::Equal(const KeyView& x, const KeyView& y) {
+  if (x.family != y.family || x.suffix != y.suffix) return false;
+  if (x.raw != nullptr && y.raw != nullptr) return *x.raw == *y.raw;  // interned
+  if (x.labels != nullptr && y.labels != nullptr) return *x.labels == *y.labels;
+  const Labels& labels = x.labels != nullptr ? *x.labels : *y.labels;
+  const LabelSet& raw = x.raw != nullptr ? *x.raw : *y.raw;
+  size_t i = 0;
+  bool same = true;
+  const bool ok = ForEachLabel(raw.bytes(), [&](std::string_view n, std::string_view v) {
+    if (!same || i >= labels.size() || labels[i].name != n || labels[i].value != v) {
+      same = false;
+    }
+    ++i;
+  });
+  return ok && same && i == labels.size();
+}
+
+CollectionPipeline::Entry& CollectionPipeline::EntryBlocks::push_back(Entry e) {
+  if (size_ % kBlock == 0) blocks_.push_back(std::make_unique<Entry[]>(kBlock));
+  Entry& slot = (*this)[size_];
+  slot = std::move(e);
+  ++size_;
+  return slot;
+}
+
+std::string CollectionPipeline::NameOf(const Entry& e) const {
+  return absl::StrCat(e.family->name, suffixes_[e.suffix]);
 }
 
 CollectionPipeline::CollectionPipeline(TargetOptions opts, std::shared_ptr<SampleSink> sink)
@@ -88,13 +124,18 @@ Labels CollectionPipeline::FinalLabels(const std::string& name, const Labels& ra
 
 SeriesRef CollectionPipeline::Series(const MetricFamily& family, const Labels& labels,
                                      std::string_view suffix) {
-  auto it = index_.find(KeyView{&family, suffix, &labels});
+  uint16_t suffix_index = 0;
+  while (suffix_index < suffixes_.size() && suffixes_[suffix_index] != suffix) ++suffix_index;
+  if (suffix_index == suffixes_.size()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    suffixes_.emplace_back(suffix);
+  }
+  auto it = index_.find(KeyView{&family, suffix_index, &labels, nullptr});
   if (it != index_.end()) return *it + 1;
   Entry e;
   e.family = &family;
-  e.name = family.name;
-  e.name.append(suffix);
-  e.raw = labels;
+  e.suffix = suffix_index;
+  e.raw = LabelStore::Default().Intern(labels);
   const uint32_t idx = static_cast<uint32_t>(entries_.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -138,7 +179,7 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
   Stats stats;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (Entry& e : entries_) {
+    entries_.ForEach([&](Entry& e) {
       const bool now = keep && e.round == round_;
       const bool before = committed_ != 0 && e.committed_round == committed_;
       // Final labels: computed when needed (first write, or a comeback
@@ -146,7 +187,7 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
       Labels final;
       if (now && (!e.resolved || (app != nullptr && !e.dropped && e.sink_ref == 0)) &&
           !target_dropped_) {
-        final = FinalLabels(e.name, e.raw, &e.dropped);
+        final = FinalLabels(NameOf(e), e.raw.ToLabels(), &e.dropped);
         e.resolved = true;
       }
       if (now) {
@@ -172,7 +213,7 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
         e.committed_value = e.value;
         e.committed_round = round_;
       }
-    }
+    });
     committed_ = round_;
     stats_ = stats;
   }
@@ -194,12 +235,12 @@ absl::Status CollectionPipeline::ReportFailure(absl::Time t, absl::Duration took
     // (scrape/scrape.go: an empty append after an error).
     std::lock_guard<std::mutex> lock(mu_);
     if (app != nullptr && committed_ != 0) {
-      for (Entry& e : entries_) {
+      entries_.ForEach([&](Entry& e) {
         if (e.committed_round == committed_ && !e.dropped && e.sink_ref != 0) {
           app->Append(e.sink_ref, t_ms, StaleNaN());
           e.sink_ref = 0;
         }
-      }
+      });
     }
     committed_ = 0;
     stats_ = Stats{};
@@ -217,11 +258,11 @@ absl::Status CollectionPipeline::MarkAllStale(absl::Time t) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (committed_ != 0) {
-      for (const Entry& e : entries_) {
+      entries_.ForEach([&](const Entry& e) {
         if (e.committed_round == committed_ && !e.dropped && e.sink_ref != 0) {
           app->Append(e.sink_ref, t_ms, StaleNaN());
         }
-      }
+      });
     }
     committed_ = 0;
   }
@@ -237,11 +278,11 @@ std::vector<CollectedSample> CollectionPipeline::Snapshot() const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (committed_ == 0) return out;
-    for (const Entry& e : entries_) {
+    entries_.ForEach([&](const Entry& e) {
       if (e.committed_round == committed_) {
-        out.push_back(CollectedSample{e.family, e.name, e.raw, e.committed_value});
+        out.push_back(CollectedSample{e.family, NameOf(e), e.raw.ToLabels(), e.committed_value});
       }
-    }
+    });
   }
   std::sort(out.begin(), out.end(), [](const CollectedSample& a, const CollectedSample& b) {
     if (a.family->name != b.family->name) return a.family->name < b.family->name;

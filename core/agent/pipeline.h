@@ -37,6 +37,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "core/base/label_set.h"
 #include "core/base/sink.h"
 #include "core/base/metric.h"
 #include "core/relabel/relabel.h"
@@ -104,50 +105,76 @@ class CollectionPipeline final : public Appender {
   Stats last_stats() const;
 
  private:
-  // One series the collector reported. Only the raw labels are kept: the
-  // final labels (target labels merged, metric_relabel_configs applied) are
-  // computed when the series is first written and again only if it comes
-  // back after a staleness marker, because the sink keeps its own copy.
+  // One series the collector reported. Only the raw labels are kept,
+  // interned (core/base/label_set.h: ~1/4 of a Labels value, and shared
+  // with every other pipeline reporting the same set): the final labels
+  // (target labels merged, metric_relabel_configs applied) are computed when
+  // the series is first written and again only if it comes back after a
+  // staleness marker, because the sink keeps its own copy.
   struct Entry {
-    const MetricFamily* family;
-    std::string name;  // family->name + suffix
-    Labels raw;
-    bool resolved = false;  // `dropped` is known (set at the first commit)
-    bool dropped = false;
-    uint64_t sink_ref = 0;  // 0: not written yet, or reset after a stale marker
+    const MetricFamily* family = nullptr;
+    LabelSet raw;
+    uint64_t sink_ref = 0;       // 0: not written yet, or reset after a stale marker
     double value = 0;            // this round's value
-    uint32_t round = 0;          // round of the last Add
     double committed_value = 0;  // value in the last committed round
+    uint32_t round = 0;          // round of the last Add
     uint32_t committed_round = 0;
+    uint16_t suffix = 0;         // index in suffixes_
+    bool resolved = false;       // `dropped` is known (set at the first commit)
+    bool dropped = false;
+  };
+  // Entries in blocks of fixed size: no copy and no doubled capacity when
+  // a large collection grows them, and fixed addresses.
+  class EntryBlocks {
+   public:
+    static constexpr size_t kBlock = 1024;
+    size_t size() const { return size_; }
+    Entry& operator[](size_t i) { return blocks_[i / kBlock][i % kBlock]; }
+    const Entry& operator[](size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+    Entry& push_back(Entry e);
+    template <typename F>
+    void ForEach(F&& f) {
+      for (size_t i = 0; i < size_; ++i) f((*this)[i]);
+    }
+    template <typename F>
+    void ForEach(F&& f) const {
+      for (size_t i = 0; i < size_; ++i) f((*this)[i]);
+    }
+
+   private:
+    std::vector<std::unique_ptr<Entry[]>> blocks_;
+    size_t size_ = 0;
   };
   struct KeyView {
     const MetricFamily* family;
-    std::string_view suffix;
-    const Labels* labels;
+    uint16_t suffix;
+    const Labels* labels;  // a looked-up series
+    const LabelSet* raw;   // or a stored one
   };
   // index_ holds entry indices; hashing and comparing look through to
   // entries_, so the key is not a second copy of the labels.
   struct KeyHash {
     using is_transparent = void;
-    const std::vector<Entry>* entries;
+    const EntryBlocks* entries;
     size_t operator()(const KeyView& k) const;
     size_t operator()(uint32_t i) const { return (*this)(View(*entries, i)); }
   };
   struct KeyEq {
     using is_transparent = void;
-    const std::vector<Entry>* entries;
+    const EntryBlocks* entries;
     KeyView Of(const KeyView& k) const { return k; }
     KeyView Of(uint32_t i) const { return View(*entries, i); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      const KeyView x = Of(a), y = Of(b);
-      return x.family == y.family && x.suffix == y.suffix && *x.labels == *y.labels;
+      return Equal(Of(a), Of(b));
     }
+    static bool Equal(const KeyView& x, const KeyView& y);
   };
-  static KeyView View(const std::vector<Entry>& entries, uint32_t i) {
+  static KeyView View(const EntryBlocks& entries, uint32_t i) {
     const Entry& e = entries[i];
-    return {e.family, std::string_view(e.name).substr(e.family->name.size()), &e.raw};
+    return {e.family, e.suffix, nullptr, &e.raw};
   }
+  std::string NameOf(const Entry& e) const;
   struct ReportSeries;
 
   Labels FinalLabels(const std::string& name, const Labels& raw, bool* dropped) const;
@@ -159,7 +186,10 @@ class CollectionPipeline final : public Appender {
   Labels target_labels_;
   bool target_dropped_ = false;
 
-  std::vector<Entry> entries_;  // growth guarded by mu_ (Snapshot reads it)
+  EntryBlocks entries_;  // growth guarded by mu_ (Snapshot reads it)
+  // Name suffixes the collector used ("", "_bucket", ...); Entry::suffix
+  // indexes them. Guarded like entries_.
+  std::vector<std::string> suffixes_{""};
   absl::flat_hash_set<uint32_t, KeyHash, KeyEq> index_;  // entries_ indices
   uint32_t round_ = 1;          // the round being collected
   uint32_t committed_ = 0;      // the last committed round
