@@ -101,6 +101,13 @@ start_null_receiver() {
   wait_http "http://127.0.0.1:$RECV_PORT/counts" 15 "$RECV_PID" || die "the null receiver did not start: $(tail -n 5 "$1")"
 }
 
+# metric_sum URL NAME: the sum of NAME's samples (any labels) on the
+# /metrics page at URL; 0 when absent.
+metric_sum() {
+  curl -fsS --max-time 5 "$1" 2>/dev/null |
+    awk -v n="$2" '$1 == n || index($0, n "{") == 1 {s += $NF} END {printf "%.15g\n", s + 0}'
+}
+
 # receiver_count PATH requests|bytes: what the null receiver got on PATH.
 receiver_count() {
   local f=2
