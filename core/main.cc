@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "core/agent/cli.h"
+#include "core/base/malloc_tuning.h"
 #include "integrations/registry.h"
 #include "logs/logs.h"
 #include "remote_write/endpoint.h"
 
 int main(int argc, char** argv) {
+  outpost::TuneMalloc();
   std::vector<std::string> args(argv + 1, argv + argc);
   return outpost::RunMain(args, outpost::integrations::Builtin(),
                           outpost::remote_write::MakeShipperFactory(),

@@ -29,6 +29,10 @@ struct Storage::Batch {
     return new_series.empty() && samples.empty() && metadata.empty() && exemplars.empty();
   }
   void Clear() {
+    // New series and metadata come in bursts (a new target's first round):
+    // their buffers are not kept once a round needs far less (samples' are).
+    ReleaseIfOversized(new_series, new_series.size());
+    ReleaseIfOversized(metadata, metadata.size());
     new_series.clear();
     samples.clear();
     exemplars.clear();

@@ -45,6 +45,7 @@
 #include "core/agent/shipped_wal.h"
 #include "core/base/labels.h"
 #include "core/base/log.h"
+#include "core/base/malloc_tuning.h"
 #include "core/base/metric.h"
 #include "prometheus/registry.h"
 #include "remote_write/endpoint.h"
@@ -89,6 +90,7 @@ TargetOptions Target() {
 }
 
 int RunOne(int64_t n) {
+  TuneMalloc();  // as the agent's main() does
   log::SetLevel(log::Level::kWarn);
   std::atomic<int64_t> received{0};
   auto stub = remote_write::testing::StubServer::Start(

@@ -1,0 +1,26 @@
+// glibc malloc settings for a long-running agent whose memory should follow
+// its steady-state work (issue 23).
+//
+// glibc raises its mmap threshold each time a large mmapped block is freed
+// (up to 32 MiB on 64-bit, malloc/malloc.c "dynamic mmap threshold"): after
+// the first large transient buffer (the Series records of a new 100k-series
+// target, a backlog request) every later one comes from the heap, where a
+// freed block rarely reaches the top and is never given back. A fixed
+// threshold keeps large buffers mmapped, so freeing them returns the pages.
+#ifndef OUTPOST_CORE_BASE_MALLOC_TUNING_H_
+#define OUTPOST_CORE_BASE_MALLOC_TUNING_H_
+
+#include <cstddef>
+
+namespace outpost {
+
+// The threshold TuneMalloc sets (glibc's initial default, kept fixed).
+inline constexpr size_t kMallocMmapThreshold = 128 << 10;
+
+// Sets the threshold (unless MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES says
+// otherwise). Call once, early in main, before threads start.
+void TuneMalloc();
+
+}  // namespace outpost
+
+#endif  // OUTPOST_CORE_BASE_MALLOC_TUNING_H_
