@@ -64,6 +64,12 @@ ScrapeCache::ScrapeCache(AppendOptions opts, std::shared_ptr<SampleSink> sink)
 
 ScrapeCache::~ScrapeCache() = default;
 
+ScrapeCache::Key ScrapeCache::KeyOf(std::string_view series_text) {
+  // Two independent hashes of the text (the second one seeded).
+  return Key{absl::HashOf(series_text),
+             absl::HashOf(uint64_t{0x9e3779b97f4a7c15}, series_text, series_text.size())};
+}
+
 const MetricFamily* ScrapeCache::FamilyOf(std::string_view metric) {
   auto it = families_.find(ToAbsl(metric));
   if (it != families_.end()) return &it->second;
@@ -125,16 +131,14 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
         break;
     }
     ++stats_.samples_scraped;
-    auto it = cache_.find(ToAbsl(p.series()));
-    Entry* e;
-    if (it == cache_.end()) {
-      e = &cache_[ToAbsl(p.series())];
+    const Key key = KeyOf(p.series());
+    auto [it, fresh] = cache_.try_emplace(key);
+    Entry* e = &it->second;
+    if (fresh) {
       if (absl::Status st = NewSeries(p, app, e); !st.ok()) {
-        cache_.erase(ToAbsl(p.series()));
+        cache_.erase(it);
         return st;
       }
-    } else {
-      e = &it->second;
     }
     if (e->seen == scrape_) {
       ++stats_.duplicates;
@@ -166,8 +170,8 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
       x.t_ms = x.exemplar.timestamp_ms.value_or(ts);
       // An exposition repeats its last exemplar every scrape; like
       // Prometheus agent's AppendExemplar, only a new one is kept.
-      const uint64_t id = absl::HashOf(x.exemplar.labels.Hash(), x.t_ms,
-                                       std::bit_cast<uint64_t>(x.exemplar.value));
+      const auto id = static_cast<uint32_t>(absl::HashOf(
+          x.exemplar.labels.Hash(), x.t_ms, std::bit_cast<uint64_t>(x.exemplar.value)));
       if (id == e->last_exemplar) continue;
       e->last_exemplar = id;
       pending_exemplars_.push_back(std::move(x));

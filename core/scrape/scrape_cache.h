@@ -9,7 +9,10 @@
 // The cache is keyed by the raw series text of the body, so a steady-state
 // sample costs one hash lookup and one append: labels are only built,
 // merged and relabeled the first time a series is seen (or after the sink
-// forgot it).
+// forgot it). The text itself is not kept (issue 23: the labels live once,
+// in the process' LabelStore): the key is a 128-bit hash of it, two
+// independent 64-bit hashes, so two series of a target share an entry with
+// probability n^2 / 2^129 (below 1e-26 for a million series).
 //
 // A failed scrape (HTTP error, parse error, sample_limit or a label limit
 // exceeded) appends nothing of the body: it writes staleness markers for
@@ -81,12 +84,20 @@ class ScrapeCache {
  private:
   struct Entry {
     uint64_t ref = 0;        // sink reference; 0 for dropped series
-    bool dropped = false;    // metric relabeling dropped it
-    uint64_t seen = 0;       // the last scrape that had it
     int64_t last_ts = 0;     // timestamp of the last sample
+    uint32_t seen = 0;       // the last scrape that had it (scrape_ mod 2^32)
+    uint32_t last_exemplar = 0;  // identity of the last exemplar appended
+    bool dropped = false;    // metric relabeling dropped it
     bool explicit_ts = false;  // the last sample had its own timestamp
-    uint64_t last_exemplar = 0;  // identity of the last exemplar appended
   };
+  struct Key {
+    uint64_t a, b;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return k.a; }  // already a hash
+  };
+  static Key KeyOf(std::string_view series_text);
   struct PendingExemplar {
     Entry* entry;
     int64_t t_ms;
@@ -107,13 +118,13 @@ class ScrapeCache {
 
   const AppendOptions opts_;
   const std::shared_ptr<SampleSink> sink_;
-  absl::node_hash_map<std::string, Entry> cache_;  // raw series text → entry
+  absl::node_hash_map<Key, Entry, KeyHash> cache_;  // hash of the raw series text → entry
   absl::node_hash_map<std::string, MetricFamily> families_;  // TYPE/HELP/UNIT seen
   std::vector<Entry*> last_;      // series of the last good scrape
   std::vector<Entry*> current_;   // series of this scrape
   std::vector<Pending> pending_;  // this scrape's samples, until limits pass
   std::vector<PendingExemplar> pending_exemplars_;  // and their exemplars
-  uint64_t scrape_ = 0;
+  uint32_t scrape_ = 0;
   ScrapeStats stats_;
   Labels report_labels_[5];
   uint64_t report_refs_[5] = {};
