@@ -28,7 +28,6 @@ cpu_seconds() {
   awk -v u="${12}" -v s="${13}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f\n", (u + s) / hz}'
 }
 
-# A field of /proc/PID/status in KiB (VmRSS, VmHWM, ...); 0 when gone.
 # scrape_cpu_ms PID URL N: the process's CPU milliseconds per GET of URL,
 # over N GETs (its utime+stime before and after).
 scrape_cpu_ms() {
@@ -39,6 +38,7 @@ scrape_cpu_ms() {
   awk -v a="$after" -v b="$before" -v n="$3" 'BEGIN {printf "%.3f", (a - b) * 1000 / n}'
 }
 
+# A field of /proc/PID/status in KiB (VmRSS, VmHWM, ...); 0 when gone.
 proc_status_kb() {
   awk -v k="$2:" '$1 == k {print $2; found=1} END {if (!found) print 0}' "/proc/$1/status" 2>/dev/null || echo 0
 }
