@@ -64,11 +64,11 @@ void ForEachSentLabel(const SeriesLabels& s, F&& f) {
   const Labels& ext = *s.external;
   size_t j = 0;
   ForEachLabel(s.set.bytes(), [&](std::string_view n, std::string_view v) {
-    while (j < ext.size() && ext[j].name < n) {
+    while (j < ext.size() && std::string_view(ext[j].name) < n) {
       f(std::string_view(ext[j].name), std::string_view(ext[j].value));
       ++j;
     }
-    if (j < ext.size() && ext[j].name == n) ++j;  // the series' own label wins
+    if (j < ext.size() && std::string_view(ext[j].name) == n) ++j;  // the series' own label wins
     f(n, v);
   });
   for (; j < ext.size(); ++j) f(std::string_view(ext[j].name), std::string_view(ext[j].value));

@@ -54,7 +54,7 @@ bool CollectionPipeline::KeyEq::Equal(const KeyView& x, const KeyView& y) {
   size_t i = 0;
   bool same = true;
   const bool ok = ForEachLabel(raw.bytes(), [&](std::string_view n, std::string_view v) {
-    if (!same || i >= labels.size() || labels[i].name != n || labels[i].value != v) {
+    if (!same || i >= labels.size() || std::string_view(labels[i].name) != n || std::string_view(labels[i].value) != v) {
       same = false;
     }
     ++i;

@@ -140,6 +140,7 @@ inline bool Uvarint(const char** p, const char* end, uint64_t* v) {
   uint64_t x = 0;
   for (int shift = 0; shift < 64 && *p < end; shift += 7) {
     const auto b = static_cast<uint8_t>(*(*p)++);
+    if (shift == 63 && b > 1) return false;  // overflows 64 bits
     x |= static_cast<uint64_t>(b & 0x7f) << shift;
     if (b < 0x80) {
       *v = x;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/label_set.h"
 #include "core/wal/records.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -13,7 +14,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (GetRecordType(in)) {
     case RecordType::kSeries: {
       std::vector<RefSeries> a, b;
-      if (!DecodeSeries(in, &a).ok()) break;
+      // The raw decoder (labels left encoded, then canonicalized: what the
+      // watcher and replay intern) agrees with the full one.
+      std::vector<RawSeries> raw;
+      const bool raw_ok = DecodeSeriesRaw(in, &raw).ok();
+      if (DecodeSeries(in, &a).ok() != raw_ok) __builtin_trap();
+      if (!raw_ok) break;
+      if (raw.size() != a.size()) __builtin_trap();
+      std::string scratch;
+      for (size_t i = 0; i < raw.size(); ++i) {
+        outpost::Labels l;
+        const std::string_view bytes = outpost::CanonicalLabelBytes(raw[i].labels, &scratch);
+        if (raw[i].ref != a[i].ref || !outpost::DecodeLabelBytes(bytes, &l) || l != a[i].labels) {
+          __builtin_trap();
+        }
+      }
       std::string enc;
       EncodeSeries(a, &enc);
       if (!DecodeSeries(enc, &b).ok() || a != b) __builtin_trap();
