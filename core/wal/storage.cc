@@ -182,8 +182,8 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
 
     // Series records first: any series of this batch not yet in the log
     // (also on rollback, so the refs handed out stay resolvable).
-    // A commit of many new series or samples (a 100k-series target's first
-    // scrape) is logged as several records of at most kMaxRecordEntries
+    // A commit of many new series or samples (a 100k-series target's
+    // scrapes) is logged as several records of at most kMaxRecordEntries
     // entries each, so whoever reads them back (the watchers, replay) needs
     // buffers of a bounded size, and an endpoint's in-flight window (its
     // done-beyond table, remote_write/progress.h) stays small.

@@ -94,8 +94,11 @@
 namespace outpost::wal {
 
 // Entries per Series, Samples or Metadata record a commit writes (a larger
-// commit writes several records of each type, in the same order).
-inline constexpr size_t kMaxRecordEntries = 4096;
+// commit writes several records of each type, in the same order). Small
+// enough that an endpoint's done-beyond table (remote_write/progress.h: the
+// samples of its partly acknowledged records), which it saves after every
+// request, stays at about one record.
+inline constexpr size_t kMaxRecordEntries = 1024;
 
 struct StorageOptions {
   uint64_t segment_size = kDefaultSegmentSize;  // multiple of kPageSize
