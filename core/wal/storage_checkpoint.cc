@@ -104,18 +104,22 @@ absl::Status Storage::Truncate(const TruncateOptions& opts) {
   absl::StatusOr<std::vector<uint64_t>> cps = ListCheckpoints(env_, dir_);
   if (cps.ok() && !cps->empty()) inputs.push_back(JoinPath(dir_, CheckpointName(cps->back())));
   inputs.push_back(dir_);
-  std::vector<RefSeries> series;
+  // Series kept are copied into the checkpoint's records as the bytes
+  // they were logged with (never decoded into Labels: a checkpoint of 100k
+  // series would otherwise make ~50 MB of small allocations that stay in
+  // the heap), at most kMaxRecordEntries or 1 MiB per record.
+  std::string series_rec, samples_rec, canonical;
+  size_t series_n = 0;
   std::vector<RefSample> samples;
   std::vector<RefMetadata> meta_in;
   absl::flat_hash_map<uint64_t, RefMetadata> latest_meta;
-  std::string series_rec, samples_rec;
   auto flush = [&](bool force) {
     if (!s.ok()) return;
-    if (series.size() > 0 && (force || series_rec.size() > kCheckpointBatchBytes)) {
-      series_rec.clear();
-      EncodeSeries(series, &series_rec);
+    if (series_n > 0 &&
+        (force || series_n >= kMaxRecordEntries || series_rec.size() > kCheckpointBatchBytes)) {
       s = out->AddRecord(series_rec);
-      series.clear();
+      series_rec.clear();
+      series_n = 0;
     }
     if (s.ok() && samples.size() > 0 && (force || samples.size() * 12 > kCheckpointBatchBytes)) {
       samples_rec.clear();
@@ -133,16 +137,19 @@ absl::Status Storage::Truncate(const TruncateOptions& opts) {
       break;
     }
     std::string_view rec;
-    std::vector<RefSeries> dec_series;
+    std::vector<RawSeries> dec_series;
     std::vector<RefSample> dec_samples;
     while (s.ok() && (*r)->ReadRecord(&rec)) {
       if (!is_cp && (*r)->segment() > last) break;
       switch (GetRecordType(rec)) {
         case RecordType::kSeries:
           dec_series.clear();
-          (void)DecodeSeries(rec, &dec_series);
-          for (RefSeries& x : dec_series) {
-            if (keep(x.ref)) series.push_back(std::move(x));
+          (void)DecodeSeriesRaw(rec, &dec_series);
+          for (const RawSeries& x : dec_series) {
+            if (!keep(x.ref)) continue;
+            if (series_n == 0) AppendSeriesHeader(&series_rec);
+            AppendSeriesEntry(x.ref, CanonicalLabelBytes(x.labels, &canonical), &series_rec);
+            ++series_n;
           }
           break;
         case RecordType::kSamples:
@@ -173,8 +180,11 @@ absl::Status Storage::Truncate(const TruncateOptions& opts) {
     std::sort(meta.begin(), meta.end(),
               [](const RefMetadata& a, const RefMetadata& b) { return a.ref < b.ref; });
     std::string rec;
-    EncodeMetadata(meta, &rec);
-    s = out->AddRecord(rec);
+    for (size_t at = 0; at < meta.size() && s.ok(); at += kMaxRecordEntries) {
+      rec.clear();
+      EncodeMetadata(absl::MakeConstSpan(meta).subspan(at, kMaxRecordEntries), &rec);
+      s = out->AddRecord(rec);
+    }
   }
   if (out != nullptr) {
     absl::Status c = out->Close();  // pads and fsyncs
