@@ -104,15 +104,9 @@ if [ -z "$OUTPOST" ]; then
     cmake --build "$REPO/build-release" --target outpost -j2 >&2
   fi
 fi
-[ -x "$OUTPOST" ] || die "outpost binary $OUTPOST missing"
-OUTPOST=$(cd "$(dirname "$OUTPOST")" && pwd)/$(basename "$OUTPOST")
-
-bench_init
-[ -n "${BENCH_KEEP_TMP:-}" ] && echo "temp dir: $BENCH_TMP" >&2
-T=$BENCH_TMP
+bench_setup_outpost
 RESULTS=$T/results.tsv
 : >"$RESULTS"
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # --- shared services: MariaDB, Redis, receiver ----------------------------
 DB_USER=exporter

@@ -176,6 +176,20 @@ bench_init() {
   trap 'exit 143' TERM
 }
 
+# bench_setup_outpost: the start of a script that runs outpost: $OUTPOST
+# must be an executable (made absolute), then bench_init; T is the temp
+# dir (printed with --keep, i.e. BENCH_KEEP_TMP).
+bench_setup_outpost() {
+  [ -x "$OUTPOST" ] || die "outpost binary $OUTPOST missing"
+  OUTPOST=$(cd "$(dirname "$OUTPOST")" && pwd)/$(basename "$OUTPOST")
+  bench_init
+  if [ -n "${BENCH_KEEP_TMP:-}" ]; then echo "temp dir: $BENCH_TMP" >&2; fi
+  T=$BENCH_TMP
+}
+
+# log MSG...: one timestamped line on stderr.
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
 # wait_http URL SECONDS [PID]: polls until URL answers 2xx; fails when the
 # time is up or PID died.
 wait_http() {

@@ -55,13 +55,7 @@ done
 
 need_binary curl curl
 need_binary python3 python3
-[ -x "$OUTPOST" ] || die "outpost binary $OUTPOST missing"
-OUTPOST=$(cd "$(dirname "$OUTPOST")" && pwd)/$(basename "$OUTPOST")
-
-bench_init
-[ -n "${BENCH_KEEP_TMP:-}" ] && echo "temp dir: $BENCH_TMP" >&2
-T=$BENCH_TMP
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+bench_setup_outpost
 
 mkdir -p "$T/www" "$T/outpost"
 gen_target "$T/www/metrics" --series "$SERIES"
