@@ -63,11 +63,12 @@ bool CollectionPipeline::KeyEq::Equal(const KeyView& x, const KeyView& y) {
 }
 
 CollectionPipeline::Entry& CollectionPipeline::EntryBlocks::push_back(Entry e) {
-  if (size_ % kBlock == 0) blocks_.push_back(std::make_unique<Entry[]>(kBlock));
-  Entry& slot = (*this)[size_];
-  slot = std::move(e);
+  if (blocks_.empty() || blocks_.back().size() == kBlock) {
+    blocks_.emplace_back();
+    if (blocks_.size() > 1) blocks_.back().reserve(kBlock);
+  }
   ++size_;
-  return slot;
+  return blocks_.back().emplace_back(std::move(e));
 }
 
 std::string CollectionPipeline::NameOf(const Entry& e) const {

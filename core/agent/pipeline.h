@@ -123,8 +123,10 @@ class CollectionPipeline final : public Appender {
     bool resolved = false;       // `dropped` is known (set at the first commit)
     bool dropped = false;
   };
-  // Entries in blocks of fixed size: no copy and no doubled capacity when
-  // a large collection grows them, and fixed addresses.
+  // Entries in blocks of kBlock: a large collection grows by whole blocks
+  // (no copy of what it has, no doubled capacity); the first block grows
+  // like a vector, so a target with a few dozen series (one of 500
+  // blackbox targets) does not hold a whole block.
   class EntryBlocks {
    public:
     static constexpr size_t kBlock = 1024;
@@ -142,7 +144,7 @@ class CollectionPipeline final : public Appender {
     }
 
    private:
-    std::vector<std::unique_ptr<Entry[]>> blocks_;
+    std::vector<std::vector<Entry>> blocks_;
     size_t size_ = 0;
   };
   struct KeyView {
