@@ -200,7 +200,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       }
       AppendSeriesEntry(e->ref, e->labels.bytes(), &series_buf_);
       e->written = true;
-      e->last_segment = segment;
+      e->last_segment = static_cast<uint32_t>(segment);
       logged_series_.push_back(ref);
     }
     const size_t n_series = logged_series_.size();
@@ -222,7 +222,7 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
           continue;
         }
         e->last_ts = s.t;
-        e->last_segment = segment;
+        e->last_segment = static_cast<uint32_t>(segment);
         min_ts = std::min(min_ts, s.t);
         max_ts = std::max(max_ts, s.t);
         batch.samples[kept++] = s;

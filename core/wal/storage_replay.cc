@@ -164,7 +164,7 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
         e->written = true;
         if (created) {
           ++stats_.created_series;
-          e->last_segment = segment;
+          e->last_segment = static_cast<uint32_t>(segment);
           deleted_.erase(e->ref);
         }
       }
@@ -183,7 +183,7 @@ void Storage::ReplayRecord(std::string_view rec, uint64_t segment,
           continue;
         }
         if (s.t > e->last_ts) e->last_ts = s.t;
-        e->last_segment = segment;
+        e->last_segment = static_cast<uint32_t>(segment);
         ++known;
         min_ts = std::min(min_ts, s.t);
         max_ts = std::max(max_ts, s.t);
