@@ -32,6 +32,23 @@ struct CollectionPipeline::ReportSeries {
   uint64_t refs[kReportCount] = {};
 };
 
+template <typename F>
+bool CollectionPipeline::ForEachRawLabel(const Entry& e, const Labels& target, F&& f) {
+  if (!e.final_form) return ForEachLabel(e.labels.bytes(), f);
+  return ForEachLabel(e.labels.bytes(), [&](std::string_view n, std::string_view v) {
+    if (n != kMetricName && !target.Has(n)) f(n, v);
+  });
+}
+
+Labels CollectionPipeline::RawLabels(const Entry& e) const {
+  if (!e.final_form) return e.labels.ToLabels();
+  std::vector<Label> out;
+  ForEachRawLabel(e, target_labels_, [&](std::string_view n, std::string_view v) {
+    out.push_back(Label{std::string(n), std::string(v)});
+  });
+  return Labels::FromUnsorted(std::move(out));  // already sorted
+}
+
 size_t CollectionPipeline::KeyHash::operator()(const KeyView& k) const {
   size_t h = absl::HashOf(k.family, k.suffix);
   auto add = [&h](std::string_view name, std::string_view value) {
@@ -40,21 +57,23 @@ size_t CollectionPipeline::KeyHash::operator()(const KeyView& k) const {
   if (k.labels != nullptr) {
     for (const Label& l : *k.labels) add(l.name, l.value);
   } else {
-    ForEachLabel(k.raw->bytes(), add);
+    ForEachRawLabel(*k.entry, *target, add);
   }
   return h;
 }
 
-bool CollectionPipeline::KeyEq::Equal(const KeyView& x, const KeyView& y) {
+bool CollectionPipeline::KeyEq::Equal(const KeyView& x, const KeyView& y, const Labels& target) {
   if (x.family != y.family || x.suffix != y.suffix) return false;
-  if (x.raw != nullptr && y.raw != nullptr) return *x.raw == *y.raw;  // interned
+  // Two stored entries: never two for one series (Series looks up first).
+  if (x.entry != nullptr && y.entry != nullptr) return x.entry == y.entry;
   if (x.labels != nullptr && y.labels != nullptr) return *x.labels == *y.labels;
   const Labels& labels = x.labels != nullptr ? *x.labels : *y.labels;
-  const LabelSet& raw = x.raw != nullptr ? *x.raw : *y.raw;
+  const Entry& entry = x.entry != nullptr ? *x.entry : *y.entry;
   size_t i = 0;
   bool same = true;
-  const bool ok = ForEachLabel(raw.bytes(), [&](std::string_view n, std::string_view v) {
-    if (!same || i >= labels.size() || std::string_view(labels[i].name) != n || std::string_view(labels[i].value) != v) {
+  const bool ok = ForEachRawLabel(entry, target, [&](std::string_view n, std::string_view v) {
+    if (!same || i >= labels.size() || std::string_view(labels[i].name) != n ||
+        std::string_view(labels[i].value) != v) {
       same = false;
     }
     ++i;
@@ -78,7 +97,7 @@ std::string CollectionPipeline::NameOf(const Entry& e) const {
 CollectionPipeline::CollectionPipeline(TargetOptions opts, std::shared_ptr<SampleSink> sink)
     : opts_(std::move(opts)),
       sink_(std::move(sink)),
-      index_(0, KeyHash{&entries_}, KeyEq{&entries_}),
+      index_(0, KeyHash{&entries_, &target_labels_}, KeyEq{&entries_, &target_labels_}),
       report_(std::make_unique<ReportSeries>()) {
   // Prometheus' populateLabels order: defaults, then relabel_configs, then
   // drop "__" labels. Grafana Agent injects its instance rule first, which
@@ -136,7 +155,26 @@ SeriesRef CollectionPipeline::Series(const MetricFamily& family, const Labels& l
   Entry e;
   e.family = &family;
   e.suffix = suffix_index;
-  e.raw = LabelStore::Default().Intern(labels);
+  // The final labels stand for the raw ones when taking the target's
+  // labels and __name__ out of them gives the raw labels back.
+  if (!target_dropped_ && opts_.metric_relabel_configs.empty()) {
+    bool dropped = false;
+    const Labels final = FinalLabels(family.name + std::string(suffix), labels, &dropped);
+    const bool all_set = std::none_of(final.begin(), final.end(),
+                                      [](const Label& l) { return l.value.empty(); });
+    if (!dropped && all_set) {
+      e.labels = LabelStore::Default().Intern(final);
+      e.final_form = true;
+      if (KeyEq::Equal(KeyView{&family, suffix_index, &labels, nullptr},
+                       KeyView{&family, suffix_index, nullptr, &e}, target_labels_)) {
+        e.resolved = true;  // not dropped: no metric_relabel_configs
+      } else {
+        e.final_form = false;
+        e.labels.Reset();
+      }
+    }
+  }
+  if (!e.final_form) e.labels = LabelStore::Default().Intern(labels);
   const uint32_t idx = static_cast<uint32_t>(entries_.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -188,7 +226,11 @@ absl::Status CollectionPipeline::CommitRound(absl::Time t, const absl::Status& s
       Labels final;
       if (now && (!e.resolved || (app != nullptr && !e.dropped && e.sink_ref == 0)) &&
           !target_dropped_) {
-        final = FinalLabels(NameOf(e), e.raw.ToLabels(), &e.dropped);
+        if (e.final_form) {
+          final = e.labels.ToLabels();
+        } else {
+          final = FinalLabels(NameOf(e), e.labels.ToLabels(), &e.dropped);
+        }
         e.resolved = true;
       }
       if (now) {
@@ -281,7 +323,7 @@ std::vector<CollectedSample> CollectionPipeline::Snapshot() const {
     if (committed_ == 0) return out;
     entries_.ForEach([&](const Entry& e) {
       if (e.committed_round == committed_) {
-        out.push_back(CollectedSample{e.family, NameOf(e), e.raw.ToLabels(), e.committed_value});
+        out.push_back(CollectedSample{e.family, NameOf(e), RawLabels(e), e.committed_value});
       }
     });
   }

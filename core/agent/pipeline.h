@@ -105,15 +105,19 @@ class CollectionPipeline final : public Appender {
   Stats last_stats() const;
 
  private:
-  // One series the collector reported. Only the raw labels are kept,
-  // interned (core/base/label_set.h: ~1/4 of a Labels value, and shared
-  // with every other pipeline reporting the same set): the final labels
-  // (target labels merged, metric_relabel_configs applied) are computed when
-  // the series is first written and again only if it comes back after a
-  // staleness marker, because the sink keeps its own copy.
+  // One series the collector reported, with one interned label set
+  // (core/base/label_set.h). Usually that is the series' final labels
+  // (target labels merged): the very set the WAL's series table and the
+  // remote-write watchers hold, so the pipeline costs no label bytes of
+  // its own, and the raw labels are those final labels without the target
+  // labels and __name__ (`final_form`; checked when the entry is made).
+  // Where that does not hold (a clash renamed to exported_<name>,
+  // metric_relabel_configs, an empty value, a dropped target) the raw
+  // labels are kept and the final ones computed when the series is first
+  // written, and again only if it comes back after a staleness marker.
   struct Entry {
     const MetricFamily* family = nullptr;
-    LabelSet raw;
+    LabelSet labels;             // final (final_form) or raw labels
     uint64_t sink_ref = 0;       // 0: not written yet, or reset after a stale marker
     double value = 0;            // this round's value
     double committed_value = 0;  // value in the last committed round
@@ -122,7 +126,9 @@ class CollectionPipeline final : public Appender {
     uint16_t suffix = 0;         // index in suffixes_
     bool resolved = false;       // `dropped` is known (set at the first commit)
     bool dropped = false;
+    bool final_form = false;
   };
+  static_assert(sizeof(Entry) == 56);
   // Entries in blocks of kBlock: a large collection grows by whole blocks
   // (no copy of what it has, no doubled capacity); the first block grows
   // like a vector, so a target with a few dozen series (one of 500
@@ -151,31 +157,40 @@ class CollectionPipeline final : public Appender {
     const MetricFamily* family;
     uint16_t suffix;
     const Labels* labels;  // a looked-up series
-    const LabelSet* raw;   // or a stored one
+    const Entry* entry;    // or a stored one
   };
   // index_ holds entry indices; hashing and comparing look through to
-  // entries_, so the key is not a second copy of the labels.
+  // entries_ (the raw labels of a final_form entry are read out of its
+  // final ones, skipping the target's label names), so the key is not a
+  // second copy of the labels.
   struct KeyHash {
     using is_transparent = void;
     const EntryBlocks* entries;
+    const Labels* target;
     size_t operator()(const KeyView& k) const;
     size_t operator()(uint32_t i) const { return (*this)(View(*entries, i)); }
   };
   struct KeyEq {
     using is_transparent = void;
     const EntryBlocks* entries;
+    const Labels* target;
     KeyView Of(const KeyView& k) const { return k; }
     KeyView Of(uint32_t i) const { return View(*entries, i); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      return Equal(Of(a), Of(b));
+      return Equal(Of(a), Of(b), *target);
     }
-    static bool Equal(const KeyView& x, const KeyView& y);
+    static bool Equal(const KeyView& x, const KeyView& y, const Labels& target);
   };
   static KeyView View(const EntryBlocks& entries, uint32_t i) {
     const Entry& e = entries[i];
-    return {e.family, e.suffix, nullptr, &e.raw};
+    return {e.family, e.suffix, nullptr, &e};
   }
+  // Calls f(name, value) for each raw label of `e` in order; false when
+  // its bytes are malformed.
+  template <typename F>
+  static bool ForEachRawLabel(const Entry& e, const Labels& target, F&& f);
+  Labels RawLabels(const Entry& e) const;
   std::string NameOf(const Entry& e) const;
   struct ReportSeries;
 

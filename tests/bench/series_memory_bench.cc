@@ -23,6 +23,7 @@
 //
 //   series_memory_bench              # 10k, 100k, 1M
 //   series_memory_bench 250000       # one size
+#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,7 +163,16 @@ int RunOne(int64_t n) {
               "%lld samples shipped in %.1f s\n",
               static_cast<long long>(n), (rss - base) / 1024.0, (rss - base) * 1024.0 / n,
               hwm / 1024.0, base / 1024.0, static_cast<long long>(received.load()), secs);
+  // Live heap against what malloc holds: the difference is free chunks the
+  // heap cannot return (fragmentation), per arena.
+  const struct mallinfo2 mi = mallinfo2();
+  std::printf("%9s  heap in use %6.0f B/series, free in heap %.1f MiB, mmapped %.1f MiB\n", "",
+              static_cast<double>(mi.uordblks) / n, mi.fordblks / 1048576.0, mi.hblkhd / 1048576.0);
+  if (std::getenv("OUTPOST_BENCH_MALLOC_STATS") != nullptr) malloc_stats();
   std::fflush(stdout);
+  // Leaves everything allocated, so `heaptrack --print-leaks` lists what
+  // the measured state holds, by call site.
+  if (std::getenv("OUTPOST_BENCH_EXIT_AT_MEASURE") != nullptr) _exit(0);
   (*wal)->StopShipper(absl::Seconds(5));
   pipeline.reset();
   wal->reset();

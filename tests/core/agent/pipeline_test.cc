@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/base/integration.h"
+#include "core/base/label_set.h"
 #include "core/base/memory_sink.h"
 #include "core/relabel/relabel.h"
 #include "gtest/gtest.h"
@@ -273,6 +274,56 @@ TEST(PipelineTest, ReappearingSeriesIsWrittenAgain) {
   EXPECT_TRUE(IsStale(pts[1].value));
   EXPECT_EQ(pts[2].value, 3);
   EXPECT_EQ(pts[2].t_ms, 3000);
+}
+
+// Issue 23: a series' one label set is its final labels, the set the WAL
+// interns too; the raw labels (Series lookups, Snapshot) are read back out
+// of it. Where they cannot be (a clash renamed to exported_<name>), the
+// raw labels are kept instead; both kinds look up and
+// snapshot the same.
+TEST(PipelineTest, SeriesHoldsItsFinalLabelSetAndFindsItByRawLabels) {
+  auto sink = std::make_shared<MemorySink>();
+  CollectionPipeline p(Target(), sink);
+  const std::vector<Labels> raws = {
+      Labels{{"chip", "a"}},
+      Labels{},
+      Labels{{"exported_job", "x"}, {"zone", "z"}},  // no clash: derivable
+      Labels{{"chip", "b"}, {"job", "mine"}},        // clash: kept raw
+      Labels{{"chip", "c"}, {"empty", ""}},          // (Labels drops the empty one)
+  };
+  LabelStore& store = LabelStore::Default();
+  const size_t before = store.size();
+  std::vector<SeriesRef> refs;
+  for (const Labels& l : raws) refs.push_back(p.Series(kTemp, l, ""));
+  // One interned set per series, raw or final; none for the lookups.
+  EXPECT_EQ(store.size(), before + raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) {
+    EXPECT_EQ(p.Series(kTemp, raws[i], ""), refs[i]) << raws[i].ToString();
+    EXPECT_NE(p.Series(kTemp, raws[i], "_max"), refs[i]);
+    EXPECT_NE(p.Series(kCpu, raws[i], ""), refs[i]);
+    p.Add(refs[i], static_cast<double>(i));
+  }
+  // Two more sets for each of the 4 derivable label sets (their final
+  // labels differ by name); the one kept raw is shared across names.
+  const size_t want = before + raws.size() + 2 * 4;
+  EXPECT_EQ(store.size(), want);
+  // The final labels of a derivable series are the set already there.
+  Labels final = raws[0];
+  final.Set(kMetricName, kTemp.name);
+  for (const Label& l : p.target_labels()) final.Set(l.name, l.value);
+  { LabelSet same = store.Intern(final); }
+  EXPECT_EQ(store.size(), want);
+  ASSERT_TRUE(p.CommitRound(absl::FromUnixSeconds(1), absl::OkStatus(), absl::ZeroDuration()).ok());
+  EXPECT_EQ(PointsOf(*sink, kTemp.name, Labels{{"chip", "a"}})[0].value, 0);
+  EXPECT_EQ(PointsOf(*sink, kTemp.name, Labels{{"exported_job", "x"}})[0].value, 2);
+  EXPECT_EQ(PointsOf(*sink, kTemp.name, Labels{{"exported_job", "mine"}})[0].value, 3);
+  const std::vector<CollectedSample> snap = p.Snapshot();
+  ASSERT_EQ(snap.size(), raws.size());
+  std::vector<Labels> got;
+  for (const CollectedSample& s : snap) got.push_back(s.labels);
+  for (const Labels& l : raws) {
+    EXPECT_NE(std::find(got.begin(), got.end(), l), got.end()) << l.ToString();
+  }
 }
 
 }  // namespace
