@@ -30,29 +30,29 @@ SeriesEntry* SeriesTable::InsertBytes(uint64_t ref, std::string_view bytes, bool
     return e;
   }
   *created = true;
-  SeriesEntry* e = &by_ref_[ref];
+  auto* e = new SeriesEntry;
   e->ref = ref;
+  by_ref_.insert(e);
   e->labels = store_->Intern(bytes, hash);
   by_labels_.insert(e);
   return e;
 }
 
-std::shared_ptr<const SeriesMetadata> SeriesTable::InternMetadata(MetricType type,
-                                                                  std::string_view unit,
-                                                                  std::string_view help) {
+MetadataRef SeriesTable::InternMetadata(MetricType type, std::string_view unit,
+                                        std::string_view help) {
   metadata_key_.clear();
   metadata_key_.push_back(static_cast<char>(type));
   metadata_key_.push_back('\xff');
   metadata_key_.append(unit);
   metadata_key_.push_back('\xff');
   metadata_key_.append(help);
-  std::weak_ptr<const SeriesMetadata>& slot = metadata_[metadata_key_];
-  if (std::shared_ptr<const SeriesMetadata> m = slot.lock()) return m;
-  auto m = std::make_shared<const SeriesMetadata>(
-      SeriesMetadata{type, std::string(unit), std::string(help)});
-  slot = m;
+  std::unique_ptr<SeriesMetadata>& slot = metadata_[metadata_key_];
+  if (slot == nullptr) {
+    slot = std::make_unique<SeriesMetadata>(SeriesMetadata{type, std::string(unit), std::string(help)});
+  }
+  MetadataRef m(slot.get());
   if (metadata_.size() >= metadata_sweep_at_) {
-    absl::erase_if(metadata_, [](const auto& kv) { return kv.second.expired(); });
+    absl::erase_if(metadata_, [](const auto& kv) { return kv.second->users == 0; });
     metadata_sweep_at_ = std::max<size_t>(64, 2 * metadata_.size());
   }
   return m;
@@ -61,8 +61,14 @@ std::shared_ptr<const SeriesMetadata> SeriesTable::InternMetadata(MetricType typ
 void SeriesTable::Erase(uint64_t ref) {
   auto it = by_ref_.find(ref);
   if (it == by_ref_.end()) return;
-  by_labels_.erase(&it->second);
+  SeriesEntry* e = *it;
+  by_labels_.erase(e);
   by_ref_.erase(it);
+  delete e;
+}
+
+SeriesTable::~SeriesTable() {
+  for (SeriesEntry* e : by_ref_) delete e;
 }
 
 }  // namespace outpost::wal

@@ -19,21 +19,23 @@
 // the record back (issue 23: one label store).
 //
 // Ownership: entries own their labels; pointers returned by Find/Insert stay
-// valid until the entry is erased (node storage).
+// valid until the entry is erased (each entry is its own allocation).
 // Thread-safety: none; the Storage guards it with its mutex.
 #ifndef OUTPOST_CORE_WAL_SERIES_TABLE_H_
 #define OUTPOST_CORE_WAL_SERIES_TABLE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/node_hash_map.h"
+#include "absl/hash/hash.h"
 #include "core/base/label_set.h"
 #include "core/base/labels.h"
 #include "core/base/metric.h"
@@ -49,6 +51,36 @@ struct SeriesMetadata {
   bool Matches(MetricType t, std::string_view u, std::string_view h) const {
     return type == t && unit == u && help == h;
   }
+  // Entries holding it (MetadataRef); the table frees it at a sweep once 0.
+  mutable uint32_t users = 0;
+};
+
+// A counted reference to a SeriesTable's interned SeriesMetadata: one
+// pointer, where a shared_ptr would take two. Not thread-safe, like the
+// table (used under the Storage's mutex).
+class MetadataRef {
+ public:
+  MetadataRef() = default;
+  MetadataRef(std::nullptr_t) {}  // NOLINT: assignable from nullptr
+  explicit MetadataRef(const SeriesMetadata* m) : m_(m) {
+    if (m_ != nullptr) ++m_->users;
+  }
+  MetadataRef(const MetadataRef& o) : MetadataRef(o.m_) {}
+  MetadataRef& operator=(const MetadataRef& o) {
+    MetadataRef copy(o);
+    std::swap(m_, copy.m_);
+    return *this;
+  }
+  ~MetadataRef() {
+    if (m_ != nullptr) --m_->users;
+  }
+  const SeriesMetadata* operator->() const { return m_; }
+  const SeriesMetadata& operator*() const { return *m_; }
+  const SeriesMetadata* get() const { return m_; }
+  friend bool operator==(const MetadataRef& a, std::nullptr_t) { return a.m_ == nullptr; }
+
+ private:
+  const SeriesMetadata* m_ = nullptr;
 };
 
 struct SeriesEntry {
@@ -59,7 +91,7 @@ struct SeriesEntry {
   // Timestamp of the newest sample in the log; a new sample must be later.
   int64_t last_ts = std::numeric_limits<int64_t>::min();
   // Latest metadata written for the series (null: none yet); interned.
-  std::shared_ptr<const SeriesMetadata> metadata;
+  MetadataRef metadata;
   // Segment being written when the series last got a sample (GC keeps a
   // deleted series' record in checkpoints until that segment is gone).
   // 32 bits: 2^32 segments of even 1 MiB would be 4 PiB of WAL written.
@@ -68,12 +100,15 @@ struct SeriesEntry {
   // the Commit/Rollback that writes it).
   bool written = false;
 };
-// 48 bytes, 56 with its key in the table's node: a 64-byte allocation.
-static_assert(sizeof(SeriesEntry) == 48);
+// 40 bytes: a 48-byte allocation (issue 23: memory per series).
+static_assert(sizeof(SeriesEntry) == 40);
 
 class SeriesTable {
  public:
   explicit SeriesTable(LabelStore* store = &LabelStore::Default()) : store_(store) {}
+  ~SeriesTable();
+  SeriesTable(const SeriesTable&) = delete;
+  SeriesTable& operator=(const SeriesTable&) = delete;
 
   // The entry of `labels`, or null.
   SeriesEntry* FindByLabels(const Labels& labels);
@@ -82,7 +117,7 @@ class SeriesTable {
   // The entry of `ref` (aliases resolved), or null.
   SeriesEntry* Find(uint64_t ref) {
     auto it = by_ref_.find(ref);
-    if (it != by_ref_.end()) return &it->second;
+    if (it != by_ref_.end()) return *it;
     if (aliases_.empty()) return nullptr;
     auto a = aliases_.find(ref);
     return a == aliases_.end() ? nullptr : Find(a->second);
@@ -103,8 +138,7 @@ class SeriesTable {
 
   // The shared SeriesMetadata equal to (type, unit, help): an existing one
   // while some series still holds it, else a new one.
-  std::shared_ptr<const SeriesMetadata> InternMetadata(MetricType type, std::string_view unit,
-                                                       std::string_view help);
+  MetadataRef InternMetadata(MetricType type, std::string_view unit, std::string_view help);
 
   size_t size() const { return by_ref_.size(); }
   uint64_t next_ref() const { return next_ref_; }
@@ -112,7 +146,7 @@ class SeriesTable {
   // Every live entry, in no particular order.
   template <typename F>
   void ForEach(F&& f) {
-    for (auto& [ref, e] : by_ref_) f(e);
+    for (SeriesEntry* e : by_ref_) f(*e);
   }
 
  private:
@@ -134,16 +168,33 @@ class SeriesTable {
     bool operator()(const SeriesEntry* e, const BytesKey& k) const { return (*this)(k, e); }
   };
 
+  struct ByRefHash {
+    using is_transparent = void;
+    size_t operator()(const SeriesEntry* e) const { return absl::HashOf(e->ref); }
+    size_t operator()(uint64_t ref) const { return absl::HashOf(ref); }
+  };
+  struct ByRefEq {
+    using is_transparent = void;
+    static uint64_t RefOf(const SeriesEntry* e) { return e->ref; }
+    static uint64_t RefOf(uint64_t ref) { return ref; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return RefOf(a) == RefOf(b);
+    }
+  };
+
   LabelStore* const store_;
-  // ref -> entry; node storage keeps entries at fixed addresses.
-  absl::node_hash_map<uint64_t, SeriesEntry> by_ref_;
+  // The entries, owned, each its own allocation (fixed addresses) by ref:
+  // the set's slot is the one pointer, where a node map would also store
+  // the key beside the entry.
+  absl::flat_hash_set<SeriesEntry*, ByRefHash, ByRefEq> by_ref_;
   // The same entries by their labels.
   absl::flat_hash_set<SeriesEntry*, ByLabelsHash, ByLabelsEq> by_labels_;
   std::string key_;  // scratch: the encoding of a looked-up label set
   absl::flat_hash_map<uint64_t, uint64_t> aliases_;
-  // Interned metadata by "type\xff unit \xff help"; expired entries are
+  // Interned metadata by "type\xff unit \xff help"; unused entries are
   // swept when the map has doubled since the last sweep.
-  absl::flat_hash_map<std::string, std::weak_ptr<const SeriesMetadata>> metadata_;
+  absl::flat_hash_map<std::string, std::unique_ptr<SeriesMetadata>> metadata_;
   size_t metadata_sweep_at_ = 64;
   std::string metadata_key_;  // scratch
   uint64_t next_ref_ = 1;
