@@ -109,53 +109,50 @@ std::vector<MetadataEntry> Watcher::Metadata() const {
 
 void Watcher::StoreSeries(const wal::RawSeries& s) {
   auto [it, inserted] = series_.try_emplace(s.ref);
+  SeriesEntry& e = it->second;
+  const auto segment = static_cast<uint32_t>(store_segment_);
   if (!inserted) {  // same ref, same labels (checkpoint + segment)
-    SeriesEntry& e = *it->second;
     if (in_checkpoint_) {
       e.mark = gc_epoch_;
     } else {
-      e.segment = std::max(e.segment, store_segment_);
+      e.segment = std::max(e.segment, segment);
     }
     return;
   }
-  auto e = std::make_unique<SeriesEntry>();
-  e->segment = store_segment_;
-  if (in_checkpoint_) e->mark = gc_epoch_;
+  e.segment = segment;
+  if (in_checkpoint_) e.mark = gc_epoch_;
   const std::string_view bytes = CanonicalLabelBytes(s.labels, &canonical_);
-  if (bytes.size() <= 1) {  // malformed, or no label at all
-    e->dropped = true;
+  if (bytes.size() <= 1) {
+    // Malformed, or no label at all: dropped (no family).
   } else if (options_.write_relabel_configs.empty()) {
     // The set the storage interned when it wrote the record (or replayed
     // it): a reference, not a copy.
-    e->labels.set = LabelStore::Default().Intern(bytes);
-    e->labels.external = external_.empty() ? nullptr : &external_;
+    e.labels.set = LabelStore::Default().Intern(bytes);
+    e.labels.external = external_.empty() ? nullptr : &external_;
     ForEachLabel(bytes, [&](std::string_view n, std::string_view v) {
-      if (n == kMetricName) e->family = &*families_.emplace(v).first;
+      if (n == kMetricName) e.family = &*families_.emplace(v).first;
     });
-    if (e->family == nullptr) e->family = &*families_.emplace("").first;
+    if (e.family == nullptr) e.family = &*families_.emplace("").first;
   } else {
     Labels labels;
     DecodeLabelBytes(bytes, &labels);
     for (const Label& l : external_) {
       if (!labels.Has(l.name)) labels.Set(l.name, l.value);
     }
-    if (!relabel::Process(options_.write_relabel_configs, labels) || labels.empty()) {
-      e->dropped = true;
-    } else {
-      e->labels.set = LabelStore::Default().Intern(labels);
-      e->family = &*families_.emplace(labels.Get(kMetricName)).first;
+    if (relabel::Process(options_.write_relabel_configs, labels) && !labels.empty()) {
+      e.labels.set = LabelStore::Default().Intern(labels);
+      e.family = &*families_.emplace(labels.Get(kMetricName)).first;
     }
   }
-  it->second = std::move(e);
   series_count_.store(series_.size());
 }
 
 void Watcher::StoreMetadata(const wal::RefMetadata& m) {
   auto it = series_.find(m.ref);
-  if (it == series_.end() || it->second->dropped || it->second->family->empty()) return;
+  if (it == series_.end() || it->second.dropped() || it->second.family->empty()) return;
   absl::MutexLock l(&meta_mu_);
-  MetadataEntry& e = metadata_[*it->second->family];
-  e.family = *it->second->family;
+  MetadataEntry& e = metadata_[*it->second.family];
+  e.family = *it->second.family;
   e.type = m.type;
   e.help = m.help;
   e.unit = m.unit;
@@ -197,7 +194,7 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       }
       for (const wal::RefSample& s : dec_samples_) {
         auto it = series_.find(s.ref);
-        if (it == series_.end() || it->second->dropped) {
+        if (it == series_.end() || it->second.dropped()) {
           ++dropped;
           continue;
         }
@@ -206,7 +203,7 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
           continue;
         }
         highest_t_ = std::max(highest_t_, s.t);
-        items_.push_back(PendingSample{&it->second->labels, s.t, s.v, 0, s.ref});
+        items_.push_back(PendingSample{&it->second.labels, s.t, s.v, 0, s.ref});
       }
       if (resend) resent_ += items_.size();
       if (dropped > 0) metrics_->samples_dropped_total.Increment(static_cast<double>(dropped));
@@ -223,10 +220,10 @@ bool Watcher::Process(std::string_view rec, Position end, bool samples) {
       items_.clear();
       for (const wal::RefExemplar& x : dec_exemplars_) {
         auto it = series_.find(x.ref);
-        if (it == series_.end() || it->second->dropped) continue;
+        if (it == series_.end() || it->second.dropped()) continue;
         exemplar_bytes_.emplace_back(end, std::string());
         EncodeLabels(x.labels, &exemplar_bytes_.back().second);
-        items_.push_back(PendingSample{&it->second->labels, x.t, x.v, 0, x.ref,
+        items_.push_back(PendingSample{&it->second.labels, x.t, x.v, 0, x.ref,
                                        &exemplar_bytes_.back().second});
       }
       const uint64_t seq = acks_->Push(end, items_.size());
@@ -272,11 +269,10 @@ void Watcher::CollectSeries(uint64_t cur) {
   ReadSeriesOnly(absl::StrCat(options_.wal_dir, "/", wal::CheckpointName(n)), 0, UINT64_MAX, n);
   // Series recorded at or before n that n no longer holds are gone for
   // good (tsdb/wlog/watcher.go garbageCollectSeries, SeriesReset).
-  std::vector<std::unique_ptr<SeriesEntry>> gone;
+  std::vector<SeriesMap::node_type> gone;
   for (auto it = series_.begin(); it != series_.end();) {
-    if (it->second->segment <= n && it->second->mark != gc_epoch_) {
-      gone.push_back(std::move(it->second));
-      series_.erase(it++);
+    if (it->second.segment <= n && it->second.mark != gc_epoch_) {
+      gone.push_back(series_.extract(it++));  // freed once acked
     } else {
       ++it;
     }

@@ -64,6 +64,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/container/node_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -110,13 +111,19 @@ class Watcher {
   Position read_to() const { return last_pushed_; }
 
  private:
+  // 32 bytes: with its key, one 40-byte node (issue 23: memory per series).
   struct SeriesEntry {
     SeriesLabels labels;
     const std::string* family = nullptr;  // in families_; null when dropped
-    uint64_t segment = 0;  // of its newest Series record (checkpoint: index)
-    uint32_t mark = 0;     // gc_epoch_ of the last checkpoint holding it
-    bool dropped = false;
+    // Of its newest Series record (checkpoint: index); 32 bits as in the
+    // storage's series table (core/wal/series_table.h).
+    uint32_t segment = 0;
+    uint32_t mark = 0;  // gc_epoch_ of the last checkpoint holding it
+    bool dropped() const { return family == nullptr; }
   };
+  static_assert(sizeof(SeriesEntry) == 32);
+  // Node storage: PendingSample points at an entry's labels until acked.
+  using SeriesMap = absl::node_hash_map<uint64_t, SeriesEntry>;
   void Run();
   // Reads segment `seg` from *consumed on; samples only from records ending
   // after `skip_until`. Returns false when the queue refused (stopping).
@@ -141,7 +148,7 @@ class Watcher {
   AckTracker* const acks_;
   EndpointMetrics* const metrics_;
 
-  absl::flat_hash_map<uint64_t, std::unique_ptr<SeriesEntry>> series_;  // watcher thread
+  SeriesMap series_;  // watcher thread
   // Metric family names, one copy each, for SeriesEntry::family (watcher
   // thread; node storage keeps addresses; a few hundred, never pruned).
   absl::node_hash_set<std::string> families_;
@@ -169,7 +176,7 @@ class Watcher {
   uint64_t resent_ = 0;
   bool resend_over_ = false;  // read past AckTracker::resend_horizon()
   // Forgotten entries, freed once acked() reaches the position.
-  std::vector<std::pair<Position, std::vector<std::unique_ptr<SeriesEntry>>>> retired_;
+  std::vector<std::pair<Position, std::vector<SeriesMap::node_type>>> retired_;
 
   mutable absl::Mutex meta_mu_;
   std::map<std::string, MetadataEntry> metadata_ ABSL_GUARDED_BY(meta_mu_);
