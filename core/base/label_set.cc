@@ -1,5 +1,6 @@
 #include "core/base/label_set.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -24,14 +25,14 @@ struct LabelStore::Shard {
   using Rep = LabelSet::Rep;
   struct Hash {
     using is_transparent = void;
-    size_t operator()(const Rep* r) const { return r->hash; }
+    size_t operator()(const Rep* r) const { return r->hash(); }
     size_t operator()(const Key& k) const { return k.hash; }
   };
   struct Eq {
     using is_transparent = void;
     static std::string_view Bytes(const Rep* r) { return {r->data(), r->size}; }
     static std::string_view Bytes(const Key& k) { return k.bytes; }
-    static uint64_t HashOf(const Rep* r) { return r->hash; }
+    static uint64_t HashOf(const Rep* r) { return r->hash(); }
     static uint64_t HashOf(const Key& k) { return k.hash; }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
@@ -53,7 +54,7 @@ void LabelSet::Reset() {
   while (n > 1) {
     if (r->refs.compare_exchange_weak(n, n - 1, std::memory_order_acq_rel)) return;
   }
-  r->store->Release(r);
+  LabelStore::ByIndex(r->store())->Release(r);
 }
 
 Labels LabelSet::ToLabels() const {
@@ -62,22 +63,49 @@ Labels LabelSet::ToLabels() const {
   return out;
 }
 
-LabelStore::LabelStore() : shards_(new Shard[kShards]) {}
-LabelStore::~LabelStore() { delete[] shards_; }
+namespace {
+// Live stores by index; a slot is taken by a store's constructor and freed
+// by its destructor, so a set's index names its store while it lives.
+std::atomic<LabelStore*> g_stores[LabelStore::kMaxStores];
+}  // namespace
+
+LabelStore::LabelStore() : shards_(new Shard[kShards]) {
+  for (uint32_t i = 0; i < kMaxStores; ++i) {
+    LabelStore* none = nullptr;
+    if (g_stores[i].compare_exchange_strong(none, this, std::memory_order_acq_rel)) {
+      index_ = i;
+      return;
+    }
+  }
+  std::fprintf(stderr, "outpost: more than %zu label stores at once\n", kMaxStores);
+  std::abort();
+}
+
+LabelStore::~LabelStore() {
+  delete[] shards_;
+  g_stores[index_].store(nullptr, std::memory_order_release);
+}
+
+LabelStore* LabelStore::ByIndex(uint32_t index) {
+  return g_stores[index].load(std::memory_order_acquire);
+}
 
 LabelStore& LabelStore::Default() {
   static LabelStore* store = new LabelStore();  // never destroyed: handles outlive main
   return *store;
 }
 
-uint64_t LabelStore::Hash(std::string_view bytes) { return absl::HashOf(bytes); }
+uint64_t LabelStore::Hash(std::string_view bytes) {
+  return absl::HashOf(bytes) & LabelSet::kHashMask;
+}
 
 LabelStore::Shard& LabelStore::ShardOf(uint64_t hash) {
   // The set's own table uses the low bits; shards take the high ones.
-  return shards_[(hash >> 60) % kShards];
+  return shards_[(hash >> 52) % kShards];
 }
 
 LabelSet LabelStore::Intern(std::string_view bytes, uint64_t hash) {
+  hash &= LabelSet::kHashMask;
   Shard& s = ShardOf(hash);
   absl::MutexLock lock(&s.mu);
   auto it = s.sets.find(Key{bytes, hash});
@@ -87,7 +115,8 @@ LabelSet LabelStore::Intern(std::string_view bytes, uint64_t hash) {
   }
   void* mem = std::malloc(sizeof(LabelSet::Rep) + bytes.size());
   if (mem == nullptr) throw std::bad_alloc();
-  auto* r = new (mem) LabelSet::Rep{{1}, static_cast<uint32_t>(bytes.size()), hash, this};
+  auto* r = new (mem) LabelSet::Rep{{1}, static_cast<uint32_t>(bytes.size()),
+                                     hash | (uint64_t{index_} << 56)};
   if (!bytes.empty()) std::memcpy(r->data(), bytes.data(), bytes.size());
   s.sets.insert(r);
   s.bytes += sizeof(LabelSet::Rep) + bytes.size();
@@ -104,6 +133,7 @@ LabelSet LabelStore::Intern(const Labels& labels) {
 }
 
 LabelSet LabelStore::Find(std::string_view bytes, uint64_t hash) {
+  hash &= LabelSet::kHashMask;
   Shard& s = ShardOf(hash);
   absl::MutexLock lock(&s.mu);
   auto it = s.sets.find(Key{bytes, hash});
@@ -113,7 +143,7 @@ LabelSet LabelStore::Find(std::string_view bytes, uint64_t hash) {
 }
 
 void LabelStore::Release(LabelSet::Rep* r) {
-  Shard& s = ShardOf(r->hash);
+  Shard& s = ShardOf(r->hash());
   absl::MutexLock lock(&s.mu);
   if (r->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;  // taken again meanwhile
   s.sets.erase(r);

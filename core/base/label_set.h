@@ -13,7 +13,7 @@
 // LabelStore interns: Intern(bytes) returns the existing set with these
 // bytes or makes one. A set is freed when its last LabelSet handle goes
 // away (reference counted; the count and the bytes are one allocation with
-// a 24-byte header). The store is sharded by hash, each shard with its own
+// a 16-byte header). The store is sharded by hash, each shard with its own
 // mutex; handles are copied and dropped without a lock except when the
 // last one goes.
 //
@@ -60,7 +60,7 @@ class LabelSet {
   std::string_view bytes() const {
     return rep_ == nullptr ? std::string_view() : std::string_view(rep_->data(), rep_->size);
   }
-  uint64_t hash() const { return rep_ == nullptr ? 0 : rep_->hash; }
+  uint64_t hash() const { return rep_ == nullptr ? 0 : rep_->hash(); }
   // Decodes into a Labels value.
   Labels ToLabels() const;
   // Identity: interned sets are equal exactly when they are one object.
@@ -69,15 +69,20 @@ class LabelSet {
 
  private:
   friend class LabelStore;
+  // The hash takes the low 56 bits of `tagged` (LabelStore::Hash is 56
+  // bits wide), the owning store's index (LabelStore::index_) the top 8:
+  // a 16-byte header instead of 24 with a store pointer.
+  static constexpr uint64_t kHashMask = (uint64_t{1} << 56) - 1;
   struct Rep {
     std::atomic<uint32_t> refs;
     uint32_t size;
-    uint64_t hash;
-    LabelStore* store;
+    uint64_t tagged;
+    uint64_t hash() const { return tagged & kHashMask; }
+    uint32_t store() const { return static_cast<uint32_t>(tagged >> 56); }
     char* data() { return reinterpret_cast<char*>(this + 1); }
     const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   };
-  static_assert(sizeof(Rep) == 24);
+  static_assert(sizeof(Rep) == 16);
   explicit LabelSet(Rep* rep) : rep_(rep) {}
   Rep* rep_ = nullptr;
 };
@@ -100,8 +105,10 @@ class LabelStore {
   // The set with these bytes if one exists, else an empty handle.
   LabelSet Find(std::string_view bytes, uint64_t hash);
 
-  // The hash Intern uses (stable within a process).
+  // The hash Intern uses (stable within a process; 56 bits).
   static uint64_t Hash(std::string_view bytes);
+  // At most this many stores exist at once (a set names its store by index).
+  static constexpr size_t kMaxStores = 256;
 
   // Live sets and their bytes (header included), for metrics and tests.
   size_t size() const;
@@ -114,7 +121,9 @@ class LabelStore {
   Shard& ShardOf(uint64_t hash);
   // Called when a handle dropped what may be the last reference.
   void Release(LabelSet::Rep* rep);
+  static LabelStore* ByIndex(uint32_t index);
   Shard* shards_;
+  uint32_t index_;
 };
 
 // The record encoding of `labels` (what LabelSet holds): appended to *out.

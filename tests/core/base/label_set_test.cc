@@ -100,5 +100,32 @@ TEST(LabelSetTest, MalformedBytesAreRejected) {
   EXPECT_FALSE(DecodeLabelBytes(std::string("\x01\x05") + "ab", &out));
 }
 
+// A set names its store by index in its 16-byte header: sets of two live
+// stores go back to their own store, and indexes are reused once a store
+// is gone.
+TEST(LabelSetTest, SetsReturnToTheirOwnStore) {
+  const Labels l{{"__name__", "up"}, {"job", "a"}};
+  std::string bytes;
+  AppendLabelBytes(&bytes, l);
+  EXPECT_EQ(LabelStore::Hash(bytes) >> 56, 0u);
+  for (size_t i = 0; i < 2 * LabelStore::kMaxStores; ++i) {
+    LabelStore a, b;
+    LabelSet x = a.Intern(l);
+    LabelSet y = b.Intern(l);
+    EXPECT_FALSE(x == y);
+    EXPECT_EQ(x.bytes(), y.bytes());
+    EXPECT_EQ(x.hash(), y.hash());
+    EXPECT_EQ(x.hash(), LabelStore::Hash(bytes));
+    EXPECT_TRUE(a.Find(bytes, x.hash()) == x);
+    // A hash with high bits set (not from LabelStore::Hash) still finds it.
+    EXPECT_TRUE(a.Find(bytes, x.hash() | (uint64_t{0xab} << 56)) == x);
+    x.Reset();
+    EXPECT_EQ(a.size(), 0u);
+    EXPECT_EQ(b.size(), 1u);
+    y.Reset();
+    EXPECT_EQ(b.size(), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace outpost
