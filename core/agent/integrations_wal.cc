@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
+#include "core/base/malloc_tuning.h"
 
 namespace outpost {
 
@@ -79,6 +80,9 @@ absl::Status IntegrationsWal::Truncate() {
   o.max_wal_size = opts_.max_wal_size;
   absl::Status st = storage_->Truncate(o);
   if (st.ok()) last_cutoff_ms_ = cutoff_ms;
+  // What the truncation's series GC freed goes back to the kernel, not only
+  // to malloc (issue 23: churn).
+  ReturnFreeMemory();
   return st;
 }
 

@@ -17,4 +17,6 @@ void TuneMalloc() {
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMallocMmapThreshold));
 }
 
+void ReturnFreeMemory() { malloc_trim(0); }
+
 }  // namespace outpost

@@ -21,6 +21,14 @@ inline constexpr size_t kMallocMmapThreshold = 128 << 10;
 // otherwise). Call once, early in main, before threads start.
 void TuneMalloc();
 
+// Gives the free pages inside malloc's heaps back to the kernel (glibc
+// malloc_trim): a heap only shrinks from its top on its own, so the memory
+// freed when the WAL garbage-collects churned series (their labels, table
+// entries, watcher nodes: small blocks spread through the heap) would stay
+// resident until reused. Called after each WAL truncation; it walks the
+// free lists, a few milliseconds at 100k series.
+void ReturnFreeMemory();
+
 }  // namespace outpost
 
 #endif  // OUTPOST_CORE_BASE_MALLOC_TUNING_H_
