@@ -27,9 +27,12 @@ class NodeIntegration final : public Integration {
     SeriesRef duration = 0;
     SeriesRef success = 0;
     bool failing = false;  // for logging once per state change
+    // Last returned NoData: skipped until then (Options::no_data_recheck).
+    absl::Time no_data_until = absl::InfinitePast();
   };
 
-  explicit NodeIntegration(std::vector<Entry> entries) : entries_(std::move(entries)) {
+  NodeIntegration(std::vector<Entry> entries, absl::Duration no_data_recheck)
+      : entries_(std::move(entries)), no_data_recheck_(no_data_recheck) {
     duration_family_ = {"node_scrape_collector_duration_seconds", MetricType::kGauge,
                         "node_exporter: Duration of a collector scrape.", ""};
     success_family_ = {"node_scrape_collector_success", MetricType::kGauge,
@@ -49,10 +52,17 @@ class NodeIntegration final : public Integration {
         return absl::DeadlineExceededError(
             Cat("node_exporter: deadline reached before collector ", e.name));
       }
+      const absl::Time now = absl::Now();
+      if (now < e.no_data_until) {  // still nothing to read, as last time
+        app.Add(e.duration, 0);
+        app.Add(e.success, 0.0);
+        continue;
+      }
       double start = MonotonicSeconds();
       absl::Status st = e.collector->Collect(app);
       app.Add(e.duration, MonotonicSeconds() - start);
       app.Add(e.success, st.ok() ? 1.0 : 0.0);
+      if (IsNoData(st)) e.no_data_until = now + no_data_recheck_;
       LogTransition(e, st);
     }
     return absl::OkStatus();
@@ -85,6 +95,7 @@ class NodeIntegration final : public Integration {
   MetricFamily duration_family_;
   MetricFamily success_family_;
   const Appender* last_app_ = nullptr;
+  const absl::Duration no_data_recheck_;
 };
 
 class NodeSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions> {
@@ -132,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Integration>> NewNodeIntegration(const Options& o
     }
     entries.push_back(NodeIntegration::Entry{std::string(c->name), std::move(*col)});
   }
-  return std::make_unique<NodeIntegration>(std::move(entries));
+  return std::make_unique<NodeIntegration>(std::move(entries), opts.no_data_recheck);
 }
 
 const config::IntegrationSpec& Spec() {

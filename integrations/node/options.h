@@ -19,6 +19,12 @@ struct Options : config::IntegrationOptions {
   std::string sysfs_path = "/sys";
   std::string rootfs_path = "/";
   std::string udev_data_path = "/run/udev/data";
+  // Not a YAML key. A collector that found nothing to read on this machine
+  // (NoData: no NFS, no md, no hwmon, ...) is not run again for this long;
+  // it reports success 0 as it did. node_exporter probes every scrape: ~20
+  // failing opens and stats a collection (issue 23: per-collection
+  // syscalls). Zero probes every collection.
+  absl::Duration no_data_recheck = absl::Minutes(1);
 
   std::vector<std::string> set_collectors;
   std::vector<std::string> enable_collectors;

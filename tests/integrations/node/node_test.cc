@@ -218,6 +218,37 @@ TEST(NodeIntegration, MissingFilesAreNoDataNotACrash) {
   EXPECT_TRUE(app.Has("node_sockstat_TCP_inuse"));
 }
 
+// Issue 23: a collector with nothing to read is not probed again every
+// collection (Options::no_data_recheck); it keeps reporting success 0 and
+// is run again once the recheck interval has passed.
+TEST(NodeIntegration, NoDataIsRecheckedAfterAnInterval) {
+  TempTree t;
+  const std::string pressure = t.dir() + "/proc/pressure";
+  const std::string saved = t.dir() + "/pressure.saved";
+  fs::rename(pressure, saved);
+  for (absl::Duration recheck : {absl::ZeroDuration(), absl::Hours(1), absl::Milliseconds(300)}) {
+    if (fs::exists(pressure)) fs::rename(pressure, saved);
+    Options o = FixtureOptions(t.dir());
+    o.no_data_recheck = recheck;
+    std::unique_ptr<Integration> node = MustCreate(o);
+    TestAppender app;
+    Collect(*node, app);
+    EXPECT_EQ(Success(app, "pressure"), 0);
+    fs::rename(saved, pressure);  // the subsystem appears
+    Collect(*node, app);
+    const bool cached = recheck > absl::ZeroDuration();
+    EXPECT_EQ(Success(app, "pressure"), cached ? 0 : 1) << recheck;
+    EXPECT_EQ(app.Has("node_pressure_cpu_waiting_seconds_total"), !cached) << recheck;
+    EXPECT_EQ(Success(app, "meminfo"), 1);  // the others run every time
+    if (recheck == absl::Milliseconds(300)) {
+      absl::SleepFor(absl::Milliseconds(400));
+      Collect(*node, app);
+      EXPECT_EQ(Success(app, "pressure"), 1);
+      EXPECT_TRUE(app.Has("node_pressure_cpu_waiting_seconds_total"));
+    }
+  }
+}
+
 TEST(NodeIntegration, TextfileReparsesChangesAndSkipsBadFiles) {
   TempTree t;
   Options o = FixtureOptions(t.dir());
