@@ -19,7 +19,9 @@
 # gives, for minute 1..N, the RSS at the end of the minute, its range in
 # the minute, the WAL's active series, series removed and truncations so
 # far, and the ratio last / first minute (goal: <= 1.10). Also the ratio of
-# the last minute to the lowest minute-end RSS after minute 1.
+# the last minute to the lowest minute-end RSS after minute 1, and to the
+# first minute that ended after a GC removed series (the issue's wording:
+# "RSS after the last GC within 10 % of the first").
 #
 # Usage: tests/bench/churn.sh [options] [path/to/outpost] [minutes]
 #   minutes          run length (default 30; also $MINUTES)
@@ -133,6 +135,11 @@ awk -v hwm="$HWM" '
     for (i = 2; i <= NR; i++) if (best == 0 || rss[i] < best) best = rss[i]
     printf "\nRSS last / first minute: %.1f / %.1f MiB = %.3f (goal <= 1.10)%s\n", rss[NR] / 1024, rss[1] / 1024, rss[NR] / rss[1], rss[NR] <= 1.10 * rss[1] ? "" : " -- goal missed"
     if (best > 0) printf "RSS last / lowest minute-end after minute 1: %.3f; VmHWM %.1f MiB\n", rss[NR] / best, hwm / 1024
+    # The issue words the goal as "RSS after the last GC within 10 % of the
+    # first": the first minute that ended after series were removed.
+    gc = 0
+    for (i = 1; i <= NR; i++) if (gc == 0 && rem[i] > 0) gc = i
+    if (gc > 0) printf "RSS last / first minute after a GC (minute %d): %.1f / %.1f MiB = %.3f (goal <= 1.10)%s\n", m[gc], rss[NR] / 1024, rss[gc] / 1024, rss[NR] / rss[gc], rss[NR] <= 1.10 * rss[gc] ? "" : " -- goal missed"
     if (byt[NR] == 0) { print "FAIL: outpost shipped nothing" > "/dev/stderr"; exit 1 }
     if (tr[NR] == 0) print "note: no WAL truncation happened in the run" > "/dev/stderr"
   }' "$RESULTS"
