@@ -160,9 +160,7 @@ SeriesRef CollectionPipeline::Series(const MetricFamily& family, const Labels& l
   if (!target_dropped_ && opts_.metric_relabel_configs.empty()) {
     bool dropped = false;
     const Labels final = FinalLabels(family.name + std::string(suffix), labels, &dropped);
-    const bool all_set = std::none_of(final.begin(), final.end(),
-                                      [](const Label& l) { return l.value.empty(); });
-    if (!dropped && all_set) {
+    if (!dropped) {
       e.labels = LabelStore::Default().Intern(final);
       e.final_form = true;
       if (KeyEq::Equal(KeyView{&family, suffix_index, &labels, nullptr},

@@ -112,9 +112,9 @@ class CollectionPipeline final : public Appender {
   // its own, and the raw labels are those final labels without the target
   // labels and __name__ (`final_form`; checked when the entry is made).
   // Where that does not hold (a clash renamed to exported_<name>,
-  // metric_relabel_configs, an empty value, a dropped target) the raw
-  // labels are kept and the final ones computed when the series is first
-  // written, and again only if it comes back after a staleness marker.
+  // metric_relabel_configs, a dropped target) the raw labels are kept and
+  // the final ones computed when the series is first written, and again
+  // only if it comes back after a staleness marker.
   struct Entry {
     const MetricFamily* family = nullptr;
     LabelSet labels;             // final (final_form) or raw labels
