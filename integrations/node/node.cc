@@ -48,11 +48,11 @@ class NodeIntegration final : public Integration {
       last_app_ = &app;
     }
     for (Entry& e : entries_) {
-      if (absl::Now() > deadline) {
+      const absl::Time now = absl::Now();
+      if (now > deadline) {
         return absl::DeadlineExceededError(
             Cat("node_exporter: deadline reached before collector ", e.name));
       }
-      const absl::Time now = absl::Now();
       if (now < e.no_data_until) {  // still nothing to read, as last time
         app.Add(e.duration, 0);
         app.Add(e.success, 0.0);
