@@ -11,6 +11,7 @@
 #include "core/base/log.h"
 #include "core/base/utf8.h"
 #include "core/relabel/relabel.h"
+#include "logs/sd_journal_lazy.h"
 
 namespace outpost::logs {
 namespace {
@@ -95,6 +96,8 @@ absl::StatusOr<std::unique_ptr<JournalTarget>> JournalTarget::Open(
   t->static_labels_.assign(cfg.labels.begin(), cfg.labels.end());
   t->metrics_ = metrics;
   const std::string where = cfg.path.empty() ? "the system journal" : cfg.path;
+  if (absl::Status s = LibSystemd().Load(); !s.ok())
+    return absl::FailedPreconditionError(absl::StrCat("journal: ", s.message()));
   int r = cfg.path.empty() ? sd_journal_open(&t->j_, SD_JOURNAL_LOCAL_ONLY)
                            : sd_journal_open_directory(&t->j_, cfg.path.c_str(), 0);
   if (r < 0) {

@@ -69,8 +69,14 @@ scrape jobs, writes every sample to a Prometheus write-ahead log and ships
 it to Prometheus remote-write endpoints. It reads the Grafana Agent
 static-mode configuration. Dashboards and alerting rules are included.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# useradd/userdel (passwd) run in the maintainer scripts.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd")
+# useradd/userdel (passwd) run in the maintainer scripts. The libraries
+# outpost opens when an integration first needs them (outpost_lazy_library
+# in CMakeLists.txt) are not on the binary's DT_NEEDED list, where
+# dpkg-shlibdeps looks.
+get_property(lazy_packages GLOBAL PROPERTY OUTPOST_LAZY_PACKAGES)
+list(REMOVE_DUPLICATES lazy_packages)
+list(JOIN lazy_packages ", " lazy_depends)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd, ${lazy_depends}")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles ${PROJECT_SOURCE_DIR}/packaging/deb/postinst
     ${PROJECT_SOURCE_DIR}/packaging/deb/prerm ${PROJECT_SOURCE_DIR}/packaging/deb/postrm)

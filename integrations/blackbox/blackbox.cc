@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "core/base/log.h"
+#include "integrations/blackbox/cares_lazy.h"
+#include "integrations/blackbox/ldns_lazy.h"
 #include "integrations/common/options_spec.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"
@@ -86,6 +88,10 @@ absl::StatusOr<std::unique_ptr<Integration>> NewTargetIntegration(
     std::shared_ptr<const Options> opts, size_t index) {
   if (index >= opts->targets.size())
     return absl::InvalidArgumentError(Cat("blackbox: no target ", index));
+  for (LazyLibrary* lib : {&LibCares(), &LibLdns()}) {
+    if (absl::Status s = lib->Load(); !s.ok())
+      return absl::FailedPreconditionError(Cat("blackbox: ", ToStd(s.message())));
+  }
   const Target& t = opts->targets[index];
   auto it = opts->modules->find(TargetModule(t));
   if (it == opts->modules->end())

@@ -13,6 +13,7 @@
 #include "integrations/common/text.h"
 #include "integrations/postgres/connection.h"
 #include "integrations/postgres/dsn.h"
+#include "integrations/postgres/libpq_lazy.h"
 
 namespace outpost::integrations::postgres {
 namespace {
@@ -293,6 +294,8 @@ class PostgresSpec final : public OptionsSpec<Options, ParseOptions, DumpOptions
 absl::StatusOr<std::unique_ptr<Integration>> NewPostgresIntegration(const Options& opts,
                                                                     absl::Duration timeout,
                                                                     ServerCollectorFactory factory) {
+  if (absl::Status s = LibPq().Load(); !s.ok())
+    return absl::FailedPreconditionError(Cat("postgres_exporter: ", ToStd(s.message())));
   absl::StatusOr<std::vector<std::string>> dsns = opts.EffectiveDsns();
   if (!dsns.ok()) return dsns.status();
   std::vector<std::unique_ptr<Server>> masters;

@@ -20,6 +20,7 @@
 
 #include "core/base/absl_compat.h"
 #include "integrations/common/text.h"
+#include "integrations/snmp/netsnmp_lazy.h"
 
 namespace outpost::integrations::snmp {
 namespace {
@@ -30,32 +31,39 @@ std::mutex& LibraryMutex() {
   return *mu;
 }
 
+// One of net-snmp's exported OID arrays by name ("usmHMACMD5AuthProtocol"):
+// data, for which netsnmp_lazy.cc has no forwarding function.
+const oid* NetSnmpOid(const char* name) { return static_cast<const oid*>(LibNetSnmp().Symbol(name)); }
+
 struct Protocol {
   std::string_view name;
-  const oid* id;
+  const char* symbol;  // net-snmp's OID array, found in the library when used
   size_t len;
+  const oid* id() const { return NetSnmpOid(symbol); }
 };
+// OID_LENGTH is a sizeof of the header's array: nothing is read here.
+#define OUTPOST_SNMP_PROTOCOL(name, array) {name, #array, OID_LENGTH(array)}
 
 const Protocol kAuthProtocols[] = {
-    {"MD5", usmHMACMD5AuthProtocol, OID_LENGTH(usmHMACMD5AuthProtocol)},
-    {"SHA", usmHMACSHA1AuthProtocol, OID_LENGTH(usmHMACSHA1AuthProtocol)},
-    {"SHA224", usmHMAC128SHA224AuthProtocol, OID_LENGTH(usmHMAC128SHA224AuthProtocol)},
-    {"SHA256", usmHMAC192SHA256AuthProtocol, OID_LENGTH(usmHMAC192SHA256AuthProtocol)},
-    {"SHA384", usmHMAC256SHA384AuthProtocol, OID_LENGTH(usmHMAC256SHA384AuthProtocol)},
-    {"SHA512", usmHMAC384SHA512AuthProtocol, OID_LENGTH(usmHMAC384SHA512AuthProtocol)},
+    OUTPOST_SNMP_PROTOCOL("MD5", usmHMACMD5AuthProtocol),
+    OUTPOST_SNMP_PROTOCOL("SHA", usmHMACSHA1AuthProtocol),
+    OUTPOST_SNMP_PROTOCOL("SHA224", usmHMAC128SHA224AuthProtocol),
+    OUTPOST_SNMP_PROTOCOL("SHA256", usmHMAC192SHA256AuthProtocol),
+    OUTPOST_SNMP_PROTOCOL("SHA384", usmHMAC256SHA384AuthProtocol),
+    OUTPOST_SNMP_PROTOCOL("SHA512", usmHMAC384SHA512AuthProtocol),
 };
 
 // gosnmp's AES192/AES256 extend the key as Blumenthal's draft, AES192C/
 // AES256C as Reeder's (Cisco): net-snmp's usmAES*PrivProtocol and
 // usmAES*CiscoPrivProtocol.
 const Protocol kPrivProtocols[] = {
-    {"DES", usmDESPrivProtocol, OID_LENGTH(usmDESPrivProtocol)},
-    {"AES", usmAESPrivProtocol, OID_LENGTH(usmAESPrivProtocol)},
+    OUTPOST_SNMP_PROTOCOL("DES", usmDESPrivProtocol),
+    OUTPOST_SNMP_PROTOCOL("AES", usmAESPrivProtocol),
 #ifdef NETSNMP_DRAFT_BLUMENTHAL_AES_04
-    {"AES192", usmAES192PrivProtocol, OID_LENGTH(usmAES192PrivProtocol)},
-    {"AES256", usmAES256PrivProtocol, OID_LENGTH(usmAES256PrivProtocol)},
-    {"AES192C", usmAES192CiscoPrivProtocol, OID_LENGTH(usmAES192CiscoPrivProtocol)},
-    {"AES256C", usmAES256CiscoPrivProtocol, OID_LENGTH(usmAES256CiscoPrivProtocol)},
+    OUTPOST_SNMP_PROTOCOL("AES192", usmAES192PrivProtocol),
+    OUTPOST_SNMP_PROTOCOL("AES256", usmAES256PrivProtocol),
+    OUTPOST_SNMP_PROTOCOL("AES192C", usmAES192CiscoPrivProtocol),
+    OUTPOST_SNMP_PROTOCOL("AES256C", usmAES256CiscoPrivProtocol),
 #endif
 };
 
@@ -297,6 +305,7 @@ struct Client::Session {
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(std::string_view target, const Auth& auth,
                                                        std::string_view snmp_context) {
+  if (absl::Status s = LibNetSnmp().Load(); !s.ok()) return s;
   InitNetSnmp();
   absl::StatusOr<std::string> peer = PeerName(target);
   if (!peer.ok()) return peer.status();
@@ -333,12 +342,12 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(std::string_view target, 
   const Protocol* ap = FindProtocol(kAuthProtocols, auth.auth_protocol);
   if (ap == nullptr)
     return absl::InvalidArgumentError(Cat("auth protocol ", auth.auth_protocol, " is not supported"));
-  cfg.securityAuthProto = const_cast<oid*>(ap->id);
+  cfg.securityAuthProto = const_cast<oid*>(ap->id());
   cfg.securityAuthProtoLen = ap->len;
   std::lock_guard<std::mutex> lock(LibraryMutex());
   const std::string& pw = auth.password.reveal();
   cfg.securityAuthKeyLen = USM_AUTH_KU_LEN;
-  if (generate_Ku(ap->id, ap->len, reinterpret_cast<const u_char*>(pw.data()), pw.size(),
+  if (generate_Ku(ap->id(), ap->len, reinterpret_cast<const u_char*>(pw.data()), pw.size(),
                   cfg.securityAuthKey, &cfg.securityAuthKeyLen) != SNMPERR_SUCCESS)
     return absl::InvalidArgumentError("cannot derive the SNMPv3 auth key (password too short?)");
   if (cfg.securityLevel != SNMP_SEC_LEVEL_AUTHPRIV) return c;
@@ -346,11 +355,11 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(std::string_view target, 
   if (pp == nullptr)
     return absl::InvalidArgumentError(
         Cat("priv protocol ", auth.priv_protocol, " is not supported by this net-snmp library"));
-  cfg.securityPrivProto = const_cast<oid*>(pp->id);
+  cfg.securityPrivProto = const_cast<oid*>(pp->id());
   cfg.securityPrivProtoLen = pp->len;
   const std::string& ppw = auth.priv_password.reveal();
   cfg.securityPrivKeyLen = USM_PRIV_KU_LEN;
-  if (generate_Ku(ap->id, ap->len, reinterpret_cast<const u_char*>(ppw.data()), ppw.size(),
+  if (generate_Ku(ap->id(), ap->len, reinterpret_cast<const u_char*>(ppw.data()), ppw.size(),
                   cfg.securityPrivKey, &cfg.securityPrivKeyLen) != SNMPERR_SUCCESS)
     return absl::InvalidArgumentError("cannot derive the SNMPv3 priv key (password too short?)");
   return c;
@@ -445,9 +454,9 @@ absl::Status DiscoverEngine(Session* s, const WalkParams& params, absl::Time dea
       user->name = strdup("");
       user->secName = strdup("");
       user->authProtocolLen = OID_LENGTH(usmNoAuthProtocol);
-      user->authProtocol = snmp_duplicate_objid(usmNoAuthProtocol, user->authProtocolLen);
+      user->authProtocol = snmp_duplicate_objid(NetSnmpOid("usmNoAuthProtocol"), user->authProtocolLen);
       user->privProtocolLen = OID_LENGTH(usmNoPrivProtocol);
-      user->privProtocol = snmp_duplicate_objid(usmNoPrivProtocol, user->privProtocolLen);
+      user->privProtocol = snmp_duplicate_objid(NetSnmpOid("usmNoPrivProtocol"), user->privProtocolLen);
       usm_add_user(user);
     }
     probe.reset(snmp_pdu_create(SNMP_MSG_GET));
