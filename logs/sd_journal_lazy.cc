@@ -5,14 +5,8 @@
 
 #include <systemd/sd-journal.h>
 
-namespace outpost::logs {
-
-LazyLibrary& LibSystemd() {
-  static LazyLibrary lib(OUTPOST_LIBSYSTEMD_SONAME, OUTPOST_LIBSYSTEMD_PACKAGE);
-  return lib;
-}
-
-}  // namespace outpost::logs
+OUTPOST_DEFINE_LAZY_LIBRARY(outpost::logs::LibSystemd, OUTPOST_LIBSYSTEMD_SONAME,
+                            OUTPOST_LIBSYSTEMD_PACKAGE)
 
 using outpost::logs::LibSystemd;
 

@@ -51,6 +51,14 @@ class LazyLibrary {
 
 }  // namespace outpost
 
+// Defines the accessor `fn` (declared as `LazyLibrary& fn();`) of one
+// library, constructed on first use.
+#define OUTPOST_DEFINE_LAZY_LIBRARY(fn, soname, package)    \
+  ::outpost::LazyLibrary& fn() {                            \
+    static ::outpost::LazyLibrary lib((soname), (package)); \
+    return lib;                                             \
+  }
+
 // The library function `name` resolved once (per call site) in `lib`
 // (a LazyLibrary&), with the type its header declares.
 #define OUTPOST_LAZY_CALL(lib, name)                                                 \

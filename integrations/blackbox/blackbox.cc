@@ -4,8 +4,7 @@
 #include <utility>
 
 #include "core/base/log.h"
-#include "integrations/blackbox/cares_lazy.h"
-#include "integrations/blackbox/ldns_lazy.h"
+#include "integrations/common/lazy_libraries.h"
 #include "integrations/common/options_spec.h"
 #include "integrations/common/series_cache.h"
 #include "integrations/common/text.h"

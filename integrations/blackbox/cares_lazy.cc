@@ -1,20 +1,14 @@
 // The c-ares (resolver) library functions outpost calls, forwarding to the
 // library opened on first use (core/base/lazy_library.h). Signatures: the
 // library's header.
-#include "integrations/blackbox/cares_lazy.h"
-
 #include <ares.h>
 
-namespace outpost::integrations::blackbox {
+#include "integrations/common/lazy_libraries.h"
 
-LazyLibrary& LibCares() {
-  static LazyLibrary lib(OUTPOST_CARES_SONAME, OUTPOST_CARES_PACKAGE);
-  return lib;
-}
+OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibCares, OUTPOST_CARES_SONAME,
+                            OUTPOST_CARES_PACKAGE)
 
-}  // namespace outpost::integrations::blackbox
-
-using outpost::integrations::blackbox::LibCares;
+using outpost::integrations::LibCares;
 
 extern "C" {
 

@@ -1,20 +1,14 @@
 // The ldns (DNS message) library functions outpost calls, forwarding to the
 // library opened on first use (core/base/lazy_library.h). Signatures: the
 // library's header.
-#include "integrations/blackbox/ldns_lazy.h"
-
 #include <ldns/ldns.h>
 
-namespace outpost::integrations::blackbox {
+#include "integrations/common/lazy_libraries.h"
 
-LazyLibrary& LibLdns() {
-  static LazyLibrary lib(OUTPOST_LDNS_SONAME, OUTPOST_LDNS_PACKAGE);
-  return lib;
-}
+OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibLdns, OUTPOST_LDNS_SONAME,
+                            OUTPOST_LDNS_PACKAGE)
 
-}  // namespace outpost::integrations::blackbox
-
-using outpost::integrations::blackbox::LibLdns;
+using outpost::integrations::LibLdns;
 
 extern "C" {
 

@@ -1,20 +1,14 @@
 // The libpq (PostgreSQL's client library) functions outpost calls, forwarding
 // to the library opened on first use (core/base/lazy_library.h). Signatures:
 // the library's header.
-#include "integrations/postgres/libpq_lazy.h"
-
 #include <libpq-fe.h>
 
-namespace outpost::integrations::postgres {
+#include "integrations/common/lazy_libraries.h"
 
-LazyLibrary& LibPq() {
-  static LazyLibrary lib(OUTPOST_LIBPQ_SONAME, OUTPOST_LIBPQ_PACKAGE);
-  return lib;
-}
+OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibPq, OUTPOST_LIBPQ_SONAME,
+                            OUTPOST_LIBPQ_PACKAGE)
 
-}  // namespace outpost::integrations::postgres
-
-using outpost::integrations::postgres::LibPq;
+using outpost::integrations::LibPq;
 
 extern "C" {
 

@@ -9,11 +9,11 @@
 #include "core/base/absl_compat.h"
 #include "core/base/log.h"
 #include "integrations/common/build_info.h"
+#include "integrations/common/lazy_libraries.h"
 #include "integrations/common/options_spec.h"
 #include "integrations/common/text.h"
 #include "integrations/postgres/connection.h"
 #include "integrations/postgres/dsn.h"
-#include "integrations/postgres/libpq_lazy.h"
 
 namespace outpost::integrations::postgres {
 namespace {

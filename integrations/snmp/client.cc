@@ -19,8 +19,8 @@
 #include <utility>
 
 #include "core/base/absl_compat.h"
+#include "integrations/common/lazy_libraries.h"
 #include "integrations/common/text.h"
-#include "integrations/snmp/netsnmp_lazy.h"
 
 namespace outpost::integrations::snmp {
 namespace {

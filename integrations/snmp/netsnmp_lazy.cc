@@ -1,22 +1,16 @@
 // The net-snmp library functions outpost calls, forwarding to the library
 // opened on first use (core/base/lazy_library.h). Signatures: the library's
 // header.
-#include "integrations/snmp/netsnmp_lazy.h"
-
 #include <net-snmp/library/large_fd_set.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-namespace outpost::integrations::snmp {
+#include "integrations/common/lazy_libraries.h"
 
-LazyLibrary& LibNetSnmp() {
-  static LazyLibrary lib(OUTPOST_NETSNMP_SONAME, OUTPOST_NETSNMP_PACKAGE);
-  return lib;
-}
+OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibNetSnmp, OUTPOST_NETSNMP_SONAME,
+                            OUTPOST_NETSNMP_PACKAGE)
 
-}  // namespace outpost::integrations::snmp
-
-using outpost::integrations::snmp::LibNetSnmp;
+using outpost::integrations::LibNetSnmp;
 
 extern "C" {
 
