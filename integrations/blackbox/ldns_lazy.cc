@@ -1,9 +1,13 @@
 // The ldns (DNS message) library functions outpost calls, forwarding to the
 // library opened on first use (core/base/lazy_library.h). Signatures: the
 // library's header.
-#include <ldns/ldns.h>
-
 #include "integrations/common/lazy_libraries.h"
+
+// After the C++ headers: ldns.h, for one, defines macros that break
+// libstdc++ headers included after it (clang).
+// clang-format off
+#include <ldns/ldns.h>
+// clang-format on
 
 OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibLdns, OUTPOST_LDNS_SONAME,
                             OUTPOST_LDNS_PACKAGE)

@@ -1,9 +1,13 @@
 // The libpq (PostgreSQL's client library) functions outpost calls, forwarding
 // to the library opened on first use (core/base/lazy_library.h). Signatures:
 // the library's header.
-#include <libpq-fe.h>
-
 #include "integrations/common/lazy_libraries.h"
+
+// After the C++ headers: ldns.h, for one, defines macros that break
+// libstdc++ headers included after it (clang).
+// clang-format off
+#include <libpq-fe.h>
+// clang-format on
 
 OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibPq, OUTPOST_LIBPQ_SONAME,
                             OUTPOST_LIBPQ_PACKAGE)

@@ -1,11 +1,15 @@
 // The net-snmp library functions outpost calls, forwarding to the library
 // opened on first use (core/base/lazy_library.h). Signatures: the library's
 // header.
-#include <net-snmp/library/large_fd_set.h>
+#include "integrations/common/lazy_libraries.h"
+
+// After the C++ headers: ldns.h, for one, defines macros that break
+// libstdc++ headers included after it (clang).
+// clang-format off
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
-
-#include "integrations/common/lazy_libraries.h"
+#include <net-snmp/library/large_fd_set.h>
+// clang-format on
 
 OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibNetSnmp, OUTPOST_NETSNMP_SONAME,
                             OUTPOST_NETSNMP_PACKAGE)
