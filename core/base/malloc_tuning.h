@@ -14,8 +14,14 @@
 
 namespace outpost {
 
-// The threshold TuneMalloc sets (glibc's initial default, kept fixed).
-inline constexpr size_t kMallocMmapThreshold = 128 << 10;
+// The threshold TuneMalloc sets, kept fixed. Above snappy's working memory:
+// every snappy::Compress allocates and frees ~171 KiB (a 32 KiB hash table,
+// a 64 KiB input block and its 75 KiB worst-case output; snappy.cc
+// WorkingMemory), once per remote-write request. Mmapped at glibc's
+// initial 128 KiB, each request paid an mmap and a munmap whose TLB
+// shootdown (an IPI to every CPU) was ~20 % of outpost's CPU on the 100k
+// target (perf, tests/bench/README.md); from the heap the block is reused.
+inline constexpr size_t kMallocMmapThreshold = 256 << 10;
 
 // Sets the threshold (unless MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES says
 // otherwise). Call once, early in main, before threads start.
