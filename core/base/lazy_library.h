@@ -9,8 +9,8 @@
 // beside their user, with the signatures of the library's own header (the
 // compiler checks them), each forwarding to the library's symbol:
 //
-//   extern "C" void PQclear(PGresult* a0) { return OUTPOST_LAZY_CALL(LibPq(),
-//   PQclear)(a0); }
+//   OUTPOST_DEFINE_LAZY_LIBRARY(outpost::integrations::LibPq, "libpq.so.5", "libpq5")
+//   extern "C" void PQclear(PGresult* a0) { OUTPOST_LAZY_CALL(LibPq(), PQclear)(a0); }
 //
 // The code that uses the library is unchanged. Its entry point (creating
 // the integration or the journal target) calls Load() first, so that a
@@ -39,7 +39,6 @@ class LazyLibrary {
   // or lacks the symbol ends the process with a message naming both: the
   // callers checked Load() before, so it means a broken installation.
   void* Symbol(const char* name);
-  const char* soname() const { return soname_; }
 
  private:
   const char* const soname_;
