@@ -19,20 +19,30 @@ namespace outpost::scrape {
 namespace {
 
 struct Transfer {
-  std::string* body;
+  CURL* curl;
+  HttpScraper::BodyFn* on_body;
   std::string* content_type;
   uint64_t limit;
+  uint64_t received = 0;
   bool too_big = false;
+  bool stopped = false;  // on_body said stop
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * n;
-  if (t->limit > 0 && t->body->size() + len > t->limit) {
+  if (t->limit > 0 && t->received + len > t->limit) {
     t->too_big = true;
     return 0;  // aborts the transfer
   }
-  t->body->append(data, len);
+  t->received += len;
+  long code = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code > 299) return len;  // an error's body is not the metrics
+  if (!(*t->on_body)(std::string_view(data, len))) {
+    t->stopped = true;
+    return 0;
+  }
   return len;
 }
 
@@ -58,21 +68,48 @@ HttpScraper::~HttpScraper() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
+std::vector<std::string> HttpScraper::ScrapeHeaders(absl::Duration timeout) {
+  return {absl::StrCat("Accept: ", kScrapeAccept),
+          absl::StrFormat("X-Prometheus-Scrape-Timeout-Seconds: %g",
+                          absl::ToDoubleSeconds(timeout))};
+}
+
 absl::Status HttpScraper::Scrape(const std::string& url, absl::Duration timeout,
                                  std::string* body, std::string* content_type) {
-  return Get(url, timeout,
-             {absl::StrCat("Accept: ", kScrapeAccept),
-              absl::StrFormat("X-Prometheus-Scrape-Timeout-Seconds: %g",
-                              absl::ToDoubleSeconds(timeout))},
-             body, content_type);
+  return FetchInto(url, timeout, ScrapeHeaders(timeout), body, content_type);
+}
+
+absl::Status HttpScraper::Scrape(const std::string& url, absl::Duration timeout, BodyFn on_body,
+                                 std::string* content_type) {
+  return Fetch(url, timeout, ScrapeHeaders(timeout), on_body, content_type);
 }
 
 absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
                               const std::vector<std::string>& request_headers, std::string* body,
                               std::string* content_type) {
+  return FetchInto(url, timeout, request_headers, body, content_type);
+}
+
+absl::Status HttpScraper::FetchInto(const std::string& url, absl::Duration timeout,
+                                    const std::vector<std::string>& request_headers,
+                                    std::string* body, std::string* content_type) {
+  body->clear();
+  absl::Status st = Fetch(
+      url, timeout, request_headers,
+      [body](std::string_view piece) {
+        body->append(piece);
+        return true;
+      },
+      content_type);
+  if (!st.ok()) body->clear();
+  return st;
+}
+
+absl::Status HttpScraper::Fetch(const std::string& url, absl::Duration timeout,
+                                const std::vector<std::string>& request_headers, BodyFn on_body,
+                                std::string* content_type) {
   CURL* c = static_cast<CURL*>(curl_);
   if (c == nullptr) return absl::InternalError("curl_easy_init failed");
-  body->clear();
   content_type->clear();
   last_status_ = 0;
   curl_easy_reset(c);
@@ -105,7 +142,7 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
     curl_easy_setopt(c, CURLOPT_PASSWORD, pass.c_str());
   }
   const std::string agent = absl::StrCat("outpost/", ToAbsl(GetBuildInfo().version));
-  Transfer t{body, content_type, body_size_limit_};
+  Transfer t{c, &on_body, content_type, body_size_limit_};
   char errbuf[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -129,10 +166,10 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   curl_slist_free_all(headers);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &last_status_);
   if (t.too_big) {
-    body->clear();
     return absl::ResourceExhaustedError(
         absl::StrCat("body size limit exceeded (limit: ", body_size_limit_, " bytes)"));
   }
+  if (t.stopped) return absl::CancelledError("the body's reader stopped the transfer");
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     return absl::DeadlineExceededError(
         absl::StrCat("context deadline exceeded (", errbuf[0] ? errbuf : "timeout", ")"));
@@ -142,7 +179,6 @@ absl::Status HttpScraper::Get(const std::string& url, absl::Duration timeout,
   }
   const long code = last_status_;
   if (code < 200 || code > 299) {
-    body->clear();
     return absl::UnavailableError(absl::StrCat("server returned HTTP status ", code));
   }
   return absl::OkStatus();

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "core/config/config.h"
@@ -35,6 +37,13 @@ class HttpScraper {
   // Content-Type.
   absl::Status Scrape(const std::string& url, absl::Duration timeout, std::string* body,
                       std::string* content_type);
+  // The same GET, the decoded body handed to `on_body` piece by piece as
+  // it arrives instead of kept (only a 2xx answer's; *content_type is set
+  // before the first piece). `on_body` returning false stops the transfer:
+  // the result is then an error, and why is the caller's to say.
+  using BodyFn = absl::FunctionRef<bool(std::string_view piece)>;
+  absl::Status Scrape(const std::string& url, absl::Duration timeout, BodyFn on_body,
+                      std::string* content_type);
   // The same GET with other request headers ("Name: value") instead of the
   // scrape's Accept and timeout headers (http_sd_configs).
   absl::Status Get(const std::string& url, absl::Duration timeout,
@@ -47,6 +56,14 @@ class HttpScraper {
   long last_status() const { return last_status_; }
 
  private:
+  absl::Status Fetch(const std::string& url, absl::Duration timeout,
+                     const std::vector<std::string>& request_headers, BodyFn on_body,
+                     std::string* content_type);
+  absl::Status FetchInto(const std::string& url, absl::Duration timeout,
+                         const std::vector<std::string>& request_headers, std::string* body,
+                         std::string* content_type);
+  static std::vector<std::string> ScrapeHeaders(absl::Duration timeout);
+
   const config::HttpClientConfig http_;
   const uint64_t body_size_limit_;
   void* curl_ = nullptr;  // CURL*

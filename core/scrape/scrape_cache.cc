@@ -82,7 +82,7 @@ const MetricFamily* ScrapeCache::FamilyOf(std::string_view metric) {
   return nullptr;
 }
 
-absl::Status ScrapeCache::NewSeries(const TextParser& p, SinkAppender* app, Entry* e) {
+absl::Status ScrapeCache::NewSeries(const TextParser& p, Entry* e) {
   Labels l;
   if (absl::Status st = p.Labels(&l); !st.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("line ", p.line(), ": ", st.message()));
@@ -93,28 +93,31 @@ absl::Status ScrapeCache::NewSeries(const TextParser& p, SinkAppender* app, Entr
     return absl::OkStatus();
   }
   if (absl::Status st = CheckLimits(l, opts_); !st.ok()) return st;
-  e->ref = app->Ref(l);
+  e->ref = app_->Ref(l);
   if (e->ref == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid metric name or label names: ", l.ToString()));
   }
-  if (const MetricFamily* f = FamilyOf(p.metric()); f != nullptr) app->SetMetadata(e->ref, *f);
+  if (const MetricFamily* f = FamilyOf(p.metric()); f != nullptr) app_->SetMetadata(e->ref, *f);
   ++stats_.series_added;
   return absl::OkStatus();
 }
 
-absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_type,
-                                int64_t t_ms, SinkAppender* app) {
-  TextParser p(body, FormatFromContentType(content_type));
+absl::Status ScrapeCache::Parse(std::string_view piece, bool last) {
+  TextParser& p = *parser_;
+  p.SetInput(piece, last);
   for (;;) {
     absl::StatusOr<TextParser::Entry> next = p.Next();
     if (!next.ok()) return next.status();
     switch (*next) {
       case TextParser::Entry::kEnd:
-        stats_.samples_post_relabel = pending_.size();
-        if (opts_.sample_limit > 0 && pending_.size() > opts_.sample_limit) {
+        if (!last) return absl::OkStatus();
+        stats_.samples_post_relabel = appended_;
+        // Counted to the end of the body, so the message names the whole
+        // scrape's count (Prometheus rolls the scrape back the same way).
+        if (opts_.sample_limit > 0 && appended_ > opts_.sample_limit) {
           return absl::ResourceExhaustedError(absl::StrCat(
-              "sample limit exceeded (", pending_.size(), " > ", opts_.sample_limit, ")"));
+              "sample limit exceeded (", appended_, " > ", opts_.sample_limit, ")"));
         }
         return absl::OkStatus();
       case TextParser::Entry::kHelp:
@@ -135,7 +138,7 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
     auto [it, fresh] = cache_.try_emplace(key);
     Entry* e = &it->second;
     if (fresh) {
-      if (absl::Status st = NewSeries(p, app, e); !st.ok()) {
+      if (absl::Status st = NewSeries(p, e); !st.ok()) {
         cache_.erase(it);
         return st;
       }
@@ -146,7 +149,7 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
     }
     e->seen = scrape_;
     if (e->dropped) continue;
-    int64_t ts = t_ms;
+    int64_t ts = t_ms_;
     if (opts_.honor_timestamps && p.timestamp_ms()) {
       ts = *p.timestamp_ms();
       if (ts < e->last_ts) {
@@ -158,39 +161,54 @@ absl::Status ScrapeCache::Parse(std::string_view body, std::string_view content_
       e->explicit_ts = false;
     }
     e->last_ts = ts;
-    pending_.push_back(Pending{e, ts, p.value()});
-    current_.push_back(e);
+    // Straight into the appender: a failed scrape rolls it back.
+    app_->Append(e->ref, ts, p.value());
+    e->appended = true;
+    ++appended_;
     if (p.has_exemplar() && e->ref != 0) {
-      PendingExemplar x{e, 0, {}};
+      Exemplar x;
       // Next() has validated the exemplar already (including OpenMetrics'
       // 128-character limit on its labels).
-      if (absl::Status st = p.ParseExemplar(&x.exemplar); !st.ok()) return st;
+      if (absl::Status st = p.ParseExemplar(&x); !st.ok()) return st;
       // Without a timestamp of its own it gets the sample's (Prometheus
       // scrape/scrape.go).
-      x.t_ms = x.exemplar.timestamp_ms.value_or(ts);
+      const int64_t x_ms = x.timestamp_ms.value_or(ts);
       // An exposition repeats its last exemplar every scrape; like
       // Prometheus agent's AppendExemplar, only a new one is kept.
-      const auto id = static_cast<uint32_t>(absl::HashOf(
-          x.exemplar.labels.Hash(), x.t_ms, std::bit_cast<uint64_t>(x.exemplar.value)));
+      const auto id = static_cast<uint32_t>(
+          absl::HashOf(x.labels.Hash(), x_ms, std::bit_cast<uint64_t>(x.value)));
       if (id == e->last_exemplar) continue;
       e->last_exemplar = id;
-      pending_exemplars_.push_back(std::move(x));
+      app_->AppendExemplar(e->ref, x_ms, x.value, x.labels);
+      ++exemplars_;
     }
   }
 }
 
-void ScrapeCache::WriteStale(SinkAppender* app, int64_t t_ms, bool all) {
-  for (Entry* e : last_) {
+void ScrapeCache::WriteStale(int64_t t_ms, bool all, bool good) {
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    Entry& e = it->second;
+    const bool here = !all && e.appended;
     // Series with timestamps of their own get no markers unless
     // track_timestamps_staleness (Prometheus scrape/scrape.go).
-    if (e->dropped || e->ref == 0 || (e->explicit_ts && !opts_.track_timestamps_staleness)) {
-      continue;
+    if (e.in_last && !here && !e.dropped && e.ref != 0 &&
+        (!e.explicit_ts || opts_.track_timestamps_staleness)) {
+      app_->Append(e.ref, t_ms, StaleNaN());
     }
-    if (all || e->seen != scrape_) app->Append(e->ref, t_ms, StaleNaN());
+    e.in_last = good && here;
+    e.appended = false;
+    // Forget what a good scrape did not have (Prometheus'
+    // scrapeCache.iterDone): series churn and other spellings of one
+    // series do not pile up.
+    if (good && e.seen != scrape_) {
+      cache_.erase(it++);
+    } else {
+      ++it;
+    }
   }
 }
 
-void ScrapeCache::WriteReport(SinkAppender* app, int64_t t_ms, bool up, absl::Duration took) {
+void ScrapeCache::WriteReport(int64_t t_ms, bool up, absl::Duration took) {
   const double values[] = {
       up ? 1.0 : 0.0,
       absl::ToDoubleSeconds(took),
@@ -199,64 +217,89 @@ void ScrapeCache::WriteReport(SinkAppender* app, int64_t t_ms, bool up, absl::Du
       static_cast<double>(stats_.series_added),
   };
   for (size_t i = 0; i < std::size(values); ++i) {
-    if (report_refs_[i] == 0) report_refs_[i] = app->Ref(report_labels_[i]);
-    if (report_refs_[i] != 0) app->Append(report_refs_[i], t_ms, values[i]);
+    if (report_refs_[i] == 0) report_refs_[i] = app_->Ref(report_labels_[i]);
+    if (report_refs_[i] != 0) app_->Append(report_refs_[i], t_ms, values[i]);
   }
+}
+
+void ScrapeCache::Begin(absl::Time t) {
+  ++scrape_;
+  stats_ = ScrapeStats{};
+  appended_ = 0;
+  exemplars_ = 0;
+  error_ = absl::OkStatus();
+  parser_.reset();
+  carry_.clear();
+  t_ms_ = absl::ToUnixMillis(t);
+  app_ = sink_->NewAppender();
+}
+
+absl::Status ScrapeCache::Feed(std::string_view piece, std::string_view content_type) {
+  if (!error_.ok()) return error_;
+  if (!parser_) parser_.emplace(FormatFromContentType(content_type));
+  // Whole lines only; the cut one waits in carry_ for its end.
+  if (!carry_.empty()) {
+    const size_t nl = piece.find('\n');
+    carry_.append(piece.substr(0, nl == std::string_view::npos ? piece.size() : nl + 1));
+    if (nl == std::string_view::npos) return absl::OkStatus();
+    piece.remove_prefix(nl + 1);
+    error_ = Parse(carry_, /*last=*/false);
+    carry_.clear();
+    if (!error_.ok()) return error_;
+  }
+  const size_t last_nl = piece.rfind('\n');
+  const size_t whole = last_nl == std::string_view::npos ? 0 : last_nl + 1;
+  if (whole > 0) error_ = Parse(piece.substr(0, whole), /*last=*/false);
+  if (error_.ok()) carry_.append(piece.substr(whole));
+  return error_;
+}
+
+absl::Status ScrapeCache::Finish(const absl::Status& fetch, absl::Duration took) {
+  // A parse error is why a fetch stopped early: it is the scrape's error.
+  absl::Status err = !error_.ok() ? error_ : fetch;
+  if (err.ok()) {
+    if (!parser_) parser_.emplace(Format::kPrometheusText);  // an empty body
+    err = Parse(carry_, /*last=*/true);
+  }
+  // A carried line does not keep its buffer once the scrape is done.
+  if (carry_.capacity() > (64 << 10)) std::string().swap(carry_);
+  carry_.clear();
+  parser_.reset();
+  if (err.ok()) {
+    stats_.exemplars = exemplars_;
+    WriteStale(t_ms_, /*all=*/false, /*good=*/true);
+  } else {
+    // Nothing of a failed scrape is kept; its series go stale.
+    app_->Rollback();
+    stats_.samples_post_relabel = 0;
+    stats_.series_added = 0;
+    WriteStale(t_ms_, /*all=*/true, /*good=*/false);
+  }
+  WriteReport(t_ms_, err.ok(), took);
+  absl::Status committed = app_->Commit();
+  app_.reset();
+  if (!committed.ok()) return committed;
+  return err;
 }
 
 absl::Status ScrapeCache::Append(const absl::Status& fetch, std::string_view body,
                                  std::string_view content_type, absl::Time t,
                                  absl::Duration took) {
-  ++scrape_;
-  stats_ = ScrapeStats{};
-  pending_.clear();
-  pending_exemplars_.clear();
-  current_.clear();
-  const int64_t t_ms = absl::ToUnixMillis(t);
-  std::unique_ptr<SinkAppender> app = sink_->NewAppender();
-  absl::Status err = fetch;
-  if (err.ok()) err = Parse(body, content_type, t_ms, app.get());
-  if (err.ok()) {
-    for (const Pending& s : pending_) app->Append(s.entry->ref, s.t_ms, s.value);
-    for (const PendingExemplar& x : pending_exemplars_) {
-      app->AppendExemplar(x.entry->ref, x.t_ms, x.exemplar.value, x.exemplar.labels);
-    }
-    stats_.exemplars = pending_exemplars_.size();
-    WriteStale(app.get(), t_ms, /*all=*/false);
-    last_.swap(current_);
-    // Forget what this scrape did not have (Prometheus' scrapeCache.iterDone):
-    // series churn and other spellings of one series do not pile up.
-    for (auto it = cache_.begin(); it != cache_.end();) {
-      if (it->second.seen != scrape_) {
-        cache_.erase(it++);
-      } else {
-        ++it;
-      }
-    }
-  } else {
-    // Nothing of a failed scrape is kept; its series go stale.
-    stats_.samples_post_relabel = 0;
-    stats_.series_added = 0;
-    WriteStale(app.get(), t_ms, /*all=*/true);
-    last_.clear();
-  }
-  pending_.clear();
-  pending_exemplars_.clear();
-  current_.clear();
-  WriteReport(app.get(), t_ms, err.ok(), took);
-  if (absl::Status st = app->Commit(); !st.ok()) return st;
-  return err;
+  Begin(t);
+  if (fetch.ok()) (void)Feed(body, content_type);
+  return Finish(fetch, took);
 }
 
 absl::Status ScrapeCache::MarkAllStale(absl::Time t) {
   const int64_t t_ms = absl::ToUnixMillis(t);
-  std::unique_ptr<SinkAppender> app = sink_->NewAppender();
-  WriteStale(app.get(), t_ms, /*all=*/true);
-  last_.clear();
+  app_ = sink_->NewAppender();
+  WriteStale(t_ms, /*all=*/true, /*good=*/false);
   for (size_t i = 0; i < std::size(kReportNames); ++i) {
-    if (report_refs_[i] != 0) app->Append(report_refs_[i], t_ms, StaleNaN());
+    if (report_refs_[i] != 0) app_->Append(report_refs_[i], t_ms, StaleNaN());
   }
-  return app->Commit();
+  absl::Status st = app_->Commit();
+  app_.reset();
+  return st;
 }
 
 }  // namespace outpost::scrape

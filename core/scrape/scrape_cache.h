@@ -25,10 +25,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -71,8 +73,20 @@ class ScrapeCache {
   // result of fetching the body: not OK means the scrape failed before
   // parsing. Returns the scrape's error (what makes up 0), or OK; the
   // report series are written either way. A sink error is returned too.
+  // The same as Begin, Feed(body) and Finish.
   absl::Status Append(const absl::Status& fetch, std::string_view body,
                       std::string_view content_type, absl::Time t, absl::Duration took);
+
+  // One scrape taken at `t`, its body parsed as it arrives (issue 23: no
+  // copy of a whole body is kept). Begin, then Feed each piece of the body
+  // in order (any split; a line cut between pieces waits for the rest),
+  // then Finish with the fetch's result. `content_type` is the response's,
+  // read at the first piece. Feed returns the scrape's error once one is
+  // found (later pieces are ignored, the fetch may stop); Finish returns
+  // what Append does.
+  void Begin(absl::Time t);
+  absl::Status Feed(std::string_view piece, std::string_view content_type);
+  absl::Status Finish(const absl::Status& fetch, absl::Duration took);
 
   // Staleness markers for every series of the last scrape (the target went
   // away or the loop stops), including the report series.
@@ -89,6 +103,8 @@ class ScrapeCache {
     uint32_t last_exemplar = 0;  // identity of the last exemplar appended
     bool dropped = false;    // metric relabeling dropped it
     bool explicit_ts = false;  // the last sample had its own timestamp
+    bool appended = false;   // this scrape appended a sample of it
+    bool in_last = false;    // the last good scrape did (it gets markers)
   };
   struct Key {
     uint64_t a, b;
@@ -98,36 +114,34 @@ class ScrapeCache {
     size_t operator()(const Key& k) const { return k.a; }  // already a hash
   };
   static Key KeyOf(std::string_view series_text);
-  struct PendingExemplar {
-    Entry* entry;
-    int64_t t_ms;
-    Exemplar exemplar;
-  };
-  struct Pending {
-    Entry* entry;
-    int64_t t_ms;
-    double value;
-  };
 
-  absl::Status Parse(std::string_view body, std::string_view content_type, int64_t t_ms,
-                     SinkAppender* app);
-  absl::Status NewSeries(const class TextParser& p, SinkAppender* app, Entry* e);
-  void WriteStale(SinkAppender* app, int64_t t_ms, bool all);
-  void WriteReport(SinkAppender* app, int64_t t_ms, bool up, absl::Duration took);
+  // Parses `piece` (whole lines unless `last`) into the open appender.
+  absl::Status Parse(std::string_view piece, bool last);
+  absl::Status NewSeries(const class TextParser& p, Entry* e);
+  // Markers for the series of the last good scrape: those this scrape did
+  // not have (`all`: every one). Also forgets, after a good scrape, what
+  // it did not have.
+  void WriteStale(int64_t t_ms, bool all, bool good);
+  void WriteReport(int64_t t_ms, bool up, absl::Duration took);
   const MetricFamily* FamilyOf(std::string_view metric);
 
   const AppendOptions opts_;
   const std::shared_ptr<SampleSink> sink_;
-  absl::node_hash_map<Key, Entry, KeyHash> cache_;  // hash of the raw series text → entry
+  absl::flat_hash_map<Key, Entry, KeyHash> cache_;  // hash of the raw series text → entry
   absl::node_hash_map<std::string, MetricFamily> families_;  // TYPE/HELP/UNIT seen
-  std::vector<Entry*> last_;      // series of the last good scrape
-  std::vector<Entry*> current_;   // series of this scrape
-  std::vector<Pending> pending_;  // this scrape's samples, until limits pass
-  std::vector<PendingExemplar> pending_exemplars_;  // and their exemplars
   uint32_t scrape_ = 0;
   ScrapeStats stats_;
   Labels report_labels_[5];
   uint64_t report_refs_[5] = {};
+
+  // The scrape in progress (Begin to Finish).
+  std::unique_ptr<SinkAppender> app_;
+  std::optional<TextParser> parser_;  // made at the first piece
+  std::string carry_;                 // a line cut between pieces
+  absl::Status error_;                // the first parse or limit error
+  int64_t t_ms_ = 0;
+  uint64_t appended_ = 0;   // samples appended (post relabeling)
+  uint64_t exemplars_ = 0;  // exemplars appended
 };
 
 }  // namespace outpost::scrape

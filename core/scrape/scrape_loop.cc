@@ -68,11 +68,18 @@ TargetHealth ScrapeLoop::health() const {
 }
 
 void ScrapeLoop::ScrapeOnce(absl::Time start) {
-  // Only the loop's thread touches scraper_, body_ and content_type_.
+  // Only the loop's thread touches scraper_ and content_type_.
   if (scraper_ == nullptr) scraper_ = std::make_unique<HttpScraper>(http_, body_size_limit_);
-  absl::Status fetched = scraper_->Scrape(target_.url, target_.timeout, &body_, &content_type_);
+  // The body is parsed as it arrives: no copy of it is kept (issue 23).
+  // scrape_duration_seconds includes the parsing, as in Prometheus (its
+  // report's time.Since(start) runs after the append, scrape/scrape.go).
+  cache_.Begin(start);
+  absl::Status fetched = scraper_->Scrape(
+      target_.url, target_.timeout,
+      [this](std::string_view piece) { return cache_.Feed(piece, content_type_).ok(); },
+      &content_type_);
   const absl::Duration took = absl::Now() - start;
-  absl::Status st = cache_.Append(fetched, body_, content_type_, start, took);
+  absl::Status st = cache_.Finish(fetched, took);
   if (metrics_ != nullptr) {
     if (last_start_ != absl::InfinitePast()) {
       interval_length_->Observe(absl::ToDoubleSeconds(start - last_start_));

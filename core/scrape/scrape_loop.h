@@ -1,7 +1,8 @@
 // One target's scrape loop (Prometheus' scrapeLoop.run): on its own
 // thread, every interval from an offset spread by the target's hash,
 // fetch the target (HttpScraper) within its timeout and append the body
-// (ScrapeCache) stamped with the scrape's start time.
+// (ScrapeCache) stamped with the scrape's start time, parsing it as it
+// arrives.
 //
 // Thread-safety: Start/Stop from one controlling thread; health() from any.
 #ifndef OUTPOST_CORE_SCRAPE_SCRAPE_LOOP_H_
@@ -61,7 +62,7 @@ class ScrapeLoop {
   const uint64_t body_size_limit_;
   ScrapeCache cache_;
   std::unique_ptr<HttpScraper> scraper_;  // the loop thread's
-  std::string body_, content_type_;             // reused between scrapes
+  std::string content_type_;                    // the last response's
   ScrapeMetrics* const metrics_;
   prometheus::Summary* const interval_length_;  // null without metrics
   absl::Time last_start_ = absl::InfinitePast();  // the loop thread's

@@ -183,7 +183,7 @@ absl::StatusOr<TextParser::Entry> TextParser::Next() {
   const bool om = format_ == Format::kOpenMetrics;
   for (;;) {
     if (pos_ >= body_.size()) {
-      if (om && !saw_eof_) {
+      if (om && !saw_eof_ && last_) {
         ++line_;
         return fail("data does not end with # EOF");
       }

@@ -26,6 +26,12 @@
 // nothing in it can crash the parser or make it allocate more than a few
 // labels' worth of memory per call.
 //
+// A body may also be parsed as it arrives: TextParser(format), then
+// SetInput() with each piece of whole lines; Next() returns kEnd at the
+// end of each piece, and the format's end-of-body checks (OpenMetrics'
+// `# EOF`) run only on the piece marked last. Line numbers count on across
+// pieces.
+//
 // Example:
 //   TextParser p(body, Format::kPrometheusText);
 //   for (;;) {
@@ -69,6 +75,16 @@ class TextParser {
   enum class Entry { kEnd, kHelp, kType, kUnit, kSeries };
 
   TextParser(std::string_view body, Format format);
+  // A parser with no input yet (SetInput).
+  explicit TextParser(Format format) : format_(format) {}
+
+  // The next piece of the body: whole lines (ending with '\n') unless
+  // `last`. Views returned for the previous piece become invalid.
+  void SetInput(std::string_view piece, bool last) {
+    body_ = piece;
+    pos_ = 0;
+    last_ = last;
+  }
 
   absl::StatusOr<Entry> Next();
 
@@ -112,6 +128,7 @@ class TextParser {
   bool failed_ = false;
   absl::Status error_;
   bool saw_eof_ = false;
+  bool last_ = true;  // body_ ends the body
 
   std::string_view metric_;
   std::string_view raw_text_;

@@ -25,6 +25,11 @@ class HttpScraperTest : public ::testing::Test {
     server_.Route("/big", {"GET"}, [](const HttpRequest&) {
       return HttpResponse{200, "text/plain", std::string(100000, '#')};
     });
+    server_.Route("/lines", {"GET"}, [](const HttpRequest&) {
+      std::string body;
+      for (int i = 0; i < 20000; ++i) absl::StrAppend(&body, "series_", i, " ", i, "\n");
+      return HttpResponse{200, "text/plain; version=0.0.4", body};
+    });
     server_.Route("/fail", {"GET"}, [](const HttpRequest&) {
       return HttpResponse{503, "text/plain", "down"};
     });
@@ -75,6 +80,42 @@ TEST_F(HttpScraperTest, Errors) {
   HttpScraper b(basic, 0);
   EXPECT_EQ(b.Scrape(base_ + "/metrics", absl::Seconds(5), &body, &ct).message(),
             "unable to read file /nonexistent/pw");
+}
+
+// The body handed over piece by piece as it arrives (the scrape loop's
+// way): the pieces make the body, the Content-Type is known at the first,
+// an error answer's body is not handed over, and the reader can stop.
+TEST_F(HttpScraperTest, StreamsTheBodyInPieces) {
+  HttpScraper s(config::HttpClientConfig{}, 0);
+  std::string ct, got, ct_at_first;
+  int pieces = 0;
+  ASSERT_TRUE(s.Scrape(base_ + "/lines", absl::Seconds(5),
+                       [&](std::string_view piece) {
+                         if (pieces++ == 0) ct_at_first = ct;
+                         got.append(piece);
+                         return true;
+                       },
+                       &ct)
+                  .ok());
+  std::string body, ct2;
+  ASSERT_TRUE(s.Scrape(base_ + "/lines", absl::Seconds(5), &body, &ct2).ok());
+  EXPECT_EQ(got, body);
+  EXPECT_GT(body.size(), 200000u);
+  EXPECT_GT(pieces, 1);
+  EXPECT_EQ(ct_at_first, "text/plain; version=0.0.4");
+
+  pieces = 0;
+  absl::Status st = s.Scrape(base_ + "/fail", absl::Seconds(5),
+                             [&](std::string_view) { return ++pieces > 0; }, &ct);
+  EXPECT_EQ(st.message(), "server returned HTTP status 503");
+  EXPECT_EQ(pieces, 0);
+
+  st = s.Scrape(base_ + "/lines", absl::Seconds(5),
+                [&](std::string_view) { return ++pieces < 1; }, &ct);
+  EXPECT_TRUE(absl::IsCancelled(st)) << st;
+  EXPECT_EQ(pieces, 1);
+  // The scraper works again after a stopped transfer.
+  EXPECT_TRUE(s.Scrape(base_ + "/lines", absl::Seconds(5), &body, &ct).ok());
 }
 
 }  // namespace

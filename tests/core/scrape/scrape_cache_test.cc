@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "core/base/memory_sink.h"
 
 namespace outpost::scrape {
@@ -152,6 +153,72 @@ TEST(ScrapeCacheTest, OpenMetricsBody) {
   EXPECT_EQ(f.Values(Labels{{"__name__", "r_total"}}),
             "{__name__=\"r_total\", instance=\"h:9100\", job=\"app\"}: 7@2\n");
   EXPECT_FALSE(f.Scrape("r_total 7\n", 1, "application/openmetrics-text").ok());
+}
+
+// The body fed in pieces, as the scrape loop does while it arrives, split
+// at every byte: the same samples, markers, report, stats and error as the
+// whole body appended at once.
+TEST(ScrapeCacheTest, BodyFedInPiecesIsTheWholeBody) {
+  const std::string om = "application/openmetrics-text; version=1.0.0";
+  struct Case {
+    std::string body, ct;
+  };
+  const Case cases[] = {
+      {"# HELP a An \\ a.\n# TYPE a counter\na_total{x=\"1\",y=\"z\"} 5\nb 2\n  c 3 1700000001000\n"
+       "#c\n\nd{} 4", "text/plain"},
+      {"# TYPE r counter\nr_total 7 1700000002.5 # {t=\"x\"} 1 1700000001\nq 1\n# EOF\n", om},
+      {"a 3\nb 1\nbroken\nc 2\n", "text/plain"},
+      {"r 1\n", om},                 // no # EOF
+      {"# EOF\nr 1\n", om},         // data after it
+      {"a 1\na 2\nb{x=\"\\xff\"} 1\n", "text/plain"},
+  };
+  for (const Case& c : cases) {
+    Fixture whole;
+    // Two scrapes: the first one's series, then this body (markers too).
+    ASSERT_TRUE(whole.Scrape("a 0\nold 0\n", 0).ok());
+    const absl::Status want = whole.Scrape(c.body, 1, c.ct);
+    for (size_t cut = 0; cut <= c.body.size(); ++cut) {
+      for (size_t cut2 : {cut, std::min(c.body.size(), cut + 3)}) {
+        Fixture f;
+        ASSERT_TRUE(f.Scrape("a 0\nold 0\n", 0).ok());
+        f.cache->Begin(kT0 + absl::Seconds(15));
+        const std::string_view b = c.body;
+        (void)f.cache->Feed(b.substr(0, cut), c.ct);
+        (void)f.cache->Feed(b.substr(cut, cut2 - cut), c.ct);
+        (void)f.cache->Feed(b.substr(cut2), c.ct);
+        const absl::Status got = f.cache->Finish(absl::OkStatus(), absl::Milliseconds(3));
+        SCOPED_TRACE(absl::StrCat(c.body, " cut at ", cut, " and ", cut2));
+        EXPECT_EQ(got, want);
+        EXPECT_EQ(f.Values(Labels{}), whole.Values(Labels{}));
+        EXPECT_EQ(f.cache->last_stats().samples_scraped, whole.cache->last_stats().samples_scraped);
+        EXPECT_EQ(f.cache->last_stats().exemplars, whole.cache->last_stats().exemplars);
+        EXPECT_EQ(f.cache->cached_series(), whole.cache->cached_series());
+      }
+    }
+  }
+}
+
+// A parse error stops the feeding (the scrape loop then stops the
+// transfer); a fetch that fails after pieces were fed keeps none of them.
+TEST(ScrapeCacheTest, FeedStopsAtAnErrorAndAFailedFetchKeepsNothing) {
+  Fixture f;
+  ASSERT_TRUE(f.Scrape("a 1\nb 1\n", 0).ok());
+  const std::string err = "line 2: invalid value \"x\" of metric b";
+  f.cache->Begin(kT0 + absl::Seconds(15));
+  EXPECT_TRUE(f.cache->Feed("a 2\nb", "text/plain").ok());
+  EXPECT_EQ(f.cache->Feed(" x\nc 1\n", "text/plain").message(), err);
+  EXPECT_EQ(f.cache->Feed("d 1\n", "text/plain").message(), err);
+  EXPECT_EQ(f.cache->Finish(absl::CancelledError("stopped"), absl::Milliseconds(3)).message(),
+            err);
+  f.cache->Begin(kT0 + absl::Seconds(30));
+  EXPECT_TRUE(f.cache->Feed("a 3\nb 3\nnew 3\n", "text/plain").ok());
+  EXPECT_EQ(f.cache->Finish(absl::DeadlineExceededError("timeout"), absl::Seconds(10)).message(),
+            "timeout");
+  EXPECT_EQ(f.Values(Labels{{"__name__", "a"}}),
+            "{__name__=\"a\", instance=\"h:9100\", job=\"app\"}: 1@0 S@15\n");
+  EXPECT_TRUE(f.Values(Labels{{"__name__", "new"}}).empty());
+  EXPECT_EQ(f.Values(Labels{{"__name__", "up"}}),
+            "{__name__=\"up\", instance=\"h:9100\", job=\"app\"}: 1@0 0@15 0@30\n");
 }
 
 }  // namespace

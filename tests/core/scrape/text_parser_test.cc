@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 
 namespace outpost::scrape {
@@ -19,15 +20,27 @@ std::string Num(double v) {
   return b;
 }
 
-// Renders every entry of `body` one per line, or "error: <message>".
-std::string Walk(std::string_view body, Format f) {
-  TextParser p(body, f);
+// Renders every entry of the body, given as `pieces` of whole lines (the
+// last one may end without a newline), one per line, or
+// "error: <message>".
+std::string WalkPieces(const std::vector<std::string_view>& pieces, Format f) {
+  TextParser p(f);
+  size_t next_piece = 0;
   std::string out;
   for (;;) {
+    if (next_piece == 0) {
+      p.SetInput(pieces.empty() ? "" : pieces[0], pieces.size() <= 1);
+      next_piece = 1;
+    }
     absl::StatusOr<TextParser::Entry> e = p.Next();
     if (!e.ok()) return out + "error: " + std::string(e.status().message());
     switch (*e) {
       case TextParser::Entry::kEnd:
+        if (next_piece < pieces.size()) {
+          p.SetInput(pieces[next_piece], next_piece + 1 == pieces.size());
+          ++next_piece;
+          break;
+        }
         return out;
       case TextParser::Entry::kHelp:
         out += "HELP " + S(p.metric()) + " [" + S(p.help()) + "]\n";
@@ -57,6 +70,19 @@ std::string Walk(std::string_view body, Format f) {
       }
     }
   }
+}
+
+std::string Walk(std::string_view body, Format f) { return WalkPieces({body}, f); }
+// The body one line a piece, as a scrape hands it over while it arrives.
+std::string WalkLines(std::string_view body, Format f) {
+  std::vector<std::string_view> lines;
+  while (!body.empty()) {
+    const size_t nl = body.find('\n');
+    const size_t n = nl == std::string_view::npos ? body.size() : nl + 1;
+    lines.push_back(body.substr(0, n));
+    body.remove_prefix(n);
+  }
+  return WalkPieces(lines, f);
 }
 
 std::string Text(std::string_view body) { return Walk(body, Format::kPrometheusText); }
@@ -196,6 +222,33 @@ TEST(TextParserTest, OpenMetricsErrors) {
   for (const Case& c : cases) {
     EXPECT_THAT(Om(c.body), HasSubstr(c.error)) << c.body;
   }
+}
+
+// Fed one line at a time, the parser finds what it finds in the whole body:
+// the same entries, the same line numbers in errors, OpenMetrics' # EOF
+// checked at the end of the last piece only.
+TEST(TextParserTest, PiecesOfLinesParseAsTheWholeBody) {
+  const std::string bodies[] = {
+      "# HELP a An \\\\ a.\n# TYPE a counter\na_total{x=\"1\"} 5\n  b 2 17\n#c\n\nc{} 4",
+      "a 1\nbroken\n",
+      "a 1\n# EOF\n",
+      "a 1\n",
+      "a 1\n# EOF\nb 1\n",
+      "a 1\n\n# EOF\n",
+      "# TYPE r counter\nr_total 7 1.5 # {t=\"x\"} 1 1\n# EOF",
+      "",
+  };
+  for (const std::string& b : bodies) {
+    for (Format f : {Format::kPrometheusText, Format::kOpenMetrics}) {
+      EXPECT_EQ(WalkLines(b, f), Walk(b, f)) << b;
+    }
+  }
+  // A piece that ends the body without # EOF is the error, not one before.
+  EXPECT_EQ(WalkPieces({"a 1\n", "b 1\n", "# EOF\n"}, Format::kOpenMetrics),
+            "a => {__name__=\"a\"} 1\nb => {__name__=\"b\"} 1\n");
+  EXPECT_EQ(WalkPieces({"a 1\n", "b 1\n"}, Format::kOpenMetrics),
+            "a => {__name__=\"a\"} 1\nb => {__name__=\"b\"} 1\n"
+            "error: line 3: data does not end with # EOF");
 }
 
 TEST(TextParserTest, ContentType) {
