@@ -280,8 +280,10 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       }
       add_records(*buf);
     };
-    chunked(absl::MakeConstSpan(batch.samples), &samples_buf_,
-            [](absl::Span<const RefSample> x, std::string* b) { EncodeSamples(x, b); });
+    // Samples records are encoded one at a time while the writer logs
+    // them (below), into one record's worth of buffer.
+    const size_t series_records = records_.size();
+    const size_t sample_records = (kept + kMaxRecordEntries - 1) / kMaxRecordEntries;
     if (kept_exemplars > 0) {
       exemplars_buf_.clear();
       EncodeExemplars(batch.exemplars, &exemplars_buf_);
@@ -289,13 +291,24 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
     }
     chunked(absl::MakeConstSpan(meta_scratch_), &meta_buf_,
             [](absl::Span<const RefMetadata> x, std::string* b) { EncodeMetadata(x, b); });
-    const size_t n = records_.size();
+    const size_t n = records_.size() + sample_records;
     if (n == 0) {
       PublishLocked();
       return absl::OkStatus();
     }
     absl::Status s = error_.ok() ? absl::OkStatus() : writer_->Recover();
-    if (s.ok()) s = writer_->AddRecords(records_);
+    if (s.ok()) {
+      s = writer_->AddRecords(n, [&](size_t i) -> std::string_view {
+        if (i < series_records) return records_[i];
+        if (i >= series_records + sample_records) return records_[i - sample_records];
+        const size_t at = (i - series_records) * kMaxRecordEntries;
+        samples_buf_.clear();
+        EncodeSamples(absl::MakeConstSpan(batch.samples)
+                          .subspan(at, std::min(kMaxRecordEntries, kept - at)),
+                      &samples_buf_);
+        return samples_buf_;
+      });
+    }
     if (!s.ok()) {
       // Nothing of the batch is in the log: the next commit writes its
       // Series and Metadata records again.

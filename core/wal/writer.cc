@@ -198,10 +198,15 @@ absl::Status Writer::AddRecord(std::string_view record) {
 }
 
 absl::Status Writer::AddRecords(absl::Span<const std::string_view> records) {
+  return AddRecords(records.size(), [records](size_t i) { return records[i]; });
+}
+
+absl::Status Writer::AddRecords(size_t n,
+                                absl::FunctionRef<std::string_view(size_t)> record) {
   if (!error_.ok()) return error_;
   if (closed_) return absl::FailedPreconditionError("WAL writer is closed");
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (absl::Status s = Log(records[i], i + 1 == records.size()); !s.ok()) {
+  for (size_t i = 0; i < n; ++i) {
+    if (absl::Status s = Log(record(i), i + 1 == n); !s.ok()) {
       return Fail(s);
     }
   }

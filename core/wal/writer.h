@@ -48,6 +48,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -92,6 +93,11 @@ class Writer {
   // Appends records in order with one write to the OS at the end (a commit:
   // new Series records, then one Samples record).
   absl::Status AddRecords(absl::Span<const std::string_view> records);
+  // The same for `n` records made one at a time: record(i) is called in
+  // order and its view need only last until the next call (a commit of
+  // 100k samples is encoded a record at a time into one small buffer
+  // instead of into one buffer for all of them; issue 23).
+  absl::Status AddRecords(size_t n, absl::FunctionRef<std::string_view(size_t)> record);
 
   // fsyncs the current segment (group commit).
   absl::Status Sync();
