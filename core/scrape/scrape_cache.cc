@@ -143,11 +143,11 @@ absl::Status ScrapeCache::Parse(std::string_view piece, bool last) {
         return st;
       }
     }
-    if (e->seen == scrape_) {
+    if (e->seen) {
       ++stats_.duplicates;
       continue;
     }
-    e->seen = scrape_;
+    e->seen = true;
     if (e->dropped) continue;
     int64_t ts = t_ms_;
     if (opts_.honor_timestamps && p.timestamp_ms()) {
@@ -197,10 +197,12 @@ void ScrapeCache::WriteStale(int64_t t_ms, bool all, bool good) {
     }
     e.in_last = good && here;
     e.appended = false;
+    const bool seen = e.seen;
+    e.seen = false;
     // Forget what a good scrape did not have (Prometheus'
     // scrapeCache.iterDone): series churn and other spellings of one
     // series do not pile up.
-    if (good && e.seen != scrape_) {
+    if (good && !seen) {
       cache_.erase(it++);
     } else {
       ++it;
@@ -223,7 +225,6 @@ void ScrapeCache::WriteReport(int64_t t_ms, bool up, absl::Duration took) {
 }
 
 void ScrapeCache::Begin(absl::Time t) {
-  ++scrape_;
   stats_ = ScrapeStats{};
   appended_ = 0;
   exemplars_ = 0;

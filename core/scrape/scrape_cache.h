@@ -14,10 +14,13 @@
 // independent 64-bit hashes, so two series of a target share an entry with
 // probability n^2 / 2^129 (below 1e-26 for a million series).
 //
+// The body may be fed as it arrives (Begin, Feed, Finish): samples go
+// straight into the sink's appender, and no copy of the body is kept.
+//
 // A failed scrape (HTTP error, parse error, sample_limit or a label limit
-// exceeded) appends nothing of the body: it writes staleness markers for
-// every series of the last good scrape and the report series with up 0,
-// as Prometheus does.
+// exceeded) appends nothing of the body (its appender is rolled back, as
+// Prometheus' is): it writes staleness markers for every series of the
+// last good scrape and the report series with up 0, as Prometheus does.
 //
 // Thread-safety: one ScrapeCache per target, used by one thread.
 #ifndef OUTPOST_CORE_SCRAPE_SCRAPE_CACHE_H_
@@ -96,16 +99,19 @@ class ScrapeCache {
   size_t cached_series() const { return cache_.size(); }
 
  private:
+  // 24 bytes; with its 16-byte key one 40-byte slot of the flat table
+  // (issue 23: memory per series).
   struct Entry {
-    uint64_t ref = 0;        // sink reference; 0 for dropped series
-    int64_t last_ts = 0;     // timestamp of the last sample
-    uint32_t seen = 0;       // the last scrape that had it (scrape_ mod 2^32)
+    uint64_t ref = 0;            // sink reference; 0 for dropped series
+    int64_t last_ts = 0;         // timestamp of the last sample
     uint32_t last_exemplar = 0;  // identity of the last exemplar appended
-    bool dropped = false;    // metric relabeling dropped it
-    bool explicit_ts = false;  // the last sample had its own timestamp
-    bool appended = false;   // this scrape appended a sample of it
-    bool in_last = false;    // the last good scrape did (it gets markers)
+    bool seen : 1 = false;       // this scrape had it
+    bool appended : 1 = false;   // this scrape appended a sample of it
+    bool in_last : 1 = false;    // the last good scrape did (it gets markers)
+    bool dropped : 1 = false;    // metric relabeling dropped it
+    bool explicit_ts : 1 = false;  // the last sample had its own timestamp
   };
+  static_assert(sizeof(Entry) == 24);
   struct Key {
     uint64_t a, b;
     friend bool operator==(const Key&, const Key&) = default;
@@ -119,7 +125,8 @@ class ScrapeCache {
   absl::Status Parse(std::string_view piece, bool last);
   absl::Status NewSeries(const class TextParser& p, Entry* e);
   // Markers for the series of the last good scrape: those this scrape did
-  // not have (`all`: every one). Also forgets, after a good scrape, what
+  // not append (`all`: every one). One pass over the cache, which also
+  // resets the per-scrape bits and, after a `good` scrape, forgets what
   // it did not have.
   void WriteStale(int64_t t_ms, bool all, bool good);
   void WriteReport(int64_t t_ms, bool up, absl::Duration took);
@@ -129,7 +136,6 @@ class ScrapeCache {
   const std::shared_ptr<SampleSink> sink_;
   absl::flat_hash_map<Key, Entry, KeyHash> cache_;  // hash of the raw series text → entry
   absl::node_hash_map<std::string, MetricFamily> families_;  // TYPE/HELP/UNIT seen
-  uint32_t scrape_ = 0;
   ScrapeStats stats_;
   Labels report_labels_[5];
   uint64_t report_refs_[5] = {};
