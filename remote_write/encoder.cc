@@ -39,9 +39,9 @@ inline char* PutLabelField(char* p, std::string_view name, std::string_view valu
   return PutString(p, kTagLen2, value);
 }
 
-size_t SentLabelsSize(const SeriesLabels& s) {
+size_t SentLabelsSize(const SeriesLabels& s, const Labels* external) {
   size_t n = 0;
-  ForEachSentLabel(s, [&](std::string_view name, std::string_view value) {
+  ForEachSentLabel(s, external, [&](std::string_view name, std::string_view value) {
     n += LabelFieldSize(name, value);
   });
   return n;
@@ -93,9 +93,14 @@ int PrompbMetricType(MetricType type) {
   return static_cast<int>(type);
 }
 
+Labels ExternalLabels(const std::map<std::string, std::string>& external_labels) {
+  std::vector<Label> v;
+  for (const auto& [name, value] : external_labels) v.push_back(Label{name, value});
+  return Labels::FromUnsorted(std::move(v));
+}
+
 void EncodeLabels(const Labels& labels, SeriesLabels* out) {
   out->set = LabelStore::Default().Intern(labels);
-  out->external = nullptr;
 }
 
 void EncodeLabels(const Labels& labels, std::string* out) {
@@ -148,7 +153,7 @@ class BatchEncoder::SamplesSource final : public snappy::Source {
       if (s == nullptr) {
         *p++ = kTagLen1;
         p = PutVarint(p, body);
-        ForEachSentLabel(*g.labels, [&](std::string_view name, std::string_view value) {
+        ForEachSentLabel(*g.labels, enc_->external_, [&](std::string_view name, std::string_view value) {
           p = PutLabelField(p, name, value);
         });
         in_group_ = true;
@@ -223,7 +228,7 @@ std::string_view BatchEncoder::EncodeSamples(
         stamp_[slot] = generation_;
         g = static_cast<uint32_t>(groups_.size());
         table_[slot] = g;
-        const size_t label_bytes = SentLabelsSize(*s.labels);
+        const size_t label_bytes = SentLabelsSize(*s.labels, external_);
         groups_.push_back(Group{s.labels, static_cast<uint32_t>(i), static_cast<uint32_t>(i),
                                 label_bytes, label_bytes});
         break;

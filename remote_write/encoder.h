@@ -29,6 +29,7 @@
 #define OUTPOST_REMOTE_WRITE_ENCODER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,23 +46,26 @@ namespace outpost::remote_write {
 // labels).
 void EncodeLabels(const Labels& labels, std::string* out);
 
-// The labels of one series as a watcher keeps them: the shared set, and the
-// external labels to merge in when encoding (null: none, or they are
-// already in `set` because write_relabel_configs saw them).
+// The labels of one series as a watcher keeps them: the shared set. The
+// endpoint's external labels are merged in when encoding (BatchEncoder's),
+// unless write_relabel_configs saw them already (then they are in `set`
+// and the encoder has none): one pointer fewer per series (issue 23).
 struct SeriesLabels {
   LabelSet set;
-  const Labels* external = nullptr;
 };
-// Interns `labels` into *out (no external labels): for tests and tools.
+// global.external_labels as a sorted label set.
+Labels ExternalLabels(const std::map<std::string, std::string>& external_labels);
+// Interns `labels` into *out: for tests and tools.
 void EncodeLabels(const Labels& labels, SeriesLabels* out);
-// Calls f(name, value) for each label the series is sent with, in order.
+// Calls f(name, value) for each label the series is sent with, in order:
+// its own and the `external` ones (may be null) it does not have.
 template <typename F>
-void ForEachSentLabel(const SeriesLabels& s, F&& f) {
-  if (s.external == nullptr || s.external->empty()) {
+void ForEachSentLabel(const SeriesLabels& s, const Labels* external, F&& f) {
+  if (external == nullptr || external->empty()) {
     ForEachLabel(s.set.bytes(), f);
     return;
   }
-  const Labels& ext = *s.external;
+  const Labels& ext = *external;
   size_t j = 0;
   ForEachLabel(s.set.bytes(), [&](std::string_view n, std::string_view v) {
     while (j < ext.size() && std::string_view(ext[j].name) < n) {
@@ -104,7 +108,9 @@ int PrompbMetricType(MetricType type);
 
 class BatchEncoder {
  public:
-  BatchEncoder() = default;
+  // `external`: the labels merged into every series sent (null: none);
+  // must outlive the encoder.
+  explicit BatchEncoder(const Labels* external = nullptr) : external_(external) {}
 
   // Encodes a WriteRequest with the samples grouped per series; returns the
   // snappy-compressed bytes, valid until the next call on this encoder.
@@ -130,6 +136,7 @@ class BatchEncoder {
   // blocks; a chunk ends after the item that crosses this size).
   static constexpr size_t kChunk = 64 << 10;
 
+  const Labels* external_;
   std::vector<Group> groups_;
   std::vector<uint32_t> next_;     // per input sample: next of its series
   std::vector<uint32_t> table_;    // open addressing: group index + 1

@@ -40,6 +40,9 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Create(
   // last request of each shard, which is still its series' newest sample
   // at the receiver (accepted as a duplicate). fsync on the timer only.
   e->queue_->OnAck([p = e.get()] { p->SaveProgress(/*sync=*/false); });
+  // Without write_relabel_configs the watcher keeps the series' own sets
+  // and the external labels are merged in when encoding.
+  if (relabels.empty()) e->queue_->SetExternalLabels(ExternalLabels(external_labels));
   if (absl::Status s = e->queue_->Start(); !s.ok()) return s;
   WatcherOptions wo;
   wo.wal_dir = wal_dir;

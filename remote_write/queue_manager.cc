@@ -11,6 +11,7 @@
 namespace outpost::remote_write {
 
 struct QueueManager::Shard {
+  explicit Shard(const Labels* external) : encoder(external) {}
   std::deque<PendingSample> queue;
   // The next batch: the first `next` samples of the queue, at most one
   // per series (refs) and max_samples_per_send in all; `full` once it
@@ -81,7 +82,7 @@ QueueManager::QueueManager(config::RemoteWriteConfig config, AckTracker* acks,
 QueueManager::~QueueManager() { Stop(absl::Now()); }
 
 std::unique_ptr<QueueManager::Shard> QueueManager::NewShard() {
-  auto s = std::make_unique<Shard>();
+  auto s = std::make_unique<Shard>(&external_);
   auto client = http::HttpClient::Create(config_, RemoteWriteProtocol(config_), auth_);
   if (client.ok()) s->client = std::move(*client);
   return s;

@@ -78,6 +78,11 @@ class QueueManager {
                EndpointMetrics* metrics, std::shared_ptr<http::RequestAuth> auth = nullptr);
   ~QueueManager();  // Stop(now) if still running.
 
+  // The labels the shards' encoders merge into every series sent (the
+  // endpoint's external labels, unless write_relabel_configs put them in
+  // the series' own sets already). Before Start().
+  void SetExternalLabels(Labels labels) { external_ = std::move(labels); }
+
   // Starts min_shards shards (and the resharding loop). Fails on a bad URL
   // or when sigv4 has no region or credentials.
   absl::Status Start();
@@ -133,6 +138,7 @@ class QueueManager {
   AckTracker* const acks_;
   EndpointMetrics* const metrics_;
   std::shared_ptr<http::RequestAuth> auth_;  // set before the shards start
+  Labels external_;                          // the same
 
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Shard>> shards_ ABSL_GUARDED_BY(mu_);

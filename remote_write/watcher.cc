@@ -58,12 +58,6 @@ class TailReporter final : public wal::Reporter {
   const uint64_t consumed_;
 };
 
-Labels ExternalLabels(const std::map<std::string, std::string>& m) {
-  std::vector<Label> v;
-  for (const auto& [name, value] : m) v.push_back(Label{name, value});
-  return Labels::FromUnsorted(std::move(v));
-}
-
 }  // namespace
 
 Watcher::Watcher(WatcherOptions options, QueueManager* queue, AckTracker* acks,
@@ -128,11 +122,6 @@ void Watcher::StoreSeries(const wal::RawSeries& s) {
     // The set the storage interned when it wrote the record (or replayed
     // it): a reference, not a copy.
     e.labels.set = LabelStore::Default().Intern(bytes);
-    e.labels.external = external_.empty() ? nullptr : &external_;
-    ForEachLabel(bytes, [&](std::string_view n, std::string_view v) {
-      if (n == kMetricName) e.family = &*families_.emplace(v).first;
-    });
-    if (e.family == nullptr) e.family = &*families_.emplace("").first;
   } else {
     Labels labels;
     DecodeLabelBytes(bytes, &labels);
@@ -141,7 +130,6 @@ void Watcher::StoreSeries(const wal::RawSeries& s) {
     }
     if (relabel::Process(options_.write_relabel_configs, labels) && !labels.empty()) {
       e.labels.set = LabelStore::Default().Intern(labels);
-      e.family = &*families_.emplace(labels.Get(kMetricName)).first;
     }
   }
   series_count_.store(series_.size());
@@ -149,10 +137,17 @@ void Watcher::StoreSeries(const wal::RawSeries& s) {
 
 void Watcher::StoreMetadata(const wal::RefMetadata& m) {
   auto it = series_.find(m.ref);
-  if (it == series_.end() || it->second.dropped() || it->second.family->empty()) return;
+  if (it == series_.end() || it->second.dropped()) return;
+  // The family is the series' (relabeled) metric name, found when needed
+  // (metadata comes once per series and change) rather than kept.
+  std::string_view family;
+  ForEachLabel(it->second.labels.set.bytes(), [&](std::string_view n, std::string_view v) {
+    if (n == kMetricName) family = v;
+  });
+  if (family.empty()) return;
   absl::MutexLock l(&meta_mu_);
-  MetadataEntry& e = metadata_[*it->second.family];
-  e.family = *it->second.family;
+  MetadataEntry& e = metadata_[std::string(family)];
+  e.family = std::string(family);
   e.type = m.type;
   e.help = m.help;
   e.unit = m.unit;

@@ -61,13 +61,12 @@ TEST(EncoderTest, ExternalLabelsAreMergedInOrderAndTheSeriesOwnLabelWins) {
   const Labels external{{"a_first", "1"}, {"cluster", "eu"}, {"job", "external"}, {"zone", "z"}};
   SeriesLabels lb;
   EncodeLabels(Labels{{"__name__", "up"}, {"instance", "h:9100"}, {"job", "node"}}, &lb);
-  lb.external = &external;
   // The set itself is shared: interning the same labels again gives it back.
   SeriesLabels again;
   EncodeLabels(Labels{{"job", "node"}, {"__name__", "up"}, {"instance", "h:9100"}}, &again);
   EXPECT_TRUE(again.set == lb.set);
   std::vector<PendingSample> samples = {{&lb, 1700000000000, 1.0, 0}};
-  BatchEncoder enc;
+  BatchEncoder enc(&external);
   std::string_view compressed = enc.EncodeSamples(samples);
 
   pb::WriteRequest want;

@@ -151,7 +151,9 @@ TEST_F(PipelineTest, WriteRelabelConfigsApplied) {
   add.target_label = "env";
   add.replacement = "prod";
   c.write_relabel_configs = {drop, add};
-  auto e = Start(c);
+  // External labels are in the relabeled sets (the rules see them), and are
+  // not merged in a second time when encoding.
+  auto e = Start(c, {{"cluster", "c1"}});
   ASSERT_TRUE(rx_->WaitForSamples(20 * 5, absl::Seconds(20)));
   e->Stop(absl::Seconds(5));
   auto got = rx_->series();
@@ -159,6 +161,9 @@ TEST_F(PipelineTest, WriteRelabelConfigsApplied) {
   for (const auto& [key, s] : got) {
     EXPECT_EQ(key.find("m0"), std::string::npos) << key;
     EXPECT_NE(key.find("env=\"prod\""), std::string::npos) << key;
+    const size_t cluster = key.find("cluster=\"c1\"");
+    EXPECT_NE(cluster, std::string::npos) << key;
+    EXPECT_EQ(key.find("cluster=", cluster + 1), std::string::npos) << key;
     EXPECT_EQ(s.size(), 5u);
   }
   // Dropped series' samples still count as done: progress moved to the end.
