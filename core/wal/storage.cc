@@ -12,6 +12,7 @@
 #include "core/base/log.h"
 #include "core/base/scratch.h"
 #include "core/wal/records.h"
+#include "core/wal/sample_batch.h"
 
 namespace outpost::wal {
 
@@ -19,7 +20,7 @@ namespace outpost::wal {
 struct Storage::Batch {
   // Refs whose Series record may not be in the log yet (checked at commit).
   std::vector<uint64_t> new_series;
-  std::vector<RefSample> samples;
+  SampleBatch samples;
   std::vector<RefExemplar> exemplars;
   // Families must stay valid until Commit/Rollback (collectors keep them
   // as members).
@@ -207,28 +208,25 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
 
     // Samples: keep those strictly after their series' last timestamp
     // (Prometheus agent rejects t <= lastTs, tsdb/agent/db.go).
-    size_t kept = 0;
     int64_t min_ts = std::numeric_limits<int64_t>::max();
     int64_t max_ts = std::numeric_limits<int64_t>::min();
-    if (!rollback) {
-      for (const RefSample& s : batch.samples) {
-        SeriesEntry* e = series_.Find(s.ref);
-        if (e == nullptr) {
-          ++stats_.unknown_ref_samples;
-          continue;
-        }
-        if (s.t <= e->last_ts) {
-          ++stats_.out_of_order_samples;
-          continue;
-        }
-        e->last_ts = s.t;
-        e->last_segment = static_cast<uint32_t>(segment);
-        min_ts = std::min(min_ts, s.t);
-        max_ts = std::max(max_ts, s.t);
-        batch.samples[kept++] = s;
+    const size_t kept = batch.samples.Filter([&](const RefSample& s) {
+      if (rollback) return false;
+      SeriesEntry* e = series_.Find(s.ref);
+      if (e == nullptr) {
+        ++stats_.unknown_ref_samples;
+        return false;
       }
-    }
-    batch.samples.resize(kept);
+      if (s.t <= e->last_ts) {
+        ++stats_.out_of_order_samples;
+        return false;
+      }
+      e->last_ts = s.t;
+      e->last_segment = static_cast<uint32_t>(segment);
+      min_ts = std::min(min_ts, s.t);
+      max_ts = std::max(max_ts, s.t);
+      return true;
+    });
 
     // Metadata of series whose metadata is new or changed.
     meta_scratch_.clear();
@@ -301,11 +299,10 @@ absl::Status Storage::CommitBatch(Batch& batch, bool rollback) {
       s = writer_->AddRecords(n, [&](size_t i) -> std::string_view {
         if (i < series_records) return records_[i];
         if (i >= series_records + sample_records) return records_[i - sample_records];
-        const size_t at = (i - series_records) * kMaxRecordEntries;
+        batch.samples.Get((i - series_records) * kMaxRecordEntries, kMaxRecordEntries,
+                          &record_samples_);
         samples_buf_.clear();
-        EncodeSamples(absl::MakeConstSpan(batch.samples)
-                          .subspan(at, std::min(kMaxRecordEntries, kept - at)),
-                      &samples_buf_);
+        EncodeSamples(record_samples_, &samples_buf_);
         return samples_buf_;
       });
     }

@@ -277,6 +277,7 @@ class Storage final : public SampleSink {
   // Commit scratch, reused.
   std::string series_buf_ ABSL_GUARDED_BY(mu_);
   std::string samples_buf_ ABSL_GUARDED_BY(mu_);
+  std::vector<RefSample> record_samples_ ABSL_GUARDED_BY(mu_);  // one record's
   std::string meta_buf_ ABSL_GUARDED_BY(mu_);
   std::string exemplars_buf_ ABSL_GUARDED_BY(mu_);
   // The records of one commit: views into the buffers above, each of which
