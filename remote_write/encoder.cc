@@ -153,9 +153,10 @@ class BatchEncoder::SamplesSource final : public snappy::Source {
       if (s == nullptr) {
         *p++ = kTagLen1;
         p = PutVarint(p, body);
-        ForEachSentLabel(*g.labels, enc_->external_, [&](std::string_view name, std::string_view value) {
-          p = PutLabelField(p, name, value);
-        });
+        ForEachSentLabel(*g.labels, enc_->external_,
+                         [&](std::string_view name, std::string_view value) {
+                           p = PutLabelField(p, name, value);
+                         });
         in_group_ = true;
         item_ = g.first;
       } else {

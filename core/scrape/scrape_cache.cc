@@ -112,12 +112,12 @@ absl::Status ScrapeCache::Parse(std::string_view piece, bool last) {
     switch (*next) {
       case TextParser::Entry::kEnd:
         if (!last) return absl::OkStatus();
-        stats_.samples_post_relabel = appended_;
         // Counted to the end of the body, so the message names the whole
         // scrape's count (Prometheus rolls the scrape back the same way).
-        if (opts_.sample_limit > 0 && appended_ > opts_.sample_limit) {
+        if (opts_.sample_limit > 0 && stats_.samples_post_relabel > opts_.sample_limit) {
           return absl::ResourceExhaustedError(absl::StrCat(
-              "sample limit exceeded (", appended_, " > ", opts_.sample_limit, ")"));
+              "sample limit exceeded (", stats_.samples_post_relabel, " > ", opts_.sample_limit,
+              ")"));
         }
         return absl::OkStatus();
       case TextParser::Entry::kHelp:
@@ -164,7 +164,7 @@ absl::Status ScrapeCache::Parse(std::string_view piece, bool last) {
     // Straight into the appender: a failed scrape rolls it back.
     app_->Append(e->ref, ts, p.value());
     e->appended = true;
-    ++appended_;
+    ++stats_.samples_post_relabel;
     if (p.has_exemplar() && e->ref != 0) {
       Exemplar x;
       // Next() has validated the exemplar already (including OpenMetrics'
@@ -180,7 +180,7 @@ absl::Status ScrapeCache::Parse(std::string_view piece, bool last) {
       if (id == e->last_exemplar) continue;
       e->last_exemplar = id;
       app_->AppendExemplar(e->ref, x_ms, x.value, x.labels);
-      ++exemplars_;
+      ++stats_.exemplars;
     }
   }
 }
@@ -226,8 +226,6 @@ void ScrapeCache::WriteReport(int64_t t_ms, bool up, absl::Duration took) {
 
 void ScrapeCache::Begin(absl::Time t) {
   stats_ = ScrapeStats{};
-  appended_ = 0;
-  exemplars_ = 0;
   error_ = absl::OkStatus();
   parser_.reset();
   carry_.clear();
@@ -267,12 +265,12 @@ absl::Status ScrapeCache::Finish(const absl::Status& fetch, absl::Duration took)
   carry_.clear();
   parser_.reset();
   if (err.ok()) {
-    stats_.exemplars = exemplars_;
     WriteStale(t_ms_, /*all=*/false, /*good=*/true);
   } else {
     // Nothing of a failed scrape is kept; its series go stale.
     app_->Rollback();
     stats_.samples_post_relabel = 0;
+    stats_.exemplars = 0;
     stats_.series_added = 0;
     WriteStale(t_ms_, /*all=*/true, /*good=*/false);
   }

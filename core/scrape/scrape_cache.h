@@ -146,8 +146,6 @@ class ScrapeCache {
   std::string carry_;                 // a line cut between pieces
   absl::Status error_;                // the first parse or limit error
   int64_t t_ms_ = 0;
-  uint64_t appended_ = 0;   // samples appended (post relabeling)
-  uint64_t exemplars_ = 0;  // exemplars appended
 };
 
 }  // namespace outpost::scrape

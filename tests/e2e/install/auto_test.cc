@@ -312,8 +312,9 @@ TEST(InstallAutoTest, FindsMariadbAndRedisAndTheStartedAgentCollectsBoth) {
            {"instance", host + ":" + std::to_string(db.port())},
            {"instance", host + ":" + std::to_string(redis.port())},
            {"instance", host}}) {
-    EXPECT_TRUE(Eventually([&, &name = name, &value = value] { return receiver.HasLabel(name, value); },
-                           std::chrono::seconds(20)))
+    EXPECT_TRUE(Eventually(
+        [&, &name = name, &value = value] { return receiver.HasLabel(name, value); },
+        std::chrono::seconds(20)))
         << name << "=" << value;
   }
   // Shipped with basic auth from the 0600 password file: base64("u:rw-pass").
